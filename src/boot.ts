@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import { PasswordHasher } from './auth/password-hasher.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { createDb, type CreateDbOptions } from './db/create-db.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Deps } from './deps.ts';
+import { OutboxWorker, type OutboxWorkerOptions } from './mail/worker.ts';
+import { devMailboxTransport, smtpTransport, type MailTransport } from './mail/transport.ts';
+
+export interface Runtime {
+  deps: Deps;
+  worker: OutboxWorker;
+  transport: MailTransport;
+  close(): Promise<void>;
+}
+
+/**
+ * Open the database, bring it to the latest schema and wire the pieces the
+ * server, the CLI and the tests share.
+ */
+export async function boot(
+  config: Config,
+  log: Logger,
+  opts: { clock?: Clock; db?: CreateDbOptions; transport?: MailTransport; worker?: Partial<OutboxWorkerOptions> } = {},
+): Promise<Runtime> {
+  const { db, dialect, close } = createDb(config.databaseUrl, opts.db);
+  const applied = await migrateToLatest(db);
+  if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+  const clock = opts.clock ?? systemClock;
+  const transport = opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl) : devMailboxTransport);
+  const worker = new OutboxWorker({ db, transport, from: config.mailFrom, clock, log, ...opts.worker });
+  const deps: Deps = {
+    db,
+    dialect,
+    config,
+    clock,
+    log,
+    hasher: new PasswordHasher(config.passwordHashConcurrency),
+    mailQueued: () => worker.wake(),
+  };
+  return {
+    deps,
+    worker,
+    transport,
+    async close() {
+      await worker.stop();
+      transport.close();
+      await close();
+    },
+  };
+}

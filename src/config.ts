@@ -1,0 +1,134 @@
+import { cpus } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * Every setting comes from the environment, is validated once at start, and
+ * has a default that runs the embedded setup (SQLite file, dev mailbox).
+ * The README documents each variable; keep the two in step.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (name: string, def: number) =>
+  z.coerce
+    .number({ message: `${name} debe ser un número entero positivo.` })
+    .int(`${name} debe ser un número entero positivo.`)
+    .positive(`${name} debe ser un número entero positivo.`)
+    .default(def);
+
+const colour = (name: string, def: string) =>
+  z.string().regex(/^#[0-9a-fA-F]{3,8}$/, `${name} debe ser un color hexadecimal como #1a4f8b.`).default(def);
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535, 'PORT debe estar entre 0 y 65535.').default(3000),
+    HOST: z.string().default('127.0.0.1'),
+    PUBLIC_URL: z.string().url('PUBLIC_URL debe ser una URL completa, como https://portal.ejemplo.cl').optional(),
+    DATABASE_URL: z.string().default('data/portal.sqlite'),
+    DEMO_DATA: bool.default(true),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TRUST_PROXY: bool.default(false),
+    SMTP_URL: z.string().url('SMTP_URL debe ser una URL como smtp://usuario:clave@servidor:587').optional(),
+    MAIL_FROM: z.string().default('Mi Transtecnia <no-responder@transtecnia.cl>'),
+    SESSION_IDLE_MINUTES: positiveInt('SESSION_IDLE_MINUTES', 30),
+    SESSION_ABSOLUTE_HOURS: positiveInt('SESSION_ABSOLUTE_HOURS', 12),
+    TEMP_PASSWORD_HOURS: positiveInt('TEMP_PASSWORD_HOURS', 72),
+    RESET_LINK_MINUTES: positiveInt('RESET_LINK_MINUTES', 60),
+    PASSWORD_HASH_CONCURRENCY: positiveInt('PASSWORD_HASH_CONCURRENCY', Math.max(1, cpus().length - 1)),
+    BRAND_NAME: z.string().min(1).default('Mi Transtecnia'),
+    BRAND_VENDOR: z.string().min(1).default('Transtecnia'),
+    BRAND_TAGLINE: z.string().default('Renovando la contabilidad'),
+    BRAND_LOGO_URL: z.string().default('/static/logo.svg'),
+    BRAND_PRIMARY_COLOR: colour('BRAND_PRIMARY_COLOR', '#0b4f8a'),
+    BRAND_ACCENT_COLOR: colour('BRAND_ACCENT_COLOR', '#e07a10'),
+    BRAND_COPYRIGHT: z.string().optional(),
+    BRAND_TERMS_URL: z.string().default('/terminos'),
+    SUPPORT_EMAIL: z.string().default('soporte@transtecnia.cl'),
+    SUPPORT_PHONE: z.string().default('+56 2 2756 2500'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'En producción SMTP_URL es obligatorio: sin él los correos no saldrían.' });
+    }
+  });
+
+export interface Brand {
+  name: string;
+  vendor: string;
+  tagline: string;
+  logoUrl: string;
+  primaryColor: string;
+  accentColor: string;
+  copyright: string;
+  termsUrl: string;
+  supportEmail: string;
+  supportPhone: string;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  secureCookies: boolean;
+  databaseUrl: string;
+  demoData: boolean;
+  logLevel: string;
+  trustProxy: boolean;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  devMailbox: boolean;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  tempPasswordMs: number;
+  resetLinkMs: number;
+  passwordHashConcurrency: number;
+  brand: Brand;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || 'entorno'}: ${i.message}`);
+    throw new ConfigError(`La configuración no es válida:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https://'),
+    databaseUrl: e.DATABASE_URL,
+    demoData: e.DEMO_DATA,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    devMailbox: !e.SMTP_URL && e.NODE_ENV !== 'production',
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    tempPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
+    resetLinkMs: e.RESET_LINK_MINUTES * 60_000,
+    passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
+    brand: {
+      name: e.BRAND_NAME,
+      vendor: e.BRAND_VENDOR,
+      tagline: e.BRAND_TAGLINE,
+      logoUrl: e.BRAND_LOGO_URL,
+      primaryColor: e.BRAND_PRIMARY_COLOR,
+      accentColor: e.BRAND_ACCENT_COLOR,
+      copyright: e.BRAND_COPYRIGHT ?? `${new Date().getFullYear()} © ${e.BRAND_VENDOR}`,
+      termsUrl: e.BRAND_TERMS_URL,
+      supportEmail: e.SUPPORT_EMAIL,
+      supportPhone: e.SUPPORT_PHONE,
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../deps.ts';
+import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { isCalendarDay } from '../domain/contracts.ts';
+import { AppError, ValidationError } from '../errors.ts';
+import { findCustomerByRut } from './find-customer.ts';
+
+// Vendor staff record contracts; help access follows them automatically.
+
+export async function addContract(
+  deps: Deps,
+  input: { rut: string; system: string; plan: string; startsOn: string; endsOn?: string | null },
+  operator = 'operador',
+): Promise<{ id: string }> {
+  const { db, clock } = deps;
+  const customer = await findCustomerByRut(db, input.rut);
+  const system = await db.selectFrom('systems').select(['id', 'name']).where('slug', '=', input.system).executeTakeFirst();
+  const errors: Record<string, string> = {};
+  if (!system) errors.system = `No existe el sistema "${input.system}".`;
+  if (!input.plan.trim()) errors.plan = 'Ingrese el plan contratado.';
+  if (!isCalendarDay(input.startsOn)) errors.startsOn = 'La fecha de inicio debe ser un día válido AAAA-MM-DD.';
+  if (input.endsOn && !isCalendarDay(input.endsOn)) errors.endsOn = 'La fecha de término debe ser un día válido AAAA-MM-DD.';
+  else if (input.endsOn && input.endsOn < input.startsOn) errors.endsOn = 'La fecha de término no puede ser anterior a la de inicio.';
+  if (!system || Object.keys(errors).length > 0) throw new ValidationError(errors);
+  const id = randomUUID();
+  const now = clock.now();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('contracts')
+      .values({ id, customer_id: customer.id, system_id: system.id, plan: input.plan.trim(), starts_on: input.startsOn, ends_on: input.endsOn ?? null, created_at: now.toISOString() })
+      .execute();
+    await recordAuditEvent(trx, {
+      action: 'contract.added', at: now, actorUserId: null, actorLabel: operator, customerId: customer.id,
+      detail: { contractId: id, system: input.system, plan: input.plan, startsOn: input.startsOn, endsOn: input.endsOn ?? null },
+    });
+  });
+  return { id };
+}
+
+export async function endContract(deps: Deps, input: { id: string; endsOn: string }, operator = 'operador'): Promise<void> {
+  const { db, clock } = deps;
+  const contract = await db.selectFrom('contracts').selectAll().where('id', '=', input.id).executeTakeFirst();
+  if (!contract) throw new AppError(404, 'contract-not-found', `No existe el contrato ${input.id}.`);
+  if (!isCalendarDay(input.endsOn)) throw new ValidationError({ endsOn: 'La fecha de término debe ser un día válido AAAA-MM-DD.' });
+  if (input.endsOn < contract.starts_on) throw new ValidationError({ endsOn: 'La fecha de término no puede ser anterior a la de inicio.' });
+  const now = clock.now();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('contracts').set({ ends_on: input.endsOn }).where('id', '=', input.id).execute();
+    await recordAuditEvent(trx, {
+      action: 'contract.ended', at: now, actorUserId: null, actorLabel: operator, customerId: contract.customer_id,
+      detail: { contractId: input.id, endsOn: input.endsOn, previousEndsOn: contract.ends_on },
+    });
+  });
+}

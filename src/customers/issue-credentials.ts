@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/schema.ts';
+import { enqueueMail } from '../mail/outbox.ts';
+import { credentialsMail } from '../mail/templates/credentials-mail.tsx';
+
+export interface CredentialsRecipient {
+  userId: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'technical';
+  customer: { rut: string; name: string };
+}
+
+/**
+ * Give the user a fresh temporary password (the previous one stops working),
+ * and queue the e-mail that carries it, in the caller's transaction. The
+ * password exists only in that e-mail: nobody in the portal ever sees it.
+ */
+export async function issueCredentials(
+  trx: Kysely<Database>,
+  config: Config,
+  r: CredentialsRecipient,
+  passwordHash: string,
+  temporaryPassword: string,
+  addedBy: string,
+  now: Date,
+  resent: boolean,
+): Promise<void> {
+  const expiresAt = new Date(now.getTime() + config.tempPasswordMs);
+  await trx
+    .updateTable('users')
+    .set({ password_hash: passwordHash, must_change_password: 1, temp_password_expires_at: expiresAt.toISOString() })
+    .where('id', '=', r.userId)
+    .execute();
+  // A temporary password is a new credential: older sessions and reset links go.
+  await trx.deleteFrom('sessions').where('user_id', '=', r.userId).execute();
+  await trx.deleteFrom('password_resets').where('user_id', '=', r.userId).execute();
+  await enqueueMail(
+    trx,
+    credentialsMail({
+      brand: config.brand,
+      portalUrl: config.publicUrl,
+      to: r.email,
+      name: r.name,
+      customerRut: r.customer.rut,
+      customerName: r.customer.name,
+      temporaryPassword,
+      expiresAt,
+      addedBy,
+      profile: r.role,
+      resent,
+    }),
+    now,
+  );
+}

@@ -1,0 +1,146 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The database as Kysely sees it. Timestamps are ISO-8601 UTC strings and
+ * calendar days "YYYY-MM-DD" on both dialects, so they compare and sort the
+ * same everywhere; booleans are 0/1 integers for the same reason.
+ */
+
+export interface CustomersTable {
+  id: string;
+  rut: string;
+  name: string;
+  disabled_at: string | null;
+  created_at: string;
+}
+
+export type UserRole = 'admin' | 'technical';
+
+export interface UsersTable {
+  id: string;
+  customer_id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  password_hash: string;
+  must_change_password: number;
+  temp_password_expires_at: string | null;
+  disabled_at: string | null;
+  last_sign_in_at: string | null;
+  password_changed_at: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface SystemsTable {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  position: number;
+}
+
+export interface ContractsTable {
+  id: string;
+  customer_id: string;
+  system_id: string;
+  plan: string;
+  starts_on: string;
+  ends_on: string | null;
+  created_at: string;
+}
+
+export interface HelpCategoriesTable {
+  id: string;
+  system_id: string;
+  slug: string;
+  name: string;
+  position: number;
+}
+
+export interface HelpArticlesTable {
+  id: string;
+  system_id: string;
+  category_id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  body_md: string;
+  body_html: string;
+  tags: string;
+  position: number;
+  published: number;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  kind: string;
+  created_at: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  locked_until: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: string;
+  action: string;
+  actor_user_id: string | null;
+  actor_label: string;
+  customer_id: string | null;
+  target_user_id: string | null;
+  target_label: string | null;
+  ip: string | null;
+  detail: string | null;
+}
+
+export interface ThrottlesTable {
+  key: string;
+  failures: number;
+  blocked_until: string | null;
+  updated_at: string;
+}
+
+export interface Database {
+  customers: CustomersTable;
+  users: UsersTable;
+  systems: SystemsTable;
+  contracts: ContractsTable;
+  help_categories: HelpCategoriesTable;
+  help_articles: HelpArticlesTable;
+  sessions: SessionsTable;
+  password_resets: PasswordResetsTable;
+  outbox: OutboxTable;
+  audit_events: AuditEventsTable;
+  throttles: ThrottlesTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type Customer = Selectable<CustomersTable>;
+export type NewOutboxMessage = Insertable<OutboxTable>;
+export type UserUpdate = Updateable<UsersTable>;

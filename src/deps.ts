@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { PasswordHasher } from './auth/password-hasher.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Dialect } from './db/create-db.ts';
+import type { Database } from './db/schema.ts';
+
+/** What the application needs from the outside world, built once in server.ts (or a test). */
+export interface Deps {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  config: Config;
+  clock: Clock;
+  hasher: PasswordHasher;
+  log: Logger;
+  /** Called after a transaction queued mail, so it leaves now rather than at the next poll. */
+  mailQueued(): void;
+}

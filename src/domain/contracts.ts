@@ -1,0 +1,62 @@
+/**
+ * When a contract ("servicio") is in force. Dates are calendar days in the
+ * vendor's time zone (America/Santiago), stored as "YYYY-MM-DD"; a contract
+ * is in force from its first day through its last day, both included.
+ */
+
+export const VENDOR_TIME_ZONE = 'America/Santiago';
+export const ENDING_SOON_DAYS = 30;
+
+const dayFormatter = new Intl.DateTimeFormat('en-CA', {
+  timeZone: VENDOR_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The calendar day it is in Santiago at `now`, as YYYY-MM-DD. */
+export function vendorToday(now: Date = new Date()): string {
+  return dayFormatter.format(now);
+}
+
+export interface ContractDates {
+  startsOn: string;
+  endsOn: string | null;
+}
+
+export type ContractStatus = 'upcoming' | 'in-force' | 'ended';
+
+export function contractStatus(c: ContractDates, today: string): ContractStatus {
+  if (c.startsOn > today) return 'upcoming';
+  if (c.endsOn !== null && c.endsOn < today) return 'ended';
+  return 'in-force';
+}
+
+export function isInForce(c: ContractDates, today: string): boolean {
+  return contractStatus(c, today) === 'in-force';
+}
+
+/** Whole days from `today` to `day` (negative when `day` is past). */
+export function daysBetween(today: string, day: string): number {
+  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Days left when an in-force contract ends within ENDING_SOON_DAYS, else null. */
+export function endsSoon(c: ContractDates, today: string): number | null {
+  if (!isInForce(c, today) || c.endsOn === null) return null;
+  const left = daysBetween(today, c.endsOn);
+  return left <= ENDING_SOON_DAYS ? left : null;
+}
+
+export function isCalendarDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+const longDate = new Intl.DateTimeFormat('es-CL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** "2026-03-01" → "1 de marzo de 2026" */
+export function formatDay(day: string): string {
+  return longDate.format(new Date(`${day}T00:00:00Z`));
+}

@@ -1,0 +1,64 @@
+import type { Brand } from '../../config.ts';
+import { formatRut } from '../../domain/rut.ts';
+import type { MailMessage } from '../outbox.ts';
+import { MailLayout, renderHtml, textFooter } from './mail-layout.tsx';
+
+export interface CredentialsMailData {
+  brand: Brand;
+  portalUrl: string;
+  to: string;
+  name: string;
+  customerRut: string;
+  customerName: string;
+  temporaryPassword: string;
+  expiresAt: Date;
+  addedBy: string;
+  profile: 'admin' | 'technical';
+  resent?: boolean;
+}
+
+const when = new Intl.DateTimeFormat('es-CL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Santiago' });
+
+export function credentialsMail(d: CredentialsMailData): MailMessage {
+  const rut = formatRut(d.customerRut);
+  const expires = when.format(d.expiresAt);
+  const profile = d.profile === 'admin' ? 'administrador' : 'técnico';
+  const subject = d.resent ? `Nuevas credenciales de acceso a ${d.brand.name}` : `Sus credenciales de acceso a ${d.brand.name}`;
+  const text = `Hola ${d.name}:
+
+${d.addedBy} ${d.resent ? 'generó nuevas credenciales para usted' : 'lo registró como usuario'} con perfil ${profile} en ${d.brand.name}, el portal de clientes de ${d.brand.vendor}, para ${d.customerName}.
+
+Para ingresar use:
+  RUT de la empresa: ${rut}
+  Correo: ${d.to}
+  Clave temporal: ${d.temporaryPassword}
+
+Ingrese en ${d.portalUrl}/ingresar
+La clave temporal vence el ${expires} y sólo sirve para crear su propia clave: el portal se la pedirá al ingresar.
+${d.resent ? 'Las credenciales enviadas antes ya no sirven.\n' : ''}
+Si no esperaba este correo, ignórelo.
+${textFooter(d.brand)}`;
+  const html = renderHtml(
+    <MailLayout brand={d.brand} title={subject}>
+      <p>Hola {d.name}:</p>
+      <p>
+        {d.addedBy} {d.resent ? 'generó nuevas credenciales para usted' : 'lo registró como usuario'} con perfil <strong>{profile}</strong> en{' '}
+        {d.brand.name}, el portal de clientes de {d.brand.vendor}, para {d.customerName}.
+      </p>
+      <table role="presentation" cellpadding="6" style="border:1px solid #e3e7ec;border-radius:4px;margin:16px 0">
+        <tr><td>RUT de la empresa</td><td><strong>{rut}</strong></td></tr>
+        <tr><td>Correo</td><td><strong>{d.to}</strong></td></tr>
+        <tr><td>Clave temporal</td><td><strong style="font-family:monospace;font-size:16px">{d.temporaryPassword}</strong></td></tr>
+      </table>
+      <p>
+        <a href={`${d.portalUrl}/ingresar`} style={`background:${d.brand.primaryColor};color:#ffffff;padding:10px 18px;border-radius:4px;text-decoration:none;display:inline-block`}>
+          Ingresar al portal
+        </a>
+      </p>
+      <p>La clave temporal vence el {expires} y sólo sirve para crear su propia clave: el portal se la pedirá al ingresar.</p>
+      {d.resent ? <p>Las credenciales enviadas antes ya no sirven.</p> : null}
+      <p style="color:#5a6675">Si no esperaba este correo, ignórelo.</p>
+    </MailLayout>,
+  );
+  return { to: d.to, subject, text, html, kind: d.resent ? 'credentials-resent' : 'credentials' };
+}

@@ -1,0 +1,35 @@
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from './env.ts';
+
+/**
+ * Cookie names and flags in one place. Over https the names carry the
+ * __Host- prefix (Secure, Path=/, no Domain: a sibling sub-domain cannot set
+ * or overwrite them).
+ */
+export function cookieName(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash'): string {
+  return c.var.deps.config.secureCookies ? `__Host-${base}` : base;
+}
+
+export function setAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash', value: string, maxAgeSeconds?: number): void {
+  setCookie(c, cookieName(c, base), value, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: c.var.deps.config.secureCookies,
+    ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
+  });
+}
+
+export function readAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash'): string | undefined {
+  return getCookie(c, cookieName(c, base));
+}
+
+export function clearAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash'): void {
+  deleteCookie(c, cookieName(c, base), { path: '/', secure: c.var.deps.config.secureCookies });
+}
+
+/** A one-time message shown on the next page (after a POST-redirect-GET). */
+export function setFlash(c: Context<AppEnv>, message: string): void {
+  setAppCookie(c, 'flash', Buffer.from(message, 'utf8').toString('base64url'), 60);
+}

@@ -1,0 +1,16 @@
+import type { Logger } from 'pino';
+import type { LoadedSession } from '../auth/session.ts';
+import type { Deps } from '../deps.ts';
+
+/** What middleware puts on the Hono context for the routes. */
+export interface AppEnv {
+  Variables: {
+    deps: Deps;
+    log: Logger;
+    requestId: string;
+    ip: string;
+    session: LoadedSession | null;
+    csrfToken: string;
+    flash: string | null;
+  };
+}

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { Deps } from '../../deps.ts';
+import type { AppEnv } from '../env.ts';
+
+/** Request id, client address and a logger that carries both, on every line. */
+export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    const forwarded = deps.config.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    const socketIp = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+    const ip = forwarded || socketIp || 'local';
+    const log = deps.log.child({ requestId });
+    c.set('deps', deps);
+    c.set('requestId', requestId);
+    c.set('ip', ip);
+    c.set('log', log);
+    c.set('session', null);
+    c.set('flash', null);
+    const started = performance.now();
+    await next();
+    c.header('X-Request-Id', requestId);
+    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, ip }, 'request');
+  };
+}

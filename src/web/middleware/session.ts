@@ -1,0 +1,21 @@
+import type { MiddlewareHandler } from 'hono';
+import { loadSession } from '../../auth/session.ts';
+import { clearAppCookie, readAppCookie } from '../cookies.ts';
+import type { AppEnv } from '../env.ts';
+
+/** Loads the signed-in user, if any; a dead session's cookie is cleared. */
+export const sessionLoader: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = readAppCookie(c, 'sid');
+  if (token) {
+    const { db, clock, config } = c.var.deps;
+    const session = await loadSession(db, token, clock.now(), { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
+    if (session) c.set('session', session);
+    else clearAppCookie(c, 'sid');
+  }
+  const flash = readAppCookie(c, 'flash');
+  if (flash) {
+    c.set('flash', Buffer.from(flash, 'base64url').toString('utf8').slice(0, 500));
+    clearAppCookie(c, 'flash');
+  }
+  await next();
+};

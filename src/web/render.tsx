@@ -1,0 +1,30 @@
+import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from './env.ts';
+import { Layout, type PageProps } from './layouts/layout.tsx';
+
+/** Render a page inside the layout, with the request's brand, session, CSRF token and flash. */
+export function page(
+  c: Context<AppEnv>,
+  opts: { title: string; current?: PageProps['current']; bare?: boolean; status?: ContentfulStatusCode },
+  body: Child,
+) {
+  return c.html(
+    '<!doctype html>' +
+      String(
+        <Layout
+          title={opts.title}
+          brand={c.var.deps.config.brand}
+          session={c.var.session}
+          csrfToken={c.var.csrfToken ?? ''}
+          flash={c.var.flash}
+          current={opts.current}
+          bare={opts.bare}
+        >
+          {body}
+        </Layout>,
+      ),
+    opts.status ?? 200,
+  );
+}

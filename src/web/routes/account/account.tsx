@@ -1,0 +1,103 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { recordAuditEvent } from '../../../audit/record-audit-event.ts';
+import { changePassword } from '../../../auth/change-password.ts';
+import { revokeUserSessions } from '../../../auth/session.ts';
+import { toCount } from '../../../db/dialect.ts';
+import { formatRut } from '../../../domain/rut.ts';
+import { ValidationError } from '../../../errors.ts';
+import { ChangePasswordForm } from '../../components/change-password-form.tsx';
+import { CsrfField, type FieldErrors } from '../../components/form.tsx';
+import { formatDateTime } from '../../components/format.ts';
+import { setAppCookie, setFlash } from '../../cookies.ts';
+import type { AppEnv } from '../../env.ts';
+import { formFields } from '../../form-data.ts';
+import { requireUser, sessionOf } from '../../middleware/require-user.ts';
+import { page } from '../../render.tsx';
+
+async function render(c: Context<AppEnv>, errors: FieldErrors, status: 200 | 422 = 200) {
+  const s = sessionOf(c);
+  const other = await c.var.deps.db
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('user_id', '=', s.user.id)
+    .where('id', '!=', s.id)
+    .executeTakeFirst();
+  const others = toCount(other?.n);
+  return page(
+    c,
+    { title: 'Mi cuenta', current: 'cuenta', status },
+    <>
+      <h1>Mi cuenta</h1>
+      <section class="card" aria-labelledby="datos">
+        <h2 id="datos">Sus datos</h2>
+        <dl class="identity">
+          <dt>Nombre</dt>
+          <dd>{s.user.name}</dd>
+          <dt>Correo</dt>
+          <dd>{s.user.email}</dd>
+          <dt>Empresa</dt>
+          <dd>
+            {s.customer.name} ({formatRut(s.customer.rut)})
+          </dd>
+          <dt>Perfil</dt>
+          <dd>{s.user.role === 'admin' ? 'Administrador' : 'Técnico'}</dd>
+          <dt>Último ingreso</dt>
+          <dd>{s.user.last_sign_in_at ? formatDateTime(s.user.last_sign_in_at) : '—'}</dd>
+        </dl>
+      </section>
+      <section class="card" aria-labelledby="clave">
+        <h2 id="clave">Cambiar clave</h2>
+        <p>Al cambiar la clave se cierran sus sesiones en otros equipos.</p>
+        <ChangePasswordForm csrf={c.var.csrfToken} action="/cuenta/clave" errors={errors} email={s.user.email} button="Cambiar clave" />
+      </section>
+      <section class="card" aria-labelledby="sesiones">
+        <h2 id="sesiones">Sesiones</h2>
+        <p>{others === 0 ? 'No tiene otras sesiones abiertas.' : others === 1 ? 'Tiene 1 sesión abierta en otro equipo o navegador.' : `Tiene ${others} sesiones abiertas en otros equipos o navegadores.`}</p>
+        <div class="actions">
+          {others > 0 ? (
+            <form method="post" action="/cuenta/cerrar-otras" class="inline">
+              <CsrfField token={c.var.csrfToken} />
+              <button type="submit">Cerrar las otras sesiones</button>
+            </form>
+          ) : null}
+          <form method="post" action="/salir" class="inline">
+            <CsrfField token={c.var.csrfToken} />
+            <button type="submit">Salir</button>
+          </form>
+        </div>
+      </section>
+    </>,
+  );
+}
+
+export const accountRoutes = new Hono<AppEnv>()
+  .use('/cuenta', requireUser('account:manage'))
+  .use('/cuenta/*', requireUser('account:manage'))
+  .get('/cuenta', (c) => render(c, {}))
+  .post('/cuenta/clave', async (c) => {
+    const s = sessionOf(c);
+    const f = await formFields(c);
+    try {
+      const token = await changePassword(c.var.deps, s, {
+        current: f.currentPassword ?? '', next: f.newPassword ?? '', repeat: f.repeatPassword ?? '', ip: c.var.ip, userAgent: c.req.header('user-agent') ?? null,
+      });
+      setAppCookie(c, 'sid', token);
+    } catch (err) {
+      if (err instanceof ValidationError) return render(c, err.fieldErrors, 422);
+      throw err;
+    }
+    setFlash(c, 'Su clave fue cambiada. Se cerraron sus sesiones en otros equipos y le enviamos un correo de aviso.');
+    return c.redirect('/cuenta', 303);
+  })
+  .post('/cuenta/cerrar-otras', async (c) => {
+    const s = sessionOf(c);
+    const { db, clock } = c.var.deps;
+    const n = await db.transaction().execute(async (trx) => {
+      const closed = await revokeUserSessions(trx, s.user.id, s.id);
+      await recordAuditEvent(trx, { action: 'sessions.revoked-others', at: clock.now(), actorUserId: s.user.id, actorLabel: s.user.email, customerId: s.customer.id, ip: c.var.ip, detail: { closed } });
+      return closed;
+    });
+    setFlash(c, n === 1 ? 'Se cerró 1 sesión en otro equipo.' : `Se cerraron ${n} sesiones en otros equipos.`);
+    return c.redirect('/cuenta', 303);
+  });

@@ -1,0 +1,63 @@
+import { Hono } from 'hono';
+import { notFound } from '../../../errors.ts';
+import { formatDateTime } from '../../components/format.ts';
+import type { AppEnv } from '../../env.ts';
+import { page } from '../../render.tsx';
+
+/**
+ * Development only (no SMTP_URL, not production): the mails the portal
+ * "sent", readable here so a developer can follow the credential and reset
+ * flows without a mail server. In any other setup the page does not exist.
+ */
+export const devMailboxRoutes = new Hono<AppEnv>()
+  .use('/dev/correo', async (c, next) => {
+    if (!c.var.deps.config.devMailbox) throw notFound();
+    await next();
+  })
+  .use('/dev/correo/*', async (c, next) => {
+    if (!c.var.deps.config.devMailbox) throw notFound();
+    await next();
+  })
+  .get('/dev/correo', async (c) => {
+    const mails = await c.var.deps.db
+      .selectFrom('outbox')
+      .select(['id', 'to_address', 'subject', 'created_at', 'sent_at', 'kind'])
+      .orderBy('created_at', 'desc')
+      .limit(100)
+      .execute();
+    return page(
+      c,
+      { title: 'Buzón de desarrollo', bare: !c.var.session },
+      <>
+        <h1>Buzón de desarrollo</h1>
+        <p class="notice">Sin SMTP_URL configurado, los correos quedan aquí en lugar de salir. Esta página no existe en producción.</p>
+        {mails.length === 0 ? <p>No hay correos.</p> : null}
+        <ul class="article-list">
+          {mails.map((m) => (
+            <li>
+              <a href={`/dev/correo/${m.id}`}>{m.subject}</a>
+              <p>
+                Para {m.to_address} · {formatDateTime(m.created_at)} · {m.sent_at ? 'entregado' : 'en cola'}
+              </p>
+            </li>
+          ))}
+        </ul>
+      </>,
+    );
+  })
+  .get('/dev/correo/:id', async (c) => {
+    const m = await c.var.deps.db.selectFrom('outbox').selectAll().where('id', '=', c.req.param('id')).executeTakeFirst();
+    if (!m) throw notFound();
+    return page(
+      c,
+      { title: m.subject, bare: !c.var.session },
+      <>
+        <p>
+          <a href="/dev/correo">← Buzón de desarrollo</a>
+        </p>
+        <h1>{m.subject}</h1>
+        <p>Para: {m.to_address}</p>
+        <pre class="mail-text">{m.text_body}</pre>
+      </>,
+    );
+  });

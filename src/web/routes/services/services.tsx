@@ -1,0 +1,80 @@
+import { Hono } from 'hono';
+import type { ContractView } from '../../../customers/list-contracts.ts';
+import { servicesOverview } from '../../../customers/list-contracts.ts';
+import { vendorToday } from '../../../domain/contracts.ts';
+import { formatDay } from '../../components/format.ts';
+import type { AppEnv } from '../../env.ts';
+import { requireUser, sessionOf } from '../../middleware/require-user.ts';
+import { page } from '../../render.tsx';
+
+function ContractsTable(props: { caption: string; contracts: ContractView[]; withHelp: boolean }) {
+  return (
+    <div class="table-scroll">
+      <table class="data">
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Sistema</th>
+            <th scope="col">Plan</th>
+            <th scope="col">Desde</th>
+            <th scope="col">Hasta</th>
+            {props.withHelp ? <th scope="col">Ayuda</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {props.contracts.map((k) => (
+            <tr>
+              <th scope="row">{k.systemName}</th>
+              <td>{k.plan}</td>
+              <td>{formatDay(k.startsOn)}</td>
+              <td>
+                {k.endsOn ? formatDay(k.endsOn) : 'Indefinido'}
+                {k.endsInDays !== null ? (
+                  <span class="badge warning">{k.endsInDays === 0 ? 'Termina hoy' : k.endsInDays === 1 ? 'Termina mañana' : `Termina en ${k.endsInDays} días`}</span>
+                ) : null}
+              </td>
+              {props.withHelp ? (
+                <td>
+                  <a href={`/ayuda/${k.systemSlug}`}>Ayuda de {k.systemName}</a>
+                </td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export const servicesRoutes = new Hono<AppEnv>().use('/servicios', requireUser('services:view')).get('/servicios', async (c) => {
+  const s = sessionOf(c);
+  const { db, clock } = c.var.deps;
+  const overview = await servicesOverview(db, s.customer.id, vendorToday(clock.now()));
+  return page(
+    c,
+    { title: 'Servicios vigentes', current: 'servicios' },
+    <>
+      <h1>Servicios vigentes</h1>
+      <p>Los sistemas que {s.customer.name} tiene contratados hoy. Desde cada uno puede abrir su ayuda en línea.</p>
+      {overview.inForce.length > 0 ? (
+        <ContractsTable caption="Servicios vigentes" contracts={overview.inForce} withHelp />
+      ) : (
+        <p class="notice">Su empresa no tiene servicios vigentes hoy. Si cree que es un error, escriba a soporte.</p>
+      )}
+      {overview.upcoming.length > 0 ? (
+        <section aria-labelledby="por-comenzar">
+          <h2 id="por-comenzar">Por comenzar</h2>
+          <p class="muted">Estos servicios aún no empiezan; su ayuda se abrirá el día de inicio.</p>
+          <ContractsTable caption="Servicios por comenzar" contracts={overview.upcoming} withHelp={false} />
+        </section>
+      ) : null}
+      {overview.ended.length > 0 ? (
+        <section aria-labelledby="terminados">
+          <h2 id="terminados">Terminados</h2>
+          <p class="muted">Servicios que ya terminaron; su ayuda en línea ya no está disponible.</p>
+          <ContractsTable caption="Servicios terminados" contracts={overview.ended} withHelp={false} />
+        </section>
+      ) : null}
+    </>,
+  );
+});

@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { findManagedUser } from '../../../customers/find-managed-user.ts';
+import { deleteTechnicalUser, resendCredentials, setTechnicalUserDisabled } from '../../../customers/manage-technical-user.ts';
+import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
+import { CsrfField } from '../../components/form.tsx';
+import { setFlash } from '../../cookies.ts';
+import type { AppEnv } from '../../env.ts';
+import { actorOf } from '../../actor.ts';
+import { requireUser, sessionOf } from '../../middleware/require-user.ts';
+import { page } from '../../render.tsx';
+import { notFound } from '../../../errors.ts';
+
+export const usersActionsRoutes = new Hono<AppEnv>()
+  .use('/usuarios/:id/*', requireUser('users:manage'))
+  .post('/usuarios/:id/reenviar', async (c) => {
+    const { email } = await resendCredentials(c.var.deps, actorOf(c), c.req.param('id'));
+    setFlash(c, `Enviamos nuevas credenciales a ${email}. Las anteriores ya no sirven.`);
+    return c.redirect('/usuarios', 303);
+  })
+  .post('/usuarios/:id/deshabilitar', async (c) => {
+    const { email } = await setTechnicalUserDisabled(c.var.deps, actorOf(c), c.req.param('id'), true);
+    setFlash(c, `${email} quedó deshabilitado y sus sesiones se cerraron.`);
+    return c.redirect('/usuarios', 303);
+  })
+  .post('/usuarios/:id/habilitar', async (c) => {
+    const { email } = await setTechnicalUserDisabled(c.var.deps, actorOf(c), c.req.param('id'), false);
+    setFlash(c, `${email} quedó habilitado.`);
+    return c.redirect('/usuarios', 303);
+  })
+  .get('/usuarios/:id/eliminar', async (c) => {
+    const s = sessionOf(c);
+    const user = await findManagedUser(c.var.deps.db, s.customer.id, c.req.param('id'));
+    if (user.role !== 'technical') throw notFound();
+    return page(
+      c,
+      { title: 'Eliminar usuario', current: 'usuarios' },
+      <>
+        <Breadcrumbs items={[['Usuarios', '/usuarios'], ['Eliminar usuario', null]]} />
+        <h1>¿Eliminar a {user.name}?</h1>
+        <p>
+          {user.email} dejará de tener acceso al portal y no podrá recuperarlo. Si sólo quiere suspender su acceso por un tiempo, deshabilítelo en su lugar.
+        </p>
+        <div class="actions">
+          <form method="post" action={`/usuarios/${user.id}/eliminar`} class="inline">
+            <CsrfField token={c.var.csrfToken} />
+            <button type="submit" class="danger">
+              Sí, eliminar usuario
+            </button>
+          </form>
+          <a href="/usuarios">Cancelar</a>
+        </div>
+      </>,
+    );
+  })
+  .post('/usuarios/:id/eliminar', async (c) => {
+    const { email } = await deleteTechnicalUser(c.var.deps, actorOf(c), c.req.param('id'));
+    setFlash(c, `${email} fue eliminado.`);
+    return c.redirect('/usuarios', 303);
+  });

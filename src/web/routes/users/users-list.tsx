@@ -1,0 +1,84 @@
+import { Hono } from 'hono';
+import { listUsers, type UserListItem } from '../../../customers/list-users.ts';
+import { CsrfField } from '../../components/form.tsx';
+import { formatDateTime } from '../../components/format.ts';
+import type { AppEnv } from '../../env.ts';
+import { requireUser, sessionOf } from '../../middleware/require-user.ts';
+import { page } from '../../render.tsx';
+
+const STATE_LABEL = { pending: 'Pendiente de primer ingreso', active: 'Activo', disabled: 'Deshabilitado' } as const;
+
+function UserActions(props: { u: UserListItem; csrf: string }) {
+  const { u } = props;
+  if (u.role !== 'technical') return <span class="muted">Administrado por el proveedor</span>;
+  return (
+    <div class="row-actions">
+      {u.state !== 'disabled' ? (
+        <form method="post" action={`/usuarios/${u.id}/reenviar`} class="inline">
+          <CsrfField token={props.csrf} />
+          <button type="submit" aria-label={`Reenviar credenciales a ${u.email}`}>
+            Reenviar credenciales
+          </button>
+        </form>
+      ) : null}
+      <form method="post" action={`/usuarios/${u.id}/${u.state === 'disabled' ? 'habilitar' : 'deshabilitar'}`} class="inline">
+        <CsrfField token={props.csrf} />
+        <button type="submit" aria-label={`${u.state === 'disabled' ? 'Habilitar' : 'Deshabilitar'} a ${u.email}`}>
+          {u.state === 'disabled' ? 'Habilitar' : 'Deshabilitar'}
+        </button>
+      </form>
+      <a class="button danger" href={`/usuarios/${u.id}/eliminar`} aria-label={`Eliminar a ${u.email}`}>
+        Eliminar
+      </a>
+    </div>
+  );
+}
+
+export const usersListRoutes = new Hono<AppEnv>().use('/usuarios', requireUser('users:manage')).get('/usuarios', async (c) => {
+  const s = sessionOf(c);
+  const users = await listUsers(c.var.deps.db, s.customer.id);
+  return page(
+    c,
+    { title: 'Usuarios', current: 'usuarios' },
+    <>
+      <div class="page-head">
+        <h1>Usuarios</h1>
+        <a href="/usuarios/nuevo" class="button primary">
+          Agregar usuarios
+        </a>
+      </div>
+      <p>Los usuarios con perfil técnico sólo ven la ayuda en línea de los sistemas contratados.</p>
+      <div class="table-scroll">
+        <table class="data">
+          <caption>Usuarios de {s.customer.name}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Nombre</th>
+              <th scope="col">Correo</th>
+              <th scope="col">Perfil</th>
+              <th scope="col">Estado</th>
+              <th scope="col">Último ingreso</th>
+              <th scope="col">Acciones</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr>
+                <th scope="row">{u.name}</th>
+                <td>{u.email}</td>
+                <td>{u.role === 'admin' ? 'Administrador' : 'Técnico'}</td>
+                <td>
+                  <span class={`badge state-${u.state}`}>{STATE_LABEL[u.state]}</span>
+                </td>
+                <td>{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : 'Nunca'}</td>
+                <td>
+                  <UserActions u={u} csrf={c.var.csrfToken} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>,
+  );
+});

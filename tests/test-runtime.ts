@@ -1,0 +1,62 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import pino from 'pino';
+import { createApp } from '../src/app.ts';
+import { boot, type Runtime } from '../src/boot.ts';
+import { ManualClock } from '../src/clock.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+import { isPostgresUrl } from '../src/db/create-db.ts';
+import { HELP_DIR } from '../src/demo/seed-demo.ts';
+import { loadHelpCorpus, readHelpCorpus } from '../src/help/load-help-corpus.ts';
+import type { MailTransport } from '../src/mail/transport.ts';
+
+/**
+ * The whole portal against a real database: a fresh SQLite file in memory by
+ * default, or, when DATABASE_URL is a postgres:// URL, a schema of its own
+ * on that server (dropped by close()). Time is a ManualClock.
+ */
+export interface TestRuntime extends Runtime {
+  app: ReturnType<typeof createApp>;
+  clock: ManualClock;
+  config: Config;
+}
+
+const corpus = readHelpCorpus(HELP_DIR);
+
+export async function createTestRuntime(opts: { env?: Record<string, string>; transport?: MailTransport; withHelp?: boolean } = {}): Promise<TestRuntime> {
+  const url = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : ':memory:';
+  let schema: string | undefined;
+  if (isPostgresUrl(url)) {
+    schema = `t_${randomBytes(6).toString('hex')}`;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`create schema ${schema}`);
+    await client.end();
+  }
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost', TRUST_PROXY: 'true', ...opts.env });
+  const clock = new ManualClock(new Date('2026-03-02T15:00:00Z'));
+  const runtime = await boot(config, pino({ level: 'silent' }), {
+    clock,
+    ...(schema ? { db: { searchPath: schema, poolSize: 4 } } : {}),
+    ...(opts.transport ? { transport: opts.transport } : {}),
+  });
+  if (opts.withHelp !== false) await loadHelpCorpus(runtime.deps.db, corpus, clock.now());
+  const app = createApp(runtime.deps);
+  return {
+    ...runtime,
+    app,
+    clock,
+    config,
+    async close() {
+      await runtime.close();
+      if (schema) {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        await client.query(`drop schema ${schema} cascade`);
+        await client.end();
+      }
+    },
+  };
+}
+
+export const uid = () => randomUUID();
