@@ -30,13 +30,14 @@ export async function boot(
   const clock = opts.clock ?? systemClock;
   const transport = opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl) : devMailboxTransport);
   const worker = new OutboxWorker({ db, transport, from: config.mailFrom, clock, log, ...opts.worker });
+  const hasher = new PasswordHasher(config.passwordHashConcurrency);
   const deps: Deps = {
     db,
     dialect,
     config,
     clock,
     log,
-    hasher: new PasswordHasher(config.passwordHashConcurrency),
+    hasher,
     mailQueued: () => worker.wake(),
   };
   return {
@@ -46,6 +47,7 @@ export async function boot(
     async close() {
       await worker.stop();
       transport.close();
+      await hasher.close();
       await close();
     },
   };

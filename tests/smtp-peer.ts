@@ -1,0 +1,91 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/**
+ * A real SMTP server in the test process: the portal's nodemailer talks to
+ * it over TCP like it would to any mail server. `refuse` makes it answer
+ * 451 (try again later) to every message until turned off.
+ */
+export class SmtpPeer {
+  readonly messages: ParsedMail[] = [];
+  refuse = false;
+  refusedCount = 0;
+  private server: SMTPServer;
+  private waiters: Array<() => void> = [];
+  port = 0;
+
+  constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          if (this.refuse) {
+            this.refusedCount++;
+            const err = Object.assign(new Error('Servidor ocupado, intente más tarde'), { responseCode: 451 });
+            callback(err);
+            return;
+          }
+          simpleParser(Buffer.concat(chunks))
+            .then((mail) => {
+              this.messages.push(mail);
+              for (const w of this.waiters.splice(0)) w();
+              callback();
+            })
+            .catch(callback);
+        });
+      },
+    });
+  }
+
+  /** Listen on `port` (0: any free one); returns the SMTP URL to configure. */
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.server.address() as { port: number }).port;
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The first message to `to` (matching `subject` if given), waiting for it to arrive. */
+  async waitFor(to: string, subject?: RegExp, timeoutMs = 10_000): Promise<ParsedMail> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find((m) => addresses(m).includes(to.toLowerCase()) && (!subject || subject.test(m.subject ?? '')));
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+  }
+
+  to(address: string): ParsedMail[] {
+    return this.messages.filter((m) => addresses(m).includes(address.toLowerCase()));
+  }
+}
+
+function addresses(m: ParsedMail): string[] {
+  const to = Array.isArray(m.to) ? m.to : m.to ? [m.to] : [];
+  return to.flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+}
+
+/** The temporary password from a credentials mail. */
+export function temporaryPasswordIn(mail: ParsedMail): string {
+  const m = /Clave temporal:\s*(\S+)/.exec(mail.text ?? '');
+  if (!m) throw new Error('no temporary password in mail');
+  return m[1]!;
+}
+
+/** The reset link from a password-reset mail, as a path. */
+export function resetPathIn(mail: ParsedMail): string {
+  const m = /(\/restablecer\?token=[\w-]+)/.exec(mail.text ?? '');
+  if (!m) throw new Error('no reset link in mail');
+  return m[1]!;
+}
