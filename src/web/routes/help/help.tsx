@@ -86,7 +86,8 @@ export const helpRoutes = new Hono<AppEnv>()
           <h1>{a.title}</h1>
           {a.summary ? <p class="lead">{a.summary}</p> : null}
           <div class="prose">{raw(a.html)}</div>
-          <p class="muted">Actualizado el {formatDay(a.updatedAt.slice(0, 10))}</p>
+          {/* updated_at is an instant: its UTC date is the next day on Santiago's evenings. */}
+          <p class="muted">Actualizado el {formatDay(vendorToday(new Date(a.updatedAt)))}</p>
         </article>
         <nav class="side-nav" aria-label={`Artículos de ${a.category.name}`}>
           <h2>{a.category.name}</h2>

@@ -1,0 +1,163 @@
+import { resolve } from 'node:path';
+import type { Runtime } from '../boot.ts';
+import { addContract, endContract } from '../customers/contracts-admin.ts';
+import { createCustomer } from '../customers/create-customer.ts';
+import { findCustomerByRut } from '../customers/find-customer.ts';
+import { listContracts } from '../customers/list-contracts.ts';
+import { listUsers } from '../customers/list-users.ts';
+import { setCustomerDisabled } from '../customers/set-customer-disabled.ts';
+import { HELP_DIR } from '../demo/seed-demo.ts';
+import { vendorToday } from '../domain/contracts.ts';
+import { formatRut } from '../domain/rut.ts';
+import { loadHelpCorpus, readHelpCorpus } from '../help/load-help-corpus.ts';
+import { table } from './table.ts';
+
+export type Options = Record<string, string | boolean | undefined>;
+
+export interface Command {
+  usage: string;
+  summary: string;
+  run(rt: Runtime, o: Options, out: (s: string) => void): Promise<void>;
+}
+
+const STATUS = { 'in-force': 'vigente', upcoming: 'por comenzar', ended: 'terminado' } as const;
+const STATE = { pending: 'pendiente', active: 'activo', disabled: 'deshabilitado' } as const;
+
+export class UsageError extends Error {}
+
+function need(o: Options, name: string): string {
+  const v = o[name];
+  if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`Falta la opción --${name}.`);
+  return v;
+}
+
+/** Every operator command, by its words. */
+export const COMMANDS: Record<string, Command> = {
+  'customer create': {
+    usage: 'customer create --rut 76.543.210-3 --name "Razón social" --admin-name "Nombre" --admin-email correo@empresa.cl',
+    summary: 'Crea un cliente y su administrador, que recibe sus credenciales por correo.',
+    async run(rt, o, out) {
+      const r = await createCustomer(rt.deps, { rut: need(o, 'rut'), name: need(o, 'name'), adminName: need(o, 'admin-name'), adminEmail: need(o, 'admin-email') });
+      out(`Cliente ${formatRut(r.rut)} creado. Las credenciales del administrador quedaron en la cola de correo (portal outbox list).`);
+    },
+  },
+  'customer list': {
+    usage: 'customer list',
+    summary: 'Lista los clientes con su número de usuarios y de servicios vigentes.',
+    async run(rt, _o, out) {
+      const { db, clock } = rt.deps;
+      const today = vendorToday(clock.now());
+      const customers = await db.selectFrom('customers').selectAll().orderBy('name').execute();
+      const rows = [];
+      for (const c of customers) {
+        const users = await listUsers(db, c.id);
+        const contracts = await listContracts(db, c.id, today);
+        rows.push([formatRut(c.rut), c.name, c.disabled_at ? 'deshabilitado' : 'activo', users.length, contracts.filter((k) => k.status === 'in-force').length]);
+      }
+      out(rows.length ? table(['RUT', 'Cliente', 'Estado', 'Usuarios', 'Vigentes'], rows) : 'No hay clientes.');
+    },
+  },
+  'customer disable': {
+    usage: 'customer disable --rut 76.543.210-3',
+    summary: 'Deshabilita un cliente: nadie de él puede ingresar y sus sesiones se cierran.',
+    async run(rt, o, out) {
+      const r = await setCustomerDisabled(rt.deps, need(o, 'rut'), true);
+      out(r.changed ? `${r.name} quedó deshabilitado.` : `${r.name} ya estaba deshabilitado.`);
+    },
+  },
+  'customer enable': {
+    usage: 'customer enable --rut 76.543.210-3',
+    summary: 'Vuelve a habilitar un cliente.',
+    async run(rt, o, out) {
+      const r = await setCustomerDisabled(rt.deps, need(o, 'rut'), false);
+      out(r.changed ? `${r.name} quedó habilitado.` : `${r.name} ya estaba habilitado.`);
+    },
+  },
+  'contract add': {
+    usage: 'contract add --rut 76.543.210-3 --system contabilidad --plan "Plan Pyme" --from 2026-01-01 [--to 2026-12-31]',
+    summary: 'Registra un servicio contratado; su ayuda se abre el día de inicio.',
+    async run(rt, o, out) {
+      const to = typeof o.to === 'string' ? o.to : null;
+      const r = await addContract(rt.deps, { rut: need(o, 'rut'), system: need(o, 'system'), plan: need(o, 'plan'), startsOn: need(o, 'from'), endsOn: to });
+      out(`Contrato ${r.id} registrado.`);
+    },
+  },
+  'contract end': {
+    usage: 'contract end --id <contrato> --on 2026-12-31',
+    summary: 'Fija el último día de un contrato; al día siguiente su ayuda se cierra para el cliente.',
+    async run(rt, o, out) {
+      await endContract(rt.deps, { id: need(o, 'id'), endsOn: need(o, 'on') });
+      out(`El contrato ${o.id} termina el ${o.on}.`);
+    },
+  },
+  'contract list': {
+    usage: 'contract list --rut 76.543.210-3',
+    summary: 'Lista los contratos de un cliente y su estado hoy (America/Santiago).',
+    async run(rt, o, out) {
+      const c = await findCustomerByRut(rt.deps.db, need(o, 'rut'));
+      const rows = await listContracts(rt.deps.db, c.id, vendorToday(rt.deps.clock.now()));
+      out(rows.length ? table(['Id', 'Sistema', 'Plan', 'Desde', 'Hasta', 'Estado'], rows.map((k) => [k.id, k.systemName, k.plan, k.startsOn, k.endsOn, STATUS[k.status]])) : 'El cliente no tiene contratos.');
+    },
+  },
+  'user list': {
+    usage: 'user list --rut 76.543.210-3',
+    summary: 'Lista los usuarios de un cliente.',
+    async run(rt, o, out) {
+      const c = await findCustomerByRut(rt.deps.db, need(o, 'rut'));
+      const users = await listUsers(rt.deps.db, c.id);
+      out(table(['Correo', 'Nombre', 'Perfil', 'Estado', 'Último ingreso'], users.map((u) => [u.email, u.name, u.role === 'admin' ? 'administrador' : 'técnico', STATE[u.state], u.lastSignInAt])));
+    },
+  },
+  'outbox list': {
+    usage: 'outbox list [--pending]',
+    summary: 'Lista la cola de correo: lo enviado y lo que espera, con intentos y último error.',
+    async run(rt, o, out) {
+      let q = rt.deps.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').limit(50);
+      if (o.pending) q = q.where('sent_at', 'is', null);
+      const rows = await q.execute();
+      out(rows.length ? table(['Creado', 'Para', 'Tipo', 'Estado', 'Intentos', 'Último error'], rows.map((m) => [m.created_at, m.to_address, m.kind, m.sent_at ? 'enviado' : 'en cola', m.attempts, m.last_error])) : 'La cola de correo está vacía.');
+    },
+  },
+  'outbox send': {
+    usage: 'outbox send',
+    summary: 'Envía ahora los correos que están en cola y vencidos (el servidor lo hace solo).',
+    async run(rt, _o, out) {
+      const n = await rt.worker.runOnce();
+      out(n === 1 ? 'Se envió 1 correo.' : `Se enviaron ${n} correos.`);
+    },
+  },
+  'system list': {
+    usage: 'system list',
+    summary: 'Lista los sistemas (para --system de contract add).',
+    async run(rt, _o, out) {
+      const rows = await rt.deps.db.selectFrom('systems').select(['slug', 'name']).orderBy('position').execute();
+      out(table(['Sistema', 'Nombre'], rows.map((s) => [s.slug, s.name])));
+    },
+  },
+  'help load': {
+    usage: 'help load [--dir content/help]',
+    summary: 'Carga o actualiza la ayuda en línea desde una carpeta de Markdown (por defecto la incluida).',
+    async run(rt, o, out) {
+      const dir = typeof o.dir === 'string' ? resolve(o.dir) : HELP_DIR;
+      const r = await loadHelpCorpus(rt.deps.db, readHelpCorpus(dir), rt.deps.clock.now());
+      out(`Ayuda cargada: ${r.systems} sistemas, ${r.articles} artículos.`);
+    },
+  },
+  'audit list': {
+    usage: 'audit list --rut 76.543.210-3 [--limit 50]',
+    summary: 'Muestra el registro de auditoría de un cliente (ingresos, claves, usuarios).',
+    async run(rt, o, out) {
+      const c = await findCustomerByRut(rt.deps.db, need(o, 'rut'));
+      const limit = Math.min(1000, Number(o.limit ?? 50) || 50);
+      const rows = await rt.deps.db.selectFrom('audit_events').selectAll().where('customer_id', '=', c.id).orderBy('at', 'desc').limit(limit).execute();
+      out(table(['Cuándo', 'Acción', 'Quién', 'Sobre', 'Desde'], rows.map((e) => [e.at, e.action, e.actor_label, e.target_label, e.ip])));
+    },
+  },
+  migrate: {
+    usage: 'migrate',
+    summary: 'Lleva la base de datos a la última versión del esquema (el servidor también lo hace al iniciar).',
+    async run(_rt, _o, out) {
+      out('La base de datos está al día.');
+    },
+  },
+};

@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { boot } from '../boot.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { AppError, ValidationError } from '../errors.ts';
+import { createLogger } from '../logger.ts';
+import { COMMANDS, UsageError } from './commands.ts';
+
+/**
+ * The operator's command line: `portal <noun> <verb> [--options]`.
+ * Same configuration (environment) and database as the server.
+ */
+export async function runCli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`), err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      pending: { type: 'boolean' },
+      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'plan', 'from', 'to', 'id', 'on', 'dir', 'limit'].map((o) => [o, { type: 'string' as const }])),
+    },
+  });
+  const words = positionals.slice(0, 2).join(' ');
+  const name = COMMANDS[words] ? words : COMMANDS[positionals[0] ?? ''] ? positionals[0]! : undefined;
+  if (!name || values.help) {
+    out('Uso: portal <comando> [opciones]\n');
+    for (const c of Object.values(COMMANDS)) out(`  portal ${c.usage}\n      ${c.summary}`);
+    return name || values.help ? 0 : 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(e.message);
+      return 1;
+    }
+    throw e;
+  }
+  const rt = await boot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  try {
+    await COMMANDS[name]!.run(rt, values as Record<string, string | boolean | undefined>, out);
+    return 0;
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      err(['No se pudo completar:', ...Object.values(e.fieldErrors).map((m) => `  - ${m}`)].join('\n'));
+      return 1;
+    }
+    if (e instanceof AppError || e instanceof UsageError) {
+      err(e.message);
+      if (e instanceof UsageError) err(`Uso: portal ${COMMANDS[name]!.usage}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await rt.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}
