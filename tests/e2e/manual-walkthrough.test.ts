@@ -287,9 +287,9 @@ if (!haveChromium && !process.env.CI) {
       await page.goto(url('/ayuda'));
       expect(new URL(page.url()).pathname).toBe('/nueva-clave');
 
-      await page.getByLabel('Clave Actual de Acceso').fill(tech.temporary);
-      await page.getByLabel('Nueva Clave de Acceso').fill(FIRST_PASSWORD);
-      await page.getByLabel('Re-Ingrese Nueva Clave de Ingreso').fill(FIRST_PASSWORD);
+      await page.getByLabel('Clave Actual de Acceso', { exact: true }).fill(tech.temporary);
+      await page.getByLabel('Nueva Clave de Acceso', { exact: true }).fill(FIRST_PASSWORD);
+      await page.getByLabel('Re-Ingrese Nueva Clave de Ingreso', { exact: true }).fill(FIRST_PASSWORD);
       await page.getByRole('button', { name: 'Modificar' }).click();
       await page.waitForLoadState();
       tech.password = FIRST_PASSWORD;
@@ -344,8 +344,8 @@ if (!haveChromium && !process.env.CI) {
       expect(await heading(page)).toBe('Crear nueva clave');
       expect(await page.locator('dl.identity').textContent()).toContain(tech.email);
       await audit('restablecer', page);
-      await page.getByLabel('Nueva Clave de Acceso').fill(RESET_PASSWORD);
-      await page.getByLabel('Re-Ingrese Nueva Clave de Ingreso').fill(RESET_PASSWORD);
+      await page.getByLabel('Nueva Clave de Acceso', { exact: true }).fill(RESET_PASSWORD);
+      await page.getByLabel('Re-Ingrese Nueva Clave de Ingreso', { exact: true }).fill(RESET_PASSWORD);
       await page.getByRole('button', { name: 'Guardar nueva clave' }).click();
       await page.waitForLoadState();
       expect(new URL(page.url()).pathname).toBe('/ingresar');

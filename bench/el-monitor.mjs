@@ -1,0 +1,58 @@
+// Bench-only preload (`node --import ./bench/el-monitor.mjs …`): measures the
+// event-loop delay and the CPU time of the process it is loaded into, and
+// answers the bench over the IPC channel. Nothing of it lives in src/.
+//
+//   { bench: 'reset', id }  -> starts a new measurement window
+//   { bench: 'read', id }   -> { id, p50Ms, p99Ms, maxMs, meanMs, samples, cpuPct, mainCpuPct, wallMs }
+//
+// cpuPct counts every thread of the process (hash threads included);
+// mainCpuPct only the main (event-loop) thread, read from /proc.
+import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+if (process.send) {
+  // 10 ms is Node's default sampling period: the figure is how late a 10 ms
+  // timer fires, which is what a request waiting for the loop would feel.
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  const mainThreadTicks = () => {
+    try {
+      // Fields after the ")" of the command name: utime is the 12th, stime the 13th.
+      const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return NaN;
+    }
+  };
+
+  let window = { cpu: process.cpuUsage(), main: mainThreadTicks(), wall: performance.now() };
+
+  process.on('message', (m) => {
+    if (!m || typeof m !== 'object' || typeof m.bench !== 'string') return;
+    if (m.bench === 'reset') {
+      histogram.reset();
+      window = { cpu: process.cpuUsage(), main: mainThreadTicks(), wall: performance.now() };
+      process.send({ id: m.id, ok: true });
+    } else if (m.bench === 'read') {
+      const wallMs = performance.now() - window.wall;
+      const cpu = process.cpuUsage(window.cpu);
+      const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
+      process.send({
+        id: m.id,
+        p50Ms: ms(histogram.percentile(50)),
+        p99Ms: ms(histogram.percentile(99)),
+        maxMs: ms(histogram.max),
+        meanMs: ms(histogram.mean),
+        samples: histogram.count,
+        cpuPct: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 1000) / 10,
+        mainCpuPct: Math.round(((mainThreadTicks() - window.main) / ticksPerMs / wallMs) * 1000) / 10,
+        wallMs: Math.round(wallMs),
+      });
+    }
+  });
+  // The bench went away (even by SIGKILL): do not outlive it.
+  process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}
