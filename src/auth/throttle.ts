@@ -9,12 +9,14 @@ import type { Database } from '../db/schema.ts';
  * Checked before any password hash is computed.
  */
 export const FREE_FAILURES = 5;
+// One address may be a whole office behind NAT: it gets more room than one account.
+export const FREE_FAILURES_PER_ADDRESS = 20;
 const MAX_DELAY_MS = 15 * 60_000;
 const FORGET_AFTER_MS = 24 * 3_600_000;
 
-export function delayAfter(failures: number): number {
-  if (failures < FREE_FAILURES) return 0;
-  return Math.min(MAX_DELAY_MS, 1000 * 2 ** (failures - FREE_FAILURES));
+export function delayAfter(failures: number, free = FREE_FAILURES): number {
+  if (failures < free) return 0;
+  return Math.min(MAX_DELAY_MS, 1000 * 2 ** (failures - free));
 }
 
 export const accountKey = (scope: string, rut: string, email: string) => `${scope}:acct:${rut}:${email}`;
@@ -32,7 +34,7 @@ export async function recordFailure(db: Kysely<Database>, keys: string[], now: D
     // A day without failures starts the count again.
     const stale = row && Date.parse(row.updated_at) + FORGET_AFTER_MS < now.getTime();
     const failures = (row && !stale ? row.failures : 0) + 1;
-    const delay = delayAfter(failures);
+    const delay = delayAfter(failures, key.includes(':ip:') ? FREE_FAILURES_PER_ADDRESS : FREE_FAILURES);
     const blocked = delay > 0 ? new Date(now.getTime() + delay).toISOString() : null;
     await db
       .insertInto('throttles')
