@@ -35,3 +35,5 @@ process.on('message', (m) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// Messages sent before this module has its listener would go unheard: say when it has.
+process.send({ ready: true });

@@ -22,3 +22,5 @@ process.on('message', (m) => {
   server.listen(0, '127.0.0.1', () => process.send({ id: m.id, port: server.address().port }));
 });
 process.on('disconnect', () => process.exit(0));
+// Messages sent before this module has its listener would go unheard: say when it has.
+process.send({ ready: true });

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/2026-11-25T0000-initial.ts';
 import * as auditAppendOnly from './migrations/2026-11-25T0001-audit-append-only.ts';
 
@@ -11,8 +11,24 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/**
+ * PostgreSQL: the schema the search path puts us in; SQLite: undefined.
+ * Without it Kysely's migrator looks for its own tables in every schema of
+ * the database, so a kysely_migration table in another schema (another
+ * portal, another test run) makes it skip creating ours and then fail.
+ */
+async function currentSchema(db: Kysely<any>): Promise<string | undefined> {
+  try {
+    const r = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    return r.rows[0]?.schema ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  const schema = await currentSchema(db);
+  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
