@@ -10,7 +10,7 @@ import { page } from '../../render.tsx';
 function ContractsTable(props: { caption: string; contracts: ContractView[]; withHelp: boolean }) {
   return (
     <div class="table-scroll">
-      <table class="data">
+      <table class="data stack">
         <caption>{props.caption}</caption>
         <thead>
           <tr>
@@ -25,16 +25,16 @@ function ContractsTable(props: { caption: string; contracts: ContractView[]; wit
           {props.contracts.map((k) => (
             <tr>
               <th scope="row">{k.systemName}</th>
-              <td>{k.plan}</td>
-              <td>{formatDay(k.startsOn)}</td>
-              <td>
+              <td data-label="Plan">{k.plan}</td>
+              <td data-label="Desde">{formatDay(k.startsOn)}</td>
+              <td data-label="Hasta">
                 {k.endsOn ? formatDay(k.endsOn) : 'Indefinido'}
                 {k.endsInDays !== null ? (
                   <span class="badge warning">{k.endsInDays === 0 ? 'Termina hoy' : k.endsInDays === 1 ? 'Termina mañana' : `Termina en ${k.endsInDays} días`}</span>
                 ) : null}
               </td>
               {props.withHelp ? (
-                <td>
+                <td data-label="Ayuda">
                   <a href={`/ayuda/${k.systemSlug}`}>Ayuda de {k.systemName}</a>
                 </td>
               ) : null}

@@ -49,7 +49,7 @@ export const usersListRoutes = new Hono<AppEnv>().use('/usuarios', requireUser('
       </div>
       <p>Los usuarios con perfil técnico sólo ven la ayuda en línea de los sistemas contratados.</p>
       <div class="table-scroll">
-        <table class="data">
+        <table class="data stack">
           <caption>Usuarios de {s.customer.name}</caption>
           <thead>
             <tr>
@@ -65,13 +65,13 @@ export const usersListRoutes = new Hono<AppEnv>().use('/usuarios', requireUser('
             {users.map((u) => (
               <tr>
                 <th scope="row">{u.name}</th>
-                <td>{u.email}</td>
-                <td>{u.role === 'admin' ? 'Administrador' : 'Técnico'}</td>
-                <td>
+                <td data-label="Correo">{u.email}</td>
+                <td data-label="Perfil">{u.role === 'admin' ? 'Administrador' : 'Técnico'}</td>
+                <td data-label="Estado">
                   <span class={`badge state-${u.state}`}>{STATE_LABEL[u.state]}</span>
                 </td>
-                <td>{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : 'Nunca'}</td>
-                <td>
+                <td data-label="Último ingreso">{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : 'Nunca'}</td>
+                <td data-label="Acciones">
                   <UserActions u={u} csrf={c.var.csrfToken} />
                 </td>
               </tr>
