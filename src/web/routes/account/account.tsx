@@ -1,19 +1,17 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { recordAuditEvent } from '../../../audit/record-audit-event.ts';
-import { changePassword } from '../../../auth/change-password.ts';
 import { revokeUserSessions } from '../../../auth/session.ts';
 import { toCount } from '../../../db/dialect.ts';
 import { formatRut } from '../../../domain/rut.ts';
-import { ValidationError } from '../../../errors.ts';
 import { ChangePasswordForm } from '../../components/change-password-form.tsx';
 import { CsrfField, type FieldErrors } from '../../components/form.tsx';
 import { formatDateTime } from '../../components/format.ts';
-import { setAppCookie, setFlash } from '../../cookies.ts';
+import { setFlash } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
-import { formFields } from '../../form-data.ts';
 import { requireUser, sessionOf } from '../../middleware/require-user.ts';
 import { page } from '../../render.tsx';
+import { submitPasswordChange } from '../../submit-password-change.ts';
 
 async function render(c: Context<AppEnv>, errors: FieldErrors, status: 200 | 422 = 200) {
   const s = sessionOf(c);
@@ -76,17 +74,8 @@ export const accountRoutes = new Hono<AppEnv>()
   .use('/cuenta/*', requireUser('account:manage'))
   .get('/cuenta', (c) => render(c, {}))
   .post('/cuenta/clave', async (c) => {
-    const s = sessionOf(c);
-    const f = await formFields(c);
-    try {
-      const token = await changePassword(c.var.deps, s, {
-        current: f.currentPassword ?? '', next: f.newPassword ?? '', repeat: f.repeatPassword ?? '', ip: c.var.ip, userAgent: c.req.header('user-agent') ?? null,
-      });
-      setAppCookie(c, 'sid', token);
-    } catch (err) {
-      if (err instanceof ValidationError) return render(c, err.fieldErrors, 422);
-      throw err;
-    }
+    const errors = await submitPasswordChange(c);
+    if (errors) return render(c, errors, 422);
     setFlash(c, 'Su clave fue cambiada. Se cerraron sus sesiones en otros equipos y le enviamos un correo de aviso.');
     return c.redirect('/cuenta', 303);
   })

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { requestPasswordReset } from '../../../auth/password-reset.ts';
-import { parseRut, RUT_MESSAGES } from '../../../domain/rut.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../components/form.tsx';
+import { readAccountFields } from '../../account-fields.ts';
 import type { AppEnv } from '../../env.ts';
 import { formFields } from '../../form-data.ts';
 import { page } from '../../render.tsx';
@@ -34,16 +34,11 @@ export const forgotPasswordRoutes = new Hono<AppEnv>()
   .get('/recuperar', (c) => page(c, { title: 'Recuperar acceso', bare: true }, <ForgotForm csrf={c.var.csrfToken} values={{}} errors={{}} />))
   .post('/recuperar', async (c) => {
     const f = await formFields(c);
-    const values = { rut: (f.rut ?? '').slice(0, 20), email: (f.email ?? '').slice(0, 254) };
-    const errors: FieldErrors = {};
-    const rut = parseRut(f.rut ?? '');
-    if (!rut.ok) errors.rut = RUT_MESSAGES[rut.reason];
-    const email = (f.email ?? '').trim().toLowerCase();
-    if (!email) errors.email = 'Ingrese su correo.';
-    if (!rut.ok || Object.keys(errors).length > 0) {
-      return page(c, { title: 'Recuperar acceso', bare: true, status: 422 }, <ForgotForm csrf={c.var.csrfToken} values={values} errors={errors} />);
+    const account = readAccountFields(f);
+    if (!account.ok) {
+      return page(c, { title: 'Recuperar acceso', bare: true, status: 422 }, <ForgotForm csrf={c.var.csrfToken} values={account.values} errors={account.errors} />);
     }
-    await requestPasswordReset(c.var.deps, { rut: rut.rut, email, ip: c.var.ip });
+    await requestPasswordReset(c.var.deps, { rut: account.rut, email: account.email, ip: c.var.ip });
     return page(
       c,
       { title: 'Revise su correo', bare: true },

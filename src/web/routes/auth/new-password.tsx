@@ -1,16 +1,14 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { changePassword } from '../../../auth/change-password.ts';
 import { formatRut } from '../../../domain/rut.ts';
-import { ValidationError } from '../../../errors.ts';
 import { homeFor } from '../../../policies/policy.ts';
 import { ChangePasswordForm } from '../../components/change-password-form.tsx';
 import type { FieldErrors } from '../../components/form.tsx';
-import { setAppCookie, setFlash } from '../../cookies.ts';
+import { setFlash } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
-import { formFields } from '../../form-data.ts';
 import { requireUser, sessionOf } from '../../middleware/require-user.ts';
 import { page } from '../../render.tsx';
+import { submitPasswordChange } from '../../submit-password-change.ts';
 
 // The manual's first sign-in: "Ingresar Nueva Clave de Acceso" with the RUT
 // and e-mail shown, three password fields and "Modificar".
@@ -50,16 +48,8 @@ export const newPasswordRoutes = new Hono<AppEnv>()
   .post('/nueva-clave', async (c) => {
     const s = sessionOf(c);
     if (!s.user.must_change_password) return c.redirect('/cuenta', 303);
-    const f = await formFields(c);
-    try {
-      const token = await changePassword(c.var.deps, s, {
-        current: f.currentPassword ?? '', next: f.newPassword ?? '', repeat: f.repeatPassword ?? '', ip: c.var.ip, userAgent: c.req.header('user-agent') ?? null,
-      });
-      setAppCookie(c, 'sid', token);
-    } catch (err) {
-      if (err instanceof ValidationError) return render(c, err.fieldErrors, 422);
-      throw err;
-    }
+    const errors = await submitPasswordChange(c);
+    if (errors) return render(c, errors, 422);
     setFlash(c, 'Su nueva clave quedó guardada. Bienvenido al portal.');
     return c.redirect(homeFor(s.user.role), 303);
   });

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { deleteSession } from '../../../auth/session.ts';
 import { signIn } from '../../../auth/sign-in.ts';
-import { parseRut, RUT_MESSAGES } from '../../../domain/rut.ts';
 import { homeFor } from '../../../policies/policy.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../components/form.tsx';
+import { readAccountFields } from '../../account-fields.ts';
 import { setAppCookie } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
 import { formFields, safeReturnPath } from '../../form-data.ts';
@@ -42,18 +42,15 @@ export const signInRoutes = new Hono<AppEnv>()
   .post('/ingresar', async (c) => {
     const f = await formFields(c);
     const back = safeReturnPath(c.req.query('volver'));
-    const values = { rut: (f.rut ?? '').slice(0, 20), email: (f.email ?? '').slice(0, 254) };
-    const errors: FieldErrors = {};
-    const rut = parseRut(f.rut ?? '');
-    if (!rut.ok) errors.rut = RUT_MESSAGES[rut.reason];
-    const email = (f.email ?? '').trim().toLowerCase();
-    if (!email) errors.email = 'Ingrese su correo.';
+    const account = readAccountFields(f);
+    const values = account.values;
     const password = f.password ?? '';
-    if (!password) errors.password = 'Ingrese su clave.';
-    if (!rut.ok || Object.keys(errors).length > 0) {
+    if (!account.ok || !password) {
+      const errors: FieldErrors = account.ok ? {} : { ...account.errors };
+      if (!password) errors.password = 'Ingrese su clave.';
       return page(c, { title: 'Ingresar', bare: true, status: 422 }, <SignInForm csrf={c.var.csrfToken} values={values} errors={errors} back={back} />);
     }
-    const result = await signIn(c.var.deps, { rut: rut.rut, email, password: password.slice(0, 1024), ip: c.var.ip, userAgent: c.req.header('user-agent') ?? null });
+    const result = await signIn(c.var.deps, { rut: account.rut, email: account.email, password: password.slice(0, 1024), ip: c.var.ip, userAgent: c.req.header('user-agent') ?? null });
     if (!result.ok) {
       const message = result.reason === 'temporary-expired' ? TEMPORARY_EXPIRED : SIGN_IN_FAILED;
       return page(c, { title: 'Ingresar', bare: true, status: 401 }, <SignInForm csrf={c.var.csrfToken} values={values} errors={{}} message={message} back={back} />);

@@ -65,7 +65,7 @@ function auditFor(targetUserId: string, action: string) {
 
 /** The row of the users table that shows `email`. */
 function rowWith(html: string, email: string): string {
-  const row = html.split('<tr>').find((r) => r.includes(`<td>${email}</td>`));
+  const row = html.split('<tr>').find((r) => r.includes(`>${email}</td>`));
   if (!row) throw new Error(`no row for ${email}`);
   return row.slice(0, row.indexOf('</tr>'));
 }
@@ -101,16 +101,16 @@ describe('/usuarios list', () => {
 
     const adminRow = rowWith(html, c.admin.email);
     expect(adminRow).toContain('Ana Administradora');
-    expect(adminRow).toContain('<td>Administrador</td>');
+    expect(adminRow).toContain('>Administrador</td>');
     expect(adminRow).toContain('Activo');
     expect(adminRow).toContain('Administrado por el proveedor');
     expect(adminRow).not.toContain('<form');
 
     const activeRow = rowWith(html, 'activo@andes.cl');
     expect(activeRow).toContain('Beatriz Activa');
-    expect(activeRow).toContain('<td>Técnico</td>');
+    expect(activeRow).toContain('>Técnico</td>');
     expect(activeRow).toContain('state-active">Activo<');
-    expect(activeRow).toContain(`<td>${formatDateTime(START.toISOString())}</td>`);
+    expect(activeRow).toContain(`>${formatDateTime(START.toISOString())}</td>`);
     expect(activeRow).toContain('12:00'); // Santiago's wall clock, not 15:00 UTC
     expect(activeRow).toContain('Reenviar credenciales');
     expect(activeRow).toContain('Deshabilitar');
@@ -119,7 +119,7 @@ describe('/usuarios list', () => {
     const pendingRow = rowWith(html, 'pendiente@andes.cl');
     expect(pendingRow).toContain('Daniela Pendiente');
     expect(pendingRow).toContain('Pendiente de primer ingreso');
-    expect(pendingRow).toContain('<td>Nunca</td>');
+    expect(pendingRow).toContain('>Nunca</td>');
 
     const disabledRow = rowWith(html, 'deshabilitado@andes.cl');
     expect(disabledRow).toContain('state-disabled">Deshabilitado<');
@@ -425,7 +425,7 @@ describe('delete', () => {
     expect(location(res)).toBe('/usuarios');
     const list = await (await admin.get('/usuarios')).text();
     expect(list).toContain('borrar@empresa.cl fue eliminado.');
-    expect(list).not.toContain('<td>borrar@empresa.cl</td>');
+    expect(list).not.toContain('>borrar@empresa.cl</td>');
     expect(await userRow(c.id, tech.email)).toBeUndefined();
     expect(await db().selectFrom('sessions').select('id').where('user_id', '=', tech.id).execute()).toHaveLength(0);
     expect(location(await techClient.get('/ayuda'))).toBe('/ingresar?volver=%2Fayuda');
