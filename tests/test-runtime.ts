@@ -1,14 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { boot, type Runtime } from '../src/boot.ts';
 import { ManualClock } from '../src/clock.ts';
 import { loadConfig, type Config } from '../src/config.ts';
-import { isPostgresUrl } from '../src/db/create-db.ts';
 import { HELP_DIR } from '../src/demo/seed-demo.ts';
 import { loadHelpCorpus, readHelpCorpus } from '../src/help/load-help-corpus.ts';
 import type { MailTransport } from '../src/mail/transport.ts';
+import { createTestDatabase } from './test-database.ts';
 
 /**
  * The whole portal against a real database: a fresh SQLite file in memory by
@@ -24,15 +22,8 @@ export interface TestRuntime extends Runtime {
 const corpus = readHelpCorpus(HELP_DIR);
 
 export async function createTestRuntime(opts: { env?: Record<string, string>; transport?: MailTransport; withHelp?: boolean } = {}): Promise<TestRuntime> {
-  const url = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : ':memory:';
-  let schema: string | undefined;
-  if (isPostgresUrl(url)) {
-    schema = `t_${randomBytes(6).toString('hex')}`;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
-  }
+  const database = await createTestDatabase();
+  const { url, schema } = database;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost', TRUST_PROXY: 'true', ...opts.env });
   const clock = new ManualClock(new Date('2026-03-02T15:00:00Z'));
   const runtime = await boot(config, pino({ level: 'silent' }), {
@@ -49,14 +40,8 @@ export async function createTestRuntime(opts: { env?: Record<string, string>; tr
     config,
     async close() {
       await runtime.close();
-      if (schema) {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        await client.query(`drop schema ${schema} cascade`);
-        await client.end();
-      }
+      await database.drop();
     },
   };
 }
 
-export const uid = () => randomUUID();

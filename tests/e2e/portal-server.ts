@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import pg from 'pg';
 import pino from 'pino';
 import { createApp } from '../../src/app.ts';
 import { boot, type Runtime } from '../../src/boot.ts';
 import { loadConfig } from '../../src/config.ts';
-import { isPostgresUrl } from '../../src/db/create-db.ts';
 import { DEMO, seedDemoIfEmpty, seedHelpIfEmpty } from '../../src/demo/seed-demo.ts';
 import { SmtpPeer } from '../smtp-peer.ts';
+import { createTestDatabase } from '../test-database.ts';
 
 /**
  * The real portal over real HTTP, for the browser: its own SMTP peer, the
@@ -41,15 +39,8 @@ export async function startPortalServer(): Promise<PortalServer> {
   });
   const url = `http://127.0.0.1:${port}`;
 
-  const databaseUrl = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : ':memory:';
-  let schema: string | undefined;
-  if (isPostgresUrl(databaseUrl)) {
-    schema = `e2e_${randomBytes(6).toString('hex')}`;
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    await client.end();
-  }
+  const database = await createTestDatabase('e2e');
+  const { url: databaseUrl, schema } = database;
 
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -79,12 +70,7 @@ export async function startPortalServer(): Promise<PortalServer> {
       await closed;
       await runtime.close();
       await smtp.stop();
-      if (schema) {
-        const client = new pg.Client({ connectionString: databaseUrl });
-        await client.connect();
-        await client.query(`drop schema ${schema} cascade`);
-        await client.end();
-      }
+      await database.drop();
     },
   };
 }
