@@ -25,6 +25,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BENCH = fileURLToPath(new URL('.', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = 1;
+/** Before anything is measured: V8 compiles the hot code on threads of the same core for a few seconds. */
+const FIRST_WARMUP_SECONDS = 4;
 const PAGE_CONNECTIONS = 10;
 const STORM_CONNECTIONS = 64;
 const HARD_DEADLINE_MS = 180_000;
@@ -188,7 +190,8 @@ async function load(gen: ChildProcess, opts: LoadOpts): Promise<LoadResult> {
  */
 interface CpuSnapshot {
   cores: Record<string, { busy: number; total: number }>;
-  ours: Record<string, number>;
+  /** pid -> [core, ticks] */
+  ours: Map<number, [string, number]>;
 }
 
 function ticksOf(pid: number | undefined): number {
@@ -217,12 +220,8 @@ function cpuSnapshot(): CpuSnapshot {
   } catch {
     // not Linux: no interference figures
   }
-  const ours: Record<string, number> = {};
-  ours[LOAD_CORE] = ticksOf(process.pid);
-  for (const child of children) {
-    const core = coreOf.get(child) ?? '?';
-    ours[core] = (ours[core] ?? 0) + ticksOf(child.pid);
-  }
+  const ours = new Map<number, [string, number]>([[process.pid, [LOAD_CORE, ticksOf(process.pid)]]]);
+  for (const child of children) if (child.pid) ours.set(child.pid, [coreOf.get(child) ?? '?', ticksOf(child.pid)]);
   return { cores, ours };
 }
 
@@ -234,23 +233,122 @@ function othersPct(a: CpuSnapshot, b: CpuSnapshot, oursExtra: Record<string, num
     const cb = b.cores[core];
     if (!ca || !cb || cb.total === ca.total) continue;
     const busy = cb.busy - ca.busy;
-    const ours = (b.ours[core] ?? 0) - (a.ours[core] ?? 0) + (oursExtra[core] ?? 0);
+    // A process that ended in between took ticks we cannot see any more: pass them in oursExtra.
+    let ours = oursExtra[core] ?? 0;
+    for (const [pid, [c, ticks]] of b.ours) if (c === core) ours += ticks - (a.ours.get(pid)?.[1] ?? 0);
     out[core] = Math.max(0, Math.round(((busy - ours) / (cb.total - ca.total)) * 100));
   }
   return out;
 }
 
 const NOISY_PCT = 10;
+const QUIET_WAIT_MS = 20_000;
 
-/** Load for SECONDS with the server's meters reset at the start and read at the end. */
-async function measure(gen: ChildProcess, server: ChildProcess, opts: LoadOpts): Promise<{ load: LoadResult; server: ServerStats; othersPct: Record<string, number> }> {
-  await load(gen, { ...opts, duration: WARMUP_SECONDS });
+/** Give other programs (a test suite, a browser) a little time to finish before measuring. */
+async function waitForQuiet(log: (s: string) => void): Promise<void> {
+  const until = Date.now() + QUIET_WAIT_MS;
+  let said = false;
+  for (;;) {
+    const a = cpuSnapshot();
+    await sleep(1000);
+    const others = othersPct(a, cpuSnapshot());
+    const busy = Object.entries(others).filter(([, pct]) => pct > NOISY_PCT);
+    if (busy.length === 0) return;
+    if (Date.now() >= until) {
+      log(`the machine is still busy (${busy.map(([c, p]) => `core ${c} ${p}%`).join(', ')}): measuring anyway`);
+      return;
+    }
+    if (!said) log(`other programs are using the bench cores (${busy.map(([c, p]) => `core ${c} ${p}%`).join(', ')}): waiting up to ${QUIET_WAIT_MS / 1000} s`);
+    said = true;
+  }
+}
+
+interface Measurement {
+  load: LoadResult;
+  server: ServerStats;
+  othersPct: Record<string, number>;
+  /** Server CPU time (all its threads) per answered request. */
+  cpuUsPerRequest: number;
+}
+
+async function measureWindow(gen: ChildProcess, server: ChildProcess, opts: LoadOpts, seconds: number): Promise<Measurement> {
   await ask(server, { bench: 'reset' });
   const before = cpuSnapshot();
-  const result = await load(gen, { ...opts, duration: SECONDS });
+  const result = await load(gen, { ...opts, duration: seconds });
   const after = cpuSnapshot();
   const stats = await ask<ServerStats>(server, { bench: 'read' });
-  return { load: result, server: stats, othersPct: othersPct(before, after) };
+  const cpuUsPerRequest = result.total > 0 ? Math.round(((stats.cpuPct / 100) * stats.wallMs * 1000) / result.total) : 0;
+  return { load: result, server: stats, othersPct: othersPct(before, after), cpuUsPerRequest };
+}
+
+/** Load for SECONDS after a warm-up, with the server's meters reset at the start and read at the end. */
+async function measure(gen: ChildProcess, server: ChildProcess, opts: LoadOpts): Promise<Measurement> {
+  await load(gen, { ...opts, duration: WARMUP_SECONDS });
+  return measureWindow(gen, server, opts, SECONDS);
+}
+
+/**
+ * Several targets measured in turns of one second, SECONDS turns each, and
+ * the turns added up: on a machine whose speed drifts (a shared VM, another
+ * program starting), each target sees the same conditions, so the ratio
+ * between them holds even when the absolute figures move.
+ */
+async function measureInTurns(gen: ChildProcess, targets: Array<{ server: ChildProcess; opts: LoadOpts }>): Promise<Measurement[]> {
+  for (const t of targets) await load(gen, { ...t.opts, duration: WARMUP_SECONDS });
+  const turns: Measurement[][] = targets.map(() => []);
+  for (let i = 0; i < SECONDS; i++) {
+    for (const [k, t] of targets.entries()) turns[k]!.push(await measureWindow(gen, t.server, t.opts, 1));
+  }
+  return turns.map(addUp);
+}
+
+function addUp(ms: Measurement[]): Measurement {
+  const sum = (f: (m: Measurement) => number) => ms.reduce((a, m) => a + f(m), 0);
+  const max = (f: (m: Measurement) => number) => Math.max(...ms.map(f));
+  const byStatus: Record<string, number> = {};
+  for (const m of ms) for (const [code, count] of Object.entries(m.load.byStatus)) byStatus[code] = (byStatus[code] ?? 0) + count;
+  const seconds = sum((m) => m.load.seconds);
+  const total = sum((m) => m.load.total);
+  const wallMs = sum((m) => m.server.wallMs);
+  const cpuMs = sum((m) => (m.server.cpuPct / 100) * m.server.wallMs);
+  const mainMs = sum((m) => (m.server.mainCpuPct / 100) * m.server.wallMs);
+  const othersPct: Record<string, number> = {};
+  for (const m of ms) for (const [core, pct] of Object.entries(m.othersPct)) othersPct[core] = Math.max(othersPct[core] ?? 0, pct);
+  return {
+    load: {
+      seconds,
+      total,
+      perSecond: total / seconds,
+      byStatus,
+      errors: sum((m) => m.load.errors),
+      timeouts: sum((m) => m.load.timeouts),
+      // Percentiles do not add up: the worst turn's.
+      latencyMs: { p50: max((m) => m.load.latencyMs.p50), p99: max((m) => m.load.latencyMs.p99), max: max((m) => m.load.latencyMs.max) },
+      bytesPerRequest: ms[0]?.load.bytesPerRequest ?? 0,
+    },
+    server: {
+      p50Ms: max((m) => m.server.p50Ms),
+      p99Ms: max((m) => m.server.p99Ms),
+      maxMs: max((m) => m.server.maxMs),
+      meanMs: max((m) => m.server.meanMs),
+      samples: sum((m) => m.server.samples),
+      cpuPct: Math.round((cpuMs / wallMs) * 1000) / 10,
+      mainCpuPct: Math.round((mainMs / wallMs) * 1000) / 10,
+      wallMs,
+    },
+    othersPct,
+    cpuUsPerRequest: total > 0 ? Math.round((cpuMs * 1000) / total) : 0,
+  };
+}
+
+/** After a storm the hasher still works through its queue: wait until the portal is idle again. */
+async function drained(server: ChildProcess, maxMs = 20_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (Date.now() < until) {
+    await ask(server, { bench: 'reset' });
+    await sleep(500);
+    if ((await ask<ServerStats>(server, { bench: 'read' })).cpuPct < 10) return;
+  }
 }
 
 /** Successful answers per second: `status` only, anything else is reported apart. */
@@ -361,6 +459,7 @@ function table(rows: Row[]): string {
         '',
         `  ! other programs took more than ${NOISY_PCT}% of a bench core during some measurements ("other load": the most, on either core):`,
         '    those figures measure the machine, not the portal. Run again on a quiet machine.',
+        ...(usePostgres ? ['    With --postgres the database server is one of those programs: its work for the portal counts as other load.'] : []),
       ]
     : [];
   return [line(head), rule, ...cells.map(line), '', ...details, ...noisy].join('\n');
@@ -371,17 +470,18 @@ const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFraction
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
   if (canPin) {
     // The bench itself only orchestrates; keep it off the portal's core too.
     execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
   } else {
     process.stderr.write('bench: fewer than 2 cores or no taskset: nothing is pinned, the figures mean less\n');
   }
+  await waitForQuiet(log);
   tempDir = mkdtempSync(join(tmpdir(), 'mi-portal-bench-'));
   const database = await prepareDatabase(tempDir);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
 
   log(`portal on core ${canPin ? SERVER_CORE : '*'}, load on core ${canPin ? LOAD_CORE : '*'}, ${usePostgres ? 'PostgreSQL' : 'SQLite'}, hash concurrency ${hashConcurrency}, ${SECONDS} s per measurement`);
   const portal = spawnNode(SERVER_CORE, ['--import', 'tsx', '--import', join(BENCH, 'el-monitor.mjs'), 'src/server.ts'], {
@@ -423,15 +523,22 @@ async function main(): Promise<void> {
     const gen = await ready(spawnNode(LOAD_CORE, [join(BENCH, 'load.mjs')]));
     const stormGen = await ready(spawnNode(LOAD_CORE, [join(BENCH, 'load.mjs')]));
 
-    // 1 and 2: each page against its raw twin, back to back.
-    const pageRuns: Record<string, { portal: Awaited<ReturnType<typeof measure>>; raw: Awaited<ReturnType<typeof measure>> }> = {};
+    log(`warming up the portal for ${FIRST_WARMUP_SECONDS} s`);
+    const mixed = { url: base, connections: PAGE_CONNECTIONS, headers: { cookie }, requests: Object.values(PAGES).map((path) => ({ path })) };
+    await load(gen, { ...mixed, duration: FIRST_WARMUP_SECONDS });
+
+    // 1 and 2: each page against its raw twin, in turns.
+    const pageRuns: Record<string, { portal: Measurement; raw: Measurement }> = {};
     for (const [name, path] of Object.entries(PAGES)) {
-      log(`${name} page: portal, then raw node:http`);
-      const p = await measure(gen, portal, { url: `${base}${path}`, connections: PAGE_CONNECTIONS, headers: { cookie } });
-      const r = await measure(gen, raw, { url: `${rawBase}${path}`, connections: PAGE_CONNECTIONS });
-      pageRuns[name] = { portal: p, raw: r };
+      log(`${name} page: portal and raw node:http, in turns`);
+      const [p, r] = await measureInTurns(gen, [
+        { server: portal, opts: { url: `${base}${path}`, connections: PAGE_CONNECTIONS, headers: { cookie } } },
+        { server: raw, opts: { url: `${rawBase}${path}`, connections: PAGE_CONNECTIONS } },
+      ]);
+      pageRuns[name] = { portal: p!, raw: r! };
     }
     raw.kill('SIGTERM');
+    await new Promise((r) => (raw.exitCode !== null ? r(null) : raw.once('exit', r)));
 
     // 3: raw verify rate on the portal's core, the portal idle meanwhile.
     log(`argon2id: raw verify rate at concurrency ${hashConcurrency}, then sign-in throughput`);
@@ -454,9 +561,14 @@ async function main(): Promise<void> {
     const signInsPerSecond = okPerSecond(signIn.load, '303');
 
     // 4: the two pages, mixed, without and then with a storm of sign-ins.
-    log('pages without, then during a sign-in storm');
-    const mixed = { url: base, connections: PAGE_CONNECTIONS, headers: { cookie }, requests: Object.values(PAGES).map((path) => ({ path })) };
-    const calm = await measure(gen, portal, mixed);
+    // Twice each: flat out (throughput; the loop then always has a batch of
+    // requests to get through, so its delay is mostly that queue) and at half
+    // that rate (the loop has slack, so its delay shows what blocks it).
+    log('pages without, then during a sign-in storm: flat out and at half rate');
+    const calmBefore = await measure(gen, portal, mixed);
+    const halfRate = Math.max(1, Math.round(okPerSecond(calmBefore.load, '200') / 2));
+    const halfLoad = { ...mixed, overallRate: halfRate };
+    const calmHalf = await measure(gen, portal, halfLoad);
     const stormId = nextId++;
     const stormDone = new Promise<{ result?: LoadResult; error?: string }>((resolve) => {
       const on = (m: { id?: number }) => {
@@ -469,12 +581,19 @@ async function main(): Promise<void> {
     stormGen.send({
       load: 'run',
       id: stormId,
-      opts: { ...signInOpts, connections: STORM_CONNECTIONS, duration: SECONDS + WARMUP_SECONDS + 10 },
+      opts: { ...signInOpts, connections: STORM_CONNECTIONS, duration: 2 * (SECONDS + WARMUP_SECONDS) + 10 },
     });
     await sleep(1000); // let the queue in front of the hasher fill up
     const storm = await measure(gen, portal, mixed);
+    const stormHalf = await measure(gen, portal, halfLoad);
     stormGen.send({ load: 'stop', id: stormId });
     const stormResult = (await stormDone).result;
+    // Without the storm once more, after it: the figure without is the mean of
+    // before and after, so a machine that got slower or faster meanwhile does
+    // not pass for the storm's doing.
+    await drained(portal);
+    const calmAfter = await measure(gen, portal, mixed);
+    const calm = addUp([calmBefore, calmAfter]);
 
     // ------------------------------------------------------------ figures
     const pageRow = (name: string, label: string, target: Row['target']): Row => {
@@ -488,8 +607,9 @@ async function main(): Promise<void> {
         unit: 'ratio',
         target,
         detail:
-          `portal ${n(portalRps)} req/s (server CPU ${p.server.cpuPct}%, main thread ${p.server.mainCpuPct}%, p99 latency ${p.load.latencyMs.p99} ms), ` +
-          `raw ${n(rawRps)} req/s (server CPU ${r.server.cpuPct}%), ${captured[PAGES[name as keyof typeof PAGES]]!.body.length} body bytes, ${PAGE_CONNECTIONS} connections` +
+          `portal ${n(portalRps)} req/s (server CPU ${p.server.cpuPct}%, main thread ${p.server.mainCpuPct}%, ${n(p.cpuUsPerRequest)} µs CPU/request, p99 latency ${p.load.latencyMs.p99} ms), ` +
+          `raw ${n(rawRps)} req/s (server CPU ${r.server.cpuPct}%, ${n(r.cpuUsPerRequest)} µs CPU/request); ` +
+          `by CPU per request ${(r.cpuUsPerRequest / p.cpuUsPerRequest).toFixed(3)}; ${captured[PAGES[name as keyof typeof PAGES]]!.body.length} body bytes, ${PAGE_CONNECTIONS} connections` +
           nonOk(p.load, '200') + nonOk(r.load, '200'),
       };
     };
@@ -515,25 +635,42 @@ async function main(): Promise<void> {
         unit: 'ratio',
         target: { op: '>=', value: 0.8 },
         detail:
-          `${n(stormRps)} vs ${n(calmRps)} req/s (services + help article, ${PAGE_CONNECTIONS} connections); ` +
+          `${n(stormRps)} vs ${n(calmRps)} req/s (without: ${n(okPerSecond(calmBefore.load, '200'))} before, ${n(okPerSecond(calmAfter.load, '200'))} after; services + help article, ${PAGE_CONNECTIONS} connections); ` +
           `storm of ${STORM_CONNECTIONS} connections: ${stormResult ? `${n(okPerSecond(stormResult, '303'), 1)} sign-ins/s completed` : 'no result'}` +
           nonOk(calm.load, '200') + nonOk(storm.load, '200'),
       },
       {
-        name: 'event-loop delay p99 during storm',
+        name: 'event-loop p99 in storm, pages flat out',
         noisePct: noiseOf(storm),
         value: storm.server.p99Ms,
         unit: 'ms',
         target: { op: '<=', value: 10 },
-        detail: `p50 ${storm.server.p50Ms} ms, max ${storm.server.maxMs} ms, ${storm.server.samples} samples; server CPU ${storm.server.cpuPct}%, main thread ${storm.server.mainCpuPct}%`,
+        detail: elDetail(storm.server),
       },
       {
-        name: 'event-loop delay p99 during storm ÷ without',
-        noisePct: noiseOf(calm, storm),
-        value: storm.server.p99Ms / calm.server.p99Ms,
+        name: 'event-loop p99 in storm, pages at half rate',
+        noisePct: noiseOf(stormHalf),
+        value: stormHalf.server.p99Ms,
+        unit: 'ms',
+        target: { op: '<=', value: 10 },
+        detail:
+          `${n(okPerSecond(stormHalf.load, '200'))} of ${n(halfRate)} req/s asked, p99 latency ${stormHalf.load.latencyMs.p99} ms; ` + elDetail(stormHalf.server) + nonOk(stormHalf.load, '200'),
+      },
+      {
+        name: 'event-loop p99 in storm ÷ without, flat out',
+        noisePct: noiseOf(calmBefore, storm),
+        value: storm.server.p99Ms / calmBefore.server.p99Ms,
         unit: 'ratio',
         target: null,
-        detail: `${storm.server.p99Ms} ms vs ${calm.server.p99Ms} ms (without: p50 ${calm.server.p50Ms} ms, server CPU ${calm.server.cpuPct}%)`,
+        detail: `${storm.server.p99Ms} ms vs ${calmBefore.server.p99Ms} ms; without: ${elDetail(calmBefore.server)}`,
+      },
+      {
+        name: 'event-loop p99 in storm ÷ without, half rate',
+        noisePct: noiseOf(calmHalf, stormHalf),
+        value: stormHalf.server.p99Ms / calmHalf.server.p99Ms,
+        unit: 'ratio',
+        target: null,
+        detail: `${stormHalf.server.p99Ms} ms vs ${calmHalf.server.p99Ms} ms; without: ${elDetail(calmHalf.server)}`,
       },
     ];
 
@@ -552,7 +689,7 @@ async function main(): Promise<void> {
       stormConnections: STORM_CONNECTIONS,
       hashConcurrency,
       figures: rows.map((r) => ({ name: r.name, value: r.value, unit: r.unit, target: r.target, result: pass(r), detail: r.detail })),
-      raw: { pages: pageRuns, rawVerify, signIn, calm, storm, stormLoad: stormResult ?? null, bodyBytes: Object.fromEntries(Object.entries(captured).map(([p, v]) => [p, v.body.length])) },
+      raw: { pages: pageRuns, rawVerify, signIn, calmBefore, calmAfter, calmHalf, storm, stormHalf, halfRate, stormLoad: stormResult ?? null, bodyBytes: Object.fromEntries(Object.entries(captured).map(([p, v]) => [p, v.body.length])) },
     };
     writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write('Written to bench/results.json\n');
@@ -562,6 +699,10 @@ async function main(): Promise<void> {
     await Promise.race([new Promise((r) => portal.once('exit', r)), sleep(3000)]);
     await database.drop().catch((err) => process.stderr.write(`bench: could not drop the bench schema: ${err}\n`));
   }
+}
+
+function elDetail(s: ServerStats): string {
+  return `event-loop delay p50 ${s.p50Ms} ms, max ${s.maxMs} ms (${s.samples} samples); server CPU ${s.cpuPct}%, main thread ${s.mainCpuPct}%`;
 }
 
 function nonOk(r: LoadResult, ok: string): string {

@@ -56,7 +56,16 @@ export function isCalendarDay(s: string): boolean {
 
 const longDate = new Intl.DateTimeFormat('es-CL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
+const formattedDays = new Map<string, string>();
+
 /** "2026-03-01" → "1 de marzo de 2026" */
 export function formatDay(day: string): string {
-  return longDate.format(new Date(`${day}T00:00:00Z`));
+  // Intl formatting is slow next to the rest of a page, and pages show the same few days over and over.
+  let text = formattedDays.get(day);
+  if (text === undefined) {
+    text = longDate.format(new Date(`${day}T00:00:00Z`));
+    if (formattedDays.size >= 1000) formattedDays.clear();
+    formattedDays.set(day, text);
+  }
+  return text;
 }

@@ -18,9 +18,10 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     c.set('log', log);
     c.set('session', null);
     c.set('flash', null);
+    // Before the handler, for the same reason as the security headers.
+    c.header('X-Request-Id', requestId);
     const started = performance.now();
     await next();
-    c.header('X-Request-Id', requestId);
     log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, ip }, 'request');
   };
 }

@@ -17,7 +17,9 @@ const CSP = [
 /** Headers every answer carries; no inline script is ever needed. */
 export function securityHeaders(secure: boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    await next();
+    // Set before the handler runs, so they go into the answer it builds (error
+    // pages included). Set after, Hono has to rebuild the finished answer
+    // around a body stream, which took a fifth of a page's time.
     c.header('Content-Security-Policy', CSP);
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'DENY');
@@ -27,5 +29,6 @@ export function securityHeaders(secure: boolean): MiddlewareHandler<AppEnv> {
     c.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     if (secure) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     if (!c.req.path.startsWith('/static/')) c.header('Cache-Control', 'no-store');
+    await next();
   };
 }
