@@ -56,10 +56,10 @@ export function createApp(deps: Deps) {
   app.notFound((c) => errorPage(c, 404, 'La página que busca no existe o no tiene acceso a ella.'));
   app.onError((err, c) => {
     if (err instanceof AppError) {
-      c.var.log?.info({ errorId: err.id, status: err.status }, err.message);
+      c.get('log')?.info({ errorId: err.id, status: err.status }, err.message);
       return errorPage(c, err.status, err.message);
     }
-    (c.var.log ?? deps.log).error({ err }, 'unhandled error');
+    (c.get('log') ?? deps.log).error({ err }, 'unhandled error');
     return errorPage(c, 500, 'Ocurrió un error inesperado. Ya quedó registrado; inténtelo de nuevo en unos minutos.');
   });
   return app;

@@ -8,7 +8,7 @@ import type { AppEnv } from './env.ts';
  * or overwrite them).
  */
 export function cookieName(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash'): string {
-  return c.var.deps.config.secureCookies ? `__Host-${base}` : base;
+  return c.get('deps').config.secureCookies ? `__Host-${base}` : base;
 }
 
 export function setAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash', value: string, maxAgeSeconds?: number): void {
@@ -16,7 +16,7 @@ export function setAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash',
     path: '/',
     httpOnly: true,
     sameSite: 'Lax',
-    secure: c.var.deps.config.secureCookies,
+    secure: c.get('deps').config.secureCookies,
     ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
   });
 }
@@ -26,7 +26,7 @@ export function readAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash'
 }
 
 export function clearAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash'): void {
-  deleteCookie(c, cookieName(c, base), { path: '/', secure: c.var.deps.config.secureCookies });
+  deleteCookie(c, cookieName(c, base), { path: '/', secure: c.get('deps').config.secureCookies });
 }
 
 /** A one-time message shown on the next page (after a POST-redirect-GET). */

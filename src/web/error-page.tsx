@@ -16,10 +16,10 @@ const TITLES: Partial<Record<number, string>> = {
 export function errorPage(c: Context<AppEnv>, status: number, message: string) {
   const title = TITLES[status] ?? 'No se pudo completar';
   // The error may come before the session or CSRF middleware ran.
-  if (!c.var.deps) return c.text(message, status as ContentfulStatusCode);
+  if (!c.get('deps')) return c.text(message, status as ContentfulStatusCode);
   return page(
     c,
-    { title, status: status as ContentfulStatusCode, bare: !c.var.session },
+    { title, status: status as ContentfulStatusCode, bare: !c.get('session') },
     <section class="card" aria-labelledby="titulo">
       <h1 id="titulo">{title}</h1>
       <p>{message}</p>

@@ -15,10 +15,10 @@ export function page(
       String(
         <Layout
           title={opts.title}
-          brand={c.var.deps.config.brand}
-          session={c.var.session}
-          csrfToken={c.var.csrfToken ?? ''}
-          flash={c.var.flash}
+          brand={c.get('deps').config.brand}
+          session={c.get('session')}
+          csrfToken={c.get('csrfToken') ?? ''}
+          flash={c.get('flash')}
           current={opts.current}
           bare={opts.bare}
         >

@@ -15,11 +15,11 @@ import { sessionOf } from './middleware/require-user.ts';
 export async function submitPasswordChange(c: Context<AppEnv>): Promise<FieldErrors | null> {
   const f = await formFields(c);
   try {
-    const token = await changePassword(c.var.deps, sessionOf(c), {
+    const token = await changePassword(c.get('deps'), sessionOf(c), {
       current: f.currentPassword ?? '',
       next: f.newPassword ?? '',
       repeat: f.repeatPassword ?? '',
-      ip: c.var.ip,
+      ip: c.get('ip'),
       userAgent: c.req.header('user-agent') ?? null,
     });
     setAppCookie(c, 'sid', token);

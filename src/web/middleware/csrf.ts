@@ -21,7 +21,7 @@ export const csrfProtection: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
 
   const origin = c.req.header('origin');
-  if (origin && origin !== 'null' && origin !== new URL(c.var.deps.config.publicUrl).origin && origin !== new URL(c.req.url).origin) {
+  if (origin && origin !== 'null' && origin !== new URL(c.get('deps').config.publicUrl).origin && origin !== new URL(c.req.url).origin) {
     throw csrfFailed();
   }
   const type = c.req.header('content-type') ?? '';

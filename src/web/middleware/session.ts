@@ -7,7 +7,7 @@ import type { AppEnv } from '../env.ts';
 export const sessionLoader: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = readAppCookie(c, 'sid');
   if (token) {
-    const { db, clock, config } = c.var.deps;
+    const { db, clock, config } = c.get('deps');
     const session = await loadSession(db, token, clock.now(), { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
     if (session) c.set('session', session);
     else clearAppCookie(c, 'sid');

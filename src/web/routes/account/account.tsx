@@ -15,7 +15,7 @@ import { submitPasswordChange } from '../../submit-password-change.ts';
 
 async function render(c: Context<AppEnv>, errors: FieldErrors, status: 200 | 422 = 200) {
   const s = sessionOf(c);
-  const other = await c.var.deps.db
+  const other = await c.get('deps').db
     .selectFrom('sessions')
     .select((eb) => eb.fn.countAll().as('n'))
     .where('user_id', '=', s.user.id)
@@ -47,7 +47,7 @@ async function render(c: Context<AppEnv>, errors: FieldErrors, status: 200 | 422
       <section class="card" aria-labelledby="clave">
         <h2 id="clave">Cambiar clave</h2>
         <p>Al cambiar la clave se cierran sus sesiones en otros equipos.</p>
-        <ChangePasswordForm csrf={c.var.csrfToken} action="/cuenta/clave" errors={errors} email={s.user.email} button="Cambiar clave" />
+        <ChangePasswordForm csrf={c.get('csrfToken')} action="/cuenta/clave" errors={errors} email={s.user.email} button="Cambiar clave" />
       </section>
       <section class="card" aria-labelledby="sesiones">
         <h2 id="sesiones">Sesiones</h2>
@@ -55,12 +55,12 @@ async function render(c: Context<AppEnv>, errors: FieldErrors, status: 200 | 422
         <div class="actions">
           {others > 0 ? (
             <form method="post" action="/cuenta/cerrar-otras" class="inline">
-              <CsrfField token={c.var.csrfToken} />
+              <CsrfField token={c.get('csrfToken')} />
               <button type="submit">Cerrar las otras sesiones</button>
             </form>
           ) : null}
           <form method="post" action="/salir" class="inline">
-            <CsrfField token={c.var.csrfToken} />
+            <CsrfField token={c.get('csrfToken')} />
             <button type="submit">Salir</button>
           </form>
         </div>
@@ -81,10 +81,10 @@ export const accountRoutes = new Hono<AppEnv>()
   })
   .post('/cuenta/cerrar-otras', async (c) => {
     const s = sessionOf(c);
-    const { db, clock } = c.var.deps;
+    const { db, clock } = c.get('deps');
     const n = await db.transaction().execute(async (trx) => {
       const closed = await revokeUserSessions(trx, s.user.id, s.id);
-      await recordAuditEvent(trx, { action: 'sessions.revoked-others', at: clock.now(), actorUserId: s.user.id, actorLabel: s.user.email, customerId: s.customer.id, ip: c.var.ip, detail: { closed } });
+      await recordAuditEvent(trx, { action: 'sessions.revoked-others', at: clock.now(), actorUserId: s.user.id, actorLabel: s.user.email, customerId: s.customer.id, ip: c.get('ip'), detail: { closed } });
       return closed;
     });
     setFlash(c, n === 1 ? 'Se cerró 1 sesión en otro equipo.' : `Se cerraron ${n} sesiones en otros equipos.`);

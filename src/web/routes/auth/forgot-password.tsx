@@ -31,14 +31,14 @@ function ForgotForm(props: { csrf: string; values: { rut?: string; email?: strin
 }
 
 export const forgotPasswordRoutes = new Hono<AppEnv>()
-  .get('/recuperar', (c) => page(c, { title: 'Recuperar acceso', bare: true }, <ForgotForm csrf={c.var.csrfToken} values={{}} errors={{}} />))
+  .get('/recuperar', (c) => page(c, { title: 'Recuperar acceso', bare: true }, <ForgotForm csrf={c.get('csrfToken')} values={{}} errors={{}} />))
   .post('/recuperar', async (c) => {
     const f = await formFields(c);
     const account = readAccountFields(f);
     if (!account.ok) {
-      return page(c, { title: 'Recuperar acceso', bare: true, status: 422 }, <ForgotForm csrf={c.var.csrfToken} values={account.values} errors={account.errors} />);
+      return page(c, { title: 'Recuperar acceso', bare: true, status: 422 }, <ForgotForm csrf={c.get('csrfToken')} values={account.values} errors={account.errors} />);
     }
-    await requestPasswordReset(c.var.deps, { rut: account.rut, email: account.email, ip: c.var.ip });
+    await requestPasswordReset(c.get('deps'), { rut: account.rut, email: account.email, ip: c.get('ip') });
     return page(
       c,
       { title: 'Revise su correo', bare: true },

@@ -27,9 +27,9 @@ function render(c: Context<AppEnv>, errors: FieldErrors, status: 200 | 422 = 200
         <dt>Correo</dt>
         <dd>{s.user.email}</dd>
       </dl>
-      <ChangePasswordForm csrf={c.var.csrfToken} action="/nueva-clave" errors={errors} email={s.user.email} button="Modificar" />
+      <ChangePasswordForm csrf={c.get('csrfToken')} action="/nueva-clave" errors={errors} email={s.user.email} button="Modificar" />
       <form method="post" action="/salir" class="after-form">
-        <input type="hidden" name="_csrf" value={c.var.csrfToken} />
+        <input type="hidden" name="_csrf" value={c.get('csrfToken')} />
         <button type="submit" class="link-button">
           Salir sin cambiar la clave
         </button>

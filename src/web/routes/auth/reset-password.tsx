@@ -37,18 +37,18 @@ function ResetForm(props: { csrf: string; token: string; rut: string; email: str
 export const resetPasswordRoutes = new Hono<AppEnv>()
   .get('/restablecer', async (c) => {
     const token = c.req.query('token') ?? '';
-    const link = await findResetLink(c.var.deps, token);
-    return page(c, { title: 'Crear nueva clave', bare: true }, <ResetForm csrf={c.var.csrfToken} token={token} rut={link.rut} email={link.email} errors={{}} />);
+    const link = await findResetLink(c.get('deps'), token);
+    return page(c, { title: 'Crear nueva clave', bare: true }, <ResetForm csrf={c.get('csrfToken')} token={token} rut={link.rut} email={link.email} errors={{}} />);
   })
   .post('/restablecer', async (c) => {
     const f = await formFields(c);
     const token = f.token ?? '';
     try {
-      await resetPassword(c.var.deps, { token, next: f.newPassword ?? '', repeat: f.repeatPassword ?? '', ip: c.var.ip });
+      await resetPassword(c.get('deps'), { token, next: f.newPassword ?? '', repeat: f.repeatPassword ?? '', ip: c.get('ip') });
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;
-      const link = await findResetLink(c.var.deps, token);
-      return page(c, { title: 'Crear nueva clave', bare: true, status: 422 }, <ResetForm csrf={c.var.csrfToken} token={token} rut={link.rut} email={link.email} errors={err.fieldErrors} />);
+      const link = await findResetLink(c.get('deps'), token);
+      return page(c, { title: 'Crear nueva clave', bare: true, status: 422 }, <ResetForm csrf={c.get('csrfToken')} token={token} rut={link.rut} email={link.email} errors={err.fieldErrors} />);
     }
     setFlash(c, 'Su nueva clave quedó guardada y se cerraron todas sus sesiones. Ingrese con ella.');
     return c.redirect('/ingresar', 303);

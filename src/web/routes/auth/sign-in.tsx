@@ -36,8 +36,9 @@ function SignInForm(props: { csrf: string; values: { rut?: string; email?: strin
 
 export const signInRoutes = new Hono<AppEnv>()
   .get('/ingresar', (c) => {
-    if (c.var.session) return c.redirect(homeFor(c.var.session.user.role), 303);
-    return page(c, { title: 'Ingresar', bare: true }, <SignInForm csrf={c.var.csrfToken} values={{}} errors={{}} back={safeReturnPath(c.req.query('volver'))} />);
+    const session = c.get('session');
+    if (session) return c.redirect(homeFor(session.user.role), 303);
+    return page(c, { title: 'Ingresar', bare: true }, <SignInForm csrf={c.get('csrfToken')} values={{}} errors={{}} back={safeReturnPath(c.req.query('volver'))} />);
   })
   .post('/ingresar', async (c) => {
     const f = await formFields(c);
@@ -48,15 +49,16 @@ export const signInRoutes = new Hono<AppEnv>()
     if (!account.ok || !password) {
       const errors: FieldErrors = account.ok ? {} : { ...account.errors };
       if (!password) errors.password = 'Ingrese su clave.';
-      return page(c, { title: 'Ingresar', bare: true, status: 422 }, <SignInForm csrf={c.var.csrfToken} values={values} errors={errors} back={back} />);
+      return page(c, { title: 'Ingresar', bare: true, status: 422 }, <SignInForm csrf={c.get('csrfToken')} values={values} errors={errors} back={back} />);
     }
-    const result = await signIn(c.var.deps, { rut: account.rut, email: account.email, password: password.slice(0, 1024), ip: c.var.ip, userAgent: c.req.header('user-agent') ?? null });
+    const result = await signIn(c.get('deps'), { rut: account.rut, email: account.email, password: password.slice(0, 1024), ip: c.get('ip'), userAgent: c.req.header('user-agent') ?? null });
     if (!result.ok) {
       const message = result.reason === 'temporary-expired' ? TEMPORARY_EXPIRED : SIGN_IN_FAILED;
-      return page(c, { title: 'Ingresar', bare: true, status: 401 }, <SignInForm csrf={c.var.csrfToken} values={values} errors={{}} message={message} back={back} />);
+      return page(c, { title: 'Ingresar', bare: true, status: 401 }, <SignInForm csrf={c.get('csrfToken')} values={values} errors={{}} message={message} back={back} />);
     }
     // A new token at every sign-in; whatever session this browser had ends.
-    if (c.var.session) await deleteSession(c.var.deps.db, c.var.session.id);
+    const previous = c.get('session');
+    if (previous) await deleteSession(c.get('deps').db, previous.id);
     setAppCookie(c, 'sid', result.token);
     if (result.mustChangePassword) return c.redirect('/nueva-clave', 303);
     return c.redirect(back ?? homeFor(result.role), 303);

@@ -17,7 +17,7 @@ export const helpRoutes = new Hono<AppEnv>()
   .use('/ayuda/*', requireUser('help:read'))
   .get('/ayuda', async (c) => {
     const s = sessionOf(c);
-    const { db, clock } = c.var.deps;
+    const { db, clock } = c.get('deps');
     const systems = await readableSystems(db, s.customer.id, vendorToday(clock.now()));
     return page(
       c,
@@ -46,7 +46,7 @@ export const helpRoutes = new Hono<AppEnv>()
   })
   .get('/ayuda/:system', async (c) => {
     const s = sessionOf(c);
-    const { db, clock } = c.var.deps;
+    const { db, clock } = c.get('deps');
     const system = await readableSystem(db, s.customer.id, vendorToday(clock.now()), c.req.param('system'));
     const categories = await systemContents(db, system);
     return page(
@@ -74,7 +74,7 @@ export const helpRoutes = new Hono<AppEnv>()
   })
   .get('/ayuda/:system/:article', async (c) => {
     const s = sessionOf(c);
-    const { db, clock } = c.var.deps;
+    const { db, clock } = c.get('deps');
     const system = await readableSystem(db, s.customer.id, vendorToday(clock.now()), c.req.param('system'));
     const a = await readArticle(db, system, c.req.param('article'));
     return page(

@@ -11,15 +11,15 @@ import { page } from '../../render.tsx';
  */
 export const devMailboxRoutes = new Hono<AppEnv>()
   .use('/dev/correo', async (c, next) => {
-    if (!c.var.deps.config.devMailbox) throw notFound();
+    if (!c.get('deps').config.devMailbox) throw notFound();
     await next();
   })
   .use('/dev/correo/*', async (c, next) => {
-    if (!c.var.deps.config.devMailbox) throw notFound();
+    if (!c.get('deps').config.devMailbox) throw notFound();
     await next();
   })
   .get('/dev/correo', async (c) => {
-    const mails = await c.var.deps.db
+    const mails = await c.get('deps').db
       .selectFrom('outbox')
       .select(['id', 'to_address', 'subject', 'created_at', 'sent_at', 'kind'])
       .orderBy('created_at', 'desc')
@@ -27,7 +27,7 @@ export const devMailboxRoutes = new Hono<AppEnv>()
       .execute();
     return page(
       c,
-      { title: 'Buzón de desarrollo', bare: !c.var.session },
+      { title: 'Buzón de desarrollo', bare: !c.get('session') },
       <>
         <h1>Buzón de desarrollo</h1>
         <p class="notice">Sin SMTP_URL configurado, los correos quedan aquí en lugar de salir. Esta página no existe en producción.</p>
@@ -46,11 +46,11 @@ export const devMailboxRoutes = new Hono<AppEnv>()
     );
   })
   .get('/dev/correo/:id', async (c) => {
-    const m = await c.var.deps.db.selectFrom('outbox').selectAll().where('id', '=', c.req.param('id')).executeTakeFirst();
+    const m = await c.get('deps').db.selectFrom('outbox').selectAll().where('id', '=', c.req.param('id')).executeTakeFirst();
     if (!m) throw notFound();
     return page(
       c,
-      { title: m.subject, bare: !c.var.session },
+      { title: m.subject, bare: !c.get('session') },
       <>
         <p>
           <a href="/dev/correo">← Buzón de desarrollo</a>

@@ -6,10 +6,10 @@ import type { AppEnv } from '../../env.ts';
 export const healthRoutes = new Hono<AppEnv>().get('/salud', async (c) => {
   const started = performance.now();
   try {
-    await sql`select 1`.execute(c.var.deps.db);
-    return c.json({ status: 'ok', database: c.var.deps.dialect, ms: Math.round(performance.now() - started) });
+    await sql`select 1`.execute(c.get('deps').db);
+    return c.json({ status: 'ok', database: c.get('deps').dialect, ms: Math.round(performance.now() - started) });
   } catch (err) {
-    c.var.log.error({ err }, 'health check: database unreachable');
-    return c.json({ status: 'error', database: c.var.deps.dialect }, 503);
+    c.get('log').error({ err }, 'health check: database unreachable');
+    return c.json({ status: 'error', database: c.get('deps').dialect }, 503);
   }
 });

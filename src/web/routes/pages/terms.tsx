@@ -3,10 +3,10 @@ import type { AppEnv } from '../../env.ts';
 import { page } from '../../render.tsx';
 
 export const termsRoutes = new Hono<AppEnv>().get('/terminos', (c) => {
-  const b = c.var.deps.config.brand;
+  const b = c.get('deps').config.brand;
   return page(
     c,
-    { title: 'Términos y condiciones', bare: !c.var.session },
+    { title: 'Términos y condiciones', bare: !c.get('session') },
     <article class="prose card">
       <h1>Términos y condiciones de uso</h1>
       <p>

@@ -48,7 +48,7 @@ function ContractsTable(props: { caption: string; contracts: ContractView[]; wit
 
 export const servicesRoutes = new Hono<AppEnv>().use('/servicios', requireUser('services:view')).get('/servicios', async (c) => {
   const s = sessionOf(c);
-  const { db, clock } = c.var.deps;
+  const { db, clock } = c.get('deps');
   const overview = await servicesOverview(db, s.customer.id, vendorToday(clock.now()));
   return page(
     c,

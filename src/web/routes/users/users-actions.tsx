@@ -13,23 +13,23 @@ import { notFound } from '../../../errors.ts';
 export const usersActionsRoutes = new Hono<AppEnv>()
   .use('/usuarios/:id/*', requireUser('users:manage'))
   .post('/usuarios/:id/reenviar', async (c) => {
-    const { email } = await resendCredentials(c.var.deps, actorOf(c), c.req.param('id'));
+    const { email } = await resendCredentials(c.get('deps'), actorOf(c), c.req.param('id'));
     setFlash(c, `Enviamos nuevas credenciales a ${email}. Las anteriores ya no sirven.`);
     return c.redirect('/usuarios', 303);
   })
   .post('/usuarios/:id/deshabilitar', async (c) => {
-    const { email } = await setTechnicalUserDisabled(c.var.deps, actorOf(c), c.req.param('id'), true);
+    const { email } = await setTechnicalUserDisabled(c.get('deps'), actorOf(c), c.req.param('id'), true);
     setFlash(c, `${email} quedó deshabilitado y sus sesiones se cerraron.`);
     return c.redirect('/usuarios', 303);
   })
   .post('/usuarios/:id/habilitar', async (c) => {
-    const { email } = await setTechnicalUserDisabled(c.var.deps, actorOf(c), c.req.param('id'), false);
+    const { email } = await setTechnicalUserDisabled(c.get('deps'), actorOf(c), c.req.param('id'), false);
     setFlash(c, `${email} quedó habilitado.`);
     return c.redirect('/usuarios', 303);
   })
   .get('/usuarios/:id/eliminar', async (c) => {
     const s = sessionOf(c);
-    const user = await findManagedUser(c.var.deps.db, s.customer.id, c.req.param('id'));
+    const user = await findManagedUser(c.get('deps').db, s.customer.id, c.req.param('id'));
     if (user.role !== 'technical') throw notFound();
     return page(
       c,
@@ -42,7 +42,7 @@ export const usersActionsRoutes = new Hono<AppEnv>()
         </p>
         <div class="actions">
           <form method="post" action={`/usuarios/${user.id}/eliminar`} class="inline">
-            <CsrfField token={c.var.csrfToken} />
+            <CsrfField token={c.get('csrfToken')} />
             <button type="submit" class="danger">
               Sí, eliminar usuario
             </button>
@@ -53,7 +53,7 @@ export const usersActionsRoutes = new Hono<AppEnv>()
     );
   })
   .post('/usuarios/:id/eliminar', async (c) => {
-    const { email } = await deleteTechnicalUser(c.var.deps, actorOf(c), c.req.param('id'));
+    const { email } = await deleteTechnicalUser(c.get('deps'), actorOf(c), c.req.param('id'));
     setFlash(c, `${email} fue eliminado.`);
     return c.redirect('/usuarios', 303);
   });

@@ -36,7 +36,7 @@ function UserActions(props: { u: UserListItem; csrf: string }) {
 
 export const usersListRoutes = new Hono<AppEnv>().use('/usuarios', requireUser('users:manage')).get('/usuarios', async (c) => {
   const s = sessionOf(c);
-  const users = await listUsers(c.var.deps.db, s.customer.id);
+  const users = await listUsers(c.get('deps').db, s.customer.id);
   return page(
     c,
     { title: 'Usuarios', current: 'usuarios' },
@@ -72,7 +72,7 @@ export const usersListRoutes = new Hono<AppEnv>().use('/usuarios', requireUser('
                 </td>
                 <td data-label="Último ingreso">{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : 'Nunca'}</td>
                 <td data-label="Acciones">
-                  <UserActions u={u} csrf={c.var.csrfToken} />
+                  <UserActions u={u} csrf={c.get('csrfToken')} />
                 </td>
               </tr>
             ))}

@@ -21,7 +21,7 @@ function render(c: Context<AppEnv>, values: { name?: string; email?: string }, e
       <p>El usuario recibirá por correo sus credenciales de acceso: el RUT de la empresa, su correo y una clave temporal que deberá cambiar al ingresar. Sólo verá la ayuda en línea.</p>
       <ErrorSummary errors={errors} />
       <form method="post" action="/usuarios/nuevo" novalidate class="card">
-        <CsrfField token={c.var.csrfToken} />
+        <CsrfField token={c.get('csrfToken')} />
         <Field name="name" label="Nombre completo" value={values.name} error={errors.name} autocomplete="off" required autofocus maxlength={120} />
         <Field name="email" label="Correo" type="email" value={values.email} error={errors.email} autocomplete="off" inputmode="email" required maxlength={254} />
         <div class="actions">
@@ -41,7 +41,7 @@ export const usersNewRoutes = new Hono<AppEnv>()
   .post('/usuarios/nuevo', async (c) => {
     const f = await formFields(c);
     try {
-      const created = await inviteTechnicalUser(c.var.deps, actorOf(c), { name: f.name, email: f.email });
+      const created = await inviteTechnicalUser(c.get('deps'), actorOf(c), { name: f.name, email: f.email });
       setFlash(c, `Usuario agregado. Enviamos las credenciales de acceso a ${created.email}.`);
       return c.redirect('/usuarios', 303);
     } catch (err) {
