@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Runtime } from '../boot.ts';
-import { addContract, endContract } from '../customers/contracts-admin.ts';
+import { addContract } from '../customers/add-contract.ts';
+import { endContract } from '../customers/end-contract.ts';
 import { createCustomer } from '../customers/create-customer.ts';
 import { findCustomerByRut } from '../customers/find-customer.ts';
 import { listContracts } from '../customers/list-contracts.ts';

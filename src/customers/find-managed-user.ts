@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 
 /**
  * A user of the actor's own customer, or 404: another customer's ids look
@@ -9,5 +9,15 @@ import { notFound } from '../errors.ts';
 export async function findManagedUser(db: Kysely<Database>, customerId: string, userId: string) {
   const user = await db.selectFrom('users').selectAll().where('id', '=', userId).where('customer_id', '=', customerId).executeTakeFirst();
   if (!user) throw notFound();
+  return user;
+}
+
+/**
+ * A technical user of the actor's customer. Administrators themselves are
+ * managed by the vendor (operator CLI), never from the users page.
+ */
+export async function findManagedTechnicalUser(db: Kysely<Database>, customerId: string, userId: string) {
+  const user = await findManagedUser(db, customerId, userId);
+  if (user.role !== 'technical') throw new AppError(403, 'not-technical', 'Sólo puede administrar usuarios con perfil técnico.');
   return user;
 }

@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import { findManagedUser } from '../../../customers/find-managed-user.ts';
-import { deleteTechnicalUser, resendCredentials, setTechnicalUserDisabled } from '../../../customers/manage-technical-user.ts';
+import { notFound } from '../../../errors.ts';
+import { deleteTechnicalUser } from '../../../customers/delete-technical-user.ts';
+import { resendCredentials } from '../../../customers/resend-credentials.ts';
+import { setTechnicalUserDisabled } from '../../../customers/set-technical-user-disabled.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { CsrfField } from '../../components/form.tsx';
 import { setFlash } from '../../cookies.ts';
@@ -8,7 +11,6 @@ import type { AppEnv } from '../../env.ts';
 import { actorOf } from '../../actor.ts';
 import { requireUser, sessionOf } from '../../middleware/require-user.ts';
 import { page } from '../../render.tsx';
-import { notFound } from '../../../errors.ts';
 
 export const usersActionsRoutes = new Hono<AppEnv>()
   .use('/usuarios/:id/*', requireUser('users:manage'))
@@ -30,6 +32,7 @@ export const usersActionsRoutes = new Hono<AppEnv>()
   .get('/usuarios/:id/eliminar', async (c) => {
     const s = sessionOf(c);
     const user = await findManagedUser(c.get('deps').db, s.customer.id, c.req.param('id'));
+    // An administrator has nothing to confirm here: the page does not exist for them.
     if (user.role !== 'technical') throw notFound();
     return page(
       c,

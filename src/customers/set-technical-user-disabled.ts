@@ -1,0 +1,24 @@
+import type { Deps } from '../deps.ts';
+import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { revokeUserSessions } from '../auth/session.ts';
+import { findManagedTechnicalUser } from './find-managed-user.ts';
+import type { Actor } from './invite-technical-user.ts';
+
+/** Disable (sessions and reset links end at once) or enable a technical user. */
+export async function setTechnicalUserDisabled(deps: Deps, actor: Actor, userId: string, disabled: boolean): Promise<{ email: string }> {
+  const user = await findManagedTechnicalUser(deps.db, actor.customer.id, userId);
+  const now = deps.clock.now();
+  if (Boolean(user.disabled_at) === disabled) return { email: user.email };
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ disabled_at: disabled ? now.toISOString() : null }).where('id', '=', user.id).execute();
+    if (disabled) {
+      await revokeUserSessions(trx, user.id);
+      await trx.deleteFrom('password_resets').where('user_id', '=', user.id).execute();
+    }
+    await recordAuditEvent(trx, {
+      action: disabled ? 'user.disabled' : 'user.enabled', at: now, actorUserId: actor.userId, actorLabel: actor.email,
+      customerId: actor.customer.id, targetUserId: user.id, targetLabel: user.email, ip: actor.ip,
+    });
+  });
+  return { email: user.email };
+}
