@@ -3,6 +3,7 @@ import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './env.ts';
 import { Layout, type PageProps } from './layouts/layout.tsx';
+import { renderToString } from '../html/render-to-string.ts';
 
 /** Render a page inside the layout, with the request's brand, session, CSRF token and flash. */
 export function page(
@@ -12,7 +13,7 @@ export function page(
 ) {
   return c.html(
     '<!doctype html>' +
-      String(
+      renderToString(
         <Layout
           title={opts.title}
           brand={c.get('deps').config.brand}

@@ -1,15 +1,14 @@
+import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { Brand } from '../../config.ts';
+import { renderToString } from '../../html/render-to-string.ts';
 
-/** HTML mail wrapper: tables and inline styles are what mail clients understand. */
+/** HTML mail wrapper: tables and inline styles are what mail clients understand. The <head> is a string for the reason given in web/layouts/layout.tsx. */
 export function MailLayout(props: { brand: Brand; title: string; children: Child }) {
   const { brand } = props;
   return (
     <html lang="es-CL">
-      <head>
-        <meta charset="utf-8" />
-        <title>{props.title}</title>
-      </head>
+      {html`<head><meta charset="utf-8" /><title>${props.title}</title></head>`}
       <body style="margin:0;padding:0;background:#f3f5f8;font-family:Arial,Helvetica,sans-serif;color:#1d2733">
         <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
           <tr>
@@ -41,7 +40,7 @@ export function MailLayout(props: { brand: Brand; title: string; children: Child
 }
 
 export function renderHtml(node: unknown): string {
-  return '<!doctype html>' + String(node);
+  return '<!doctype html>' + renderToString(node);
 }
 
 export const textFooter = (brand: Brand) => `\n--\n${brand.name} · Soporte: ${brand.supportEmail} · ${brand.supportPhone}\n`;

@@ -1,3 +1,4 @@
+import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { LoadedSession } from '../../auth/session.ts';
 import type { Brand } from '../../config.ts';
@@ -54,18 +55,20 @@ function Nav(props: { session: LoadedSession; current?: PageProps['current']; cs
   );
 }
 
+/**
+ * The <head> as an escaped string, not JSX: hono/jsx renders <head> (and
+ * <svg>) through a context provider that switches on AsyncLocalStorage, a
+ * process-wide cost on every later promise (see render-to-string.ts).
+ */
+function documentHead(title: string, iconUrl: string) {
+  return html`<head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" /><title>${title}</title><link rel="stylesheet" href="/static/styles.css" /><link rel="stylesheet" href="/static/brand.css" /><link rel="icon" href="${iconUrl}" /></head>`;
+}
+
 export function Layout(props: PageProps) {
   const { brand } = props;
   return (
     <html lang="es-CL">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · ${brand.name}`}</title>
-        <link rel="stylesheet" href="/static/styles.css" />
-        <link rel="stylesheet" href="/static/brand.css" />
-        <link rel="icon" href={brand.logoUrl} />
-      </head>
+      {documentHead(`${props.title} · ${brand.name}`, brand.logoUrl)}
       <body>
         <a class="skip-link" href="#contenido">
           Ir al contenido
