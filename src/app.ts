@@ -5,6 +5,7 @@ import type { AppEnv } from './web/env.ts';
 import { errorPage } from './web/error-page.tsx';
 import { csrfProtection } from './web/middleware/csrf.ts';
 import { forcePasswordChange } from './web/middleware/force-password-change.ts';
+import { pageCacheFill } from './web/middleware/page-cache-fill.ts';
 import { requestContext } from './web/middleware/request-context.ts';
 import { securityHeaders } from './web/middleware/security-headers.ts';
 import { sessionLoader } from './web/middleware/session.ts';
@@ -34,6 +35,8 @@ export function createApp(deps: Deps) {
   app.use('*', securityHeaders(deps.config.secureCookies));
   app.route('/', staticRoutes(deps.config.brand));
   app.route('/', healthRoutes);
+  // Before the session is read: a write that lands while this request runs must keep its page out of the cache.
+  if (deps.pageCache) app.use('*', pageCacheFill(deps.pageCache));
   app.use('*', sessionLoader);
   app.use('*', csrfProtection);
   app.use('*', forcePasswordChange);

@@ -6,6 +6,8 @@ import { createDb, type CreateDbOptions } from './db/create-db.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './mail/worker.ts';
+import { cookieNameFor } from './web/cookies.ts';
+import { PageCache } from './web/page-cache.ts';
 import { devMailboxTransport, smtpTransport, type MailTransport } from './mail/transport.ts';
 
 export interface Runtime {
@@ -24,12 +26,32 @@ export async function boot(
   log: Logger,
   opts: { clock?: Clock; db?: CreateDbOptions; transport?: MailTransport; worker?: Partial<OutboxWorkerOptions> } = {},
 ): Promise<Runtime> {
-  const { db, dialect, close } = createDb(config.databaseUrl, opts.db);
+  // The cache exists only once the database does, but the database must tell it about writes.
+  let pageCache: PageCache | undefined;
+  const { db, dialect, dataVersion, close } = createDb(config.databaseUrl, { ...opts.db, onPageDataWrite: () => pageCache?.bump() });
   const applied = await migrateToLatest(db);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   const clock = opts.clock ?? systemClock;
   const transport = opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl) : devMailboxTransport);
   const worker = new OutboxWorker({ db, transport, from: config.mailFrom, clock, log, ...opts.worker });
+  // Only where another process's commits can be seen cheaply (SQLite); on
+  // PostgreSQL several portal processes may share the database.
+  if (config.pageCache && dataVersion) {
+    pageCache = new PageCache({
+      clock,
+      log,
+      idleMs: config.sessionIdleMs,
+      cookieNames: {
+        sid: cookieNameFor(config.secureCookies, 'sid'),
+        csrf: cookieNameFor(config.secureCookies, 'csrf'),
+        flash: cookieNameFor(config.secureCookies, 'flash'),
+      },
+      dataVersion,
+      touchSession: (id, at) => {
+        db.updateTable('sessions').set({ last_seen_at: at.toISOString() }).where('id', '=', id).execute().catch((err) => log.warn({ err }, 'session touch failed'));
+      },
+    });
+  }
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
   const deps: Deps = {
     db,
@@ -39,6 +61,7 @@ export async function boot(
     log,
     hasher,
     mailQueued: () => worker.wake(),
+    ...(pageCache ? { pageCache } : {}),
   };
   return {
     deps,

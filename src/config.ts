@@ -37,6 +37,7 @@ const EnvSchema = z
     SESSION_ABSOLUTE_HOURS: positiveInt('SESSION_ABSOLUTE_HOURS', 12),
     TEMP_PASSWORD_HOURS: positiveInt('TEMP_PASSWORD_HOURS', 72),
     RESET_LINK_MINUTES: positiveInt('RESET_LINK_MINUTES', 60),
+    PAGE_CACHE: bool.default(true),
     PASSWORD_HASH_CONCURRENCY: positiveInt('PASSWORD_HASH_CONCURRENCY', Math.max(1, cpus().length - 1)),
     BRAND_NAME: z.string().min(1).default('Mi Transtecnia'),
     BRAND_VENDOR: z.string().min(1).default('Transtecnia'),
@@ -86,6 +87,7 @@ export interface Config {
   tempPasswordMs: number;
   resetLinkMs: number;
   passwordHashConcurrency: number;
+  pageCache: boolean;
   brand: Brand;
 }
 
@@ -118,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tempPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
     resetLinkMs: e.RESET_LINK_MINUTES * 60_000,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
+    pageCache: e.PAGE_CACHE,
     brand: {
       name: e.BRAND_NAME,
       vendor: e.BRAND_VENDOR,

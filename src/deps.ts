@@ -5,6 +5,7 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Dialect } from './db/create-db.ts';
 import type { Database } from './db/schema.ts';
+import type { PageCache } from './web/page-cache.ts';
 
 /** What the application needs from the outside world, built once in server.ts (or a test). */
 export interface Deps {
@@ -16,4 +17,6 @@ export interface Deps {
   log: Logger;
   /** Called after a transaction queued mail, so it leaves now rather than at the next poll. */
   mailQueued(): void;
+  /** Signed-in pages served ahead of the framework (SQLite only; see web/page-cache.ts). */
+  pageCache?: PageCache;
 }

@@ -1,9 +1,11 @@
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { boot } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DEMO, seedDemoIfEmpty, seedHelpIfEmpty } from './demo/seed-demo.ts';
 import { formatRut } from './domain/rut.ts';
+import { cacheFirst } from './web/page-cache.ts';
 import { createLogger } from './logger.ts';
 
 let config;
@@ -32,8 +34,9 @@ if (config.devMailbox) log.warn({ mailbox: `${config.publicUrl}/dev/correo` }, '
 worker.start();
 
 const app = createApp(deps);
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  log.info({ url: config.publicUrl, port: info.port, host: config.host, database: deps.dialect }, 'portal listening');
+const server = createServer(cacheFirst(deps.pageCache, getRequestListener(app.fetch)));
+server.listen(config.port, config.host, () => {
+  log.info({ url: config.publicUrl, port: config.port, host: config.host, database: deps.dialect, pageCache: Boolean(deps.pageCache) }, 'portal listening');
 });
 
 let stopping = false;
@@ -43,10 +46,10 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'stopping: finishing requests in flight');
   // Stop accepting; close() resolves when the requests in flight are answered.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  server.closeIdleConnections();
   const deadline = setTimeout(() => {
     log.warn('requests still in flight after 10 s, closing anyway');
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    server.closeAllConnections();
   }, 10_000);
   deadline.unref();
   await closed;

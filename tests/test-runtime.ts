@@ -21,8 +21,11 @@ export interface TestRuntime extends Runtime {
 
 const corpus = readHelpCorpus(HELP_DIR);
 
-export async function createTestRuntime(opts: { env?: Record<string, string>; transport?: MailTransport; withHelp?: boolean } = {}): Promise<TestRuntime> {
-  const database = await createTestDatabase();
+export async function createTestRuntime(
+  opts: { env?: Record<string, string>; transport?: MailTransport; withHelp?: boolean; sqliteFile?: string } = {},
+): Promise<TestRuntime> {
+  // sqliteFile: a SQLite file whatever DATABASE_URL says (for what exists only on SQLite).
+  const database = opts.sqliteFile ? { url: opts.sqliteFile, schema: undefined, drop: async () => {} } : await createTestDatabase();
   const { url, schema } = database;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost', TRUST_PROXY: 'true', ...opts.env });
   const clock = new ManualClock(new Date('2026-03-02T15:00:00Z'));

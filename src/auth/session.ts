@@ -36,6 +36,7 @@ export async function createSession(
 
 export interface LoadedSession {
   id: string;
+  expiresAt: string;
   user: User;
   customer: { id: string; rut: string; name: string };
 }
@@ -71,7 +72,7 @@ export async function loadSession(db: Kysely<Database>, token: string, now: Date
     await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
   }
   const { session_last_seen_at, session_expires_at, customer_rut, customer_name, customer_disabled_at, ...user } = row;
-  return { id, user, customer: { id: user.customer_id, rut: customer_rut, name: customer_name } };
+  return { id, expiresAt: session_expires_at, user, customer: { id: user.customer_id, rut: customer_rut, name: customer_name } };
 }
 
 export async function deleteSession(db: Kysely<Database>, sessionId: string): Promise<void> {

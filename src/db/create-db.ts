@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
+import { pageDataWrites } from './page-data-writes.ts';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -10,6 +11,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** SQLite only: changes whenever another connection (another process) commits. */
+  dataVersion?: () => number;
   close(): Promise<void>;
 }
 
@@ -20,6 +23,8 @@ export function isPostgresUrl(url: string): boolean {
 export interface CreateDbOptions {
   /** PostgreSQL only: run every query in this schema (tests use one schema each). */
   searchPath?: string;
+  /** Called around every write that a page may show (see page-data-writes.ts). */
+  onPageDataWrite?: () => void;
   poolSize?: number;
 }
 
@@ -31,7 +36,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
       max: options.poolSize ?? 10,
       ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: plugins(options) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const file = url.replace(/^(file|sqlite):(\/\/)?/, '');
@@ -41,8 +46,13 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }), plugins: plugins(options) });
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+  return { db, dialect: 'sqlite', dataVersion: () => dataVersion.get() as number, close: () => db.destroy() };
+}
+
+function plugins(options: CreateDbOptions) {
+  return options.onPageDataWrite ? [pageDataWrites(options.onPageDataWrite)] : [];
 }
 
 const STATEMENT_CACHE_SIZE = 500;

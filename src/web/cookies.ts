@@ -8,7 +8,11 @@ import type { AppEnv } from './env.ts';
  * or overwrite them).
  */
 export function cookieName(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash'): string {
-  return c.get('deps').config.secureCookies ? `__Host-${base}` : base;
+  return cookieNameFor(c.get('deps').config.secureCookies, base);
+}
+
+export function cookieNameFor(secure: boolean, base: 'sid' | 'csrf' | 'flash'): string {
+  return secure ? `__Host-${base}` : base;
 }
 
 export function setAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash', value: string, maxAgeSeconds?: number): void {

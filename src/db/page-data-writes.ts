@@ -1,0 +1,69 @@
+import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+
+/**
+ * Tells whether a write may change what a cached page shows, so the page
+ * cache can drop everything when one happens. Safe by default: any write is
+ * "page data" unless it is one of the few known not to be, the ones a storm
+ * of sign-ins makes (audit rows, throttles, new sessions, the last-seen and
+ * last-sign-in stamps, queued mail). Deleting a session IS page data: that is
+ * how sign-out and revocation reach the cache.
+ */
+const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'sessions', 'password_resets']);
+const QUIET_DELETES = new Set(['throttles', 'password_resets', 'outbox']);
+const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
+  outbox: 'all',
+  throttles: 'all',
+  password_resets: 'all',
+  sessions: new Set(['last_seen_at']),
+  users: new Set(['last_sign_in_at']),
+};
+
+function tableName(node: OperationNode | undefined): string | undefined {
+  const n = node as { kind?: string; table?: { identifier?: { name?: string } }; node?: OperationNode } | undefined;
+  if (n?.kind === 'TableNode') return n.table?.identifier?.name;
+  if (n?.kind === 'AliasNode') return tableName(n.node);
+  return undefined;
+}
+
+export function touchesPageData(node: RootOperationNode): boolean {
+  switch (node.kind) {
+    case 'SelectQueryNode':
+      return false;
+    case 'InsertQueryNode':
+      return !QUIET_INSERTS.has(tableName(node.into) ?? '');
+    case 'DeleteQueryNode':
+      return !QUIET_DELETES.has(tableName(node.from.froms[0]) ?? '');
+    case 'UpdateQueryNode': {
+      const quiet = QUIET_UPDATE_COLUMNS[tableName(node.table) ?? ''];
+      if (!quiet) return true;
+      if (quiet === 'all') return false;
+      return (node.updates ?? []).some((u) => !quiet.has((u.column as { column?: { name?: string } }).column?.name ?? ''));
+    }
+    case 'RawNode':
+      return !/^\s*select\b/i.test(node.sqlFragments[0] ?? '');
+    default:
+      return true; // schema changes, merges: whatever it is, assume it matters
+  }
+}
+
+/**
+ * A Kysely plugin calling `onWrite` before a query that touches page data
+ * runs and again after it ran: a page rendered from reads that straddle the
+ * write sees the count move and is not cached.
+ */
+export function pageDataWrites(onWrite: () => void): KyselyPlugin {
+  const writing = new WeakSet<object>();
+  return {
+    transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+      if (touchesPageData(node)) {
+        writing.add(queryId);
+        onWrite();
+      }
+      return node;
+    },
+    async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+      if (writing.has(queryId)) onWrite();
+      return result;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { MiddlewareHandler } from 'hono';
+import { CACHEABLE, type PageCache } from '../page-cache.ts';
+import { readAppCookie } from '../cookies.ts';
+import type { AppEnv } from '../env.ts';
+
+/**
+ * Keeps what the framework rendered for a signed-in person's services and
+ * help pages, for the page cache to serve next time. Only plain answers are
+ * kept: 200, no cookie being set, no flash message, no forced password change.
+ */
+export function pageCacheFill(cache: PageCache): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const generationAtStart = cache.generation;
+    await next();
+    if (c.req.method !== 'GET' || !CACHEABLE(c.req.path) || new URL(c.req.url).search) return;
+    const session = c.get('session');
+    const sid = readAppCookie(c, 'sid');
+    if (!session || !sid || session.user.must_change_password || c.get('flash')) return;
+    if (c.res.status !== 200 || c.res.headers.has('set-cookie')) return;
+    const body = Buffer.from(await c.res.clone().arrayBuffer());
+    cache.store({
+      sid,
+      csrf: c.get('csrfToken'),
+      path: c.req.path,
+      sessionId: session.id,
+      sessionExpiresAt: session.expiresAt,
+      generationAtStart,
+      headers: [...c.res.headers],
+      body,
+    });
+  };
+}

@@ -1,0 +1,160 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import SQLite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../../tests/factories.ts';
+import { createTestRuntime, type TestRuntime } from '../../tests/test-runtime.ts';
+import { cacheFirst, type PageCache } from './page-cache.ts';
+
+// The page cache in front of the real server, over real HTTP, on a SQLite
+// file (it exists only on SQLite). What matters: a hit is exactly what the
+// framework would send, and nothing that ends a session or changes a page
+// is ever hidden by it.
+
+const dir = mkdtempSync(join(tmpdir(), 'portal-cache-'));
+let rt: TestRuntime;
+let cache: PageCache;
+let server: Server;
+let base: string;
+let customer: TestCustomer;
+
+class Browser {
+  cookies = new Map<string, string>();
+  async request(path: string, init: { method?: string; form?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    let body: string | undefined;
+    if (init.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams({ _csrf: this.cookies.get('csrf') ?? '', ...init.form }).toString();
+    }
+    const res = await fetch(base + path, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [k, v] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
+      if (!v || /max-age=0/i.test(line)) this.cookies.delete(k);
+      else this.cookies.set(k, v);
+    }
+    return { status: res.status, location: res.headers.get('location'), text: await res.text(), headers: res.headers };
+  }
+  async signIn(rut: string, email: string, password: string) {
+    await this.request('/ingresar');
+    return this.request('/ingresar', { form: { rut, email, password } });
+  }
+  /** GET twice: the first fills the cache, the second must come from it. */
+  async warm(path: string) {
+    await this.request(path);
+    const hits = cache.hits;
+    const second = await this.request(path);
+    expect(cache.hits, `second ${path} was not a cache hit`).toBe(hits + 1);
+    return second;
+  }
+}
+
+beforeAll(async () => {
+  rt = await createTestRuntime({ sqliteFile: join(dir, 'portal.sqlite') });
+  cache = rt.deps.pageCache!;
+  server = createServer(cacheFirst(cache, getRequestListener(rt.app.fetch)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  customer = await createCustomerWithAdmin(rt.deps, { name: 'Librería El Quijote' });
+  await addContractFor(rt.deps, customer.id, 'contabilidad', '2025-01-01');
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await rt.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('page cache', () => {
+  it('exists on SQLite and answers the second visit with the very same page', async () => {
+    expect(cache).toBeDefined();
+    const b = new Browser();
+    await b.signIn(customer.rut, customer.admin.email, customer.admin.password);
+    const first = await b.request('/servicios');
+    const hitsBefore = cache.hits;
+    const second = await b.request('/servicios');
+    expect(cache.hits).toBe(hitsBefore + 1);
+    expect(second.status).toBe(200);
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('content-security-policy')).toBe(first.headers.get('content-security-policy'));
+    expect(second.headers.get('cache-control')).toBe('no-store');
+    expect(second.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'));
+  });
+
+  it('never serves one session the page of another', async () => {
+    const a = new Browser();
+    await a.signIn(customer.rut, customer.admin.email, customer.admin.password);
+    await a.warm('/servicios');
+    const tech = await createTechnicalUser(rt.deps, customer.id, { name: 'Otra Persona' });
+    const t = new Browser();
+    await t.signIn(customer.rut, tech.email, tech.password);
+    const page = await t.request('/servicios');
+    expect(page.status).toBe(403);
+    expect((await t.request('/ayuda')).text).toContain('Otra Persona');
+  });
+
+  it('stops at once when the session ends elsewhere (sign-out of other sessions)', async () => {
+    const a = new Browser();
+    const b = new Browser();
+    await a.signIn(customer.rut, customer.admin.email, customer.admin.password);
+    await b.signIn(customer.rut, customer.admin.email, customer.admin.password);
+    expect((await a.warm('/servicios')).status).toBe(200);
+    await b.request('/cuenta/cerrar-otras', { form: {} });
+    const after = await a.request('/servicios');
+    expect(after.status).toBe(303);
+    expect(after.location).toContain('/ingresar');
+  });
+
+  it('stops at once when the administrator disables the user', async () => {
+    const tech = await createTechnicalUser(rt.deps, customer.id);
+    const t = new Browser();
+    await t.signIn(customer.rut, tech.email, tech.password);
+    expect((await t.warm('/ayuda/contabilidad')).status).toBe(200);
+    const admin = new Browser();
+    await admin.signIn(customer.rut, customer.admin.email, customer.admin.password);
+    await admin.request(`/usuarios/${tech.id}/deshabilitar`, { form: {} });
+    expect((await t.request('/ayuda/contabilidad')).status).toBe(303);
+  });
+
+  it('sees a contract ended by another process (the operator CLI) on the next request', async () => {
+    const c = await createCustomerWithAdmin(rt.deps);
+    const contractId = await addContractFor(rt.deps, c.id, 'remuneraciones', '2025-01-01');
+    const b = new Browser();
+    await b.signIn(c.rut, c.admin.email, c.admin.password);
+    expect((await b.warm('/ayuda/remuneraciones')).status).toBe(200);
+    const other = new SQLite(join(dir, 'portal.sqlite'));
+    other.prepare('update contracts set ends_on = ? where id = ?').run('2026-03-01', contractId);
+    other.close();
+    expect((await b.request('/ayuda/remuneraciones')).status).toBe(404);
+  });
+
+  it('lets the idle timeout and the change of day through to the framework', async () => {
+    const b = new Browser();
+    await b.signIn(customer.rut, customer.admin.email, customer.admin.password);
+    await b.warm('/servicios');
+    rt.clock.advance(31 * 60_000);
+    expect((await b.request('/servicios')).status).toBe(303);
+
+    rt.clock.set(new Date('2026-03-03T02:50:00Z')); // 23:50 in Santiago
+    await b.signIn(customer.rut, customer.admin.email, customer.admin.password);
+    await b.warm('/servicios');
+    const hits = cache.hits;
+    rt.clock.advance(20 * 60_000); // 00:10, a new day: contracts in force may differ
+    expect((await b.request('/servicios')).status).toBe(200);
+    expect(cache.hits).toBe(hits);
+  });
+
+  it('leaves flash messages and query strings to the framework', async () => {
+    const b = new Browser();
+    await b.signIn(customer.rut, customer.admin.email, customer.admin.password);
+    await b.warm('/ayuda');
+    const hits = cache.hits;
+    b.cookies.set('flash', Buffer.from('Aviso de prueba').toString('base64url'));
+    expect((await b.request('/ayuda')).text).toContain('Aviso de prueba');
+    expect((await b.request('/ayuda?x=1')).status).toBe(200);
+    expect(cache.hits).toBe(hits);
+  });
+});
