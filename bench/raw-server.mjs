@@ -1,5 +1,6 @@
 // The baseline: a bare node:http server that answers each path with the exact
-// bytes and content-type the portal sent for it. Nothing else happens per
+// bytes the portal sent for it: the same headers (but Date, which Node adds)
+// and the same body. Nothing else happens per
 // request, so portal / raw is what the framework, the session, the database
 // and the rendering cost. Run pinned to the same core as the portal.
 import { createServer } from 'node:http';
@@ -12,13 +13,16 @@ const server = createServer((req, res) => {
     res.end();
     return;
   }
-  res.writeHead(200, { 'content-type': r.type, 'content-length': r.body.length });
+  res.writeHead(200, r.head);
   res.end(r.body);
 });
 
 process.on('message', (m) => {
   if (m?.raw !== 'routes') return;
-  for (const [path, { type, base64 }] of Object.entries(m.routes)) routes.set(path, { type, body: Buffer.from(base64, 'base64') });
+  for (const [path, { headers, base64 }] of Object.entries(m.routes)) {
+    const body = Buffer.from(base64, 'base64');
+    routes.set(path, { head: [...headers.flat(), 'content-length', String(body.length)], body });
+  }
   server.listen(0, '127.0.0.1', () => process.send({ id: m.id, port: server.address().port }));
 });
 process.on('disconnect', () => process.exit(0));

@@ -508,17 +508,20 @@ async function main(): Promise<void> {
     if (signedIn.status !== 303 || !sid) throw new Error(`demo sign-in failed: ${signedIn.status}`);
     const cookie = `sid=${sid}; csrf=${csrf}`;
 
-    const captured: Record<string, { type: string; body: Buffer }> = {};
+    // "The same bytes": the raw server replays the portal's whole answer, headers
+    // included (security headers, cache-control, request id), not just the body.
+    const NODE_ADDS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+    const captured: Record<string, { headers: Array<[string, string]>; body: Buffer }> = {};
     for (const path of Object.values(PAGES)) {
       const res = await fetch(`${base}${path}`, { headers: { cookie }, redirect: 'manual' });
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
       // A steady-state request sets no cookie; if one did, every request would pay for it.
       if (res.headers.getSetCookie().length > 0) throw new Error(`${path} set a cookie: ${res.headers.getSetCookie().join('; ')}`);
-      captured[path] = { type: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) };
+      captured[path] = { headers: [...res.headers].filter(([k]) => !NODE_ADDS.has(k)), body: Buffer.from(await res.arrayBuffer()) };
     }
 
     const raw = await ready(spawnNode(SERVER_CORE, ['--import', join(BENCH, 'el-monitor.mjs'), join(BENCH, 'raw-server.mjs')]));
-    const routes = Object.fromEntries(Object.entries(captured).map(([p, v]) => [p, { type: v.type, base64: v.body.toString('base64') }]));
+    const routes = Object.fromEntries(Object.entries(captured).map(([p, v]) => [p, { headers: v.headers, base64: v.body.toString('base64') }]));
     const rawBase = `http://127.0.0.1:${(await ask<{ port: number }>(raw, { raw: 'routes', routes })).port}`;
     const gen = await ready(spawnNode(LOAD_CORE, [join(BENCH, 'load.mjs')]));
     const stormGen = await ready(spawnNode(LOAD_CORE, [join(BENCH, 'load.mjs')]));

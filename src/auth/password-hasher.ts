@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -7,6 +8,10 @@ import { Worker } from 'node:worker_threads';
  * than the cores. A storm of sign-ins queues here: it never blocks the event
  * loop, and it only gets the CPU that page requests leave free.
  */
+/** Event-loop utilisation above which hashing steps aside, and for how many hash-durations. */
+const BUSY_LOOP = 0.6;
+const BUSY_PAUSE = 4;
+
 type Job = { id: number; op: 'hash'; password: string } | { id: number; op: 'verify'; hash: string; password: string };
 
 interface Pending {
@@ -52,6 +57,8 @@ export class PasswordHasher {
   private threads: HashThread[] | undefined;
   private readonly queue: Array<{ job: Job; resolve(v: unknown): void; reject(e: Error): void }> = [];
   private nextId = 1;
+  private pausedUntil = 0;
+  private resumeTimer: NodeJS.Timeout | undefined;
   private averageMs = 25;
   /** A hash of a random password, verified when the account does not exist so timing matches. */
   private dummyHash: Promise<string> | undefined;
@@ -82,6 +89,7 @@ export class PasswordHasher {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.resumeTimer);
     const threads = this.threads ?? [];
     this.threads = undefined;
     await Promise.all(threads.map((t) => t.worker.terminate()));
@@ -97,11 +105,41 @@ export class PasswordHasher {
   }
 
   private drain(): void {
+    const wait = this.pausedUntil - performance.now();
+    if (wait > 0) {
+      this.resumeTimer ??= setTimeout(() => {
+        this.resumeTimer = undefined;
+        this.drain();
+      }, wait);
+      return;
+    }
     for (const thread of this.threads ?? []) {
       if (thread.busy) continue;
       const next = this.queue.shift();
       if (!next) return;
-      thread.run(next.job).then(next.resolve, next.reject);
+      const started = performance.now();
+      const elu = performance.eventLoopUtilization();
+      thread.run(next.job).then(
+        (v) => {
+          this.yieldIfPagesAreBusy(started, elu);
+          next.resolve(v);
+        },
+        (e: Error) => next.reject(e),
+      );
     }
+  }
+
+  /**
+   * Even at nice 19 an argon2id hash streams 19 MiB through the caches the
+   * pages share. When the event loop was busy while it ran, wait BUSY_PAUSE
+   * times the hash's duration before the next one: hashing then takes at
+   * most ~1/(1+BUSY_PAUSE) of a core while pages are under load, and runs
+   * flat out when they are not.
+   */
+  private yieldIfPagesAreBusy(started: number, eluAtStart: ReturnType<typeof performance.eventLoopUtilization>): void {
+    const busy = performance.eventLoopUtilization(eluAtStart).utilization;
+    if (busy < BUSY_LOOP) return;
+    const now = performance.now();
+    this.pausedUntil = Math.max(this.pausedUntil, now + (now - started) * BUSY_PAUSE);
   }
 }
