@@ -44,7 +44,8 @@ describe('server process', () => {
     const health = await fetch(`http://127.0.0.1:${port}/salud`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
-    // Every log line is JSON and carries the request id.
+    // Every log line is JSON and carries the request id (the line may reach the pipe just after the answer).
+    for (let i = 0; i < 50 && !output.includes('"path":"/salud"'); i++) await new Promise((r) => setTimeout(r, 100));
     const requestLine = output.split('\n').find((l) => l.includes('"path":"/salud"'));
     expect(JSON.parse(requestLine!)).toHaveProperty('requestId');
 
