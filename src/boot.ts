@@ -41,6 +41,7 @@ export async function boot(
       clock,
       log,
       idleMs: config.sessionIdleMs,
+      trustProxy: config.trustProxy,
       cookieNames: {
         sid: cookieNameFor(config.secureCookies, 'sid'),
         csrf: cookieNameFor(config.secureCookies, 'csrf'),

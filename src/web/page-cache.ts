@@ -39,6 +39,8 @@ export interface PageCacheOptions {
   clock: Clock;
   log: Logger;
   idleMs: number;
+  /** Log the X-Forwarded-For address, as the framework does behind a proxy. */
+  trustProxy: boolean;
   cookieNames: { sid: string; csrf: string; flash: string };
   /** Changes when another connection commits (SQLite's PRAGMA data_version). */
   dataVersion: () => number;
@@ -118,7 +120,7 @@ export class PageCache {
   tryServe(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '';
     if (req.method !== 'GET' || url.includes('?') || !CACHEABLE(url) || this.entries.size === 0) return false;
-    const cookies = readCookies(cookieHeader(req.rawHeaders));
+    const cookies = readCookies(rawHeader(req.rawHeaders, 'cookie'));
     const { sid: sidName, csrf: csrfName, flash: flashName } = this.o.cookieNames;
     const sid = cookies.get(sidName);
     const csrf = cookies.get(csrfName);
@@ -143,14 +145,18 @@ export class PageCache {
     res.writeHead(200, entry.head.concat('x-request-id', requestId));
     res.end(entry.body);
     this.hits++;
-    this.o.log.info({ requestId, method: 'GET', path: url, status: 200, cache: 'hit', ip: req.socket.remoteAddress }, 'request');
+    // The same request line the framework logs; the address costs a system call, so only when it is written.
+    if (this.o.log.isLevelEnabled('info')) {
+      const forwarded = this.o.trustProxy ? rawHeader(req.rawHeaders, 'x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+      this.o.log.info({ requestId, method: 'GET', path: url, status: 200, cache: 'hit', ip: forwarded || req.socket.remoteAddress }, 'request');
+    }
     return true;
   }
 }
 
-/** The Cookie header from the raw list: req.headers would build an object of every header first. */
-function cookieHeader(raw: string[]): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 6 && raw[i]!.toLowerCase() === 'cookie') return raw[i + 1];
+/** One header from the raw list: req.headers would build an object of every header first. */
+function rawHeader(raw: string[], name: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) return raw[i + 1];
   return undefined;
 }
 

@@ -1,10 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer, type RequestListener } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { createApp } from '../../src/app.ts';
 import { boot, type Runtime } from '../../src/boot.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO, seedDemoIfEmpty, seedHelpIfEmpty } from '../../src/demo/seed-demo.ts';
+import { cacheFirst } from '../../src/web/page-cache.ts';
 import { SmtpPeer } from '../smtp-peer.ts';
 import { createTestDatabase } from '../test-database.ts';
 
@@ -29,14 +31,14 @@ export async function startPortalServer(): Promise<PortalServer> {
 
   // Listen first (port 0: the system picks a free one, no race), then build
   // the portal with PUBLIC_URL on that port; requests before that get a 503.
-  let fetch: ((req: Request, env: unknown) => Response | Promise<Response>) | undefined;
-  let server!: ServerType;
-  const port = await new Promise<number>((resolve) => {
-    server = serve(
-      { fetch: (req, env) => (fetch ? fetch(req, env) : new Response('arrancando', { status: 503 })), port: 0, hostname: '127.0.0.1' },
-      (info: AddressInfo) => resolve(info.port),
-    );
-  });
+  // Once built, requests take the same path as in src/server.ts: the page
+  // cache first, then the framework.
+  let listener: RequestListener = (_req, res) => {
+    res.writeHead(503).end('arrancando');
+  };
+  const server = createServer((req, res) => listener(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
 
   const database = await createTestDatabase('e2e');
@@ -57,7 +59,7 @@ export async function startPortalServer(): Promise<PortalServer> {
   if (!demo) throw new Error('the e2e database already had customers: the demo customer was not loaded');
   runtime.worker.start();
   const app = createApp(runtime.deps);
-  fetch = (req, env) => app.fetch(req, env);
+  listener = cacheFirst(runtime.deps.pageCache, getRequestListener(app.fetch));
 
   return {
     url,
@@ -66,7 +68,7 @@ export async function startPortalServer(): Promise<PortalServer> {
     demo,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      server.closeAllConnections();
       await closed;
       await runtime.close();
       await smtp.stop();
