@@ -21,6 +21,9 @@ export interface TestRuntime extends Runtime {
 
 const corpus = readHelpCorpus(HELP_DIR);
 
+/** Every test runtime starts here: Monday 2 March 2026, 12:00 in Santiago (summer time, UTC-3). */
+export const TEST_START = new Date('2026-03-02T15:00:00Z');
+
 export async function createTestRuntime(
   opts: { env?: Record<string, string>; transport?: MailTransport; withHelp?: boolean; sqliteFile?: string } = {},
 ): Promise<TestRuntime> {
@@ -28,7 +31,7 @@ export async function createTestRuntime(
   const database = opts.sqliteFile ? { url: opts.sqliteFile, schema: undefined, drop: async () => {} } : await createTestDatabase();
   const { url, schema } = database;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost', TRUST_PROXY: 'true', ...opts.env });
-  const clock = new ManualClock(new Date('2026-03-02T15:00:00Z'));
+  const clock = new ManualClock(TEST_START);
   const runtime = await boot(config, pino({ level: 'silent' }), {
     clock,
     ...(schema ? { db: { searchPath: schema, poolSize: 4 } } : {}),

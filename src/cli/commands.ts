@@ -32,6 +32,19 @@ function need(o: Options, name: string): string {
   return v;
 }
 
+/** `customer disable` and `customer enable`: one command each way. */
+function customerSwitch(disabled: boolean): Command {
+  const state = disabled ? 'deshabilitado' : 'habilitado';
+  return {
+    usage: `customer ${disabled ? 'disable' : 'enable'} --rut 76.543.210-3`,
+    summary: disabled ? 'Deshabilita un cliente: nadie de él puede ingresar y sus sesiones se cierran.' : 'Vuelve a habilitar un cliente.',
+    async run(rt, o, out) {
+      const r = await setCustomerDisabled(rt.deps, need(o, 'rut'), disabled);
+      out(r.changed ? `${r.name} quedó ${state}.` : `${r.name} ya estaba ${state}.`);
+    },
+  };
+}
+
 /** Every operator command, by its words. */
 export const COMMANDS: Record<string, Command> = {
   'customer create': {
@@ -58,22 +71,8 @@ export const COMMANDS: Record<string, Command> = {
       out(rows.length ? table(['RUT', 'Cliente', 'Estado', 'Usuarios', 'Vigentes'], rows) : 'No hay clientes.');
     },
   },
-  'customer disable': {
-    usage: 'customer disable --rut 76.543.210-3',
-    summary: 'Deshabilita un cliente: nadie de él puede ingresar y sus sesiones se cierran.',
-    async run(rt, o, out) {
-      const r = await setCustomerDisabled(rt.deps, need(o, 'rut'), true);
-      out(r.changed ? `${r.name} quedó deshabilitado.` : `${r.name} ya estaba deshabilitado.`);
-    },
-  },
-  'customer enable': {
-    usage: 'customer enable --rut 76.543.210-3',
-    summary: 'Vuelve a habilitar un cliente.',
-    async run(rt, o, out) {
-      const r = await setCustomerDisabled(rt.deps, need(o, 'rut'), false);
-      out(r.changed ? `${r.name} quedó habilitado.` : `${r.name} ya estaba habilitado.`);
-    },
-  },
+  'customer disable': customerSwitch(true),
+  'customer enable': customerSwitch(false),
   'contract add': {
     usage: 'contract add --rut 76.543.210-3 --system contabilidad --plan "Plan Pyme" --from 2026-01-01 [--to 2026-12-31]',
     summary: 'Registra un servicio contratado; su ayuda se abre el día de inicio.',

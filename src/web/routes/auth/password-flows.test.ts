@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TestClient, location } from '../../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, newRut, type TestCustomer } from '../../../../tests/factories.ts';
-import { createTestRuntime, type TestRuntime } from '../../../../tests/test-runtime.ts';
+import { createTestRuntime, TEST_START, type TestRuntime } from '../../../../tests/test-runtime.ts';
 import { createCustomer } from '../../../customers/create-customer.ts';
 import { FREE_FAILURES, FREE_FAILURES_PER_ADDRESS } from '../../../auth/throttle.ts';
 import { formatRut } from '../../../domain/rut.ts';
@@ -11,7 +11,7 @@ import { TEMPORARY_EXPIRED } from './sign-in.tsx';
 // First sign-in with a temporary password, "¿Olvidó su contraseña?", the
 // account page and the server-side session limits.
 
-const START = new Date('2026-03-02T15:00:00Z');
+const START = TEST_START;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const NEW_PASSWORD = 'una frase propia bastante larga';

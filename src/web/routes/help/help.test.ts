@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TestClient, location } from '../../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../../../../tests/factories.ts';
-import { createTestRuntime, type TestRuntime } from '../../../../tests/test-runtime.ts';
+import { createTestRuntime, TEST_START, type TestRuntime } from '../../../../tests/test-runtime.ts';
 import { renderMarkdown } from '../../../help/render-markdown.ts';
 
 // The help reader follows the contracts in force (America/Santiago); the
 // shipped corpus (contabilidad, remuneraciones, factura-electronica,
 // inventario) is loaded in every test runtime.
 
-const START = new Date('2026-03-02T15:00:00Z');
+const START = TEST_START;
 const NOT_FOUND = 'La página que busca no existe o no tiene acceso a ella.';
 
 let rt: TestRuntime;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TestClient, location } from '../../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../../../../tests/factories.ts';
-import { createTestRuntime, type TestRuntime } from '../../../../tests/test-runtime.ts';
+import { createTestRuntime, TEST_START, type TestRuntime } from '../../../../tests/test-runtime.ts';
 
 // "Servicios vigentes": the administrator's home. Today is 2026-03-02 in
 // Santiago (15:00 UTC = 12:00 in Santiago, summer time UTC-3).
 
-const START = new Date('2026-03-02T15:00:00Z');
+const START = TEST_START;
 
 let rt: TestRuntime;
 

@@ -2,14 +2,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TestClient, location } from '../../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../../../../tests/factories.ts';
-import { createTestRuntime, type TestRuntime } from '../../../../tests/test-runtime.ts';
+import { createTestRuntime, TEST_START, type TestRuntime } from '../../../../tests/test-runtime.ts';
 import { formatRut } from '../../../domain/rut.ts';
 import { formatDateTime } from '../../components/format.ts';
 
 // "Usuarios": the administrator manages the technical users of their own
 // customer. Everything goes through the pages, as a browser would.
 
-const START = new Date('2026-03-02T15:00:00Z');
+const START = TEST_START;
 
 let rt: TestRuntime;
 
