@@ -4,7 +4,9 @@ import { boot, type Runtime } from '../src/boot.ts';
 import { ManualClock } from '../src/clock.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { HELP_DIR } from '../src/demo/seed-demo.ts';
-import { loadHelpCorpus, readHelpCorpus } from '../src/help/load-help-corpus.ts';
+import type { HelpTree } from '../src/help/import/help-tree.ts';
+import { importHelpTree } from '../src/help/import/import-help-tree.ts';
+import { readHelpTree } from '../src/help/import/read-help-tree.ts';
 import type { MailTransport } from '../src/mail/transport.ts';
 import { createTestDatabase } from './test-database.ts';
 
@@ -19,7 +21,11 @@ export interface TestRuntime extends Runtime {
   config: Config;
 }
 
-const corpus = readHelpCorpus(HELP_DIR);
+// Read and checked once per test process, on first use: a runtime without help never reads it.
+let shippedHelp: HelpTree | undefined;
+function shippedHelpTree(): HelpTree {
+  return (shippedHelp ??= readHelpTree(HELP_DIR));
+}
 
 /** Every test runtime starts here: Monday 2 March 2026, 12:00 in Santiago (summer time, UTC-3). */
 export const TEST_START = new Date('2026-03-02T15:00:00Z');
@@ -37,7 +43,7 @@ export async function createTestRuntime(
     ...(schema ? { db: { searchPath: schema, poolSize: 4 } } : {}),
     ...(opts.transport ? { transport: opts.transport } : {}),
   });
-  if (opts.withHelp !== false) await loadHelpCorpus(runtime.deps.db, corpus, clock.now());
+  if (opts.withHelp !== false) await importHelpTree(runtime.deps.db, runtime.deps.dialect, shippedHelpTree(), clock.now());
   const app = createApp(runtime.deps);
   return {
     ...runtime,

@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import type { Runtime } from '../boot.ts';
 import { addContract } from '../customers/add-contract.ts';
 import { endContract } from '../customers/end-contract.ts';
 import { createCustomer } from '../customers/create-customer.ts';
@@ -7,30 +5,17 @@ import { findCustomerByRut } from '../customers/find-customer.ts';
 import { listContracts } from '../customers/list-contracts.ts';
 import { listUsers } from '../customers/list-users.ts';
 import { setCustomerDisabled } from '../customers/set-customer-disabled.ts';
-import { HELP_DIR } from '../demo/seed-demo.ts';
 import { vendorToday } from '../domain/contracts.ts';
 import { formatRut } from '../domain/rut.ts';
-import { loadHelpCorpus, readHelpCorpus } from '../help/load-help-corpus.ts';
+import { need, type Command } from './command.ts';
+import { HELP_COMMANDS } from './help-commands.ts';
+import { HELP_REPORT_COMMANDS } from './help-report-commands.ts';
 import { table } from './table.ts';
 
-export type Options = Record<string, string | boolean | undefined>;
-
-export interface Command {
-  usage: string;
-  summary: string;
-  run(rt: Runtime, o: Options, out: (s: string) => void): Promise<void>;
-}
+export { CommandFailed, UsageError, type Command, type CommandContext, type Options } from './command.ts';
 
 const STATUS = { 'in-force': 'vigente', upcoming: 'por comenzar', ended: 'terminado' } as const;
 const STATE = { pending: 'pendiente', active: 'activo', disabled: 'deshabilitado' } as const;
-
-export class UsageError extends Error {}
-
-function need(o: Options, name: string): string {
-  const v = o[name];
-  if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`Falta la opción --${name}.`);
-  return v;
-}
 
 /** `customer disable` and `customer enable`: one command each way. */
 function customerSwitch(disabled: boolean): Command {
@@ -134,15 +119,8 @@ export const COMMANDS: Record<string, Command> = {
       out(table(['Sistema', 'Nombre'], rows.map((s) => [s.slug, s.name])));
     },
   },
-  'help load': {
-    usage: 'help load [--dir content/help]',
-    summary: 'Carga o actualiza la ayuda en línea desde una carpeta de Markdown (por defecto la incluida).',
-    async run(rt, o, out) {
-      const dir = typeof o.dir === 'string' ? resolve(o.dir) : HELP_DIR;
-      const r = await loadHelpCorpus(rt.deps.db, readHelpCorpus(dir), rt.deps.clock.now());
-      out(`Ayuda cargada: ${r.systems} sistemas, ${r.articles} artículos.`);
-    },
-  },
+  ...HELP_COMMANDS,
+  ...HELP_REPORT_COMMANDS,
   'audit list': {
     usage: 'audit list --rut 76.543.210-3 [--limit 50]',
     summary: 'Muestra el registro de auditoría de un cliente (ingresos, claves, usuarios).',

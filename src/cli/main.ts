@@ -3,7 +3,8 @@ import { boot } from '../boot.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError, ValidationError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
-import { COMMANDS, UsageError } from './commands.ts';
+import { CommandFailed, UsageError } from './command.ts';
+import { COMMANDS } from './commands.ts';
 
 /**
  * The operator's command line: `portal <noun> <verb> [--options]`.
@@ -17,7 +18,7 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
     options: {
       help: { type: 'boolean', short: 'h' },
       pending: { type: 'boolean' },
-      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'plan', 'from', 'to', 'id', 'on', 'dir', 'limit'].map((o) => [o, { type: 'string' as const }])),
+      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'article', 'plan', 'from', 'to', 'id', 'on', 'limit'].map((o) => [o, { type: 'string' as const }])),
     },
   });
   const words = positionals.slice(0, 2).join(' ');
@@ -39,14 +40,14 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
   }
   const rt = await boot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
   try {
-    await COMMANDS[name]!.run(rt, values as Record<string, string | boolean | undefined>, out);
+    await COMMANDS[name]!.run(rt, values as Record<string, string | boolean | undefined>, out, { err, args: positionals.slice(name.split(' ').length) });
     return 0;
   } catch (e) {
     if (e instanceof ValidationError) {
       err(['No se pudo completar:', ...Object.values(e.fieldErrors).map((m) => `  - ${m}`)].join('\n'));
       return 1;
     }
-    if (e instanceof AppError || e instanceof UsageError) {
+    if (e instanceof AppError || e instanceof UsageError || e instanceof CommandFailed) {
       err(e.message);
       if (e instanceof UsageError) err(`Uso: portal ${COMMANDS[name]!.usage}`);
       return 1;

@@ -1,12 +1,14 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/2026-11-25T0000-initial.ts';
 import * as auditAppendOnly from './migrations/2026-11-25T0001-audit-append-only.ts';
+import * as helpCenter from './migrations/2026-11-25T0002-help-center.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
 const migrations: Record<string, Migration> = {
   '2026-11-25T0000-initial': initial,
   '2026-11-25T0001-audit-append-only': auditAppendOnly,
+  '2026-11-25T0002-help-center': helpCenter,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

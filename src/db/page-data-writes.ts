@@ -8,12 +8,16 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
  * last-sign-in stamps, queued mail). Deleting a session IS page data: that is
  * how sign-out and revocation reach the cache.
  */
-const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'sessions', 'password_resets']);
+// help_reads: view counts (the "most read" list may lag until the next change);
+// help_search_misses: what searches found nothing, for the vendor only.
+const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'sessions', 'password_resets', 'help_reads', 'help_search_misses']);
 const QUIET_DELETES = new Set(['throttles', 'password_resets', 'outbox']);
 const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
   outbox: 'all',
   throttles: 'all',
   password_resets: 'all',
+  help_reads: 'all',
+  help_search_misses: 'all',
   sessions: new Set(['last_seen_at']),
   users: new Set(['last_sign_in_at']),
 };
@@ -39,8 +43,12 @@ export function touchesPageData(node: RootOperationNode): boolean {
       if (quiet === 'all') return false;
       return (node.updates ?? []).some((u) => !quiet.has((u.column as { column?: { name?: string } }).column?.name ?? ''));
     }
-    case 'RawNode':
-      return !/^\s*select\b/i.test(node.sqlFragments[0] ?? '');
+    case 'RawNode': {
+      const text = node.sqlFragments[0] ?? '';
+      if (/^\s*(select|with)\b/i.test(text) && !/\b(insert|update|delete)\b/i.test(node.sqlFragments.join(' '))) return false;
+      const into = /^\s*insert\s+into\s+"?(\w+)/i.exec(text)?.[1];
+      return !(into && QUIET_INSERTS.has(into));
+    }
     default:
       return true; // schema changes, merges: whatever it is, assume it matters
   }

@@ -71,6 +71,76 @@ export interface HelpArticlesTable {
   position: number;
   published: number;
   updated_at: string;
+  /** The body as plain text, for search snippets. */
+  body_text: string;
+  /** JSON: the h2/h3 headings, [{ level, id, text }], for the table of contents. */
+  toc: string;
+  /** What the article was imported from; an import with the same hash changes nothing. */
+  source_hash: string;
+}
+
+export interface HelpArticleTagsTable {
+  article_id: string;
+  /** Folded (lower case, no accents): the key related articles are found by. */
+  tag: string;
+}
+
+export interface HelpAttachmentsTable {
+  id: string;
+  article_id: string;
+  /** As the article links it, relative to the article's file: "imagenes/cierre.png". */
+  path: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Buffer;
+  updated_at: string;
+}
+
+export interface HelpVotesTable {
+  user_id: string;
+  article_id: string;
+  helpful: number;
+  comment: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HelpReadsTable {
+  article_id: string;
+  /** Day in Santiago, YYYY-MM-DD. */
+  day: string;
+  count: number;
+}
+
+export interface HelpSearchMissesTable {
+  /** Folded query text. */
+  query: string;
+  /** '' when the search was over every system. */
+  system_slug: string;
+  count: number;
+  first_at: string;
+  last_at: string;
+}
+
+export interface HelpSynonymsTable {
+  group_no: number;
+  word: string;
+}
+
+export interface HelpSearchWordsTable {
+  word: string;
+  stem: string;
+}
+
+export interface HelpIndexStateTable {
+  id: number;
+  version: number;
+}
+
+export interface UserHelpScopeTable {
+  user_id: string;
+  system_id: string;
 }
 
 export interface SessionsTable {
@@ -133,6 +203,15 @@ export interface Database {
   contracts: ContractsTable;
   help_categories: HelpCategoriesTable;
   help_articles: HelpArticlesTable;
+  help_article_tags: HelpArticleTagsTable;
+  help_attachments: HelpAttachmentsTable;
+  help_votes: HelpVotesTable;
+  help_reads: HelpReadsTable;
+  help_search_misses: HelpSearchMissesTable;
+  help_synonyms: HelpSynonymsTable;
+  help_search_words: HelpSearchWordsTable;
+  help_index_state: HelpIndexStateTable;
+  user_help_scope: UserHelpScopeTable;
   sessions: SessionsTable;
   password_resets: PasswordResetsTable;
   outbox: OutboxTable;

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { Deps } from '../deps.ts';
 import { vendorToday } from '../domain/contracts.ts';
 import { formatRut } from '../domain/rut.ts';
-import { loadHelpCorpus, readHelpCorpus } from '../help/load-help-corpus.ts';
+import { importHelpTree } from '../help/import/import-help-tree.ts';
+import { readHelpTree } from '../help/import/read-help-tree.ts';
 
 export const HELP_DIR = fileURLToPath(new URL('../../content/help/', import.meta.url));
 
@@ -24,7 +25,7 @@ function shiftDay(day: string, days: number): string {
 export async function seedHelpIfEmpty(deps: Deps): Promise<boolean> {
   const any = await deps.db.selectFrom('systems').select('id').limit(1).executeTakeFirst();
   if (any) return false;
-  const result = await loadHelpCorpus(deps.db, readHelpCorpus(HELP_DIR), deps.clock.now());
+  const result = await importHelpTree(deps.db, deps.dialect, readHelpTree(HELP_DIR), deps.clock.now());
   deps.log.info(result, 'help corpus loaded');
   return true;
 }

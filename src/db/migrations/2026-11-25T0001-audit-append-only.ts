@@ -1,16 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './migration-dialect.ts';
 
 // The audit trail is evidence: the database itself refuses to change or
 // delete a row, whatever code (or operator) asks it to.
-
-async function isPostgres(db: Kysely<any>): Promise<boolean> {
-  try {
-    await sql`select version()`.execute(db);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function up(db: Kysely<any>): Promise<void> {
   if (await isPostgres(db)) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TestClient, location } from '../../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../../../../tests/factories.ts';
 import { createTestRuntime, TEST_START, type TestRuntime } from '../../../../tests/test-runtime.ts';
-import { renderMarkdown } from '../../../help/render-markdown.ts';
+import { renderArticle } from '../../../help/render-markdown.ts';
 
 // The help reader follows the contracts in force (America/Santiago); the
 // shipped corpus (contabilidad, remuneraciones, factura-electronica,
@@ -37,11 +37,13 @@ async function signedIn(c: TestCustomer, email = c.admin.email, password = c.adm
 async function insertArticle(system: string, category: string, a: { slug: string; title: string; summary?: string; body: string; published?: number; updatedAt?: string }) {
   const sys = await rt.deps.db.selectFrom('systems').select('id').where('slug', '=', system).executeTakeFirstOrThrow();
   const cat = await rt.deps.db.selectFrom('help_categories').select('id').where('system_id', '=', sys.id).where('slug', '=', category).executeTakeFirstOrThrow();
+  const rendered = renderArticle(a.body, { system, slug: a.slug });
   await rt.deps.db
     .insertInto('help_articles')
     .values({
       id: randomUUID(), system_id: sys.id, category_id: cat.id, slug: a.slug, title: a.title, summary: a.summary ?? '', body_md: a.body,
-      body_html: renderMarkdown(a.body), tags: '', position: 99, published: a.published ?? 1, updated_at: a.updatedAt ?? START.toISOString(),
+      body_html: rendered.html, body_text: rendered.text, toc: JSON.stringify(rendered.toc), source_hash: '',
+      tags: '', position: 99, published: a.published ?? 1, updated_at: a.updatedAt ?? START.toISOString(),
     })
     .execute();
 }
@@ -183,10 +185,11 @@ describe('/ayuda', () => {
     expect(body).toContain('<code>código</code>');
     expect(body).toContain('&lt;script&gt;');
     expect(body).toContain('&lt;img src=x');
-    expect(html).not.toMatch(/<script/i);
+    // The only script is the search box's own file; nothing the article wrote.
+    expect(html.match(/<script[^>]*>/gi)).toEqual(['<script src="/static/help-search.js" defer>']);
     expect(html).not.toContain('<img src=x');
     expect(html).not.toMatch(/href="\s*(javascript|data):/i);
-    expect(body).toContain('<a href="cierre-mensual">bien</a>'); // an ordinary relative link still works
+    expect(body).toContain('<a href="/ayuda/contabilidad/cierre-mensual">bien</a>'); // a link by slug still works
     expect(html).toContain('<h1>Prueba &lt;b&gt;negrita&lt;/b&gt; &amp; &quot;comillas&quot;</h1>');
     expect(html).not.toContain('<b>negrita</b>');
     // The CSP forbids inline script anyway.

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Dialect } from '../../db/create-db.ts';
+import type { Database } from '../../db/schema.ts';
+import { foldText } from '../search/fold-text.ts';
+import { bumpIndexVersion, removeSearchEntries, replaceSynonyms, writeSearchEntries, type IndexableArticle } from '../search/search-index.ts';
+import type { HelpTree, TreeArticle } from './help-tree.ts';
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  /** The article file just imported (or found unchanged), relative to the folder. */
+  path: string;
+}
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  unpublished: number;
+  systems: number;
+  articles: number;
+}
+
+/** Articles written per round of statements: large enough to batch, small enough for any parameter limit. */
+const BATCH = 500;
+/** Attachments are large: a multi-row insert stops at this many bytes. */
+const ATTACHMENT_BATCH_BYTES = 16 * 1024 * 1024;
+
+function chunks<T>(items: T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function foldedTags(tags: string): string[] {
+  return [...new Set(tags.split(',').map((t) => foldText(t.trim())).filter(Boolean))];
+}
+
+async function upsertSystems(trx: Transaction<Database>, tree: HelpTree): Promise<Map<string, { id: string; categories: Map<string, string> }>> {
+  const systems = new Map((await trx.selectFrom('systems').selectAll().execute()).map((s) => [s.slug, s]));
+  const categories = new Map((await trx.selectFrom('help_categories').selectAll().execute()).map((c) => [`${c.system_id}/${c.slug}`, c]));
+  const ids = new Map<string, { id: string; categories: Map<string, string> }>();
+  for (const [position, s] of tree.systems.entries()) {
+    const existing = systems.get(s.slug);
+    const id = existing?.id ?? randomUUID();
+    const values = { name: s.name, description: s.description, position };
+    if (!existing) await trx.insertInto('systems').values({ id, slug: s.slug, ...values }).execute();
+    else if (existing.name !== s.name || existing.description !== s.description || Number(existing.position) !== position) {
+      await trx.updateTable('systems').set(values).where('id', '=', id).execute();
+    }
+    const categoryIds = new Map<string, string>();
+    for (const [cpos, c] of s.categories.entries()) {
+      const cat = categories.get(`${id}/${c.slug}`);
+      const cid = cat?.id ?? randomUUID();
+      if (!cat) await trx.insertInto('help_categories').values({ id: cid, system_id: id, slug: c.slug, name: c.name, position: cpos }).execute();
+      else if (cat.name !== c.name || Number(cat.position) !== cpos) await trx.updateTable('help_categories').set({ name: c.name, position: cpos }).where('id', '=', cid).execute();
+      categoryIds.set(c.slug, cid);
+    }
+    ids.set(s.slug, { id, categories: categoryIds });
+  }
+  return ids;
+}
+
+/** Replace the synonym groups only when they differ, so an unchanged folder writes nothing. */
+async function syncSynonyms(trx: Transaction<Database>, groups: string[][] | null): Promise<boolean> {
+  if (groups === null) return false;
+  const key = (n: number, w: string) => `${n}\u0000${w}`;
+  const wanted = groups.flatMap((g, i) => [...new Set(g.map((w) => foldText(w.trim())).filter(Boolean))].map((w) => key(i + 1, w))).sort();
+  const current = (await trx.selectFrom('help_synonyms').select(['group_no', 'word']).execute()).map((r) => key(Number(r.group_no), r.word)).sort();
+  if (wanted.length === current.length && wanted.every((w, i) => w === current[i])) return false;
+  await replaceSynonyms(trx, groups);
+  return true;
+}
+
+/**
+ * Bring a checked help folder (readHelpTree) into the database, in one
+ * transaction. Articles are matched by system and slug, never by category,
+ * so moving one keeps its id, URL, votes and reading counts. An article
+ * whose source hash is the same is not written at all; one no longer in
+ * the folder is unpublished, never deleted.
+ */
+export async function importHelpTree(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  tree: HelpTree,
+  now: Date,
+  onProgress?: (p: ImportProgress) => void,
+): Promise<ImportResult> {
+  const at = now.toISOString();
+  const result: ImportResult = { created: 0, updated: 0, unchanged: 0, unpublished: 0, systems: tree.systems.length, articles: tree.articles.length };
+  await db.transaction().execute(async (trx) => {
+    const systems = await upsertSystems(trx, tree);
+    // One query for every article instead of one per article: the import is a comparison first.
+    const existing = new Map(
+      (await trx.selectFrom('help_articles').select(['id', 'system_id', 'slug', 'source_hash', 'published']).execute()).map((a) => [`${a.system_id}/${a.slug}`, a]),
+    );
+    const inTree = new Set<string>();
+    let indexChanged = false;
+    let done = 0;
+
+    for (const batch of chunks(tree.articles)) {
+      const inserts = [];
+      const updates = [];
+      const tags: { article_id: string; tag: string }[] = [];
+      const attachments: Database['help_attachments'][] = [];
+      const index: IndexableArticle[] = [];
+      for (const a of batch) {
+        const system = systems.get(a.system);
+        const categoryId = system?.categories.get(a.category);
+        if (!system || !categoryId) throw new Error(`${a.path}: el sistema o la categoría no están en systems.json (${a.system}/${a.category}).`);
+        const old = existing.get(`${system.id}/${a.slug}`);
+        if (old) inTree.add(old.id);
+        if (old && old.source_hash === a.sourceHash && Number(old.published) === 1) {
+          result.unchanged++;
+          continue;
+        }
+        const id = old?.id ?? randomUUID();
+        const values = articleValues(a, categoryId, at);
+        if (old) {
+          updates.push({ id, values });
+          result.updated++;
+        } else {
+          inserts.push({ id, system_id: system.id, slug: a.slug, ...values });
+          result.created++;
+        }
+        for (const tag of foldedTags(a.tags)) tags.push({ article_id: id, tag });
+        for (const f of a.assets) attachments.push({ id: randomUUID(), article_id: id, path: f.path, content_type: f.contentType, size: f.size, sha256: f.sha256, data: f.data, updated_at: at });
+        index.push({ id, systemId: system.id, title: a.title, headings: a.headings, tags: a.tags, bodyText: a.text });
+      }
+
+      const replaced = updates.map((u) => u.id);
+      for (const ids of chunks(replaced)) {
+        await trx.deleteFrom('help_article_tags').where('article_id', 'in', ids).execute();
+        await trx.deleteFrom('help_attachments').where('article_id', 'in', ids).execute();
+      }
+      for (const part of chunks(inserts, 200)) await trx.insertInto('help_articles').values(part).execute();
+      for (const u of updates) await trx.updateTable('help_articles').set(u.values).where('id', '=', u.id).execute();
+      for (const part of chunks(tags, 1000)) await trx.insertInto('help_article_tags').values(part).execute();
+      for (const part of byBytes(attachments)) await trx.insertInto('help_attachments').values(part).execute();
+      if (index.length > 0) {
+        await writeSearchEntries(trx, dialect, index);
+        indexChanged = true;
+      }
+
+      if (onProgress) for (const a of batch) onProgress({ done: ++done, total: tree.articles.length, path: a.path });
+    }
+
+    const gone = [...existing.values()].filter((a) => Number(a.published) === 1 && !inTree.has(a.id)).map((a) => a.id);
+    for (const ids of chunks(gone)) await trx.updateTable('help_articles').set({ published: 0 }).where('id', 'in', ids).execute();
+    if (gone.length > 0) {
+      await removeSearchEntries(trx, dialect, gone);
+      indexChanged = true;
+    }
+    result.unpublished = gone.length;
+
+    if (await syncSynonyms(trx, tree.synonyms)) indexChanged = true;
+    if (indexChanged) await bumpIndexVersion(trx);
+  });
+  return result;
+}
+
+function articleValues(a: TreeArticle, categoryId: string, at: string) {
+  return {
+    category_id: categoryId,
+    title: a.title,
+    summary: a.summary,
+    body_md: a.body,
+    body_html: a.html,
+    body_text: a.text,
+    toc: JSON.stringify(a.toc),
+    tags: a.tags,
+    position: a.order,
+    published: 1,
+    source_hash: a.sourceHash,
+    updated_at: at,
+  };
+}
+
+function byBytes(rows: Database['help_attachments'][]): Database['help_attachments'][][] {
+  const out: Database['help_attachments'][][] = [];
+  let current: Database['help_attachments'][] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    if (current.length > 0 && (bytes + r.size > ATTACHMENT_BATCH_BYTES || current.length >= 100)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(r);
+    bytes += r.size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}

@@ -1,0 +1,103 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Dialect } from '../../db/create-db.ts';
+import type { Database } from '../../db/schema.ts';
+import { foldText } from './fold-text.ts';
+import { stemSpanish } from './spanish-stemmer.ts';
+import { isStopWord } from './spanish-stop-words.ts';
+import { tokenize } from './tokenize.ts';
+
+/** What the search index needs of an article; written by the import, in its transaction. */
+export interface IndexableArticle {
+  id: string;
+  systemId: string;
+  title: string;
+  headings: string[];
+  tags: string;
+  bodyText: string;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const CHUNK = 400;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Analysed text for one field, plus the words it saw (for the typo vocabulary). */
+function analyseField(text: string, words: Map<string, string>): string {
+  const stems: string[] = [];
+  for (const t of tokenize(text)) {
+    if (isStopWord(t.folded)) continue;
+    const stem = stemSpanish(t.folded);
+    stems.push(stem);
+    if (!words.has(t.folded)) words.set(t.folded, stem);
+  }
+  return stems.join(' ');
+}
+
+/** Put these articles in the search index (replacing what it had for them). */
+export async function writeSearchEntries(db: Db, dialect: Dialect, articles: IndexableArticle[]): Promise<void> {
+  if (articles.length === 0) return;
+  await removeSearchEntries(db, dialect, articles.map((a) => a.id));
+  const words = new Map<string, string>();
+  const rows = articles.map((a) => ({
+    id: a.id,
+    systemId: a.systemId,
+    title: analyseField(a.title, words),
+    headings: analyseField(a.headings.join('\n'), words),
+    tags: analyseField(a.tags, words),
+    body: analyseField(a.bodyText, words),
+  }));
+  for (const part of chunks(rows, 200)) {
+    if (dialect === 'postgres') {
+      // Title A, headings and tags B, body D: ts_rank weighs them like FTS5's bm25 column weights.
+      await sql`insert into help_search (article_id, system_id, document) values ${sql.join(
+        part.map(
+          (r) =>
+            sql`(${r.id}, ${r.systemId}, setweight(to_tsvector('simple', ${r.title}), 'A') || setweight(to_tsvector('simple', ${`${r.headings} ${r.tags}`}), 'B') || setweight(to_tsvector('simple', ${r.body}), 'D'))`,
+        ),
+      )}`.execute(db);
+    } else {
+      // Rowids come from help_search_docs, in insertion order: a re-indexed article gets a higher one (ties go to it).
+      const docs = await sql<{ id: number; article_id: string }>`insert into help_search_docs (article_id) values ${sql.join(part.map((r) => sql`(${r.id})`))} returning id, article_id`.execute(db);
+      const rowid = new Map(docs.rows.map((d) => [d.article_id, d.id]));
+      await sql`insert into help_search (rowid, article_id, system_id, title, headings, tags, body) values ${sql.join(
+        part.map((r) => sql`(${rowid.get(r.id)!}, ${r.id}, ${r.systemId}, ${r.title}, ${r.headings}, ${r.tags}, ${r.body})`),
+      )}`.execute(db);
+    }
+  }
+  for (const part of chunks([...words])) {
+    await db
+      .insertInto('help_search_words')
+      .values(part.map(([word, stem]) => ({ word, stem })))
+      .onConflict((oc) => oc.column('word').doNothing())
+      .execute();
+  }
+}
+
+/** Take articles out of the search index (unpublished ones are not searchable). */
+export async function removeSearchEntries(db: Db, dialect: Dialect, articleIds: string[]): Promise<void> {
+  for (const ids of chunks(articleIds)) {
+    if (dialect === 'postgres') {
+      await sql`delete from help_search where article_id in (${sql.join(ids)})`.execute(db);
+    } else {
+      await sql`delete from help_search where rowid in (select id from help_search_docs where article_id in (${sql.join(ids)}))`.execute(db);
+      await sql`delete from help_search_docs where article_id in (${sql.join(ids)})`.execute(db);
+    }
+  }
+}
+
+/** Replace the vendor's synonym groups (folded words). */
+export async function replaceSynonyms(db: Db, groups: string[][]): Promise<void> {
+  await db.deleteFrom('help_synonyms').execute();
+  const rows = groups.flatMap((g, i) => [...new Set(g.map((w) => foldText(w.trim())).filter(Boolean))].map((word) => ({ group_no: i + 1, word })));
+  for (const part of chunks(rows)) await db.insertInto('help_synonyms').values(part).execute();
+}
+
+/** Tell every search process that the index changed (they reload vocabulary and synonyms). */
+export async function bumpIndexVersion(db: Db): Promise<void> {
+  await db.updateTable('help_index_state').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).execute();
+}
