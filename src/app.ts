@@ -22,6 +22,7 @@ import { homeRoutes } from './web/routes/pages/home.ts';
 import { staticRoutes } from './web/routes/pages/static-files.ts';
 import { termsRoutes } from './web/routes/pages/terms.tsx';
 import { servicesRoutes } from './web/routes/services/services.tsx';
+import { usersHelpScopeRoutes } from './web/routes/users/users-help-scope.tsx';
 import { usersActionsRoutes } from './web/routes/users/users-actions.tsx';
 import { usersListRoutes } from './web/routes/users/users-list.tsx';
 import { usersNewRoutes } from './web/routes/users/users-new.tsx';
@@ -51,6 +52,7 @@ export function createApp(deps: Deps) {
   app.route('/', helpRoutes);
   app.route('/', usersListRoutes);
   app.route('/', usersNewRoutes);
+  app.route('/', usersHelpScopeRoutes);
   app.route('/', usersActionsRoutes);
   app.route('/', accountRoutes);
   app.route('/', termsRoutes);

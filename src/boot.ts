@@ -5,6 +5,9 @@ import type { Config } from './config.ts';
 import { createDb, type CreateDbOptions } from './db/create-db.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
+import { vendorToday } from './domain/contracts.ts';
+import { ArticleReads } from './help/article-reads.ts';
+import { HelpSearch } from './help/search/help-search.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './mail/worker.ts';
 import { cookieNameFor } from './web/cookies.ts';
 import { PageCache } from './web/page-cache.ts';
@@ -28,6 +31,7 @@ export async function boot(
 ): Promise<Runtime> {
   // The cache exists only once the database does, but the database must tell it about writes.
   let pageCache: PageCache | undefined;
+  const articleReads = new ArticleReads();
   const { db, dialect, dataVersion, close } = createDb(config.databaseUrl, { ...opts.db, onPageDataWrite: () => pageCache?.bump() });
   const applied = await migrateToLatest(db);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
@@ -48,6 +52,7 @@ export async function boot(
         flash: cookieNameFor(config.secureCookies, 'flash'),
       },
       dataVersion,
+      onHit: (path) => articleReads.recordPath(path),
       touchSession: (id, at) => {
         db.updateTable('sessions').set({ last_seen_at: at.toISOString() }).where('id', '=', id).execute().catch((err) => log.warn({ err }, 'session touch failed'));
       },
@@ -62,13 +67,21 @@ export async function boot(
     log,
     hasher,
     mailQueued: () => worker.wake(),
+    helpSearch: new HelpSearch(db, dialect),
+    articleReads,
     ...(pageCache ? { pageCache } : {}),
   };
+  const flushReads = () => articleReads.flush(db, vendorToday(clock.now()));
+  // Views are counted in memory and written every half minute (and on close).
+  const readsTimer = setInterval(() => flushReads().catch((err) => log.warn({ err }, 'writing article reads failed')), 30_000);
+  readsTimer.unref();
   return {
     deps,
     worker,
     transport,
     async close() {
+      clearInterval(readsTimer);
+      await flushReads().catch((err) => log.warn({ err }, 'writing article reads failed'));
       await worker.stop();
       transport.close();
       await hasher.close();

@@ -5,6 +5,8 @@ import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Dialect } from './db/create-db.ts';
 import type { Database } from './db/schema.ts';
+import type { ArticleReads } from './help/article-reads.ts';
+import type { HelpSearch } from './help/search/help-search.ts';
 import type { PageCache } from './web/page-cache.ts';
 
 /** What the application needs from the outside world, built once in server.ts (or a test). */
@@ -17,6 +19,10 @@ export interface Deps {
   log: Logger;
   /** Called after a transaction queued mail, so it leaves now rather than at the next poll. */
   mailQueued(): void;
+  /** Search over the help (keeps the vocabulary in memory, reloaded when the index changes). */
+  helpSearch: HelpSearch;
+  /** Article views, counted in memory and written every half minute. */
+  articleReads: ArticleReads;
   /** Signed-in pages served ahead of the framework (SQLite only; see web/page-cache.ts). */
   pageCache?: PageCache;
 }

@@ -16,6 +16,7 @@ export type AuditAction =
   | 'user.disabled'
   | 'user.enabled'
   | 'user.deleted'
+  | 'user.help-scope-changed'
   | 'customer.created'
   | 'customer.disabled'
   | 'customer.enabled'

@@ -11,6 +11,8 @@ export interface UserListItem {
   state: UserState;
   lastSignInAt: string | null;
   createdAt: string;
+  /** Technical users limited to some systems: their names. Empty: every contracted system. */
+  helpScope: string[];
 }
 
 export function userState(u: { disabled_at: string | null; must_change_password: number }): UserState {
@@ -28,6 +30,14 @@ export async function listUsers(db: Kysely<Database>, customerId: string): Promi
     .orderBy('name')
     .orderBy('email')
     .execute();
+  const scopes = await db
+    .selectFrom('user_help_scope as u')
+    .innerJoin('users', 'users.id', 'u.user_id')
+    .innerJoin('systems', 'systems.id', 'u.system_id')
+    .select(['u.user_id', 'systems.name'])
+    .where('users.customer_id', '=', customerId)
+    .orderBy('systems.position')
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -36,5 +46,6 @@ export async function listUsers(db: Kysely<Database>, customerId: string): Promi
     state: userState(r),
     lastSignInAt: r.last_sign_in_at,
     createdAt: r.created_at,
+    helpScope: scopes.filter((x) => x.user_id === r.id).map((x) => x.name),
   }));
 }

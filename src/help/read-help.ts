@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { toCount } from '../db/dialect.ts';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../errors.ts';
 import type { SystemSummary } from './help-access.ts';
@@ -34,21 +35,39 @@ export async function systemContents(db: Kysely<Database>, system: SystemSummary
   return categories.filter((c) => c.articles.length > 0);
 }
 
+export interface TocEntry {
+  level: 2 | 3;
+  id: string;
+  text: string;
+}
+
 export interface ArticleView {
+  id: string;
   slug: string;
   title: string;
   summary: string;
   html: string;
   updatedAt: string;
+  toc: TocEntry[];
   category: { slug: string; name: string };
   siblings: ArticleLink[];
+  previous: ArticleLink | null;
+  next: ArticleLink | null;
+  related: ArticleLink[];
 }
 
+const RELATED = 5;
+
+/** What the import accepts as a slug; anything else is a typed URL that names no article. */
+export const ARTICLE_SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 export async function readArticle(db: Kysely<Database>, system: SystemSummary, slug: string): Promise<ArticleView> {
+  // Checked before the query: PostgreSQL refuses a NUL byte ("%00" in the URL) with an error, not an empty result.
+  if (!ARTICLE_SLUG.test(slug)) throw notFound();
   const a = await db
     .selectFrom('help_articles as a')
     .innerJoin('help_categories as c', 'c.id', 'a.category_id')
-    .select(['a.slug', 'a.title', 'a.summary', 'a.body_html', 'a.updated_at', 'a.category_id', 'c.slug as categorySlug', 'c.name as categoryName'])
+    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.body_html', 'a.toc', 'a.updated_at', 'a.category_id', 'c.slug as categorySlug', 'c.name as categoryName'])
     .where('a.system_id', '=', system.id)
     .where('a.slug', '=', slug)
     .where('a.published', '=', 1)
@@ -62,13 +81,73 @@ export async function readArticle(db: Kysely<Database>, system: SystemSummary, s
     .orderBy('position')
     .orderBy('title')
     .execute();
+  const at = siblings.findIndex((s) => s.slug === a.slug);
   return {
+    id: a.id,
     slug: a.slug,
     title: a.title,
     summary: a.summary,
     html: a.body_html,
     updatedAt: a.updated_at,
+    toc: JSON.parse(a.toc) as TocEntry[],
     category: { slug: a.categorySlug, name: a.categoryName },
     siblings,
+    previous: siblings[at - 1] ?? null,
+    next: siblings[at + 1] ?? null,
+    related: await relatedArticles(db, system.id, a.id),
   };
+}
+
+/** Articles of the same system sharing the most tags; ties to the newer one. */
+async function relatedArticles(db: Kysely<Database>, systemId: string, articleId: string): Promise<ArticleLink[]> {
+  const rows = await db
+    .selectFrom('help_article_tags as mine')
+    .innerJoin('help_article_tags as other', 'other.tag', 'mine.tag')
+    .innerJoin('help_articles as a', 'a.id', 'other.article_id')
+    .select((eb) => ['a.slug', 'a.title', 'a.summary', eb.fn.countAll().as('shared')])
+    .where('mine.article_id', '=', articleId)
+    .where('other.article_id', '!=', articleId)
+    .where('a.system_id', '=', systemId)
+    .where('a.published', '=', 1)
+    .groupBy(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.updated_at'])
+    .orderBy('shared', 'desc')
+    .orderBy('a.updated_at', 'desc')
+    .limit(RELATED)
+    .execute();
+  return rows.map((r) => ({ slug: r.slug, title: r.title, summary: r.summary }));
+}
+
+export interface HomeArticle {
+  systemSlug: string;
+  systemName: string;
+  slug: string;
+  title: string;
+  updatedAt: string;
+  reads?: number;
+}
+
+/** The help home's two lists, over the reader's systems only. */
+export async function helpHighlights(db: Kysely<Database>, systemIds: string[], sinceDay: string): Promise<{ recent: HomeArticle[]; popular: HomeArticle[] }> {
+  if (systemIds.length === 0) return { recent: [], popular: [] };
+  const base = db
+    .selectFrom('help_articles as a')
+    .innerJoin('systems as s', 's.id', 'a.system_id')
+    .where('a.published', '=', 1)
+    .where('a.system_id', 'in', systemIds);
+  const recent = await base
+    .select(['s.slug as systemSlug', 's.name as systemName', 'a.slug', 'a.title', 'a.updated_at as updatedAt'])
+    .orderBy('a.updated_at', 'desc')
+    .orderBy('a.title')
+    .limit(6)
+    .execute();
+  const popular = await base
+    .innerJoin('help_reads as r', 'r.article_id', 'a.id')
+    .where('r.day', '>=', sinceDay)
+    .select((eb) => ['s.slug as systemSlug', 's.name as systemName', 'a.slug', 'a.title', 'a.updated_at as updatedAt', eb.fn.sum<number>('r.count').as('reads')])
+    .groupBy(['a.id', 's.slug', 's.name', 'a.slug', 'a.title', 'a.updated_at'])
+    .orderBy('reads', 'desc')
+    .orderBy('a.title')
+    .limit(6)
+    .execute();
+  return { recent, popular: popular.map((p) => ({ ...p, reads: toCount(p.reads) })) };
 }

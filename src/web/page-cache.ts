@@ -22,7 +22,9 @@ import { vendorToday } from '../domain/contracts.ts';
  * string, a flash message, a missing cookie) goes to the framework.
  */
 
-export const CACHEABLE = (path: string) => path === '/servicios' || path === '/ayuda' || path.startsWith('/ayuda/');
+// Not attachments (binary, large, better left to the browser's cache) nor the suggestions' JSON.
+export const CACHEABLE = (path: string) =>
+  path === '/servicios' || path === '/ayuda' || (path.startsWith('/ayuda/') && !path.includes('/adjuntos/') && path !== '/ayuda/sugerencias');
 
 interface Entry {
   sessionId: string;
@@ -46,6 +48,8 @@ export interface PageCacheOptions {
   dataVersion: () => number;
   /** Write a session's last-seen time (a write that does not empty the cache). */
   touchSession: (sessionId: string, at: Date) => void;
+  /** A page was served from the cache (the help counts article views with it). */
+  onHit?: (path: string) => void;
   maxEntries?: number;
 }
 
@@ -152,6 +156,7 @@ export class PageCache {
     res.writeHead(200, entry.head.concat('x-request-id', requestId));
     res.end(entry.body);
     this.hits++;
+    this.o.onHit?.(url);
     // The same request line the framework logs; the address costs a system call, so only when it is written.
     if (this.o.log.isLevelEnabled('info')) {
       const forwarded = this.o.trustProxy ? rawHeader(req.rawHeaders, 'x-forwarded-for')?.split(',')[0]?.trim() : undefined;

@@ -8,7 +8,7 @@ import { renderToString } from '../html/render-to-string.ts';
 /** Render a page inside the layout, with the request's brand, session, CSRF token and flash. */
 export function page(
   c: Context<AppEnv>,
-  opts: { title: string; current?: PageProps['current']; bare?: boolean; status?: ContentfulStatusCode },
+  opts: { title: string; current?: PageProps['current']; bare?: boolean; status?: ContentfulStatusCode; scripts?: readonly string[] },
   body: Child,
 ) {
   return c.html(
@@ -22,6 +22,7 @@ export function page(
           flash={c.get('flash')}
           current={opts.current}
           bare={opts.bare}
+          scripts={opts.scripts}
         >
           {body}
         </Layout>,

@@ -16,6 +16,8 @@ export interface PageProps {
   current?: 'servicios' | 'ayuda' | 'usuarios' | 'cuenta';
   /** A page for people not signed in (sign-in, recovery): no navigation. */
   bare?: boolean;
+  /** Scripts under /static, loaded deferred: the page works without them. */
+  scripts?: readonly string[];
   children: Child;
 }
 
@@ -60,15 +62,15 @@ function Nav(props: { session: LoadedSession; current?: PageProps['current']; cs
  * <svg>) through a context provider that switches on AsyncLocalStorage, a
  * process-wide cost on every later promise (see render-to-string.ts).
  */
-function documentHead(title: string, iconUrl: string) {
-  return html`<head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" /><title>${title}</title><link rel="stylesheet" href="/static/styles.css" /><link rel="stylesheet" href="/static/brand.css" /><link rel="icon" href="${iconUrl}" /></head>`;
+function documentHead(title: string, iconUrl: string, scripts: readonly string[] = []) {
+  return html`<head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" /><title>${title}</title><link rel="stylesheet" href="/static/styles.css" /><link rel="stylesheet" href="/static/brand.css" /><link rel="icon" href="${iconUrl}" />${scripts.map((src) => html`<script src="/static/${src}" defer></script>`)}</head>`;
 }
 
 export function Layout(props: PageProps) {
   const { brand } = props;
   return (
     <html lang="es-CL">
-      {documentHead(`${props.title} · ${brand.name}`, brand.logoUrl)}
+      {documentHead(`${props.title} · ${brand.name}`, brand.logoUrl, props.scripts)}
       <body>
         <a class="skip-link" href="#contenido">
           Ir al contenido

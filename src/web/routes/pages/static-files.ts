@@ -8,6 +8,7 @@ const PUBLIC = new URL('../../../../public/', import.meta.url);
 const FILES: Record<string, string> = {
   'styles.css': 'text/css; charset=utf-8',
   'logo.svg': 'image/svg+xml',
+  'help-search.js': 'text/javascript; charset=utf-8',
 };
 
 // Read once at start: a handful of small files, served from memory.

@@ -66,7 +66,19 @@ export const usersListRoutes = new Hono<AppEnv>().use('/usuarios', requireUser('
               <tr>
                 <th scope="row">{u.name}</th>
                 <td data-label="Correo">{u.email}</td>
-                <td data-label="Perfil">{u.role === 'admin' ? 'Administrador' : 'Técnico'}</td>
+                <td data-label="Perfil">
+                  {u.role === 'admin' ? 'Administrador' : 'Técnico'}
+                  {u.role === 'technical' ? (
+                    <>
+                      <br />
+                      {/* The visible text starts the link's name (WCAG 2.5.3); whose it is, for a screen reader, follows. */}
+                      <a href={`/usuarios/${u.id}/ayuda`}>
+                        Ayuda: {u.helpScope.length ? u.helpScope.join(', ') : 'todos los sistemas'}
+                        <span class="visually-hidden"> ({u.email})</span>
+                      </a>
+                    </>
+                  ) : null}
+                </td>
                 <td data-label="Estado">
                   <span class={`badge state-${u.state}`}>{STATE_LABEL[u.state]}</span>
                 </td>

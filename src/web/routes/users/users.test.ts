@@ -108,7 +108,8 @@ describe('/usuarios list', () => {
 
     const activeRow = rowWith(html, 'activo@andes.cl');
     expect(activeRow).toContain('Beatriz Activa');
-    expect(activeRow).toContain('>Técnico</td>');
+    expect(activeRow).toMatch(/>\s*Técnico\s*<br/);
+    expect(activeRow).toContain('Ayuda: todos los sistemas');
     expect(activeRow).toContain('state-active">Activo<');
     expect(activeRow).toContain(`>${formatDateTime(START.toISOString())}</td>`);
     expect(activeRow).toContain('12:00'); // Santiago's wall clock, not 15:00 UTC

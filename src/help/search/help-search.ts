@@ -1,0 +1,120 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../../db/create-db.ts';
+import { toCount } from '../../db/dialect.ts';
+import type { Database } from '../../db/schema.ts';
+import { fts5Search } from './fts5-search-adapter.ts';
+import { parseSearchQuery, queryMatcher, synonymStems, type ParsedQuery } from './parse-search-query.ts';
+import { postgresSearch } from './postgres-search-adapter.ts';
+import type { RankedArticle, SearchAdapter } from './search-adapter.ts';
+import { SearchVocabulary } from './search-vocabulary.ts';
+import { highlight, snippet } from './snippet.ts';
+
+export interface SearchHit {
+  systemSlug: string;
+  systemName: string;
+  categoryName: string;
+  slug: string;
+  title: string;
+  /** HTML: escaped, query words in <mark>. */
+  titleHtml: string;
+  snippetHtml: string;
+  updatedAt: string;
+}
+
+export interface SearchResults {
+  /** False when the text had nothing to search for (only stop words or symbols). */
+  searched: boolean;
+  total: number;
+  hits: SearchHit[];
+  page: number;
+  pages: number;
+  /** True when no article had every word and these have some of them. */
+  relaxed: boolean;
+}
+
+export interface SearchRequest {
+  text: string;
+  /** The systems this reader may read (already narrowed to one by a filter, if any). */
+  systemIds: string[];
+  page?: number;
+  perPage?: number;
+  /** Suggestions while typing: the last word is a prefix, no snippets. */
+  typing?: boolean;
+}
+
+const MAX_PAGE = 100;
+
+/**
+ * Search over the help the reader may read. The caller passes the systems
+ * (from help-access.ts); nothing else is ever looked at, so results, counts,
+ * suggestions and snippets all come from readable articles only.
+ */
+export class HelpSearch {
+  private cached: { version: number; vocabulary: SearchVocabulary } | undefined;
+  private readonly adapter: SearchAdapter;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect,
+  ) {
+    this.adapter = dialect === 'postgres' ? postgresSearch : fts5Search;
+  }
+
+  /** The vocabulary and synonyms, reloaded when an import moved the index version. */
+  async vocabulary(): Promise<SearchVocabulary> {
+    const state = await this.db.selectFrom('help_index_state').select('version').where('id', '=', 1).executeTakeFirst();
+    const version = Number(state?.version ?? 0);
+    if (this.cached?.version === version) return this.cached.vocabulary;
+    const [words, synonyms] = await Promise.all([
+      this.db.selectFrom('help_search_words').select(['word', 'stem']).execute(),
+      this.db.selectFrom('help_synonyms').select(['group_no', 'word']).orderBy('group_no').execute(),
+    ]);
+    const groups = new Map<number, string[]>();
+    for (const s of synonyms) groups.set(s.group_no, [...(groups.get(s.group_no) ?? []), s.word]);
+    const vocabulary = new SearchVocabulary(words, [...groups.values()].map((g) => ({ stems: synonymStems(g) })));
+    this.cached = { version, vocabulary };
+    return vocabulary;
+  }
+
+  async parse(text: string, typing = false): Promise<ParsedQuery> {
+    return parseSearchQuery(text, await this.vocabulary(), { typing });
+  }
+
+  async search(r: SearchRequest): Promise<SearchResults> {
+    const perPage = r.perPage ?? 10;
+    const page = Math.min(MAX_PAGE, Math.max(1, Math.floor(r.page ?? 1)));
+    const query = await this.parse(r.text, r.typing);
+    if (query.terms.length === 0 || r.systemIds.length === 0) return { searched: query.terms.length > 0, total: 0, hits: [], page: 1, pages: 0, relaxed: false };
+    const ask = (mode: 'all' | 'any', limit = perPage, offset = (page - 1) * perPage) =>
+      this.adapter(this.db, { query, mode, systemIds: r.systemIds, limit, offset, withBody: !r.typing });
+    const totalOf = async (mode: 'all' | 'any') => toCount((await ask(mode, 1, 0))[0]?.total);
+    let rows = await ask('all');
+    // Past the last page there are no rows, but the count still matters.
+    let total = rows.length ? toCount(rows[0]!.total) : page > 1 ? await totalOf('all') : 0;
+    let relaxed = false;
+    if (total === 0 && query.terms.length > 1) {
+      // No article has every word: show those with some of them, saying so.
+      rows = await ask('any');
+      total = rows.length ? toCount(rows[0]!.total) : page > 1 ? await totalOf('any') : 0;
+      relaxed = total > 0;
+    }
+    const matches = queryMatcher(query);
+    return {
+      searched: true,
+      total,
+      hits: rows.map((row: RankedArticle) => ({
+        systemSlug: row.system_slug,
+        systemName: row.system_name,
+        categoryName: row.category_name,
+        slug: row.slug,
+        title: row.title,
+        titleHtml: highlight(row.title, matches),
+        snippetHtml: r.typing ? '' : snippet(row.body_text, row.summary, matches),
+        updatedAt: row.updated_at,
+      })),
+      page,
+      pages: Math.ceil(total / perPage),
+      relaxed,
+    };
+  }
+}

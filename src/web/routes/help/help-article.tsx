@@ -1,0 +1,166 @@
+import { Hono } from 'hono';
+import { raw } from 'hono/html';
+import { z } from 'zod';
+import { vendorToday } from '../../../domain/contracts.ts';
+import { readableSystem } from '../../../help/help-access.ts';
+import { readArticle, type ArticleView } from '../../../help/read-help.ts';
+import { voteOf, voteOnArticle, type ArticleVote } from '../../../help/vote-on-article.ts';
+import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
+import { formatDay } from '../../components/format.ts';
+import { CsrfField } from '../../components/form.tsx';
+import { HelpSearchBox } from '../../components/help-search-box.tsx';
+import { setFlash } from '../../cookies.ts';
+import type { AppEnv } from '../../env.ts';
+import { sessionOf } from '../../middleware/require-user.ts';
+import { page } from '../../render.tsx';
+import { HELP_PAGE, helpReaderOf } from './help-reader.ts';
+
+const VoteForm = z.object({
+  util: z.enum(['si', 'no'], { error: 'Elija Sí o No.' }),
+  // Browsers send a textarea's line breaks as CRLF but count each as one
+  // character against its maxlength: measure what the person typed.
+  comentario: z
+    .string({ error: 'El comentario debe ser texto.' })
+    .optional()
+    // Control characters other than tab and line break are never typed; PostgreSQL refuses NUL outright.
+    .transform((s) => s?.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim() || null)
+    .pipe(z.string().max(1000, 'El comentario puede tener hasta 1.000 caracteres.').nullable()),
+});
+
+function Feedback(props: { action: string; vote: ArticleVote | null; csrfToken: string; error?: string; comment?: string }) {
+  const { vote } = props;
+  return (
+    <section class="feedback" id="valoracion" aria-labelledby="valoracion-titulo">
+      <form method="post" action={props.action}>
+        <CsrfField token={props.csrfToken} />
+        <fieldset>
+          <legend id="valoracion-titulo">¿Le fue útil este artículo?</legend>
+          {vote ? <p class="muted">Usted respondió «{vote.helpful ? 'Sí' : 'No'}». Puede cambiar su respuesta cuando quiera.</p> : null}
+          {props.error ? (
+            <p class="field-error" role="alert">
+              {props.error}
+            </p>
+          ) : null}
+          <label for="comentario">Comentario (opcional): qué faltó o qué no quedó claro</label>
+          <textarea id="comentario" name="comentario" rows={3} maxlength={1000}>
+            {props.comment ?? vote?.comment ?? ''}
+          </textarea>
+          <div class="actions">
+            <button type="submit" name="util" value="si" aria-pressed={vote ? String(vote.helpful) : undefined}>
+              Sí
+            </button>
+            <button type="submit" name="util" value="no" class="secondary" aria-pressed={vote ? String(!vote.helpful) : undefined}>
+              No
+            </button>
+          </div>
+        </fieldset>
+      </form>
+    </section>
+  );
+}
+
+function ArticlePage(props: { systemSlug: string; systemName: string; a: ArticleView; feedback: ReturnType<typeof Feedback> }) {
+  const { a, systemSlug } = props;
+  const href = (slug: string) => `/ayuda/${systemSlug}/${slug}`;
+  return (
+    <>
+      <Breadcrumbs items={[['Ayuda en línea', '/ayuda'], [props.systemName, `/ayuda/${systemSlug}`], [a.category.name, `/ayuda/${systemSlug}#cat-${a.category.slug}`], [a.title, null]]} />
+      <HelpSearchBox />
+      <div class="article-layout">
+        <article class="help-article">
+          <h1>{a.title}</h1>
+          {a.summary ? <p class="lead">{a.summary}</p> : null}
+          {a.toc.length > 1 ? (
+            <nav class="toc" aria-label="En este artículo">
+              <h2>En este artículo</h2>
+              <ol>
+                {a.toc.map((t) => (
+                  <li class={t.level === 3 ? 'toc-sub' : undefined}>
+                    <a href={`#${t.id}`}>{t.text}</a>
+                  </li>
+                ))}
+              </ol>
+            </nav>
+          ) : null}
+          <div class="prose">{raw(a.html)}</div>
+          {/* updated_at is an instant: its UTC date is the next day on Santiago's evenings. */}
+          <p class="muted">Actualizado el {formatDay(vendorToday(new Date(a.updatedAt)))}</p>
+          {a.previous || a.next ? (
+            <nav class="prev-next" aria-label="Artículos anterior y siguiente">
+              {a.previous ? (
+                <a href={href(a.previous.slug)} rel="prev">
+                  <span>Anterior</span> {a.previous.title}
+                </a>
+              ) : (
+                <span />
+              )}
+              {a.next ? (
+                <a href={href(a.next.slug)} rel="next">
+                  <span>Siguiente</span> {a.next.title}
+                </a>
+              ) : null}
+            </nav>
+          ) : null}
+          {props.feedback}
+        </article>
+        <aside class="side-nav">
+          <nav aria-label={`Artículos de ${a.category.name}`}>
+            <h2>{a.category.name}</h2>
+            <ul>
+              {a.siblings.map((x) => (
+                <li>
+                  <a href={href(x.slug)} aria-current={x.slug === a.slug ? 'page' : undefined}>
+                    {x.title}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {a.related.length > 0 ? (
+            <nav aria-label="Artículos relacionados">
+              <h2>Relacionados</h2>
+              <ul>
+                {a.related.map((x) => (
+                  <li>
+                    <a href={href(x.slug)}>{x.title}</a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          ) : null}
+        </aside>
+      </div>
+    </>
+  );
+}
+
+/** An article, and the person's "¿Le fue útil?" vote on it. */
+export const helpArticleRoutes = new Hono<AppEnv>()
+  .get('/ayuda/:system/:article', async (c) => {
+    const { db, clock, articleReads } = c.get('deps');
+    const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
+    const a = await readArticle(db, system, c.req.param('article'));
+    articleReads.record(system.slug, a.slug);
+    const vote = await voteOf(db, sessionOf(c).user.id, a.id);
+    const feedback = <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} />;
+    return page(c, { title: `${a.title} · ${system.name}`, ...HELP_PAGE }, <ArticlePage systemSlug={system.slug} systemName={system.name} a={a} feedback={feedback} />);
+  })
+  .post('/ayuda/:system/:article/voto', async (c) => {
+    const { db, clock } = c.get('deps');
+    const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
+    const a = await readArticle(db, system, c.req.param('article'));
+    const userId = sessionOf(c).user.id;
+    const form = await c.req.parseBody();
+    const parsed = VoteForm.safeParse(form);
+    if (!parsed.success) {
+      const error = parsed.error.issues[0]?.message ?? 'Revise su respuesta.';
+      const vote = await voteOf(db, userId, a.id);
+      const comment = typeof form.comentario === 'string' ? form.comentario : '';
+      const feedback = <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} error={error} comment={comment} />;
+      return page(c, { title: `${a.title} · ${system.name}`, ...HELP_PAGE, status: 422 }, <ArticlePage systemSlug={system.slug} systemName={system.name} a={a} feedback={feedback} />);
+    }
+    await voteOnArticle(db, { userId, articleId: a.id, helpful: parsed.data.util === 'si', comment: parsed.data.comentario, now: clock.now() });
+    setFlash(c, 'Gracias por su opinión: nos ayuda a mejorar la ayuda.');
+    return c.redirect(`/ayuda/${system.slug}/${a.slug}#valoracion`, 303);
+  });
+

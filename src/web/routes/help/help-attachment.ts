@@ -1,0 +1,40 @@
+import { Hono } from 'hono';
+import { vendorToday } from '../../../domain/contracts.ts';
+import { notFound } from '../../../errors.ts';
+import { readableSystem } from '../../../help/help-access.ts';
+import { readAttachment } from '../../../help/read-attachment.ts';
+import type { AppEnv } from '../../env.ts';
+import { helpReaderOf } from './help-reader.ts';
+
+const INLINE = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
+
+/**
+ * An article's image or file, for the people who may read the article and
+ * nobody else: the same check as the article page, so a copied link opens
+ * for no one outside the customer's contracts and the user's scope.
+ */
+export const helpAttachmentRoutes = new Hono<AppEnv>().get('/ayuda/:system/:article/adjuntos/*', async (c) => {
+  const { db, clock } = c.get('deps');
+  const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
+  const prefix = `/ayuda/${c.req.param('system')}/${c.req.param('article')}/adjuntos/`;
+  let path: string;
+  try {
+    path = c.req.path.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
+  } catch {
+    throw notFound();
+  }
+  const file = await readAttachment(db, system, c.req.param('article'), path);
+  const etag = `"${file.sha256}"`;
+  // Private: a shared cache must never hand it to someone else. No-cache: the
+  // browser's own cache is shared by everyone who signs in on that browser,
+  // so each use comes back here (a 304 when unchanged) and the access check
+  // runs again, for the next person and after a contract or scope change.
+  c.header('Cache-Control', 'private, no-cache');
+  c.header('ETag', etag);
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304);
+  const name = path.split('/').pop()!;
+  c.header('Content-Disposition', `${INLINE.test(file.contentType) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`);
+  // A PDF opened in the browser runs in a sandbox, without the portal's origin.
+  if (file.contentType === 'application/pdf') c.header('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'");
+  return c.body(new Uint8Array(file.data), 200, { 'Content-Type': file.contentType, 'Content-Length': String(file.size) });
+});

@@ -1,0 +1,70 @@
+import { Hono } from 'hono';
+import { vendorToday } from '../../../domain/contracts.ts';
+import { helpHighlights, type HomeArticle } from '../../../help/read-help.ts';
+import { formatDay } from '../../components/format.ts';
+import { HelpSearchBox } from '../../components/help-search-box.tsx';
+import type { AppEnv } from '../../env.ts';
+import { page } from '../../render.tsx';
+import { HELP_PAGE, readableSystemsOf } from './help-reader.ts';
+
+const POPULAR_DAYS = 30;
+
+function ArticleList(props: { articles: HomeArticle[]; detail: (a: HomeArticle) => string }) {
+  return (
+    <ul class="article-list compact">
+      {props.articles.map((a) => (
+        <li>
+          <a href={`/ayuda/${a.systemSlug}/${a.slug}`}>{a.title}</a>
+          <p>
+            {a.systemName} · {props.detail(a)}
+          </p>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The help home: the person's systems, what changed lately and what others read most. */
+export const helpHomeRoutes = new Hono<AppEnv>().get('/ayuda', async (c) => {
+  const { db, clock } = c.get('deps');
+  const systems = await readableSystemsOf(c);
+  const since = vendorToday(new Date(clock.now().getTime() - POPULAR_DAYS * 86_400_000));
+  const { recent, popular } = await helpHighlights(db, systems.map((s) => s.id), since);
+  return page(
+    c,
+    { title: 'Ayuda en línea', ...HELP_PAGE },
+    <>
+      <h1>Ayuda en línea</h1>
+      {systems.length === 0 ? (
+        <p class="notice">Su empresa no tiene sistemas con un servicio vigente (o su administrador no le dio acceso a ninguno), así que no hay ayuda disponible por ahora.</p>
+      ) : (
+        <>
+          <HelpSearchBox />
+          <p>Guías paso a paso de los sistemas que su empresa tiene contratados.</p>
+          <ul class="cards">
+            {systems.map((sys) => (
+              <li class="card">
+                <h2>
+                  <a href={`/ayuda/${sys.slug}`}>{sys.name}</a>
+                </h2>
+                <p>{sys.description}</p>
+              </li>
+            ))}
+          </ul>
+          <div class="help-highlights">
+            <section aria-labelledby="recientes">
+              <h2 id="recientes">Actualizados recientemente</h2>
+              <ArticleList articles={recent} detail={(a) => `actualizado el ${formatDay(vendorToday(new Date(a.updatedAt)))}`} />
+            </section>
+            {popular.length > 0 ? (
+              <section aria-labelledby="mas-leidos">
+                <h2 id="mas-leidos">Los más leídos</h2>
+                <ArticleList articles={popular} detail={(a) => (a.reads === 1 ? '1 lectura este mes' : `${a.reads} lecturas este mes`)} />
+              </section>
+            ) : null}
+          </div>
+        </>
+      )}
+    </>,
+  );
+});

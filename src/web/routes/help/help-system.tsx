@@ -1,0 +1,39 @@
+import { Hono } from 'hono';
+import { vendorToday } from '../../../domain/contracts.ts';
+import { readableSystem } from '../../../help/help-access.ts';
+import { systemContents } from '../../../help/read-help.ts';
+import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
+import { HelpSearchBox } from '../../components/help-search-box.tsx';
+import type { AppEnv } from '../../env.ts';
+import { page } from '../../render.tsx';
+import { HELP_PAGE, helpReaderOf } from './help-reader.ts';
+
+/** One system's help: its categories and their articles. */
+export const helpSystemRoutes = new Hono<AppEnv>().get('/ayuda/:system', async (c) => {
+  const { db, clock } = c.get('deps');
+  const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
+  const categories = await systemContents(db, system);
+  return page(
+    c,
+    { title: `Ayuda de ${system.name}`, ...HELP_PAGE },
+    <>
+      <Breadcrumbs items={[['Ayuda en línea', '/ayuda'], [system.name, null]]} />
+      <HelpSearchBox />
+      <h1>{system.name}</h1>
+      <p>{system.description}</p>
+      {categories.map((cat) => (
+        <section aria-labelledby={`cat-${cat.slug}`} class="help-category">
+          <h2 id={`cat-${cat.slug}`}>{cat.name}</h2>
+          <ul class="article-list">
+            {cat.articles.map((a) => (
+              <li>
+                <a href={`/ayuda/${system.slug}/${a.slug}`}>{a.title}</a>
+                {a.summary ? <p>{a.summary}</p> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </>,
+  );
+});
