@@ -11,7 +11,7 @@ export const HELP_REPORT_COMMANDS: Record<string, Command> = {
     async run(rt, o, out) {
       if (typeof o.system === 'string' && typeof o.article === 'string') {
         const rows = await articleComments(rt.deps.db, o.system, o.article);
-        out(rows.length ? table(['Cuándo', 'Útil', 'Cliente', 'Comentario'], rows.map((r) => [r.at, r.helpful ? 'sí' : 'no', r.customer, r.comment])) : 'Ese artículo no tiene comentarios.');
+        out(rows.length ? table(['Cuándo', 'Útil', 'Cliente', 'Comentario'], rows.map((r) => [r.at, r.helpful ? 'sí' : 'no', r.customer, r.comment.replace(/\s*\n\s*/g, ' ⏎ ')])) : 'Ese artículo no tiene comentarios.');
         return;
       }
       const rows = await feedbackReport(rt.deps.db);

@@ -31,10 +31,15 @@ export const helpAttachmentRoutes = new Hono<AppEnv>().get('/ayuda/:system/:arti
   // runs again, for the next person and after a contract or scope change.
   c.header('Cache-Control', 'private, no-cache');
   c.header('ETag', etag);
+  // A PDF opened in the browser runs in a sandbox, without the portal's origin.
+  if (file.contentType === 'application/pdf') c.header('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'");
+  // An image opened in a tab of its own: the browser's image viewer styles it
+  // inline, which the pages' policy (style-src 'self') refuses, with a console
+  // error each time. It is no page of ours: a policy of its own, on the 304
+  // too (a 304's headers replace the stored ones).
+  else if (INLINE.test(file.contentType)) c.header('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'");
   if (c.req.header('if-none-match') === etag) return c.body(null, 304);
   const name = path.split('/').pop()!;
   c.header('Content-Disposition', `${INLINE.test(file.contentType) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`);
-  // A PDF opened in the browser runs in a sandbox, without the portal's origin.
-  if (file.contentType === 'application/pdf') c.header('Content-Security-Policy', "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'");
   return c.body(new Uint8Array(file.data), 200, { 'Content-Type': file.contentType, 'Content-Length': String(file.size) });
 });

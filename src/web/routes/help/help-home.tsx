@@ -9,6 +9,15 @@ import { HELP_PAGE, readableSystemsOf } from './help-reader.ts';
 
 const POPULAR_DAYS = 30;
 
+/**
+ * The first day of the last POPULAR_DAYS calendar days, today included.
+ * Counted in days, not hours: 30 × 24 h back from the clock gave 31 days,
+ * or 30 across a change of summer time, depending on the hour.
+ */
+function popularSince(today: string): string {
+  return new Date(Date.parse(`${today}T00:00:00Z`) - (POPULAR_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+}
+
 function ArticleList(props: { articles: HomeArticle[]; detail: (a: HomeArticle) => string }) {
   return (
     <ul class="article-list compact">
@@ -28,8 +37,7 @@ function ArticleList(props: { articles: HomeArticle[]; detail: (a: HomeArticle) 
 export const helpHomeRoutes = new Hono<AppEnv>().get('/ayuda', async (c) => {
   const { db, clock } = c.get('deps');
   const systems = await readableSystemsOf(c);
-  const since = vendorToday(new Date(clock.now().getTime() - POPULAR_DAYS * 86_400_000));
-  const { recent, popular } = await helpHighlights(db, systems.map((s) => s.id), since);
+  const { recent, popular } = await helpHighlights(db, systems.map((s) => s.id), popularSince(vendorToday(clock.now())));
   return page(
     c,
     { title: 'Ayuda en línea', ...HELP_PAGE },

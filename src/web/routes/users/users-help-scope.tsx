@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { findManagedTechnicalUser } from '../../../customers/find-managed-user.ts';
 import { helpScopeChoices, helpScopeOf, setHelpScope, type ScopeChoice } from '../../../customers/help-scope.ts';
 import { vendorToday } from '../../../domain/contracts.ts';
-import { notFound, ValidationError } from '../../../errors.ts';
+import { ValidationError } from '../../../errors.ts';
 import { actorOf } from '../../actor.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { CsrfField, ErrorSummary } from '../../components/form.tsx';
@@ -53,15 +53,9 @@ function ScopeForm(props: { userId: string; name: string; email: string; choices
   );
 }
 
-/** User ids are UUIDs; PostgreSQL answers a NUL byte ("%00" in the URL) with an error rather than no row. */
-const USER_ID = /^[0-9a-f-]{36}$/i;
-
 /** The administrator limits a technical user's help to some of the contracted systems. */
 export const usersHelpScopeRoutes = new Hono<AppEnv>()
-  .use('/usuarios/:id/ayuda', requireUser('users:manage'), async (c, next) => {
-    if (!USER_ID.test(c.req.param('id') ?? '')) throw notFound();
-    await next();
-  })
+  .use('/usuarios/:id/ayuda', requireUser('users:manage'))
   .get('/usuarios/:id/ayuda', async (c) => {
     const { db, clock } = c.get('deps');
     const s = sessionOf(c);
@@ -80,8 +74,10 @@ export const usersHelpScopeRoutes = new Hono<AppEnv>()
     const form = await c.req.parseBody({ all: true });
     const raw = form.sistema;
     const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v): v is string => typeof v === 'string');
-    const all = form.alcance !== 'algunos';
+    const all = form.alcance === 'todos';
     try {
+      // A missing or unknown choice must not read as "todos": that would lift the limit.
+      if (!all && form.alcance !== 'algunos') throw new ValidationError({ sistemas: 'Elija «Todos los sistemas contratados» o «Sólo los sistemas marcados».' });
       const { email } = await setHelpScope(deps, actorOf(c), c.req.param('id'), all ? 'all' : ids, today);
       setFlash(c, all ? `${email} puede leer la ayuda de todos los sistemas contratados.` : `${email} sólo podrá leer la ayuda de los sistemas marcados.`);
       return c.redirect('/usuarios', 303);
