@@ -21,6 +21,7 @@ function markRange(text: string, tokens: Token[], from: number, to: number, matc
 }
 
 const WINDOW_WORDS = 28;
+const WORD_CHAR = /[\p{L}\p{N}]/u;
 /** Long articles: look for the best passage in the first part only; the title and headings rank the rest. */
 const MAX_SCAN_CHARS = 20_000;
 
@@ -60,19 +61,28 @@ export function snippet(bodyText: string, summary: string, matches: (folded: str
     }
   }
   if (best < 0) return summary ? highlight(summary, matches) : escapeHtml(text.slice(0, 180));
-  // Start the window a few words before the first match, so it reads as a phrase.
+  // The best window ends on a match (it is found as its last word comes in), so
+  // a lone match would close it after 27 words of lead-in. Start a few words
+  // before its first match instead, so it reads as a phrase, unless that would
+  // push its last match out of the window.
   let first = best;
   while (first < tokens.length && !hit[first]) first++;
-  const startToken = Math.max(0, Math.min(best, first - 4));
+  let last = Math.min(tokens.length - 1, best + WINDOW_WORDS - 1);
+  while (last > first && !hit[last]) last--;
+  const startToken = Math.max(0, first - 4, last - WINDOW_WORDS + 1);
   const endToken = Math.min(tokens.length - 1, startToken + WINDOW_WORDS - 1);
   const from = lineStartWithin(text, tokens[startToken]!.start);
-  const to = tokens[endToken]!.end;
+  let to = tokens[endToken]!.end;
+  // Only punctuation left ("Ventas."): show it rather than an ellipsis for it.
+  const more = WORD_CHAR.test(bodyText.slice(to));
+  if (!more) to += text.slice(to).trimEnd().length;
   const body = markRange(text, tokens.slice(startToken, endToken + 1), from, to, matches).replace(/\s*\n\s*/g, ' · ');
-  return `${from > 0 ? '… ' : ''}${body}${to < text.length ? ' …' : ''}`;
+  return `${WORD_CHAR.test(text.slice(0, from)) ? '… ' : ''}${body}${more ? ' …' : ''}`;
 }
 
 /** Back up to the start of the line if it is close: snippets read better from a sentence's start. */
 function lineStartWithin(text: string, at: number): number {
-  const nl = text.lastIndexOf('\n', at);
-  return nl >= 0 && at - nl <= 40 ? nl + 1 : at;
+  // The first line starts at 0, not after a newline.
+  const lineStart = text.lastIndexOf('\n', at) + 1;
+  return at - lineStart <= 40 ? lineStart : at;
 }

@@ -51,6 +51,9 @@ export const SPANISH_STOP_WORDS: ReadonlySet<string> = new Set([
   'habria', 'habido', 'habiendo',
   // poder and tener as auxiliaries ("puede emitir", "tiene que").
   'puede', 'pueden', 'puedo', 'podemos', 'podra', 'podria', 'tiene', 'tienen',
+  // The verbs people wrap a question in ("¿qué hago si…?", "quiero saber…"):
+  // they say nothing of the topic, and as required words they block results.
+  'hago', 'hacemos', 'quiero', 'queremos', 'necesito', 'necesitamos', 'pasa', 'sucede', 'ocurre', 'saber',
 ]);
 
 /** Whether an accent-folded, lower-case word is a Spanish function word. */
