@@ -50,13 +50,17 @@ export interface ArticleView {
   updatedAt: string;
   toc: TocEntry[];
   category: { slug: string; name: string };
+  /** The category's articles around this one (all of them in a category of normal size). */
   siblings: ArticleLink[];
+  /** How many articles the category has in all. */
+  siblingCount: number;
   previous: ArticleLink | null;
   next: ArticleLink | null;
   related: ArticleLink[];
 }
 
 const RELATED = 5;
+const SIBLINGS_AROUND = 12;
 
 /** What the import accepts as a slug; anything else is a typed URL that names no article. */
 export const ARTICLE_SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -91,7 +95,10 @@ export async function readArticle(db: Kysely<Database>, system: SystemSummary, s
     updatedAt: a.updated_at,
     toc: JSON.parse(a.toc) as TocEntry[],
     category: { slug: a.categorySlug, name: a.categoryName },
-    siblings,
+    // A category of thousands (a generated corpus, an import gone wrong)
+    // must not make every article page a list of thousands of links.
+    siblings: siblings.slice(Math.max(0, Math.min(at - SIBLINGS_AROUND, siblings.length - 2 * SIBLINGS_AROUND - 1)), Math.max(at + SIBLINGS_AROUND + 1, 2 * SIBLINGS_AROUND + 1)),
+    siblingCount: siblings.length,
     previous: siblings[at - 1] ?? null,
     next: siblings[at + 1] ?? null,
     related: await relatedArticles(db, system.id, a.id),

@@ -1,11 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../../db/create-db.ts';
-import { toCount } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import { fts5Search } from './fts5-search-adapter.ts';
 import { parseSearchQuery, queryMatcher, synonymStems, type ParsedQuery } from './parse-search-query.ts';
 import { postgresSearch } from './postgres-search-adapter.ts';
-import type { RankedArticle, SearchAdapter } from './search-adapter.ts';
+import { TIERS, type RankedArticle, type SearchAdapter, type SearchSet, type SearchTier } from './search-adapter.ts';
 import { SearchVocabulary } from './search-vocabulary.ts';
 import { highlight, snippet } from './snippet.ts';
 
@@ -45,6 +44,12 @@ export interface SearchRequest {
 const MAX_PAGE = 100;
 
 /**
+ * Above this many matches a search is "broad": listed tier by tier rather
+ * than scored (see search()).
+ */
+export const BROAD_SEARCH = 2_000;
+
+/**
  * Search over the help the reader may read. The caller passes the systems
  * (from help-access.ts); nothing else is ever looked at, so results, counts,
  * suggestions and snippets all come from readable articles only.
@@ -53,10 +58,15 @@ export class HelpSearch {
   private cached: { version: number; vocabulary: SearchVocabulary } | undefined;
   private readonly adapter: SearchAdapter;
 
+  /** Matches above which a search is broad (a smaller one lets tests reach that path on the shipped help). */
+  private readonly broad: number;
+
   constructor(
     private readonly db: Kysely<Database>,
     dialect: Dialect,
+    opts: { broadSearch?: number } = {},
   ) {
+    this.broad = opts.broadSearch ?? BROAD_SEARCH;
     this.adapter = dialect === 'postgres' ? postgresSearch : fts5Search;
   }
 
@@ -85,19 +95,48 @@ export class HelpSearch {
     const page = Math.min(MAX_PAGE, Math.max(1, Math.floor(r.page ?? 1)));
     const query = await this.parse(r.text, r.typing);
     if (query.terms.length === 0 || r.systemIds.length === 0) return { searched: query.terms.length > 0, total: 0, hits: [], page: 1, pages: 0, relaxed: false };
-    const ask = (mode: 'all' | 'any', limit = perPage, offset = (page - 1) * perPage) =>
-      this.adapter(this.db, { query, mode, systemIds: r.systemIds, limit, offset, withBody: !r.typing });
-    const totalOf = async (mode: 'all' | 'any') => toCount((await ask(mode, 1, 0))[0]?.total);
-    let rows = await ask('all');
-    // Past the last page there are no rows, but the count still matters.
-    let total = rows.length ? toCount(rows[0]!.total) : page > 1 ? await totalOf('all') : 0;
-    let relaxed = false;
+    const offset = (page - 1) * perPage;
+    const set = (mode: 'all' | 'any', tier: SearchTier = 'all'): SearchSet => ({ query, mode, systemIds: r.systemIds, tier });
+    const pageOf = (mode: 'all' | 'any', tier: SearchTier, order: 'rank' | 'recent', limit: number, from: number) =>
+      this.adapter.page(this.db, { ...set(mode, tier), order, limit, offset: from, withBody: !r.typing });
+
+    /** The page's rows among `total` matches (ranked; broad searches tier by tier). */
+    const rowsOf = async (mode: 'all' | 'any', total: number): Promise<RankedArticle[]> => {
+      if (offset >= total) return [];
+      if (total <= this.broad) return pageOf(mode, 'all', 'rank', perPage, offset);
+      // Scoring every match of a broad search (a common word in 40,000
+      // articles) costs tens of milliseconds, and title above headings and
+      // tags above body orders most of it anyway: list the matches tier by
+      // tier (every word in the title, some, in headings or tags, only in the
+      // body), newest first within a tier. A tier listed newest first stops
+      // at the page's last row; only tiers skipped whole are counted.
+      const rows: RankedArticle[] = [];
+      let skip = offset;
+      for (const tier of TIERS) {
+        if (tier === 'title-some' && query.terms.length === 1) continue; // the same as title-all
+        if (skip > 0) {
+          const inTier = await this.adapter.count(this.db, set(mode, tier));
+          if (skip >= inTier) {
+            skip -= inTier;
+            continue;
+          }
+        }
+        rows.push(...(await pageOf(mode, tier, 'recent', perPage - rows.length, skip)));
+        skip = 0;
+        if (rows.length === perPage) break;
+      }
+      return rows;
+    };
+
+    let total = await this.adapter.count(this.db, set('all'));
+    let mode: 'all' | 'any' = 'all';
     if (total === 0 && query.terms.length > 1) {
       // No article has every word: show those with some of them, saying so.
-      rows = await ask('any');
-      total = rows.length ? toCount(rows[0]!.total) : page > 1 ? await totalOf('any') : 0;
-      relaxed = total > 0;
+      mode = 'any';
+      total = await this.adapter.count(this.db, set('any'));
     }
+    const relaxed = mode === 'any' && total > 0;
+    const rows = await rowsOf(mode, total);
     const matches = queryMatcher(query);
     return {
       searched: true,

@@ -18,6 +18,11 @@ export interface IndexableArticle {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** The FTS5 token standing for a system: "sys" and the id's letters and digits (a UUID's hyphens would split it). */
+export function systemToken(systemId: string): string {
+  return `sys${systemId.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+}
+
 const CHUNK = 400;
 
 function chunks<T>(items: T[], size = CHUNK): T[][] {
@@ -64,8 +69,8 @@ export async function writeSearchEntries(db: Db, dialect: Dialect, articles: Ind
       // Rowids come from help_search_docs, in insertion order: a re-indexed article gets a higher one (ties go to it).
       const docs = await sql<{ id: number; article_id: string }>`insert into help_search_docs (article_id) values ${sql.join(part.map((r) => sql`(${r.id})`))} returning id, article_id`.execute(db);
       const rowid = new Map(docs.rows.map((d) => [d.article_id, d.id]));
-      await sql`insert into help_search (rowid, article_id, system_id, title, headings, tags, body) values ${sql.join(
-        part.map((r) => sql`(${rowid.get(r.id)!}, ${r.id}, ${r.systemId}, ${r.title}, ${r.headings}, ${r.tags}, ${r.body})`),
+      await sql`insert into help_search (rowid, article_id, system_token, title, headings, tags, body) values ${sql.join(
+        part.map((r) => sql`(${rowid.get(r.id)!}, ${r.id}, ${systemToken(r.systemId)}, ${r.title}, ${r.headings}, ${r.tags}, ${r.body})`),
       )}`.execute(db);
     }
   }

@@ -115,6 +115,11 @@ function ArticlePage(props: { systemSlug: string; systemName: string; a: Article
                 </li>
               ))}
             </ul>
+            {a.siblingCount > a.siblings.length ? (
+              <p>
+                <a href={`/ayuda/${systemSlug}#cat-${a.category.slug}`}>Ver los {a.siblingCount.toLocaleString('es-CL')} artículos de {a.category.name}</a>
+              </p>
+            ) : null}
           </nav>
           {a.related.length > 0 ? (
             <nav aria-label="Artículos relacionados">

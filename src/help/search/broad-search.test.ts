@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
+import { fts5Search } from './fts5-search-adapter.ts';
+import { HelpSearch } from './help-search.ts';
+import { postgresSearch } from './postgres-search-adapter.ts';
+
+// A broad search (more matches than the threshold) scores only the articles
+// with a query word in the title, headings or tags, and lists the rest after
+// them by date. A threshold of 5 takes the shipped help there.
+
+let rt: TestRuntime;
+let broad: HelpSearch;
+let exact: HelpSearch;
+let systemIds: string[];
+
+beforeAll(async () => {
+  rt = await createTestRuntime();
+  broad = new HelpSearch(rt.deps.db, rt.deps.dialect, { broadSearch: 5 });
+  exact = new HelpSearch(rt.deps.db, rt.deps.dialect, { broadSearch: Number.POSITIVE_INFINITY });
+  systemIds = (await rt.deps.db.selectFrom('systems').select('id').execute()).map((s) => s.id);
+});
+afterAll(() => rt.close());
+
+async function allPages(search: HelpSearch, text: string, perPage = 4) {
+  const first = await search.search({ text, systemIds, perPage });
+  const keys: string[] = [];
+  for (let page = 1; page <= first.pages; page++) {
+    const r = await search.search({ text, systemIds, perPage, page });
+    expect(r.total).toBe(first.total);
+    keys.push(...r.hits.map((h) => `${h.systemSlug}/${h.slug}`));
+  }
+  return { total: first.total, keys };
+}
+
+describe('broad searches', () => {
+  it.each(['cuenta', 'sistema factura', 'pulse guardar'])('«%s»: the same articles, each once, across the pages', async (text) => {
+    const b = await allPages(broad, text);
+    const e = await allPages(exact, text);
+    expect(b.total).toBeGreaterThan(5);
+    expect(b.total).toBe(e.total);
+    expect(new Set(b.keys).size).toBe(b.keys.length);
+    expect([...b.keys].sort()).toEqual([...e.keys].sort());
+  });
+
+  it('lists the articles with the words in the title first, then headings or tags, then the body, newest first in each', async () => {
+    const text = 'cuenta';
+    const query = await broad.parse(text);
+    const adapter = rt.deps.dialect === 'postgres' ? postgresSearch : fts5Search;
+    const tier = async (t: 'title-all' | 'meta' | 'body-only') => {
+      const rows = await adapter.page(rt.deps.db, { query, mode: 'all', systemIds, tier: t, order: 'recent', limit: 1000, offset: 0, withBody: false });
+      expect(await adapter.count(rt.deps.db, { query, mode: 'all', systemIds, tier: t })).toBe(rows.length);
+      return rows;
+    };
+    const [title, meta, body] = [await tier('title-all'), await tier('meta'), await tier('body-only')];
+    expect(title.length).toBeGreaterThan(0);
+    expect(meta.length).toBeGreaterThan(0);
+    expect(body.length).toBeGreaterThan(0);
+    const fold = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+    expect(title.every((r) => fold(r.title).includes('cuent'))).toBe(true);
+    expect(meta.some((r) => fold(r.title).includes('cuent'))).toBe(false);
+    // Page after page (4 a page, so pages straddle the tiers), in that order.
+    const b = await allPages(broad, text, 4);
+    expect(b.keys).toEqual([...title, ...meta, ...body].map((r) => `${r.system_slug}/${r.slug}`));
+    for (const rows of [title, meta, body]) {
+      const times = rows.map((r) => r.updated_at);
+      expect(times).toEqual([...times].sort().reverse());
+    }
+  });
+
+  it('suggestions and the relaxed search go through the same path', async () => {
+    const typing = await broad.search({ text: 'liquidaci', systemIds, perPage: 6, typing: true });
+    expect(typing.hits[0]?.slug).toBe('liquidacion-de-sueldo');
+    const relaxed = await broad.search({ text: 'factoring vacaciones', systemIds });
+    expect(relaxed.relaxed).toBe(true);
+    expect(relaxed.total).toBe((await exact.search({ text: 'factoring vacaciones', systemIds })).total);
+  });
+});
