@@ -23,10 +23,17 @@ function matchText(r: SearchSet): string {
   }
 }
 
-/** How many of the query's terms each row has in these columns (all columns when none named), 0 to 8. */
+/**
+ * How many of the query's terms the row has in these columns (all of them when
+ * none are named), 0 to 8. The columns hold stems separated by spaces, so a
+ * term is there when one of its stems is, as a whole word. Read from the row
+ * itself: only ranked sets (at most a broad search's threshold) get here, and
+ * a set of every article with the word in its title would cost more.
+ */
 function termsIn(r: SearchPageRequest, columns: string[]): RawBuilder<number> {
+  const text = sql.raw(`(' ' || ${(columns.length ? columns : ['title', 'headings', 'tags', 'body']).join(" || ' ' || ")} || ' ')`);
   return sql<number>`(${sql.join(
-    r.query.terms.map((t) => sql`(rowid in (select rowid from help_search where help_search match ${toFts5Term(t, columns)}))`),
+    r.query.terms.map((t) => sql`(${sql.join(t.stems.map((s) => sql`instr(${text}, ${` ${s} `}) > 0`), sql` or `)})`),
     sql` + `,
   )})`;
 }
