@@ -1,386 +1,110 @@
-// `npm run bench`: the figures issue 2 asks for, from one run.
+// `npm run bench`: the figures issues 2 and 3 ask for, from one run.
 //
+// Pages and sign-in (issue 2; bench/results.json):
 //   1. services page req/s ÷ a bare node:http server sending the same bytes
 //   2. help article page req/s ÷ the same kind of bare server
 //   3. sign-in throughput ÷ the raw argon2id verify rate (same concurrency, same core)
 //   4. during a sign-in storm: the pages' req/s and the event-loop delay p99,
 //      each ÷ the same without the storm
 //
+// Help search on a generated corpus (issue 3; bench/results-help.json, see
+// bench/help-search.ts): search latency, search endpoint ÷ bare FTS5, a
+// generated article page ÷ raw node:http, SQLite ÷ PostgreSQL search p50.
+//
+//   npm run bench                          both sections, help at 2,000 articles (about a minute more;
+//                                          the search targets are set for 50,000, so at 2,000 they are
+//                                          reported without PASS/FAIL)
+//   npm run bench -- --articles 50000      both sections, help at 50,000 articles (about 2 minutes more)
+//   npm run bench -- --only help           one section (pages | help)
+//   npm run bench -- --postgres            the pages section on PostgreSQL (DATABASE_URL)
+//   DATABASE_URL=postgres://… npm run bench   the help section also compares SQLite with PostgreSQL
+//
 // The portal (and every baseline it is compared with) runs pinned to one core,
 // the load generators to another. The portal gets a fresh SQLite file with the
 // demo data under the OS temp folder, or with --postgres a fresh schema in
 // DATABASE_URL. Everything it starts it also stops, and a hard deadline ends
 // the run if something hangs.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
+import {
+  addUp,
+  ask,
+  BENCH,
+  canPin,
+  capturePage,
+  cpuSnapshot,
+  deadline,
+  DEMO,
+  FIRST_WARMUP_SECONDS,
+  finish,
+  isFinishing,
+  load,
+  LOAD_CORE,
+  log,
+  measure,
+  measureInTurns,
+  n,
+  newId,
+  noiseOf,
+  nonOk,
+  okPerSecond,
+  onCleanup,
+  othersPct,
+  outputOf,
+  pass,
+  SECONDS,
+  SERVER_CORE,
+  signInDemo,
+  sleep,
+  spawnNode,
+  startLoadGenerator,
+  startPortal,
+  startRawServer,
+  stop,
+  table,
+  WARMUP_SECONDS,
+  type CapturedPage,
+  type LoadResult,
+  type Measurement,
+  type Row,
+  type ServerStats,
+  waitForQuiet,
+} from './harness.ts';
+import { helpSearchBench, helpSearchDeadlineMs } from './help-search.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BENCH = fileURLToPath(new URL('.', import.meta.url));
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const WARMUP_SECONDS = 1;
-/** Before anything is measured: V8 compiles the hot code on threads of the same core for a few seconds. */
-const FIRST_WARMUP_SECONDS = 4;
 const PAGE_CONNECTIONS = 10;
 const STORM_CONNECTIONS = 64;
-const HARD_DEADLINE_MS = 180_000;
-const SERVER_CORE = '0';
-const LOAD_CORE = '1';
-const DEMO = { rut: '76543210-3', email: 'admin@losaromos.cl', password: 'Demo-Portal-2026!' };
+const PAGES_DEADLINE_MS = 180_000;
 const PAGES = { services: '/servicios', help: '/ayuda/contabilidad/cierre-mensual' } as const;
+/** Without --articles: large enough for the search to do real work, small enough to add about a minute. */
+const DEFAULT_ARTICLES = 2000;
+
+function argValue(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  if (i >= 0) return process.argv[i + 1];
+  return process.argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
 
 const usePostgres = process.argv.includes('--postgres');
-const canPin = cpus().length >= 2 && hasTaskset();
+const only = argValue('--only');
+const articles = Number(argValue('--articles') ?? DEFAULT_ARTICLES);
 const hashConcurrency = Number(process.env.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, cpus().length - 1));
 
-// ---------------------------------------------------------------- children
-
-const children = new Set<ChildProcess>();
-const coreOf = new Map<ChildProcess, string>();
-let tempDir: string | undefined;
-
-function hasTaskset(): boolean {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A node process with an IPC channel, pinned to `core` when the machine allows it. */
-function spawnNode(core: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  const [cmd, argv] = canPin ? ['taskset', ['-c', core, process.execPath, ...args]] : [process.execPath, args];
-  const child = spawn(cmd as string, argv as string[], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  children.add(child);
-  coreOf.set(child, core);
-  child.on('exit', () => children.delete(child));
-  let tail = '';
-  const keep = (d: Buffer) => {
-    tail = (tail + d.toString()).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  (child as ChildProcess & { tail: () => string }).tail = () => tail;
-  return child;
-}
-
-/** Children that take orders over IPC say when they listen; an order sent earlier could be lost. */
-function ready(child: ChildProcess, timeoutMs = 30_000): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child not ready in ${timeoutMs} ms:\n${outputOf(child)}`)), timeoutMs);
-    const onMessage = (m: { ready?: boolean }) => {
-      if (!m?.ready) return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(child);
-    };
-    child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before it was ready:\n${outputOf(child)}`)));
-  });
-}
-
-const outputOf = (child: ChildProcess) => (child as ChildProcess & { tail?: () => string }).tail?.() ?? '';
-
-function killAll(): void {
-  for (const child of children) child.kill('SIGKILL');
-  children.clear();
-  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-  tempDir = undefined;
-}
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    process.stderr.write(`\nbench: ${signal}, stopping\n`);
-    process.exit(130);
-  });
-}
-setTimeout(() => {
-  process.stderr.write(`bench: still running after ${HARD_DEADLINE_MS / 1000} s, giving up\n`);
-  process.exit(1);
-}, HARD_DEADLINE_MS).unref();
-
-let nextId = 1;
-/** Send `msg` with a fresh id and wait for the child's answer carrying that id. */
-function ask<T>(child: ChildProcess, msg: Record<string, unknown>, timeoutMs = 60_000): Promise<T> {
-  const id = nextId++;
-  return new Promise<T>((resolve, reject) => {
-    const onMessage = (m: { id?: number }) => {
-      if (m?.id !== id) return;
-      cleanup();
-      resolve(m as T);
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      reject(new Error(`child exited (${code}) while waiting for ${JSON.stringify(msg).slice(0, 80)}\n${outputOf(child)}`));
-    };
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`no answer in ${timeoutMs} ms to ${JSON.stringify(msg).slice(0, 80)}`));
-    }, timeoutMs);
-    const cleanup = () => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-    child.send({ ...msg, id });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// ---------------------------------------------------------------- load
-
-interface LoadResult {
-  seconds: number;
-  total: number;
-  perSecond: number;
-  byStatus: Record<string, number>;
-  errors: number;
-  timeouts: number;
-  latencyMs: { p50: number; p99: number; max: number };
-  bytesPerRequest: number;
-}
-
-interface ServerStats {
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  meanMs: number;
-  samples: number;
-  cpuPct: number;
-  mainCpuPct: number;
-  wallMs: number;
-}
-
-type LoadOpts = Record<string, unknown>;
-
-async function load(gen: ChildProcess, opts: LoadOpts): Promise<LoadResult> {
-  const m = await ask<{ result?: LoadResult; error?: string }>(gen, { load: 'run', opts }, (Number(opts.duration ?? 10) + 30) * 1000);
-  if (!m.result) throw new Error(`load generator: ${m.error}`);
-  return m.result;
-}
-
-// ---------------------------------------------------------------- interference
-
-/**
- * CPU ticks per core (from /proc/stat) and per process of ours (from
- * /proc/PID/stat, all threads). The difference over a measurement is what
- * other programs on the machine took from each core: a test suite running
- * beside the bench makes every figure meaningless, and the report says so.
- */
-interface CpuSnapshot {
-  cores: Record<string, { busy: number; total: number }>;
-  /** pid -> [core, ticks] */
-  ours: Map<number, [string, number]>;
-}
-
-function ticksOf(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]);
-  } catch {
-    return 0;
-  }
-}
-
-function cpuSnapshot(): CpuSnapshot {
-  const cores: CpuSnapshot['cores'] = {};
-  try {
-    for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
-      const m = /^cpu(\d+) (.*)$/.exec(line);
-      if (!m) continue;
-      const v = m[2]!.trim().split(/\s+/).map(Number);
-      // user nice system idle iowait irq softirq steal
-      const idle = (v[3] ?? 0) + (v[4] ?? 0);
-      const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-      cores[m[1]!] = { busy: total - idle, total };
-    }
-  } catch {
-    // not Linux: no interference figures
-  }
-  const ours = new Map<number, [string, number]>([[process.pid, [LOAD_CORE, ticksOf(process.pid)]]]);
-  for (const child of children) if (child.pid) ours.set(child.pid, [coreOf.get(child) ?? '?', ticksOf(child.pid)]);
-  return { cores, ours };
-}
-
-/** Percent of each pinned core that other programs used between two snapshots. */
-function othersPct(a: CpuSnapshot, b: CpuSnapshot, oursExtra: Record<string, number> = {}): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const core of [SERVER_CORE, LOAD_CORE]) {
-    const ca = a.cores[core];
-    const cb = b.cores[core];
-    if (!ca || !cb || cb.total === ca.total) continue;
-    const busy = cb.busy - ca.busy;
-    // A process that ended in between took ticks we cannot see any more: pass them in oursExtra.
-    let ours = oursExtra[core] ?? 0;
-    for (const [pid, [c, ticks]] of b.ours) if (c === core) ours += ticks - (a.ours.get(pid)?.[1] ?? 0);
-    out[core] = Math.max(0, Math.round(((busy - ours) / (cb.total - ca.total)) * 100));
-  }
-  return out;
-}
-
-const NOISY_PCT = 10;
-const QUIET_WAIT_MS = 20_000;
-
-/** Give other programs (a test suite, a browser) a little time to finish before measuring. */
-async function waitForQuiet(log: (s: string) => void): Promise<void> {
-  const until = Date.now() + QUIET_WAIT_MS;
-  let said = false;
-  for (;;) {
-    const a = cpuSnapshot();
-    await sleep(1000);
-    const others = othersPct(a, cpuSnapshot());
-    const busy = Object.entries(others).filter(([, pct]) => pct > NOISY_PCT);
-    if (busy.length === 0) return;
-    if (Date.now() >= until) {
-      log(`the machine is still busy (${busy.map(([c, p]) => `core ${c} ${p}%`).join(', ')}): measuring anyway`);
-      return;
-    }
-    if (!said) log(`other programs are using the bench cores (${busy.map(([c, p]) => `core ${c} ${p}%`).join(', ')}): waiting up to ${QUIET_WAIT_MS / 1000} s`);
-    said = true;
-  }
-}
-
-interface Measurement {
-  load: LoadResult;
-  server: ServerStats;
-  othersPct: Record<string, number>;
-  /** Server CPU time (all its threads) per answered request. */
-  cpuUsPerRequest: number;
-}
-
-async function measureWindow(gen: ChildProcess, server: ChildProcess, opts: LoadOpts, seconds: number): Promise<Measurement> {
-  await ask(server, { bench: 'reset' });
-  const before = cpuSnapshot();
-  const result = await load(gen, { ...opts, duration: seconds });
-  const after = cpuSnapshot();
-  const stats = await ask<ServerStats>(server, { bench: 'read' });
-  const cpuUsPerRequest = result.total > 0 ? Math.round(((stats.cpuPct / 100) * stats.wallMs * 1000) / result.total) : 0;
-  return { load: result, server: stats, othersPct: othersPct(before, after), cpuUsPerRequest };
-}
-
-/** Load for SECONDS after a warm-up, with the server's meters reset at the start and read at the end. */
-async function measure(gen: ChildProcess, server: ChildProcess, opts: LoadOpts): Promise<Measurement> {
-  await load(gen, { ...opts, duration: WARMUP_SECONDS });
-  return measureWindow(gen, server, opts, SECONDS);
-}
-
-/**
- * Several targets measured in turns of one second, SECONDS turns each, and
- * the turns added up: on a machine whose speed drifts (a shared VM, another
- * program starting), each target sees the same conditions, so the ratio
- * between them holds even when the absolute figures move.
- */
-async function measureInTurns(gen: ChildProcess, targets: Array<{ server: ChildProcess; opts: LoadOpts }>): Promise<Measurement[]> {
-  for (const t of targets) await load(gen, { ...t.opts, duration: WARMUP_SECONDS });
-  const turns: Measurement[][] = targets.map(() => []);
-  for (let i = 0; i < SECONDS; i++) {
-    for (const [k, t] of targets.entries()) turns[k]!.push(await measureWindow(gen, t.server, t.opts, 1));
-  }
-  return turns.map(addUp);
-}
-
-function addUp(ms: Measurement[]): Measurement {
-  const sum = (f: (m: Measurement) => number) => ms.reduce((a, m) => a + f(m), 0);
-  const max = (f: (m: Measurement) => number) => Math.max(...ms.map(f));
-  const byStatus: Record<string, number> = {};
-  for (const m of ms) for (const [code, count] of Object.entries(m.load.byStatus)) byStatus[code] = (byStatus[code] ?? 0) + count;
-  const seconds = sum((m) => m.load.seconds);
-  const total = sum((m) => m.load.total);
-  const wallMs = sum((m) => m.server.wallMs);
-  const cpuMs = sum((m) => (m.server.cpuPct / 100) * m.server.wallMs);
-  const mainMs = sum((m) => (m.server.mainCpuPct / 100) * m.server.wallMs);
-  const othersPct: Record<string, number> = {};
-  for (const m of ms) for (const [core, pct] of Object.entries(m.othersPct)) othersPct[core] = Math.max(othersPct[core] ?? 0, pct);
-  return {
-    load: {
-      seconds,
-      total,
-      perSecond: total / seconds,
-      byStatus,
-      errors: sum((m) => m.load.errors),
-      timeouts: sum((m) => m.load.timeouts),
-      // Percentiles do not add up: the worst turn's.
-      latencyMs: { p50: max((m) => m.load.latencyMs.p50), p99: max((m) => m.load.latencyMs.p99), max: max((m) => m.load.latencyMs.max) },
-      bytesPerRequest: ms[0]?.load.bytesPerRequest ?? 0,
-    },
-    server: {
-      p50Ms: max((m) => m.server.p50Ms),
-      p99Ms: max((m) => m.server.p99Ms),
-      maxMs: max((m) => m.server.maxMs),
-      meanMs: max((m) => m.server.meanMs),
-      samples: sum((m) => m.server.samples),
-      cpuPct: Math.round((cpuMs / wallMs) * 1000) / 10,
-      mainCpuPct: Math.round((mainMs / wallMs) * 1000) / 10,
-      wallMs,
-    },
-    othersPct,
-    cpuUsPerRequest: total > 0 ? Math.round((cpuMs * 1000) / total) : 0,
-  };
-}
+// ---------------------------------------------------------------- pages and sign-in
 
 /** After a storm the hasher still works through its queue: wait until the portal is idle again. */
-async function drained(server: ChildProcess, maxMs = 20_000): Promise<void> {
+async function drained(server: ReturnType<typeof spawnNode>, maxMs = 20_000): Promise<void> {
   const until = Date.now() + maxMs;
   while (Date.now() < until) {
     await ask(server, { bench: 'reset' });
     await sleep(500);
     if ((await ask<ServerStats>(server, { bench: 'read' })).cpuPct < 10) return;
   }
-}
-
-/** Successful answers per second: `status` only, anything else is reported apart. */
-function okPerSecond(r: LoadResult, status: string): number {
-  return (r.byStatus[status] ?? 0) / r.seconds;
-}
-
-// ---------------------------------------------------------------- portal
-
-function cookiesOf(res: Response): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of res.headers.getSetCookie()) {
-    const [pair] = line.split(';');
-    const eq = pair!.indexOf('=');
-    out[pair!.slice(0, eq)] = pair!.slice(eq + 1);
-  }
-  return out;
-}
-
-async function waitHealthy(base: string, server: ChildProcess): Promise<void> {
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`the portal exited (${server.exitCode}):\n${outputOf(server)}`);
-    try {
-      const res = await fetch(`${base}/salud`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`the portal did not answer /salud within 60 s:\n${outputOf(server)}`);
 }
 
 async function prepareDatabase(dir: string): Promise<{ url: string; adminHash(): Promise<string>; drop(): Promise<void> }> {
@@ -410,6 +134,14 @@ async function prepareDatabase(dir: string): Promise<{ url: string; adminHash():
   await admin.query(`create schema ${schema}`);
   const url = new URL(base);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  };
+  onCleanup(drop);
   return {
     url: url.toString(),
     async adminHash() {
@@ -417,114 +149,31 @@ async function prepareDatabase(dir: string): Promise<{ url: string; adminHash():
       if (!r.rows[0]) throw new Error('demo administrator not found in the bench schema');
       return r.rows[0].password_hash as string;
     },
-    async drop() {
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
-    },
+    drop,
   };
 }
 
-// ---------------------------------------------------------------- report
-
-interface Row {
-  name: string;
-  /** The most any other program took of either core during the measurements behind this figure. */
-  noisePct: number;
-  value: number;
-  unit: 'ratio' | 'ms';
-  target: { op: '>=' | '<='; value: number } | null;
-  detail: string;
+function elDetail(s: ServerStats): string {
+  return `event-loop delay p50 ${s.p50Ms} ms, max ${s.maxMs} ms (${s.samples} samples); server CPU ${s.cpuPct}%, main thread ${s.mainCpuPct}%`;
 }
 
-const noiseOf = (...ms: Array<{ othersPct: Record<string, number> }>) => Math.max(0, ...ms.flatMap((m) => Object.values(m.othersPct)));
-
-const pass = (r: Row) => (r.target === null ? 'INFO' : (r.target.op === '>=' ? r.value >= r.target.value : r.value <= r.target.value) ? 'PASS' : 'FAIL');
-const fmt = (r: Row) => (r.unit === 'ms' ? `${r.value.toFixed(2)} ms` : r.value.toFixed(3));
-
-function table(rows: Row[]): string {
-  const cells = rows.map((r) => [
-    r.name,
-    fmt(r),
-    r.target ? `${r.target.op} ${r.target.value}${r.unit === 'ms' ? ' ms' : ''}` : '—',
-    pass(r),
-    `${r.noisePct}%${r.noisePct > NOISY_PCT ? ' !' : ''}`,
-  ]);
-  const head = ['figure', 'value', 'target', 'result', 'other load'];
-  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => (i === 1 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join(' │ ');
-  const rule = widths.map((w) => '─'.repeat(w)).join('─┼─');
-  const details = rows.map((r) => `  ${r.name}: ${r.detail}`);
-  const noisy = rows.some((r) => r.noisePct > NOISY_PCT)
-    ? [
-        '',
-        `  ! other programs took more than ${NOISY_PCT}% of a bench core during some measurements ("other load": the most, on either core):`,
-        '    those figures measure the machine, not the portal. Run again on a quiet machine.',
-        ...(usePostgres ? ['    With --postgres the database server is one of those programs: its work for the portal counts as other load.'] : []),
-      ]
-    : [];
-  return [line(head), rule, ...cells.map(line), '', ...details, ...noisy].join('\n');
-}
-
-const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-// ---------------------------------------------------------------- main
-
-async function main(): Promise<void> {
-  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
-  if (canPin) {
-    // The bench itself only orchestrates; keep it off the portal's core too.
-    execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
-  } else {
-    process.stderr.write('bench: fewer than 2 cores or no taskset: nothing is pinned, the figures mean less\n');
-  }
-  await waitForQuiet(log);
-  tempDir = mkdtempSync(join(tmpdir(), 'mi-portal-bench-'));
+/** Issue 2's figures; returns whether every target was met. */
+async function pagesBench(): Promise<boolean> {
+  await waitForQuiet();
+  const tempDir = mkdtempSync(join(tmpdir(), 'mi-portal-bench-'));
+  onCleanup(() => rmSync(tempDir, { recursive: true, force: true }));
   const database = await prepareDatabase(tempDir);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
 
   log(`portal on core ${canPin ? SERVER_CORE : '*'}, load on core ${canPin ? LOAD_CORE : '*'}, ${usePostgres ? 'PostgreSQL' : 'SQLite'}, hash concurrency ${hashConcurrency}, ${SECONDS} s per measurement`);
-  const portal = spawnNode(SERVER_CORE, ['--import', 'tsx', '--import', join(BENCH, 'el-monitor.mjs'), 'src/server.ts'], {
-    ...process.env,
-    NODE_ENV: 'development',
-    DEMO_DATA: 'true',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: database.url,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: base,
-    SMTP_URL: '',
-    PASSWORD_HASH_CONCURRENCY: String(hashConcurrency),
-  });
+  const { portal, base } = await startPortal(database.url, { PASSWORD_HASH_CONCURRENCY: String(hashConcurrency) });
   try {
-    await waitHealthy(base, portal);
+    const { cookie, signInHeaders, signInBody } = await signInDemo(base);
 
-    // Sign in once as the demo administrator; the CSRF cookie is one a browser would hold.
-    const csrf = randomBytes(32).toString('base64url');
-    const signInBody = new URLSearchParams({ _csrf: csrf, rut: DEMO.rut, email: DEMO.email, password: DEMO.password }).toString();
-    const signInHeaders = { cookie: `csrf=${csrf}`, 'content-type': 'application/x-www-form-urlencoded' };
-    const signedIn = await fetch(`${base}/ingresar`, { method: 'POST', headers: signInHeaders, body: signInBody, redirect: 'manual' });
-    const sid = cookiesOf(signedIn).sid;
-    if (signedIn.status !== 303 || !sid) throw new Error(`demo sign-in failed: ${signedIn.status}`);
-    const cookie = `sid=${sid}; csrf=${csrf}`;
-
-    // "The same bytes": the raw server replays the portal's whole answer, headers
-    // included (security headers, cache-control, request id), not just the body.
-    const NODE_ADDS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
-    const captured: Record<string, { headers: Array<[string, string]>; body: Buffer }> = {};
-    for (const path of Object.values(PAGES)) {
-      const res = await fetch(`${base}${path}`, { headers: { cookie }, redirect: 'manual' });
-      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-      // A steady-state request sets no cookie; if one did, every request would pay for it.
-      if (res.headers.getSetCookie().length > 0) throw new Error(`${path} set a cookie: ${res.headers.getSetCookie().join('; ')}`);
-      captured[path] = { headers: [...res.headers].filter(([k]) => !NODE_ADDS.has(k)), body: Buffer.from(await res.arrayBuffer()) };
-    }
-
-    const raw = await ready(spawnNode(SERVER_CORE, ['--import', join(BENCH, 'el-monitor.mjs'), join(BENCH, 'raw-server.mjs')]));
-    const routes = Object.fromEntries(Object.entries(captured).map(([p, v]) => [p, { headers: v.headers, base64: v.body.toString('base64') }]));
-    const rawBase = `http://127.0.0.1:${(await ask<{ port: number }>(raw, { raw: 'routes', routes })).port}`;
-    const gen = await ready(spawnNode(LOAD_CORE, [join(BENCH, 'load.mjs')]));
-    const stormGen = await ready(spawnNode(LOAD_CORE, [join(BENCH, 'load.mjs')]));
+    const captured: Record<string, CapturedPage> = {};
+    for (const path of Object.values(PAGES)) captured[path] = await capturePage(base, path, cookie);
+    const { raw, rawBase } = await startRawServer(captured);
+    const gen = await startLoadGenerator();
+    const stormGen = await startLoadGenerator();
 
     log(`warming up the portal for ${FIRST_WARMUP_SECONDS} s`);
     const mixed = { url: base, connections: PAGE_CONNECTIONS, headers: { cookie }, requests: Object.values(PAGES).map((path) => ({ path })) };
@@ -540,8 +189,7 @@ async function main(): Promise<void> {
       ]);
       pageRuns[name] = { portal: p!, raw: r! };
     }
-    raw.kill('SIGTERM');
-    await new Promise((r) => (raw.exitCode !== null ? r(null) : raw.once('exit', r)));
+    await stop(raw);
 
     // 3: raw verify rate on the portal's core, the portal idle meanwhile.
     log(`argon2id: raw verify rate at concurrency ${hashConcurrency}, then sign-in throughput`);
@@ -572,7 +220,7 @@ async function main(): Promise<void> {
     const halfRate = Math.max(1, Math.round(okPerSecond(calmBefore.load, '200') / 2));
     const halfLoad = { ...mixed, overallRate: halfRate };
     const calmHalf = await measure(gen, portal, halfLoad);
-    const stormId = nextId++;
+    const stormId = newId();
     const stormDone = new Promise<{ result?: LoadResult; error?: string }>((resolve) => {
       const on = (m: { id?: number }) => {
         if (m?.id !== stormId) return;
@@ -597,6 +245,8 @@ async function main(): Promise<void> {
     await drained(portal);
     const calmAfter = await measure(gen, portal, mixed);
     const calm = addUp([calmBefore, calmAfter]);
+    await stop(gen);
+    await stop(stormGen);
 
     // ------------------------------------------------------------ figures
     const pageRow = (name: string, label: string, target: Row['target']): Row => {
@@ -678,7 +328,8 @@ async function main(): Promise<void> {
     ];
 
     process.stdout.write(`\nMi Portal bench — ${usePostgres ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'})\n\n`);
-    process.stdout.write(`${table(rows)}\n\n`);
+    const pgNote = usePostgres ? ['    With --postgres the database server is one of those programs: its work for the portal counts as other load.'] : [];
+    process.stdout.write(`${table(rows, pgNote)}\n\n`);
 
     const results = {
       at: new Date().toISOString(),
@@ -696,29 +347,45 @@ async function main(): Promise<void> {
     };
     writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write('Written to bench/results.json\n');
-    process.exitCode = rows.some((r) => pass(r) === 'FAIL') ? 1 : 0;
+    return !rows.some((r) => pass(r) === 'FAIL');
   } finally {
-    portal.kill('SIGTERM');
-    await Promise.race([new Promise((r) => portal.once('exit', r)), sleep(3000)]);
+    await stop(portal);
     await database.drop().catch((err) => process.stderr.write(`bench: could not drop the bench schema: ${err}\n`));
   }
 }
 
-function elDetail(s: ServerStats): string {
-  return `event-loop delay p50 ${s.p50Ms} ms, max ${s.maxMs} ms (${s.samples} samples); server CPU ${s.cpuPct}%, main thread ${s.mainCpuPct}%`;
-}
+// ---------------------------------------------------------------- main
 
-function nonOk(r: LoadResult, ok: string): string {
-  const other = Object.entries(r.byStatus).filter(([code]) => code !== ok);
-  const parts = other.map(([code, count]) => `${count}×${code}`);
-  if (r.errors > 0) parts.push(`${r.errors} errors`);
-  return parts.length > 0 ? ` [unexpected: ${parts.join(', ')}]` : '';
+async function main(): Promise<number> {
+  if (only !== undefined && only !== 'pages' && only !== 'help') throw new Error(`--only takes "pages" or "help", not "${only}"`);
+  if (!(Number.isInteger(articles) && articles >= 18)) throw new Error(`--articles takes a whole number of at least 18 (6 systems × 3 categories), not "${argValue('--articles')}"`);
+  const runPages = only !== 'help';
+  const runHelp = only !== 'pages';
+  deadline((runPages ? PAGES_DEADLINE_MS : 0) + (runHelp ? helpSearchDeadlineMs(articles) : 0));
+  if (canPin) {
+    // The bench itself only orchestrates; keep it off the portal's core too.
+    execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
+  } else {
+    process.stderr.write('bench: fewer than 2 cores or no taskset: nothing is pinned, the figures mean less\n');
+  }
+  let ok = true;
+  if (runPages) {
+    const t = performance.now();
+    ok = (await pagesBench()) && ok;
+    log(`pages and sign-in section: ${Math.round((performance.now() - t) / 1000)} s`);
+  }
+  if (runHelp) {
+    const t = performance.now();
+    ok = (await helpSearchBench({ articles })) && ok;
+    log(`help search section: ${Math.round((performance.now() - t) / 1000)} s`);
+  }
+  return ok ? 0 : 1;
 }
 
 main().then(
-  () => process.exit(),
+  (code) => finish(code),
   (err) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
+    if (!isFinishing()) process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    void finish(1);
   },
 );

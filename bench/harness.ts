@@ -1,0 +1,512 @@
+// What every section of `npm run bench` shares: children pinned to a core and
+// spoken to over IPC, the load generator, measurements in turns, the CPU other
+// programs took from the bench cores, the portal and its demo sign-in, the
+// report table, and a clean stop (children killed, temporary files and
+// schemas removed) however the run ends.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const BENCH = fileURLToPath(new URL('.', import.meta.url));
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+export const WARMUP_SECONDS = 1;
+/** Before anything is measured: V8 compiles the hot code on threads of the same core for a few seconds. */
+export const FIRST_WARMUP_SECONDS = 4;
+export const SERVER_CORE = '0';
+export const LOAD_CORE = '1';
+export const DEMO = { rut: '76543210-3', email: 'admin@losaromos.cl', password: 'Demo-Portal-2026!' };
+export const NOISY_PCT = 10;
+const QUIET_WAIT_MS = 20_000;
+
+export const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const n = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const canPin = cpus().length >= 2 && hasTaskset();
+
+// ---------------------------------------------------------------- children and clean-up
+
+const children = new Set<ChildProcess>();
+const coreOf = new Map<ChildProcess, string>();
+const cleanups: Array<() => void | Promise<void>> = [];
+
+/** Runs when the bench ends, however it ends (last registered, first run). */
+export function onCleanup(fn: () => void | Promise<void>): void {
+  cleanups.push(fn);
+}
+
+function killAll(): void {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
+}
+
+let finishing: Promise<never> | null = null;
+/** True once the bench is stopping (a signal, the deadline): errors from killed children are expected then. */
+export const isFinishing = () => finishing !== null;
+
+/** Stop every child, run the clean-ups (at most 10 s), then exit; later calls wait for the first. */
+export function finish(code: number): Promise<never> {
+  finishing ??= (async () => {
+    killAll();
+    const all = (async () => {
+      while (cleanups.length > 0) {
+        try {
+          await cleanups.pop()!();
+        } catch (err) {
+          process.stderr.write(`bench: clean-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        }
+      }
+    })();
+    await Promise.race([all, sleep(10_000)]);
+    process.exit(code);
+  })();
+  return finishing;
+}
+
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`\nbench: ${signal}, stopping\n`);
+    void finish(130);
+  });
+}
+
+/** A hard deadline for the whole run: if something hangs, clean up and give up. */
+export function deadline(ms: number): void {
+  setTimeout(() => {
+    process.stderr.write(`bench: still running after ${Math.round(ms / 1000)} s, giving up\n`);
+    void finish(1);
+  }, ms).unref();
+}
+
+/** A node process with an IPC channel, pinned to `core` when the machine allows it. */
+export function spawnNode(core: string, args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  const [cmd, argv] = canPin ? ['taskset', ['-c', core, process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(cmd as string, argv as string[], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  children.add(child);
+  coreOf.set(child, core);
+  child.on('exit', () => children.delete(child));
+  let tail = '';
+  const keep = (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  (child as ChildProcess & { tail: () => string }).tail = () => tail;
+  return child;
+}
+
+/** SIGTERM, and wait for the exit (at most 3 s). */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await Promise.race([new Promise((r) => child.once('exit', r)), sleep(3000)]);
+}
+
+/** Children that take orders over IPC say when they listen; an order sent earlier could be lost. */
+export function ready(child: ChildProcess, timeoutMs = 30_000): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`child not ready in ${timeoutMs} ms:\n${outputOf(child)}`)), timeoutMs);
+    const onMessage = (m: { ready?: boolean }) => {
+      if (!m?.ready) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(child);
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`child exited (${code}) before it was ready:\n${outputOf(child)}`)));
+  });
+}
+
+export const outputOf = (child: ChildProcess) => (child as ChildProcess & { tail?: () => string }).tail?.() ?? '';
+
+let nextId = 1;
+export const newId = () => nextId++;
+
+/** Send `msg` with a fresh id and wait for the child's answer carrying that id. */
+export function ask<T>(child: ChildProcess, msg: Record<string, unknown>, timeoutMs = 60_000): Promise<T> {
+  const id = nextId++;
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (m: { id?: number }) => {
+      if (m?.id !== id) return;
+      cleanup();
+      resolve(m as T);
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`child exited (${code}) while waiting for ${JSON.stringify(msg).slice(0, 80)}\n${outputOf(child)}`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no answer in ${timeoutMs} ms to ${JSON.stringify(msg).slice(0, 80)}`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+    child.send({ ...msg, id });
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------- load
+
+export interface LoadResult {
+  seconds: number;
+  total: number;
+  perSecond: number;
+  byStatus: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  bytesPerRequest: number;
+  /** Wall time of the run, measured around autocannon (ms, not rounded). */
+  wallMs?: number;
+}
+
+export interface ServerStats {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  samples: number;
+  cpuPct: number;
+  mainCpuPct: number;
+  wallMs: number;
+}
+
+export type LoadOpts = Record<string, unknown>;
+
+export async function load(gen: ChildProcess, opts: LoadOpts): Promise<LoadResult> {
+  const m = await ask<{ result?: LoadResult; error?: string }>(gen, { load: 'run', opts }, (Number(opts.duration ?? 10) + 30) * 1000 + Number(opts.timeoutMs ?? 0));
+  if (!m.result) throw new Error(`load generator: ${m.error}`);
+  return m.result;
+}
+
+// ---------------------------------------------------------------- interference
+
+/**
+ * CPU ticks per core (from /proc/stat) and per process of ours (from
+ * /proc/PID/stat, all threads). The difference over a measurement is what
+ * other programs on the machine took from each core: a test suite running
+ * beside the bench makes every figure meaningless, and the report says so.
+ */
+export interface CpuSnapshot {
+  cores: Record<string, { busy: number; total: number }>;
+  /** pid -> [core, ticks] */
+  ours: Map<number, [string, number]>;
+}
+
+function ticksOf(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+
+export function cpuSnapshot(): CpuSnapshot {
+  const cores: CpuSnapshot['cores'] = {};
+  try {
+    for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+      const m = /^cpu(\d+) (.*)$/.exec(line);
+      if (!m) continue;
+      const v = m[2]!.trim().split(/\s+/).map(Number);
+      // user nice system idle iowait irq softirq steal
+      const idle = (v[3] ?? 0) + (v[4] ?? 0);
+      const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+      cores[m[1]!] = { busy: total - idle, total };
+    }
+  } catch {
+    // not Linux: no interference figures
+  }
+  const ours = new Map<number, [string, number]>([[process.pid, [LOAD_CORE, ticksOf(process.pid)]]]);
+  for (const child of children) if (child.pid) ours.set(child.pid, [coreOf.get(child) ?? '?', ticksOf(child.pid)]);
+  return { cores, ours };
+}
+
+/** Percent of each pinned core that other programs used between two snapshots. */
+export function othersPct(a: CpuSnapshot, b: CpuSnapshot, oursExtra: Record<string, number> = {}): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const core of [SERVER_CORE, LOAD_CORE]) {
+    const ca = a.cores[core];
+    const cb = b.cores[core];
+    if (!ca || !cb || cb.total === ca.total) continue;
+    const busy = cb.busy - ca.busy;
+    // A process that ended in between took ticks we cannot see any more: pass them in oursExtra.
+    let ours = oursExtra[core] ?? 0;
+    for (const [pid, [c, ticks]] of b.ours) if (c === core) ours += ticks - (a.ours.get(pid)?.[1] ?? 0);
+    out[core] = Math.max(0, Math.round(((busy - ours) / (cb.total - ca.total)) * 100));
+  }
+  return out;
+}
+
+/** Give other programs (a test suite, a browser) a little time to finish before measuring. */
+export async function waitForQuiet(): Promise<void> {
+  const until = Date.now() + QUIET_WAIT_MS;
+  let said = false;
+  for (;;) {
+    const a = cpuSnapshot();
+    await sleep(1000);
+    const others = othersPct(a, cpuSnapshot());
+    const busy = Object.entries(others).filter(([, pct]) => pct > NOISY_PCT);
+    if (busy.length === 0) return;
+    if (Date.now() >= until) {
+      log(`the machine is still busy (${busy.map(([c, p]) => `core ${c} ${p}%`).join(', ')}): measuring anyway`);
+      return;
+    }
+    if (!said) log(`other programs are using the bench cores (${busy.map(([c, p]) => `core ${c} ${p}%`).join(', ')}): waiting up to ${QUIET_WAIT_MS / 1000} s`);
+    said = true;
+  }
+}
+
+export interface Measurement {
+  load: LoadResult;
+  server: ServerStats;
+  othersPct: Record<string, number>;
+  /** Server CPU time (all its threads) per answered request. */
+  cpuUsPerRequest: number;
+}
+
+export async function measureWindow(gen: ChildProcess, server: ChildProcess, opts: LoadOpts, seconds: number): Promise<Measurement> {
+  await ask(server, { bench: 'reset' });
+  const before = cpuSnapshot();
+  const result = await load(gen, { ...opts, duration: seconds });
+  const after = cpuSnapshot();
+  const stats = await ask<ServerStats>(server, { bench: 'read' });
+  const cpuUsPerRequest = result.total > 0 ? Math.round(((stats.cpuPct / 100) * stats.wallMs * 1000) / result.total) : 0;
+  return { load: result, server: stats, othersPct: othersPct(before, after), cpuUsPerRequest };
+}
+
+/** Load for SECONDS after a warm-up, with the server's meters reset at the start and read at the end. */
+export async function measure(gen: ChildProcess, server: ChildProcess, opts: LoadOpts): Promise<Measurement> {
+  await load(gen, { ...opts, duration: WARMUP_SECONDS });
+  return measureWindow(gen, server, opts, SECONDS);
+}
+
+/**
+ * Several targets measured in turns of one second, SECONDS turns each, and
+ * the turns added up: on a machine whose speed drifts (a shared VM, another
+ * program starting), each target sees the same conditions, so the ratio
+ * between them holds even when the absolute figures move.
+ */
+export async function measureInTurns(gen: ChildProcess, targets: Array<{ server: ChildProcess; opts: LoadOpts }>): Promise<Measurement[]> {
+  for (const t of targets) await load(gen, { ...t.opts, duration: WARMUP_SECONDS });
+  const turns: Measurement[][] = targets.map(() => []);
+  for (let i = 0; i < SECONDS; i++) {
+    for (const [k, t] of targets.entries()) turns[k]!.push(await measureWindow(gen, t.server, t.opts, 1));
+  }
+  return turns.map(addUp);
+}
+
+export function addUp(ms: Measurement[]): Measurement {
+  const sum = (f: (m: Measurement) => number) => ms.reduce((a, m) => a + f(m), 0);
+  const max = (f: (m: Measurement) => number) => Math.max(...ms.map(f));
+  const byStatus: Record<string, number> = {};
+  for (const m of ms) for (const [code, count] of Object.entries(m.load.byStatus)) byStatus[code] = (byStatus[code] ?? 0) + count;
+  const seconds = sum((m) => m.load.seconds);
+  const total = sum((m) => m.load.total);
+  const wallMs = sum((m) => m.server.wallMs);
+  const cpuMs = sum((m) => (m.server.cpuPct / 100) * m.server.wallMs);
+  const mainMs = sum((m) => (m.server.mainCpuPct / 100) * m.server.wallMs);
+  const othersPct: Record<string, number> = {};
+  for (const m of ms) for (const [core, pct] of Object.entries(m.othersPct)) othersPct[core] = Math.max(othersPct[core] ?? 0, pct);
+  return {
+    load: {
+      seconds,
+      total,
+      perSecond: total / seconds,
+      byStatus,
+      errors: sum((m) => m.load.errors),
+      timeouts: sum((m) => m.load.timeouts),
+      // Percentiles do not add up: the worst turn's.
+      latencyMs: { p50: max((m) => m.load.latencyMs.p50), p99: max((m) => m.load.latencyMs.p99), max: max((m) => m.load.latencyMs.max) },
+      bytesPerRequest: ms[0]?.load.bytesPerRequest ?? 0,
+      wallMs: sum((m) => m.load.wallMs ?? m.load.seconds * 1000),
+    },
+    server: {
+      p50Ms: max((m) => m.server.p50Ms),
+      p99Ms: max((m) => m.server.p99Ms),
+      maxMs: max((m) => m.server.maxMs),
+      meanMs: max((m) => m.server.meanMs),
+      samples: sum((m) => m.server.samples),
+      cpuPct: Math.round((cpuMs / wallMs) * 1000) / 10,
+      mainCpuPct: Math.round((mainMs / wallMs) * 1000) / 10,
+      wallMs,
+    },
+    othersPct,
+    cpuUsPerRequest: total > 0 ? Math.round((cpuMs * 1000) / total) : 0,
+  };
+}
+
+/** Successful answers per second: `status` only, anything else is reported apart. */
+export function okPerSecond(r: LoadResult, status: string): number {
+  return (r.byStatus[status] ?? 0) / r.seconds;
+}
+
+export function nonOk(r: LoadResult, ok: string): string {
+  const other = Object.entries(r.byStatus).filter(([code]) => code !== ok);
+  const parts = other.map(([code, count]) => `${count}×${code}`);
+  if (r.errors > 0) parts.push(`${r.errors} errors`);
+  return parts.length > 0 ? ` [unexpected: ${parts.join(', ')}]` : '';
+}
+
+// ---------------------------------------------------------------- portal
+
+export function cookiesOf(res: Response): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of res.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const eq = pair!.indexOf('=');
+    out[pair!.slice(0, eq)] = pair!.slice(eq + 1);
+  }
+  return out;
+}
+
+export async function waitHealthy(base: string, server: ChildProcess): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (Date.now() < until) {
+    if (server.exitCode !== null) throw new Error(`the portal exited (${server.exitCode}):\n${outputOf(server)}`);
+    try {
+      const res = await fetch(`${base}/salud`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`the portal did not answer /salud within 60 s:\n${outputOf(server)}`);
+}
+
+/** The portal from src/server.ts with the event-loop monitor, pinned to the server core, on a free port. */
+export async function startPortal(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<{ portal: ChildProcess; base: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const portal = spawnNode(SERVER_CORE, ['--import', 'tsx', '--import', join(BENCH, 'el-monitor.mjs'), 'src/server.ts'], {
+    ...process.env,
+    NODE_ENV: 'development',
+    DEMO_DATA: 'true',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: base,
+    SMTP_URL: '',
+    ...env,
+  });
+  onCleanup(() => stop(portal));
+  await waitHealthy(base, portal);
+  return { portal, base };
+}
+
+/** Sign in once as the demo administrator; the CSRF cookie is one a browser would hold. */
+export async function signInDemo(base: string): Promise<{ cookie: string; signInHeaders: Record<string, string>; signInBody: string }> {
+  const csrf = randomBytes(32).toString('base64url');
+  const signInBody = new URLSearchParams({ _csrf: csrf, rut: DEMO.rut, email: DEMO.email, password: DEMO.password }).toString();
+  const signInHeaders = { cookie: `csrf=${csrf}`, 'content-type': 'application/x-www-form-urlencoded' };
+  const signedIn = await fetch(`${base}/ingresar`, { method: 'POST', headers: signInHeaders, body: signInBody, redirect: 'manual' });
+  const sid = cookiesOf(signedIn).sid;
+  if (signedIn.status !== 303 || !sid) throw new Error(`demo sign-in failed: ${signedIn.status}`);
+  return { cookie: `sid=${sid}; csrf=${csrf}`, signInHeaders, signInBody };
+}
+
+export interface CapturedPage {
+  headers: Array<[string, string]>;
+  body: Buffer;
+}
+
+/**
+ * "The same bytes": a raw server replays the portal's whole answer, headers
+ * included (security headers, cache-control, request id), not just the body.
+ */
+export async function capturePage(base: string, path: string, cookie: string): Promise<CapturedPage> {
+  const NODE_ADDS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+  const res = await fetch(`${base}${path}`, { headers: { cookie }, redirect: 'manual' });
+  if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+  // A steady-state request sets no cookie; if one did, every request would pay for it.
+  if (res.headers.getSetCookie().length > 0) throw new Error(`${path} set a cookie: ${res.headers.getSetCookie().join('; ')}`);
+  return { headers: [...res.headers].filter(([k]) => !NODE_ADDS.has(k)), body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** A bare node:http server on the server core answering each path with the captured bytes. */
+export async function startRawServer(pages: Record<string, CapturedPage>): Promise<{ raw: ChildProcess; rawBase: string }> {
+  const raw = await ready(spawnNode(SERVER_CORE, ['--import', join(BENCH, 'el-monitor.mjs'), join(BENCH, 'raw-server.mjs')]));
+  const routes = Object.fromEntries(Object.entries(pages).map(([p, v]) => [p, { headers: v.headers, base64: v.body.toString('base64') }]));
+  const rawBase = `http://127.0.0.1:${(await ask<{ port: number }>(raw, { raw: 'routes', routes })).port}`;
+  return { raw, rawBase };
+}
+
+export function startLoadGenerator(): Promise<ChildProcess> {
+  return ready(spawnNode(LOAD_CORE, [join(BENCH, 'load.mjs')]));
+}
+
+// ---------------------------------------------------------------- report
+
+export interface Row {
+  name: string;
+  /** The most any other program took of either core during the measurements behind this figure. */
+  noisePct: number;
+  value: number;
+  unit: 'ratio' | 'ms';
+  target: { op: '>=' | '<='; value: number } | null;
+  detail: string;
+}
+
+export const noiseOf = (...ms: Array<{ othersPct: Record<string, number> }>) => Math.max(0, ...ms.flatMap((m) => Object.values(m.othersPct)));
+
+export const pass = (r: Row) =>
+  r.target === null || !Number.isFinite(r.value) ? 'INFO' : (r.target.op === '>=' ? r.value >= r.target.value : r.value <= r.target.value) ? 'PASS' : 'FAIL';
+const fmt = (r: Row) => (!Number.isFinite(r.value) ? '—' : r.unit === 'ms' ? `${r.value.toFixed(2)} ms` : r.value.toFixed(3));
+
+export function table(rows: Row[], noisyNotes: string[] = []): string {
+  const cells = rows.map((r) => [
+    r.name,
+    fmt(r),
+    r.target ? `${r.target.op} ${r.target.value}${r.unit === 'ms' ? ' ms' : ''}` : '—',
+    pass(r),
+    `${r.noisePct}%${r.noisePct > NOISY_PCT ? ' !' : ''}`,
+  ]);
+  const head = ['figure', 'value', 'target', 'result', 'other load'];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 1 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!))).join(' │ ');
+  const rule = widths.map((w) => '─'.repeat(w)).join('─┼─');
+  const details = rows.map((r) => `  ${r.name}: ${r.detail}`);
+  const noisy = rows.some((r) => r.noisePct > NOISY_PCT)
+    ? [
+        '',
+        `  ! other programs took more than ${NOISY_PCT}% of a bench core during some measurements ("other load": the most, on either core):`,
+        '    those figures measure the machine, not the portal. Run again on a quiet machine.',
+        ...noisyNotes,
+      ]
+    : [];
+  return [line(head), rule, ...cells.map(line), '', ...details, ...noisy].join('\n');
+}
