@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
 import { fts5Search } from './fts5-search-adapter.ts';
 import { HelpSearch } from './help-search.ts';
+import { queryMatcher } from './parse-search-query.ts';
 import { postgresSearch } from './postgres-search-adapter.ts';
 
 // A broad search (more matches than the threshold) scores only the articles
@@ -73,5 +74,16 @@ describe('broad searches', () => {
     const relaxed = await broad.search({ text: 'factoring vacaciones', systemIds });
     expect(relaxed.relaxed).toBe(true);
     expect(relaxed.total).toBe((await exact.search({ text: 'factoring vacaciones', systemIds })).total);
+  });
+
+  it('the highlighting matcher gives the same answers with the vocabulary as by stemming each word', async () => {
+    const vocabulary = await broad.vocabulary();
+    const words = (await rt.deps.db.selectFrom('help_search_words').select('word').execute()).map((w) => w.word);
+    for (const text of ['liquidaciones', 'boleta', 'configuracion', 'factur', 'depresiacion']) {
+      const q = await broad.parse(text, true);
+      const plain = queryMatcher(q);
+      const fast = queryMatcher(q, vocabulary);
+      for (const w of [...words, 'palabranueva', 'facturitas']) expect(fast(w), `${text} / ${w}`).toBe(plain(w));
+    }
   });
 });

@@ -6,7 +6,8 @@ import { systemToken } from './search-index.ts';
 
 /** The MATCH text of a set: the query, the reader's systems (index tokens), the tier. */
 function matchText(r: SearchSet): string {
-  const base = `(${toFts5Match(r.query, r.mode)}) AND system_token : (${r.systemIds.map((id) => `"${systemToken(id)}"`).join(' OR ')})`;
+  const systems = r.systemIds ? ` AND system_token : (${r.systemIds.map((id) => `"${systemToken(id)}"`).join(' OR ')})` : '';
+  const base = `(${toFts5Match(r.query, r.mode)})${systems}`;
   if (r.tier === 'all') return base;
   const stems = `(${r.query.terms.flatMap((t) => t.stems.map((s) => `"${s}"`)).join(' OR ')})`;
   const titleAll = `(${r.query.terms.map((t) => toFts5Term(t, ['title'])).join(' AND ')})`;

@@ -96,7 +96,12 @@ export class HelpSearch {
     const query = await this.parse(r.text, r.typing);
     if (query.terms.length === 0 || r.systemIds.length === 0) return { searched: query.terms.length > 0, total: 0, hits: [], page: 1, pages: 0, relaxed: false };
     const offset = (page - 1) * perPage;
-    const set = (mode: 'all' | 'any', tier: SearchTier = 'all'): SearchSet => ({ query, mode, systemIds: r.systemIds, tier });
+    // A reader of every system needs no filter (it costs a few milliseconds on
+    // a large index). Read now, never cached: a stale list would open a system.
+    const allowed = new Set(r.systemIds);
+    const every = (await this.db.selectFrom('systems').select('id').execute()).every((s) => allowed.has(s.id));
+    const systemIds = every ? null : r.systemIds;
+    const set = (mode: 'all' | 'any', tier: SearchTier = 'all'): SearchSet => ({ query, mode, systemIds, tier });
     const pageOf = (mode: 'all' | 'any', tier: SearchTier, order: 'rank' | 'recent', limit: number, from: number) =>
       this.adapter.page(this.db, { ...set(mode, tier), order, limit, offset: from, withBody: !r.typing });
 
@@ -137,7 +142,7 @@ export class HelpSearch {
     }
     const relaxed = mode === 'any' && total > 0;
     const rows = await rowsOf(mode, total);
-    const matches = queryMatcher(query);
+    const matches = queryMatcher(query, await this.vocabulary());
     return {
       searched: true,
       total,

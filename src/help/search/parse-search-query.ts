@@ -75,8 +75,13 @@ export function toTsTerm(t: QueryTerm, weight?: 'A' | 'B'): string {
 }
 
 /** Whether a word of an article is one the query asked for (for highlighting). */
-export function queryMatcher(q: ParsedQuery): (folded: string) => boolean {
+export function queryMatcher(q: ParsedQuery, vocabulary?: SearchVocabulary): (folded: string) => boolean {
   const stems = new Set(q.terms.flatMap((t) => t.stems));
   const prefixes = q.terms.flatMap((t) => (t.prefix ? [t.prefix] : []));
-  return (folded) => stems.has(stemSpanish(folded)) || prefixes.some((p) => folded.startsWith(p));
+  const hasPrefix = (folded: string) => prefixes.some((p) => folded.startsWith(p));
+  if (!vocabulary) return (folded) => stems.has(stemSpanish(folded)) || hasPrefix(folded);
+  // Every word of an indexed article is in the vocabulary: the words with a
+  // query stem, listed once, answer without stemming each word of each snippet.
+  const words = new Set([...stems].flatMap((s) => vocabulary.wordsWithStem(s)));
+  return (folded) => words.has(folded) || hasPrefix(folded) || (!vocabulary.knows(folded) && stems.has(stemSpanish(folded)));
 }

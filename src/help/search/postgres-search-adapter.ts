@@ -40,7 +40,8 @@ function where(r: SearchSet): RawBuilder<unknown> {
     meta: sql` and h.document @@ q.meta and not (h.document @@ q.title_some)`,
     'body-only': sql` and not (h.document @@ q.heads)`,
   }[r.tier];
-  return sql`h.document @@ q.whole and h.system_id in (${sql.join(r.systemIds)})${tier}`;
+  const systems = r.systemIds ? sql` and h.system_id in (${sql.join(r.systemIds)})` : sql``;
+  return sql`h.document @@ q.whole${systems}${tier}`;
 }
 
 function withArticles(hits: RawBuilder<unknown>, q: RawBuilder<unknown>, r: SearchPageRequest, order: RawBuilder<unknown>) {

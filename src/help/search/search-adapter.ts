@@ -29,8 +29,8 @@ export interface SearchSet {
   query: ParsedQuery;
   /** 'all': every term must match; 'any': at least one (the fallback when 'all' finds nothing). */
   mode: 'all' | 'any';
-  /** The systems the reader may search; never empty. */
-  systemIds: string[];
+  /** The systems the reader may search, never empty; null when that is every system (no filter to apply). */
+  systemIds: string[] | null;
   tier: SearchTier;
 }
 

@@ -13,11 +13,16 @@ export class SearchVocabulary {
   /** Every word with one character deleted → the words it came from (symmetric-delete typo lookup). */
   private readonly deletions = new Map<string, string[]>();
   private readonly synonymsOf = new Map<string, string[]>();
+  /** Stem → the words that have it: highlighting looks words up instead of stemming each. */
+  private readonly wordsOf = new Map<string, string[]>();
 
   constructor(words: Array<{ word: string; stem: string }>, synonymGroups: Array<{ stems: string[] }>) {
     for (const { word, stem } of words) {
       this.stemOf.set(word, stem);
       this.stems.add(stem);
+      const same = this.wordsOf.get(stem);
+      if (same) same.push(word);
+      else this.wordsOf.set(stem, [word]);
       if (word.length >= TYPO_MIN_LENGTH - 1) {
         for (let i = 0; i < word.length; i++) {
           const d = word.slice(0, i) + word.slice(i + 1);
@@ -35,6 +40,16 @@ export class SearchVocabulary {
         this.synonymsOf.set(s, [...new Set([...(this.synonymsOf.get(s) ?? []), ...others])]);
       }
     }
+  }
+
+  /** The known words with this stem. */
+  wordsWithStem(stem: string): readonly string[] {
+    return this.wordsOf.get(stem) ?? [];
+  }
+
+  /** Whether the index has seen this (folded) word. */
+  knows(word: string): boolean {
+    return this.stemOf.has(word);
   }
 
   hasStem(stem: string): boolean {
