@@ -14,7 +14,7 @@
 // `toHelpTree` renders them with the project's renderer and hashes them as
 // readHelpTree would, so importHelpTree takes them as if read from files.
 import { fileURLToPath } from 'node:url';
-import { articleSourceHash } from '../src/help/import/article-source-hash.ts';
+import { articleSourceHash, type ArticleFields } from '../src/help/import/article-source-hash.ts';
 import type { HelpTree, TreeArticle, TreeSystem } from '../src/help/import/help-tree.ts';
 import { readHelpTree } from '../src/help/import/read-help-tree.ts';
 import { renderArticle } from '../src/help/render-markdown.ts';
@@ -179,16 +179,8 @@ function buildVocabulary(shipped: HelpTree): Vocabulary {
 
 // ---------------------------------------------------------------- articles
 
-export interface GeneratedArticle {
-  system: string;
-  category: string;
-  slug: string;
-  title: string;
-  summary: string;
-  order: number;
-  tags: string;
-  body: string;
-}
+/** A generated article: the same fields a writer's file has. */
+export type GeneratedArticle = ArticleFields;
 
 export interface Corpus {
   seed: string;

@@ -7,15 +7,20 @@ import { createHash } from 'node:crypto';
  */
 const RENDER_VERSION = 1;
 
-export interface ArticleSource {
+/** What a writer puts in an article file: its front matter and its Markdown. */
+export interface ArticleFields {
   system: string;
   category: string;
   slug: string;
   title: string;
   summary: string;
   order: number;
+  /** As written, normalised to "a, b, c". */
   tags: string;
   body: string;
+}
+
+export interface ArticleSource extends ArticleFields {
   assets: { path: string; sha256: string }[];
 }
 

@@ -1,3 +1,4 @@
+import type { ArticleFields } from './article-source-hash.ts';
 import type { TocEntry } from '../render-markdown.ts';
 
 /**
@@ -33,18 +34,9 @@ export interface TreeAsset {
   data: Buffer;
 }
 
-export interface TreeArticle {
+export interface TreeArticle extends ArticleFields {
   /** The file it came from, relative to the folder. */
   path: string;
-  system: string;
-  category: string;
-  slug: string;
-  title: string;
-  summary: string;
-  order: number;
-  /** As written, normalised to "a, b, c". */
-  tags: string;
-  body: string;
   html: string;
   toc: TocEntry[];
   text: string;
