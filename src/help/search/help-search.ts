@@ -93,7 +93,8 @@ export class HelpSearch {
   async search(r: SearchRequest): Promise<SearchResults> {
     const perPage = r.perPage ?? 10;
     const page = Math.min(MAX_PAGE, Math.max(1, Math.floor(r.page ?? 1)));
-    const query = await this.parse(r.text, r.typing);
+    const vocabulary = await this.vocabulary();
+    const query = parseSearchQuery(r.text, vocabulary, { typing: r.typing });
     if (query.terms.length === 0 || r.systemIds.length === 0) return { searched: query.terms.length > 0, total: 0, hits: [], page: 1, pages: 0, relaxed: false };
     const offset = (page - 1) * perPage;
     // A reader of every system needs no filter (it costs a few milliseconds on
@@ -142,7 +143,7 @@ export class HelpSearch {
     }
     const relaxed = mode === 'any' && total > 0;
     const rows = await rowsOf(mode, total);
-    const matches = queryMatcher(query, await this.vocabulary());
+    const matches = queryMatcher(query, vocabulary);
     return {
       searched: true,
       total,
