@@ -28,7 +28,29 @@ async function currentSchema(db: Kysely<any>): Promise<string | undefined> {
   }
 }
 
+/**
+ * Kysely's migrator looks for its tables by listing every table of the
+ * database; on PostgreSQL that listing fails ("schema … does not exist",
+ * 3F000) when another schema is dropped while it runs — another test file
+ * finishing, another portal's clean-up. Nothing of ours was touched: try again.
+ */
+function isOtherSchemaDropped(err: unknown, schema: string | undefined): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '3F000' && !(schema && e.message?.includes(`"${schema}"`));
+}
+
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db);
+    } catch (err) {
+      if (attempt >= 5 || !isOtherSchemaDropped(err, await currentSchema(db))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
+  }
+}
+
+async function migrateOnce(db: Kysely<any>): Promise<string[]> {
   const schema = await currentSchema(db);
   const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
