@@ -17,8 +17,9 @@ export class ArticleReads {
 
   /** A cached page's path: /ayuda/<system>/<article> counts, other help pages do not. */
   recordPath(path: string): void {
+    // Exactly two segments: /ayuda/buscar and /ayuda/sugerencias have one.
     const m = /^\/ayuda\/([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(path);
-    if (m && m[1] !== 'buscar') this.record(m[1]!, m[2]!);
+    if (m) this.record(m[1]!, m[2]!);
   }
 
   get size(): number {

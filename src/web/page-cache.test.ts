@@ -1,72 +1,32 @@
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { getRequestListener } from '@hono/node-server';
 import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../../tests/factories.ts';
-import { createTestRuntime, type TestRuntime } from '../../tests/test-runtime.ts';
-import { cacheFirst, type PageCache } from './page-cache.ts';
+import { CookieBrowser, startCachedPortal, type CachedPortal } from '../../tests/cached-portal.ts';
+import type { TestRuntime } from '../../tests/test-runtime.ts';
+import type { PageCache } from './page-cache.ts';
 
 // The page cache in front of the real server, over real HTTP, on a SQLite
 // file (it exists only on SQLite). What matters: a hit is exactly what the
 // framework would send, and nothing that ends a session or changes a page
 // is ever hidden by it.
 
-const dir = mkdtempSync(join(tmpdir(), 'portal-cache-'));
+let portal: CachedPortal;
 let rt: TestRuntime;
 let cache: PageCache;
-let server: Server;
-let base: string;
 let customer: TestCustomer;
-
-class Browser {
-  cookies = new Map<string, string>();
-  async request(path: string, init: { method?: string; form?: Record<string, string> } = {}) {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams({ _csrf: this.cookies.get('csrf') ?? '', ...init.form }).toString();
-    }
-    const res = await fetch(base + path, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [k, v] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
-      if (!v || /max-age=0/i.test(line)) this.cookies.delete(k);
-      else this.cookies.set(k, v);
-    }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text(), headers: res.headers };
-  }
-  async signIn(rut: string, email: string, password: string) {
-    await this.request('/ingresar');
-    return this.request('/ingresar', { form: { rut, email, password } });
-  }
-  /** GET twice: the first fills the cache, the second must come from it. */
-  async warm(path: string) {
-    await this.request(path);
-    const hits = cache.hits;
-    const second = await this.request(path);
-    expect(cache.hits, `second ${path} was not a cache hit`).toBe(hits + 1);
-    return second;
+class Browser extends CookieBrowser {
+  constructor() {
+    super(portal);
   }
 }
 
 beforeAll(async () => {
-  rt = await createTestRuntime({ sqliteFile: join(dir, 'portal.sqlite') });
-  cache = rt.deps.pageCache!;
-  server = createServer(cacheFirst(cache, getRequestListener(rt.app.fetch)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  portal = await startCachedPortal();
+  ({ rt, cache } = portal);
   customer = await createCustomerWithAdmin(rt.deps, { name: 'Librería El Quijote' });
   await addContractFor(rt.deps, customer.id, 'contabilidad', '2025-01-01');
 });
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await rt.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => portal.close());
 
 describe('page cache', () => {
   it('exists on SQLite and answers the second visit with the very same page', async () => {
@@ -125,7 +85,7 @@ describe('page cache', () => {
     const b = new Browser();
     await b.signIn(c.rut, c.admin.email, c.admin.password);
     expect((await b.warm('/ayuda/remuneraciones')).status).toBe(200);
-    const other = new SQLite(join(dir, 'portal.sqlite'));
+    const other = new SQLite(portal.file);
     other.prepare('update contracts set ends_on = ? where id = ?').run('2026-03-01', contractId);
     other.close();
     expect((await b.request('/ayuda/remuneraciones')).status).toBe(404);

@@ -1,14 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addContractFor, createCustomerWithAdmin, type TestCustomer } from '../../../../tests/factories.ts';
 import { articleId } from '../../../../tests/help-fixtures.ts';
-import { createTestRuntime, type TestRuntime } from '../../../../tests/test-runtime.ts';
+import { CookieBrowser, startCachedPortal, type CachedPortal } from '../../../../tests/cached-portal.ts';
+import type { TestRuntime } from '../../../../tests/test-runtime.ts';
 import { vendorToday } from '../../../domain/contracts.ts';
-import { cacheFirst, type PageCache } from '../../page-cache.ts';
+import type { PageCache } from '../../page-cache.ts';
 
 // The help pages behind the page cache, over real HTTP, on a SQLite file (the
 // cache exists only there, whatever DATABASE_URL says). A vote must show at
@@ -17,44 +13,19 @@ import { cacheFirst, type PageCache } from '../../page-cache.ts';
 
 const ARTICLE = '/ayuda/contabilidad/cierre-mensual';
 
-const dir = mkdtempSync(join(tmpdir(), 'portal-help-cache-'));
+let portal: CachedPortal;
 let rt: TestRuntime;
 let cache: PageCache;
-let server: Server;
-let base: string;
 let customer: TestCustomer;
 
-class Browser {
-  cookies = new Map<string, string>();
-  async request(path: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    let body: string | undefined;
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams({ _csrf: this.cookies.get('csrf') ?? '', ...form }).toString();
-    }
-    const res = await fetch(base + path, { method: body ? 'POST' : 'GET', headers, body, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [k, v] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
-      if (!v || /max-age=0/i.test(line)) this.cookies.delete(k);
-      else this.cookies.set(k, v);
-    }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+class Browser extends CookieBrowser {
+  constructor() {
+    super(portal);
   }
-  async signIn(c: TestCustomer) {
-    await this.request('/ingresar');
-    expect((await this.request('/ingresar', { rut: c.rut, email: c.admin.email, password: c.admin.password })).status).toBe(303);
+  async signInAs(c: TestCustomer) {
+    expect((await this.signIn(c.rut, c.admin.email, c.admin.password)).status).toBe(303);
     // The landing page carries no flash, but read it anyway so no cookie is pending.
     await this.request('/servicios');
-  }
-  /** GET twice: the first fills the cache, the second must come from it. */
-  async warm(path: string) {
-    await this.request(path);
-    const hits = cache.hits;
-    const second = await this.request(path);
-    expect(cache.hits, `second ${path} was not a cache hit`).toBe(hits + 1);
-    return second;
   }
 }
 
@@ -64,25 +35,18 @@ async function readsOf(system: string, slug: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  rt = await createTestRuntime({ sqliteFile: join(dir, 'portal.sqlite') });
-  cache = rt.deps.pageCache!;
-  server = createServer(cacheFirst(cache, getRequestListener(rt.app.fetch)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  portal = await startCachedPortal();
+  ({ rt, cache } = portal);
   customer = await createCustomerWithAdmin(rt.deps);
   await addContractFor(rt.deps, customer.id, 'contabilidad', '2025-01-01');
 });
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await rt.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => portal.close());
 
 describe('help pages behind the page cache', () => {
   it('exists here, and serves a second visit to an article from it', async () => {
     expect(cache).toBeDefined();
     const b = new Browser();
-    await b.signIn(customer);
+    await b.signInAs(customer);
     const page = await b.warm(ARTICLE);
     expect(page.status).toBe(200);
     expect(page.text).toContain('¿Le fue útil este artículo?');
@@ -90,13 +54,13 @@ describe('help pages behind the page cache', () => {
 
   it('empties itself on a vote, so the next visit shows the vote', async () => {
     const b = new Browser();
-    await b.signIn(customer);
+    await b.signInAs(customer);
     const before = await b.warm(ARTICLE);
     expect(before.text).not.toContain('aria-pressed');
     expect(cache.size).toBeGreaterThan(0);
     const generation = cache.generation;
 
-    const vote = await b.request(`${ARTICLE}/voto`, { util: 'no', comentario: 'Falta el cierre de IVA.' });
+    const vote = await b.request(`${ARTICLE}/voto`, { form: { util: 'no', comentario: 'Falta el cierre de IVA.' } });
     expect(vote.status).toBe(303);
     expect(cache.generation).toBeGreaterThan(generation);
     expect(cache.size).toBe(0);
@@ -117,7 +81,7 @@ describe('help pages behind the page cache', () => {
     const slug = 'balance-general';
     const path = `/ayuda/contabilidad/${slug}`;
     const b = new Browser();
-    await b.signIn(customer);
+    await b.signInAs(customer);
     await rt.deps.articleReads.flush(rt.deps.db, vendorToday(rt.clock.now()));
     const start = await readsOf('contabilidad', slug);
 
@@ -136,7 +100,7 @@ describe('help pages behind the page cache', () => {
 
   it('does not count other cached help pages as article views', async () => {
     const b = new Browser();
-    await b.signIn(customer);
+    await b.signInAs(customer);
     await rt.deps.articleReads.flush(rt.deps.db, vendorToday(rt.clock.now()));
     await b.warm('/ayuda');
     await b.warm('/ayuda/contabilidad');
@@ -145,7 +109,7 @@ describe('help pages behind the page cache', () => {
 
   it('does not empty itself on a search miss', async () => {
     const b = new Browser();
-    await b.signIn(customer);
+    await b.signInAs(customer);
     await b.warm(ARTICLE);
     const generation = cache.generation;
     expect((await b.request('/ayuda/buscar?q=zzqxw')).status).toBe(200);

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
+import { expect } from 'vitest';
+import { cacheFirst, type PageCache } from '../src/web/page-cache.ts';
+import { createTestRuntime, type TestRuntime } from './test-runtime.ts';
+
+/**
+ * The portal as the server runs it — the page cache ahead of the framework,
+ * over real HTTP — on a SQLite file of its own (the cache exists only there,
+ * whatever DATABASE_URL says).
+ */
+export interface CachedPortal {
+  rt: TestRuntime;
+  cache: PageCache;
+  base: string;
+  /** The SQLite file, for another connection to write to. */
+  file: string;
+  close(): Promise<void>;
+}
+
+export async function startCachedPortal(): Promise<CachedPortal> {
+  const dir = mkdtempSync(join(tmpdir(), 'portal-cache-'));
+  const file = join(dir, 'portal.sqlite');
+  const rt = await createTestRuntime({ sqliteFile: file });
+  const cache = rt.deps.pageCache!;
+  const server = createServer(cacheFirst(cache, getRequestListener(rt.app.fetch)));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    rt,
+    cache,
+    base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    file,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rt.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser's cookie jar over fetch: what the cache sees is what a person's browser sends. */
+export class CookieBrowser {
+  cookies = new Map<string, string>();
+  constructor(private readonly portal: CachedPortal) {}
+
+  async request(path: string, init: { method?: string; form?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    let body: string | undefined;
+    if (init.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams({ _csrf: this.cookies.get('csrf') ?? '', ...init.form }).toString();
+    }
+    const res = await fetch(this.portal.base + path, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [k, v] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
+      if (!v || /max-age=0/i.test(line)) this.cookies.delete(k);
+      else this.cookies.set(k, v);
+    }
+    return { status: res.status, location: res.headers.get('location'), text: await res.text(), headers: res.headers };
+  }
+
+  async signIn(rut: string, email: string, password: string) {
+    await this.request('/ingresar');
+    return this.request('/ingresar', { form: { rut, email, password } });
+  }
+
+  /** GET twice: the first fills the cache, the second must come from it. */
+  async warm(path: string) {
+    await this.request(path);
+    const hits = this.portal.cache.hits;
+    const second = await this.request(path);
+    expect(this.portal.cache.hits, `second ${path} was not a cache hit`).toBe(hits + 1);
+    return second;
+  }
+}
