@@ -23,7 +23,7 @@ export interface ChangePasswordInput {
 export async function changePassword(deps: Deps, session: LoadedSession, input: ChangePasswordInput): Promise<string> {
   const { db, clock, hasher, config } = deps;
   const { user, customer } = session;
-  const errors = newPasswordErrors(input.next, input.repeat, { rut: customer.rut, email: user.email }, config.brand);
+  const errors = newPasswordErrors(input.next, input.repeat, { rut: customer.rut, email: user.email, customerName: customer.name, userName: user.name }, config.brand);
   if (input.current === '') errors.currentPassword = 'Ingrese su clave actual.';
   else if (!(await hasher.verify(user.password_hash, input.current))) errors.currentPassword = 'La clave actual no es correcta.';
   if (!errors.newPassword && input.current !== '' && input.next === input.current) errors.newPassword = 'La nueva clave debe ser distinta de la actual.';

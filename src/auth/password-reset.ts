@@ -59,7 +59,7 @@ export async function findResetLink(deps: Deps, token: string) {
     .selectFrom('password_resets')
     .innerJoin('users', 'users.id', 'password_resets.user_id')
     .innerJoin('customers', 'customers.id', 'users.customer_id')
-    .select(['users.id as userId', 'users.email', 'users.name', 'users.customer_id as customerId', 'customers.rut', 'password_resets.expires_at', 'password_resets.used_at', 'users.disabled_at', 'customers.disabled_at as customerDisabledAt'])
+    .select(['users.id as userId', 'users.email', 'users.name', 'users.customer_id as customerId', 'customers.rut', 'customers.name as customerName', 'password_resets.expires_at', 'password_resets.used_at', 'users.disabled_at', 'customers.disabled_at as customerDisabledAt'])
     .where('password_resets.token_hash', '=', hashToken(token))
     .executeTakeFirst();
   if (!row || row.used_at || row.disabled_at || row.customerDisabledAt || row.expires_at <= deps.clock.now().toISOString()) throw resetLinkInvalid();
@@ -69,7 +69,7 @@ export async function findResetLink(deps: Deps, token: string) {
 export async function resetPassword(deps: Deps, input: { token: string; next: string; repeat: string; ip: string }): Promise<void> {
   const { db, clock, hasher, config } = deps;
   const link = await findResetLink(deps, input.token);
-  const errors = newPasswordErrors(input.next, input.repeat, { rut: link.rut, email: link.email }, config.brand);
+  const errors = newPasswordErrors(input.next, input.repeat, { rut: link.rut, email: link.email, customerName: link.customerName, userName: link.name }, config.brand);
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
   const hash = await hasher.hash(input.next);
   const now = clock.now();

@@ -2,6 +2,9 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import * as initial from './migrations/2026-11-25T0000-initial.ts';
 import * as auditAppendOnly from './migrations/2026-11-25T0001-audit-append-only.ts';
 import * as helpCenter from './migrations/2026-11-25T0002-help-center.ts';
+import * as throttleReservations from './migrations/2026-12-01T0000-throttle-reservations.ts';
+import * as outboxSecrets from './migrations/2026-12-01T0001-outbox-secrets.ts';
+import * as boundedInputTables from './migrations/2026-12-01T0002-bounded-input-tables.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -9,6 +12,9 @@ const migrations: Record<string, Migration> = {
   '2026-11-25T0000-initial': initial,
   '2026-11-25T0001-audit-append-only': auditAppendOnly,
   '2026-11-25T0002-help-center': helpCenter,
+  '2026-12-01T0000-throttle-reservations': throttleReservations,
+  '2026-12-01T0001-outbox-secrets': outboxSecrets,
+  '2026-12-01T0002-bounded-input-tables': boundedInputTables,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -15,6 +15,8 @@ const COMMON = new Set((dictionary['passwords-common'] as string[]).map((p) => p
 export interface PasswordContext {
   rut?: string;
   email?: string;
+  customerName?: string;
+  userName?: string;
   brandWords?: string[];
 }
 
