@@ -9,6 +9,7 @@ export type AuditAction =
   | 'sign-out'
   | 'sessions.revoked-others'
   | 'password.changed'
+  | 'password.change-failed'
   | 'password.reset-requested'
   | 'password.reset'
   | 'user.created'

@@ -59,7 +59,8 @@ export class PasswordHasher {
   private nextId = 1;
   private pausedUntil = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
-  private averageMs = 25;
+  /** Moving average of one hash's own computing time, without the wait in the queue. */
+  private computeMs = 25;
   /** A hash of a random password, verified when the account does not exist so timing matches. */
   private dummyHash: Promise<string> | undefined;
 
@@ -70,10 +71,7 @@ export class PasswordHasher {
   }
 
   async verify(phc: string, password: string): Promise<boolean> {
-    const started = performance.now();
-    const ok = (await this.submit({ id: this.nextId++, op: 'verify', hash: phc, password })) as boolean;
-    this.averageMs = this.averageMs * 0.9 + (performance.now() - started) * 0.1;
-    return ok;
+    return (await this.submit({ id: this.nextId++, op: 'verify', hash: phc, password })) as boolean;
   }
 
   /** Spend the same work as a real verify, for an account that does not exist. */
@@ -83,9 +81,20 @@ export class PasswordHasher {
     return false;
   }
 
-  /** Roughly how long a verify takes, to pad answers that skip hashing. */
-  typicalVerifyMs(): number {
-    return this.averageMs;
+  /**
+   * About how long a verify asked for now would take: the wait behind what
+   * is queued, any pause, and one hash. Answers that skip hashing (a
+   * throttled attempt) are padded to this, so their timing matches a real
+   * attempt's at the same moment: after a burst the queue is empty and both
+   * are quick; during one both wait. (A moving average of whole durations
+   * would keep a burst's queueing for many requests after it.)
+   */
+  expectedVerifyMs(): number {
+    const busy = (this.threads ?? []).filter((t) => t.busy).length;
+    const ahead = this.queue.length + busy;
+    const waves = Math.floor(ahead / Math.max(1, this.concurrency));
+    const paused = Math.max(0, this.pausedUntil - performance.now());
+    return paused + this.computeMs * (waves + 1);
   }
 
   async close(): Promise<void> {
@@ -121,6 +130,7 @@ export class PasswordHasher {
       const elu = performance.eventLoopUtilization();
       thread.run(next.job).then(
         (v) => {
+          this.computeMs = this.computeMs * 0.9 + (performance.now() - started) * 0.1;
           this.yieldIfPagesAreBusy(started, elu);
           next.resolve(v);
         },

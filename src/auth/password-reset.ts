@@ -5,9 +5,22 @@ import { enqueueMail } from '../mail/outbox.ts';
 import { passwordChangedMail } from '../mail/templates/password-changed-mail.tsx';
 import { passwordResetMail } from '../mail/templates/password-reset-mail.tsx';
 import { newPasswordErrors } from './new-password.ts';
-import { revokeUserSessions } from './session.ts';
-import { accountKey, addressKey, isThrottled, recordFailure } from './throttle.ts';
+import { setPassword } from './credentials.ts';
+import { accountId, addressBucket } from './password-attempt.ts';
+import { clearAccount, reserveAttempt, type ThrottleKey } from './throttle.ts';
 import { hashToken, newToken } from './token.ts';
+
+// Reset requests are reserved like sign-in attempts, per account and per
+// address: a real user's mailbox cannot be flooded, nor the outbox filled.
+export const FREE_RESETS_PER_ACCOUNT = 5;
+export const FREE_RESETS_PER_ADDRESS = 20;
+
+function resetKeys(account: string, ip: string): ThrottleKey[] {
+  return [
+    { key: `reset:acct:${account}`, account: null, free: FREE_RESETS_PER_ACCOUNT },
+    { key: `reset:ip:${addressBucket(ip)}`, account: null, free: FREE_RESETS_PER_ADDRESS },
+  ];
+}
 
 /**
  * "¿Olvidó su contraseña?": the caller always shows the same answer; this
@@ -18,8 +31,7 @@ import { hashToken, newToken } from './token.ts';
 export async function requestPasswordReset(deps: Deps, input: { rut: string; email: string; ip: string }): Promise<void> {
   const { db, clock, config } = deps;
   const now = clock.now();
-  const keys = [accountKey('reset', input.rut, input.email), addressKey('reset', input.ip)];
-  if (await isThrottled(db, keys, now)) return;
+  if (!(await reserveAttempt(db, resetKeys(accountId(input.rut, input.email), input.ip), now)).ok) return;
   const user = await db
     .selectFrom('users')
     .innerJoin('customers', 'customers.id', 'users.customer_id')
@@ -29,10 +41,8 @@ export async function requestPasswordReset(deps: Deps, input: { rut: string; ema
     .where('users.disabled_at', 'is', null)
     .where('customers.disabled_at', 'is', null)
     .executeTakeFirst();
-  let queued = false;
+  if (!user) return;
   await db.transaction().execute(async (trx) => {
-    await recordFailure(trx, keys, now);
-    if (!user) return;
     const token = newToken();
     await trx.deleteFrom('password_resets').where('user_id', '=', user.id).execute();
     await trx
@@ -45,9 +55,8 @@ export async function requestPasswordReset(deps: Deps, input: { rut: string; ema
       action: 'password.reset-requested', at: now, actorUserId: null, actorLabel: input.email, customerId: user.customer_id,
       targetUserId: user.id, targetLabel: user.email, ip: input.ip,
     });
-    queued = true;
   });
-  if (queued) deps.mailQueued();
+  deps.mailQueued();
 }
 
 export const resetLinkInvalid = () =>
@@ -82,12 +91,10 @@ export async function resetPassword(deps: Deps, input: { token: string; next: st
       .where('used_at', 'is', null)
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) throw resetLinkInvalid();
-    await trx
-      .updateTable('users')
-      .set({ password_hash: hash, must_change_password: 0, temp_password_expires_at: null, password_changed_at: now.toISOString() })
-      .where('id', '=', link.userId)
-      .execute();
-    await revokeUserSessions(trx, link.userId);
+    await setPassword(trx, link.userId, hash, now);
+    // The owner proved who they are through their mailbox: whatever delays
+    // failed attempts put on the account are lifted.
+    await clearAccount(trx, accountId(link.rut, link.email));
     await recordAuditEvent(trx, {
       action: 'password.reset', at: now, actorUserId: link.userId, actorLabel: link.email, customerId: link.customerId,
       targetUserId: link.userId, targetLabel: link.email, ip: input.ip,

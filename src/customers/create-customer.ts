@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { insertUser } from '../auth/credentials.ts';
 import { generateTemporaryPassword } from '../auth/temporary-password.ts';
 import { isUniqueViolation } from '../db/dialect.ts';
+import { temporaryPasswordExpiresAt } from '../domain/temporary-password-expiry.ts';
+import { plainLine } from '../domain/plain-text.ts';
 import { parseRut, RUT_MESSAGES } from '../domain/rut.ts';
 import { ValidationError } from '../errors.ts';
 import { issueCredentials } from './issue-credentials.ts';
 import { fieldErrors, NewUserFields } from './user-fields.ts';
+
+/** The customer's legal name ("razón social"), as typed by staff. */
+export const CustomerName = plainLine('La razón social')
+  .min(1, 'Ingrese la razón social del cliente.')
+  .max(200, 'La razón social puede tener como máximo 200 caracteres.');
 
 export interface CreateCustomerInput {
   rut: string;
@@ -23,8 +31,9 @@ export async function createCustomer(deps: Deps, input: CreateCustomerInput, ope
   const errors: Record<string, string> = {};
   const rut = parseRut(input.rut);
   if (!rut.ok) errors.rut = RUT_MESSAGES[rut.reason];
-  const name = input.name.trim();
-  if (!name) errors.name = 'Ingrese la razón social del cliente.';
+  const parsedName = CustomerName.safeParse(input.name);
+  if (!parsedName.success) errors.name = parsedName.error.issues[0]!.message;
+  const name = parsedName.data ?? '';
   const admin = NewUserFields.safeParse({ name: input.adminName, email: input.adminEmail });
   if (!admin.success) for (const [k, v] of Object.entries(fieldErrors(admin.error))) errors[k === 'name' ? 'adminName' : 'adminEmail'] = v;
   if (!rut.ok || !admin.success || Object.keys(errors).length > 0) throw new ValidationError(errors);
@@ -38,14 +47,10 @@ export async function createCustomer(deps: Deps, input: CreateCustomerInput, ope
   try {
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('customers').values({ id: customerId, rut: rut.rut, name, disabled_at: null, created_at: now.toISOString() }).execute();
-      await trx
-        .insertInto('users')
-        .values({
-          id: adminId, customer_id: customerId, email: admin.data.email, name: admin.data.name, role: 'admin', password_hash: hash,
-          must_change_password: 1, temp_password_expires_at: null, disabled_at: null, last_sign_in_at: null,
-          password_changed_at: null, created_by: operator, created_at: now.toISOString(),
-        })
-        .execute();
+      await insertUser(trx, {
+        id: adminId, customerId, email: admin.data.email, name: admin.data.name, role: 'admin', passwordHash: hash,
+        temporaryUntil: temporaryPasswordExpiresAt(now, config.tempPasswordMs), createdBy: operator, now,
+      });
       await issueCredentials(trx, config, { userId: adminId, email: admin.data.email, name: admin.data.name, role: 'admin', customer: { rut: rut.rut, name } }, hash, temporary, config.brand.vendor, now, false);
       await recordAuditEvent(trx, {
         action: 'customer.created', at: now, actorUserId: null, actorLabel: operator, customerId, targetUserId: adminId,

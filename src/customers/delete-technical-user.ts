@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { deleteUser } from '../auth/credentials.ts';
 import { findManagedTechnicalUser } from './find-managed-user.ts';
 import type { Actor } from './invite-technical-user.ts';
 
@@ -9,7 +10,7 @@ export async function deleteTechnicalUser(deps: Deps, actor: Actor, userId: stri
   await deps.db.transaction().execute(async (trx) => {
     // Sessions and reset links go with the user (ON DELETE CASCADE); the audit
     // trail keeps the e-mail as text.
-    await trx.deleteFrom('users').where('id', '=', user.id).execute();
+    await deleteUser(trx, user.id);
     await recordAuditEvent(trx, {
       action: 'user.deleted', at: now, actorUserId: actor.userId, actorLabel: actor.email, customerId: actor.customer.id,
       targetUserId: user.id, targetLabel: user.email, ip: actor.ip, detail: { name: user.name },

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { insertUser } from '../auth/credentials.ts';
 import { generateTemporaryPassword } from '../auth/temporary-password.ts';
 import { isUniqueViolation } from '../db/dialect.ts';
+import { temporaryPasswordExpiresAt } from '../domain/temporary-password-expiry.ts';
 import { ValidationError } from '../errors.ts';
 import { issueCredentials } from './issue-credentials.ts';
 import { duplicateEmailMessage, fieldErrors, NewUserFields } from './user-fields.ts';
@@ -31,14 +33,7 @@ export async function inviteTechnicalUser(deps: Deps, actor: Actor, raw: { name?
   const id = randomUUID();
   try {
     await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('users')
-        .values({
-          id, customer_id: actor.customer.id, email, name, role: 'technical', password_hash: hash, must_change_password: 1,
-          temp_password_expires_at: null, disabled_at: null, last_sign_in_at: null, password_changed_at: null,
-          created_by: actor.userId, created_at: now.toISOString(),
-        })
-        .execute();
+      await insertUser(trx, { id, customerId: actor.customer.id, email, name, role: 'technical', passwordHash: hash, temporaryUntil: temporaryPasswordExpiresAt(now, config.tempPasswordMs), createdBy: actor.userId, now });
       await issueCredentials(trx, config, { userId: id, email, name, role: 'technical', customer: actor.customer }, hash, temporary, actor.name, now, false);
       await recordAuditEvent(trx, {
         action: 'user.created', at: now, actorUserId: actor.userId, actorLabel: actor.email, customerId: actor.customer.id,

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { setTemporaryPassword } from '../auth/credentials.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import { temporaryPasswordExpiresAt } from '../domain/temporary-password-expiry.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { credentialsMail } from '../mail/templates/credentials-mail.tsx';
 
@@ -27,15 +29,9 @@ export async function issueCredentials(
   now: Date,
   resent: boolean,
 ): Promise<void> {
-  const expiresAt = new Date(now.getTime() + config.tempPasswordMs);
-  await trx
-    .updateTable('users')
-    .set({ password_hash: passwordHash, must_change_password: 1, temp_password_expires_at: expiresAt.toISOString() })
-    .where('id', '=', r.userId)
-    .execute();
+  const expiresAt = temporaryPasswordExpiresAt(now, config.tempPasswordMs);
   // A temporary password is a new credential: older sessions and reset links go.
-  await trx.deleteFrom('sessions').where('user_id', '=', r.userId).execute();
-  await trx.deleteFrom('password_resets').where('user_id', '=', r.userId).execute();
+  await setTemporaryPassword(trx, r.userId, passwordHash, expiresAt);
   await enqueueMail(
     trx,
     credentialsMail({

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
-import { revokeUserSessions } from '../auth/session.ts';
+import { setUserDisabled } from '../auth/credentials.ts';
 import { findManagedTechnicalUser } from './find-managed-user.ts';
 import type { Actor } from './invite-technical-user.ts';
 
@@ -10,11 +10,7 @@ export async function setTechnicalUserDisabled(deps: Deps, actor: Actor, userId:
   const now = deps.clock.now();
   if (Boolean(user.disabled_at) === disabled) return { email: user.email };
   await deps.db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ disabled_at: disabled ? now.toISOString() : null }).where('id', '=', user.id).execute();
-    if (disabled) {
-      await revokeUserSessions(trx, user.id);
-      await trx.deleteFrom('password_resets').where('user_id', '=', user.id).execute();
-    }
+    await setUserDisabled(trx, user.id, disabled, now);
     await recordAuditEvent(trx, {
       action: disabled ? 'user.disabled' : 'user.enabled', at: now, actorUserId: actor.userId, actorLabel: actor.email,
       customerId: actor.customer.id, targetUserId: user.id, targetLabel: user.email, ip: actor.ip,

@@ -9,15 +9,18 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
  * how sign-out and revocation reach the cache.
  */
 // help_reads: view counts (the "most read" list may lag until the next change);
-// help_search_misses: what searches found nothing, for the vendor only.
-const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'sessions', 'password_resets', 'help_reads', 'help_search_misses']);
-const QUIET_DELETES = new Set(['throttles', 'password_resets', 'outbox']);
+// help_search_misses: what searches found nothing, for the vendor only (with
+// its per-user allowance, and the pruning that keeps it bounded).
+const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance']);
+const QUIET_DELETES = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance']);
 const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
   outbox: 'all',
   throttles: 'all',
+  known_devices: 'all',
   password_resets: 'all',
   help_reads: 'all',
   help_search_misses: 'all',
+  help_search_miss_allowance: 'all',
   sessions: new Set(['last_seen_at']),
   users: new Set(['last_sign_in_at']),
 };

@@ -123,6 +123,14 @@ export interface HelpSearchMissesTable {
   last_at: string;
 }
 
+/** How many new search-miss rows a user's searches added on a day: a person's misses cannot grow the table without bound. */
+export interface HelpSearchMissAllowanceTable {
+  user_id: string;
+  /** Day in Santiago, YYYY-MM-DD. */
+  day: string;
+  added: number;
+}
+
 export interface HelpSynonymsTable {
   group_no: number;
   word: string;
@@ -174,6 +182,16 @@ export interface OutboxTable {
   locked_until: string | null;
   sent_at: string | null;
   last_error: string | null;
+  /** Placeholder → value (JSON) of the mail's secret parts; NULL once sent or dead, or for mail without secrets. */
+  secrets: Generated<string | null>;
+  /** `<id@host>`, fixed on the first claim and kept across retries: receivers dedupe on it. */
+  message_id: Generated<string | null>;
+  /** Which claim holds the lease (a token per claim): renewals and releases touch only their own. */
+  locked_by: Generated<string | null>;
+  /** Given up on (a 5xx answer to the message, or it cannot be built): never tried again. */
+  dead_at: Generated<string | null>;
+  /** 'permanent' | 'deferred' | 'connection' (see mail/send-failure.ts), NULL after success. */
+  last_error_kind: Generated<string | null>;
 }
 
 export interface AuditEventsTable {
@@ -191,9 +209,23 @@ export interface AuditEventsTable {
 
 export interface ThrottlesTable {
   key: string;
+  /** The account (canonical RUT:e-mail) a key counts for, so a reset can clear them all; null for address keys. */
+  account: string | null;
+  /** Attempts reserved in the current window (failures, and attempts still being verified). */
   failures: number;
   blocked_until: string | null;
   updated_at: string;
+  /** Attempts refused since the last audit row about this key (one row a minute at most). */
+  refused: Generated<number>;
+  audited_at: string | null;
+}
+
+export interface KnownDevicesTable {
+  /** SHA-256 of the random device cookie set at a successful sign-in. */
+  device_hash: string;
+  user_id: string;
+  created_at: string;
+  last_used_at: string;
 }
 
 export interface Database {
@@ -208,6 +240,7 @@ export interface Database {
   help_votes: HelpVotesTable;
   help_reads: HelpReadsTable;
   help_search_misses: HelpSearchMissesTable;
+  help_search_miss_allowance: HelpSearchMissAllowanceTable;
   help_synonyms: HelpSynonymsTable;
   help_search_words: HelpSearchWordsTable;
   help_index_state: HelpIndexStateTable;
@@ -217,6 +250,7 @@ export interface Database {
   outbox: OutboxTable;
   audit_events: AuditEventsTable;
   throttles: ThrottlesTable;
+  known_devices: KnownDevicesTable;
 }
 
 export type User = Selectable<UsersTable>;

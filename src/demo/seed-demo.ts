@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { insertUser } from '../auth/credentials.ts';
 import type { Deps } from '../deps.ts';
 import { vendorToday } from '../domain/contracts.ts';
 import { formatRut } from '../domain/rut.ts';
@@ -57,14 +58,7 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<typeof DEMO | null> {
       [adminId, DEMO.admin, adminHash, 'admin'],
       [randomUUID(), DEMO.technical, techHash, 'technical'],
     ] as const) {
-      await trx
-        .insertInto('users')
-        .values({
-          id, customer_id: customerId, email: u.email, name: u.name, role, password_hash: hash, must_change_password: 0,
-          temp_password_expires_at: null, disabled_at: null, last_sign_in_at: null, password_changed_at: now.toISOString(),
-          created_by: role === 'admin' ? 'demo' : adminId, created_at: now.toISOString(),
-        })
-        .execute();
+      await insertUser(trx, { id, customerId, email: u.email, name: u.name, role, passwordHash: hash, temporaryUntil: null, createdBy: role === 'admin' ? 'demo' : adminId, now });
     }
     for (const [slug, plan, startsOn, endsOn] of contracts) {
       const systemId = systems.get(slug);

@@ -2,20 +2,23 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from './env.ts';
 
+/** sid: the session; csrf: the double-submit token; flash: a one-time message; device: the known-device token (auth/known-device.ts). */
+export type AppCookie = 'sid' | 'csrf' | 'flash' | 'device';
+
 /**
  * Cookie names and flags in one place. Over https the names carry the
  * __Host- prefix (Secure, Path=/, no Domain: a sibling sub-domain cannot set
  * or overwrite them).
  */
-export function cookieName(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash'): string {
+export function cookieName(c: Context<AppEnv>, base: AppCookie): string {
   return cookieNameFor(c.get('deps').config.secureCookies, base);
 }
 
-export function cookieNameFor(secure: boolean, base: 'sid' | 'csrf' | 'flash'): string {
+export function cookieNameFor(secure: boolean, base: AppCookie): string {
   return secure ? `__Host-${base}` : base;
 }
 
-export function setAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash', value: string, maxAgeSeconds?: number): void {
+export function setAppCookie(c: Context<AppEnv>, base: AppCookie, value: string, maxAgeSeconds?: number): void {
   setCookie(c, cookieName(c, base), value, {
     path: '/',
     httpOnly: true,
@@ -25,11 +28,11 @@ export function setAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash',
   });
 }
 
-export function readAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash'): string | undefined {
+export function readAppCookie(c: Context<AppEnv>, base: AppCookie): string | undefined {
   return getCookie(c, cookieName(c, base));
 }
 
-export function clearAppCookie(c: Context<AppEnv>, base: 'sid' | 'csrf' | 'flash'): void {
+export function clearAppCookie(c: Context<AppEnv>, base: AppCookie): void {
   deleteCookie(c, cookieName(c, base), { path: '/', secure: c.get('deps').config.secureCookies });
 }
 

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { changePassword } from '../auth/change-password.ts';
 import { ValidationError } from '../errors.ts';
 import type { FieldErrors } from './components/form.tsx';
-import { setAppCookie } from './cookies.ts';
+import { readAppCookie, setAppCookie } from './cookies.ts';
 import type { AppEnv } from './env.ts';
 import { formFields } from './form-data.ts';
 import { sessionOf } from './middleware/require-user.ts';
@@ -21,6 +21,7 @@ export async function submitPasswordChange(c: Context<AppEnv>): Promise<FieldErr
       repeat: f.repeatPassword ?? '',
       ip: c.get('ip'),
       userAgent: c.req.header('user-agent') ?? null,
+      deviceToken: readAppCookie(c, 'device') ?? null,
     });
     setAppCookie(c, 'sid', token);
     return null;

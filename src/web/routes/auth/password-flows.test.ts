@@ -3,7 +3,7 @@ import { TestClient, location } from '../../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, newRut, type TestCustomer } from '../../../../tests/factories.ts';
 import { createTestRuntime, TEST_START, type TestRuntime } from '../../../../tests/test-runtime.ts';
 import { createCustomer } from '../../../customers/create-customer.ts';
-import { FREE_FAILURES, FREE_FAILURES_PER_ADDRESS } from '../../../auth/throttle.ts';
+import { FREE_RESETS_PER_ACCOUNT, FREE_RESETS_PER_ADDRESS } from '../../../auth/password-reset.ts';
 import { formatRut } from '../../../domain/rut.ts';
 import { RESET_REQUESTED } from './forgot-password.tsx';
 import { TEMPORARY_EXPIRED } from './sign-in.tsx';
@@ -402,7 +402,7 @@ describe('¿Olvidó su contraseña? (/recuperar)', () => {
       expect(await res.text()).toContain(RESET_REQUESTED);
       return (await mailsTo(tech.email, 'password-reset')).length;
     };
-    const free = FREE_FAILURES;
+    const free = FREE_RESETS_PER_ACCOUNT;
     for (let i = 1; i <= free; i++) expect(await ask()).toBe(i);
     expect(await ask()).toBe(free); // throttled: no mail
     expect(await ask()).toBe(free);
@@ -419,7 +419,7 @@ describe('¿Olvidó su contraseña? (/recuperar)', () => {
     const tech = await createTechnicalUser(rt.deps, customer.id);
     const sameAddress = () => new TestClient(rt, { 'x-forwarded-for': '192.0.2.77' });
     // An address (maybe a whole office behind NAT) gets more room than one account, but not unlimited.
-    for (let i = 0; i < FREE_FAILURES_PER_ADDRESS; i++) await sameAddress().post('/recuperar', { rut: customer.rut, email: `sondeo${i}@rojas.cl` });
+    for (let i = 0; i < FREE_RESETS_PER_ADDRESS; i++) await sameAddress().post('/recuperar', { rut: customer.rut, email: `sondeo${i}@rojas.cl` });
     const res = await sameAddress().post('/recuperar', { rut: customer.rut, email: tech.email });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain(RESET_REQUESTED);

@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
+import { DEVICE_COOKIE_MAX_AGE_S } from '../../../auth/known-device.ts';
 import { deleteSession } from '../../../auth/session.ts';
 import { signIn } from '../../../auth/sign-in.ts';
 import { homeFor } from '../../../policies/policy.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../components/form.tsx';
 import { readAccountFields } from '../../account-fields.ts';
-import { setAppCookie } from '../../cookies.ts';
+import { readAppCookie, setAppCookie } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
 import { formFields, safeReturnPath } from '../../form-data.ts';
 import { page } from '../../render.tsx';
@@ -38,11 +39,11 @@ export const signInRoutes = new Hono<AppEnv>()
   .get('/ingresar', (c) => {
     const session = c.get('session');
     if (session) return c.redirect(homeFor(session.user.role), 303);
-    return page(c, { title: 'Ingresar', bare: true }, <SignInForm csrf={c.get('csrfToken')} values={{}} errors={{}} back={safeReturnPath(c.req.query('volver'))} />);
+    return page(c, { title: 'Ingresar', bare: true }, <SignInForm csrf={c.get('csrfToken')} values={{}} errors={{}} back={safeReturnPath(c.req.query('volver'), c.get('deps').config.publicUrl)} />);
   })
   .post('/ingresar', async (c) => {
     const f = await formFields(c);
-    const back = safeReturnPath(c.req.query('volver'));
+    const back = safeReturnPath(c.req.query('volver'), c.get('deps').config.publicUrl);
     const account = readAccountFields(f);
     const values = account.values;
     const password = f.password ?? '';
@@ -51,7 +52,14 @@ export const signInRoutes = new Hono<AppEnv>()
       if (!password) errors.password = 'Ingrese su clave.';
       return page(c, { title: 'Ingresar', bare: true, status: 422 }, <SignInForm csrf={c.get('csrfToken')} values={values} errors={errors} back={back} />);
     }
-    const result = await signIn(c.get('deps'), { rut: account.rut, email: account.email, password: password.slice(0, 1024), ip: c.get('ip'), userAgent: c.req.header('user-agent') ?? null });
+    const result = await signIn(c.get('deps'), {
+      rut: account.rut,
+      email: account.email,
+      password: password.slice(0, 1024),
+      ip: c.get('ip'),
+      userAgent: c.req.header('user-agent') ?? null,
+      deviceToken: readAppCookie(c, 'device') ?? null,
+    });
     if (!result.ok) {
       const message = result.reason === 'temporary-expired' ? TEMPORARY_EXPIRED : SIGN_IN_FAILED;
       return page(c, { title: 'Ingresar', bare: true, status: 401 }, <SignInForm csrf={c.get('csrfToken')} values={values} errors={{}} message={message} back={back} />);
@@ -60,6 +68,7 @@ export const signInRoutes = new Hono<AppEnv>()
     const previous = c.get('session');
     if (previous) await deleteSession(c.get('deps').db, previous.id);
     setAppCookie(c, 'sid', result.token);
+    setAppCookie(c, 'device', result.deviceToken, DEVICE_COOKIE_MAX_AGE_S);
     if (result.mustChangePassword) return c.redirect('/nueva-clave', 303);
     return c.redirect(back ?? homeFor(result.role), 303);
   });

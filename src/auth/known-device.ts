@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { hashToken, newToken } from './token.ts';
+
+/**
+ * A browser that has signed in to an account before. Its cookie holds a
+ * random token (stored only as its SHA-256), tied to each user who signed in
+ * with it. Attempts from a known device count against a budget of their own
+ * (password-attempt.ts), so an attacker elsewhere cannot lock its owner out.
+ */
+
+/** How many devices one user keeps; the least recently used go first. */
+const MAX_DEVICES_PER_USER = 20;
+export const DEVICE_COOKIE_MAX_AGE_S = 365 * 24 * 3600;
+
+export function isDeviceToken(token: string | undefined | null): token is string {
+  return typeof token === 'string' && /^[\w-]{43}$/.test(token);
+}
+
+/** The device's hash when this browser has signed in as the user before, else null. */
+export async function knownDevice(db: Kysely<Database>, token: string | null, userId: string | undefined): Promise<string | null> {
+  if (!isDeviceToken(token) || !userId) return null;
+  const hash = hashToken(token);
+  const row = await db.selectFrom('known_devices').select('device_hash').where('device_hash', '=', hash).where('user_id', '=', userId).executeTakeFirst();
+  return row ? hash : null;
+}
+
+/** After a successful sign-in: remember the device (a new token when it had none). Returns the token for the cookie. */
+export async function rememberDevice(trx: Kysely<Database>, token: string | null, userId: string, now: Date): Promise<string> {
+  const value = isDeviceToken(token) ? token : newToken();
+  const at = now.toISOString();
+  await trx
+    .insertInto('known_devices')
+    .values({ device_hash: hashToken(value), user_id: userId, created_at: at, last_used_at: at })
+    .onConflict((oc) => oc.columns(['device_hash', 'user_id']).doUpdateSet({ last_used_at: at }))
+    .execute();
+  const extra = await trx
+    .selectFrom('known_devices')
+    .select('device_hash')
+    .where('user_id', '=', userId)
+    .orderBy('last_used_at', 'desc')
+    .offset(MAX_DEVICES_PER_USER)
+    .limit(1000)
+    .execute();
+  if (extra.length > 0) {
+    await trx.deleteFrom('known_devices').where('user_id', '=', userId).where('device_hash', 'in', extra.map((r) => r.device_hash)).execute();
+  }
+  return value;
+}

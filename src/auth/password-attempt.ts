@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/schema.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import { clearKey, countRefusal, refundAttempt, reserveAttempt, type ThrottleKey } from './throttle.ts';
+
+/**
+ * Every form that checks a password (sign-in, the account's password change,
+ * the forced first change) goes through here: the attempt is reserved on its
+ * throttle keys before the hash is computed, refused while a key waits out a
+ * delay, and given back when it succeeds. Decision 0008 argues the keys:
+ *
+ *  - the account from this address, or from this known device (the browser
+ *    signed in to it before): 5 free, then growing delays. An attacker
+ *    elsewhere spends their own budget, never the owner's;
+ *  - the account from every unknown device together: 20 free. It stops a
+ *    guesser spread over many addresses; a known device skips it, and a
+ *    completed reset clears it;
+ *  - the address over every account: 20 free (an office behind one NAT),
+ *    which caps what one address can spray. A known device skips it too.
+ */
+export const FREE_PER_SOURCE = 5;
+export const FREE_UNTRUSTED = 20;
+export const FREE_PER_ADDRESS = 20;
+
+export interface AttemptSource {
+  ip: string;
+  /** The device's hash when this browser has signed in as this user before (knownDevice), else null. */
+  knownDevice: string | null;
+}
+
+export const accountId = (rut: string, email: string) => `${rut}:${email}`;
+
+/** IPv6 clients get a /64 each from their provider: one such block is one address here. */
+export function addressBucket(ip: string): string {
+  if (!ip.includes(':') || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip)) return ip.replace(/^::ffff:/i, '');
+  const [head = '', tail = ''] = ip.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const full = ip.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${full.slice(0, 4).map((h) => h.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/** `own`: the account from this source; `shared`: budgets this source shares with others. */
+export function attemptKeys(account: string, source: AttemptSource): { own: ThrottleKey; shared: ThrottleKey[] } {
+  if (source.knownDevice) return { own: { key: `pw:acct:${account}:device:${source.knownDevice}`, account, free: FREE_PER_SOURCE }, shared: [] };
+  const address = addressBucket(source.ip);
+  return {
+    own: { key: `pw:acct:${account}:ip:${address}`, account, free: FREE_PER_SOURCE },
+    shared: [
+      { key: `pw:acct:${account}:untrusted`, account, free: FREE_UNTRUSTED },
+      { key: `pw:ip:${address}`, account: null, free: FREE_PER_ADDRESS },
+    ],
+  };
+}
+
+export type AttemptResult =
+  | { outcome: 'ok' | 'wrong' }
+  /** `report`: attempts refused since the last audit row about this key, when one is due now (else null). */
+  | { outcome: 'throttled'; report: number | null };
+
+export interface AttemptDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  hasher: PasswordHasher;
+}
+
+/**
+ * Check `password` against `storedHash` (null: no such account; the same
+ * work is spent on a dummy hash). `usable`: whether a right password lets
+ * the person in (a disabled account's right password is still a failure,
+ * and keeps its reservation, so the throttle reveals nothing about it).
+ */
+export async function verifyPasswordAttempt(
+  deps: AttemptDeps,
+  account: string,
+  source: AttemptSource,
+  storedHash: string | null,
+  password: string,
+  usable = true,
+): Promise<AttemptResult> {
+  const now = deps.clock.now();
+  const { own, shared } = attemptKeys(account, source);
+  const reservation = await reserveAttempt(deps.db, [own, ...shared], now);
+  if (!reservation.ok) return { outcome: 'throttled', report: await countRefusal(deps.db, reservation.refusedBy.key, now) };
+  const ok = storedHash ? await deps.hasher.verify(storedHash, password) : await deps.hasher.verifyNothing(password);
+  if (ok && usable) {
+    // This source proved itself: its own key starts again; the shared ones get this attempt back.
+    await clearKey(deps.db, own.key);
+    await refundAttempt(deps.db, shared);
+  }
+  return { outcome: ok ? 'ok' : 'wrong' };
+}
