@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { PasswordHasher } from './auth/password-hasher.ts';
+import { purgeStaleThrottles } from './auth/throttle.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createDb, type CreateDbOptions } from './db/create-db.ts';
@@ -11,7 +12,7 @@ import { HelpSearch } from './help/search/help-search.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './mail/worker.ts';
 import { cookieNameFor } from './web/cookies.ts';
 import { PageCache } from './web/page-cache.ts';
-import { devMailboxTransport, smtpTransport, type MailTransport } from './mail/transport.ts';
+import { DevMailbox, smtpTransport, type MailTransport } from './mail/transport.ts';
 
 export interface Runtime {
   deps: Deps;
@@ -32,12 +33,21 @@ export async function boot(
   // The cache exists only once the database does, but the database must tell it about writes.
   let pageCache: PageCache | undefined;
   const articleReads = new ArticleReads();
-  const { db, dialect, dataVersion, close } = createDb(config.databaseUrl, { ...opts.db, onPageDataWrite: () => pageCache?.bump() });
+  const { db, dialect, dataVersion, close } = createDb(config.databaseUrl, { log, ...opts.db, onPageDataWrite: () => pageCache?.bump() });
   const applied = await migrateToLatest(db);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   const clock = opts.clock ?? systemClock;
-  const transport = opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl) : devMailboxTransport);
-  const worker = new OutboxWorker({ db, transport, from: config.mailFrom, clock, log, ...opts.worker });
+  const transport = opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpTimeoutMs) : new DevMailbox());
+  const worker = new OutboxWorker({
+    db,
+    transport,
+    from: config.mailFrom,
+    clock,
+    log,
+    messageIdDomain: new URL(config.publicUrl).hostname,
+    retentionMs: config.outboxRetentionMs,
+    ...opts.worker,
+  });
   // Only where another process's commits can be seen cheaply (SQLite); on
   // PostgreSQL several portal processes may share the database.
   if (config.pageCache && dataVersion) {
@@ -67,6 +77,7 @@ export async function boot(
     log,
     hasher,
     mailQueued: () => worker.wake(),
+    ...(transport instanceof DevMailbox ? { devMailbox: transport } : {}),
     helpSearch: new HelpSearch(db, dialect),
     articleReads,
     ...(pageCache ? { pageCache } : {}),
@@ -75,12 +86,16 @@ export async function boot(
   // Views are counted in memory and written every half minute (and on close).
   const readsTimer = setInterval(() => flushReads().catch((err) => log.warn({ err }, 'writing article reads failed')), 30_000);
   readsTimer.unref();
+  // Throttle rows quiet for a day count from zero anyway; a spraying attack must not leave them behind for good.
+  const throttlePurge = setInterval(() => purgeStaleThrottles(db, clock.now()).catch((err) => log.warn({ err }, 'purging old throttle rows failed')), 3_600_000);
+  throttlePurge.unref();
   return {
     deps,
     worker,
     transport,
     async close() {
       clearInterval(readsTimer);
+      clearInterval(throttlePurge);
       await flushReads().catch((err) => log.warn({ err }, 'writing article reads failed'));
       await worker.stop();
       transport.close();

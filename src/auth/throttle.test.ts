@@ -28,6 +28,13 @@ describe('throttle reservations', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(5);
   });
 
+  it('counts 100 parallel attempts as 100 (no update lost, on either database)', async () => {
+    const k = key('no-lost-updates', 1000);
+    await Promise.all(Array.from({ length: 100 }, () => reserveAttempt(rt.deps.db, [k], rt.clock.now())));
+    const row = await rt.deps.db.selectFrom('throttles').select('failures').where('key', '=', k.key).executeTakeFirstOrThrow();
+    expect(row.failures).toBe(100);
+  });
+
   it('lets one more through after each delay, which doubles', async () => {
     const k = key('doubling');
     for (let i = 0; i < 5; i++) expect((await reserveAttempt(rt.deps.db, [k], rt.clock.now())).ok).toBe(true);
