@@ -33,6 +33,9 @@ const EnvSchema = z
     TRUST_PROXY: bool.default(false),
     SMTP_URL: z.string().url('SMTP_URL debe ser una URL como smtp://usuario:clave@servidor:587').optional(),
     MAIL_FROM: z.string().default('Mi Transtecnia <no-responder@transtecnia.cl>'),
+    // Each SMTP wait (connect, greeting, every reply) stays well below the outbox worker's 60 s lease.
+    SMTP_TIMEOUT_SECONDS: positiveInt('SMTP_TIMEOUT_SECONDS', 15).refine((n) => n <= 30, 'SMTP_TIMEOUT_SECONDS no puede pasar de 30 (la mitad de la reserva de 60 s de cada correo).'),
+    OUTBOX_RETENTION_DAYS: positiveInt('OUTBOX_RETENTION_DAYS', 30),
     SESSION_IDLE_MINUTES: positiveInt('SESSION_IDLE_MINUTES', 30),
     SESSION_ABSOLUTE_HOURS: positiveInt('SESSION_ABSOLUTE_HOURS', 12),
     TEMP_PASSWORD_HOURS: positiveInt('TEMP_PASSWORD_HOURS', 72),
@@ -82,6 +85,10 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   devMailbox: boolean;
+  /** Connection, greeting and per-reply timeout of the SMTP client. */
+  smtpTimeoutMs: number;
+  /** Sent and dead mail is deleted from the outbox after this long; pending mail never is. */
+  outboxRetentionMs: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   tempPasswordMs: number;
@@ -115,6 +122,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     devMailbox: !e.SMTP_URL && e.NODE_ENV !== 'production',
+    smtpTimeoutMs: e.SMTP_TIMEOUT_SECONDS * 1000,
+    outboxRetentionMs: e.OUTBOX_RETENTION_DAYS * 86_400_000,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     tempPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,

@@ -7,6 +7,7 @@ import type { Dialect } from './db/create-db.ts';
 import type { Database } from './db/schema.ts';
 import type { ArticleReads } from './help/article-reads.ts';
 import type { HelpSearch } from './help/search/help-search.ts';
+import type { DevMailbox } from './mail/transport.ts';
 import type { PageCache } from './web/page-cache.ts';
 
 /** What the application needs from the outside world, built once in server.ts (or a test). */
@@ -19,6 +20,8 @@ export interface Deps {
   log: Logger;
   /** Called after a transaction queued mail, so it leaves now rather than at the next poll. */
   mailQueued(): void;
+  /** Development without SMTP: the mails delivered by this process, secrets filled in, for /dev/correo. */
+  devMailbox?: DevMailbox;
   /** Search over the help (keeps the vocabulary in memory, reloaded when the index changes). */
   helpSearch: HelpSearch;
   /** Article views, counted in memory and written every half minute. */

@@ -1,15 +1,29 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
+/** What the peer saw of one message, whatever it answered. */
+export interface ReceivedData {
+  messageId: string | undefined;
+  to: string[];
+}
+
 /**
  * A real SMTP server in the test process: the portal's nodemailer talks to
  * it over TCP like it would to any mail server. `refuse` makes it answer
- * 451 (try again later) to every message until turned off.
+ * 451 (try again later) to every message until turned off; `rejectRecipients`
+ * answers 550 to RCPT TO for those addresses; `dataDelayMs` holds the answer
+ * to the end of DATA (a slow server); `stall` leaves the next N messages
+ * without any answer at all (a server that hangs after DATA).
  */
 export class SmtpPeer {
   readonly messages: ParsedMail[] = [];
+  /** Every message whose DATA arrived, accepted or not, in order. */
+  readonly received: ReceivedData[] = [];
   refuse = false;
   refusedCount = 0;
+  readonly rejectRecipients = new Set<string>();
+  dataDelayMs = 0;
+  stall = 0;
   private server: SMTPServer;
   private waiters: Array<() => void> = [];
   port = 0;
@@ -19,26 +33,62 @@ export class SmtpPeer {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onData: (stream, _session, callback) => {
+      onRcptTo: (address, _session, callback) => {
+        if (this.rejectRecipients.has(address.address.toLowerCase())) {
+          callback(Object.assign(new Error('Buzón inexistente'), { responseCode: 550 }));
+          return;
+        }
+        callback();
+      },
+      onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          if (this.refuse) {
-            this.refusedCount++;
-            const err = Object.assign(new Error('Servidor ocupado, intente más tarde'), { responseCode: 451 });
-            callback(err);
+          const raw = Buffer.concat(chunks).toString('utf8');
+          const headerEnd = raw.search(/\r?\n\r?\n/);
+          const head = headerEnd < 0 ? raw : raw.slice(0, headerEnd);
+          this.received.push({
+            messageId: /^message-id:\s*(\S+)/im.exec(head)?.[1],
+            to: session.envelope.rcptTo.map((a) => a.address.toLowerCase()),
+          });
+          for (const w of this.waiters.splice(0)) w();
+          if (this.stall > 0) {
+            this.stall--;
             return;
           }
-          simpleParser(Buffer.concat(chunks))
-            .then((mail) => {
-              this.messages.push(mail);
-              for (const w of this.waiters.splice(0)) w();
-              callback();
-            })
-            .catch(callback);
+          if (this.dataDelayMs > 0) setTimeout(() => this.answer(chunks, callback), this.dataDelayMs);
+          else this.answer(chunks, callback);
         });
       },
     });
+  }
+
+  private answer(chunks: Buffer[], callback: (err?: Error | null) => void): void {
+    if (this.refuse) {
+      this.refusedCount++;
+      const err = Object.assign(new Error('Servidor ocupado, intente más tarde'), { responseCode: 451 });
+      callback(err);
+      return;
+    }
+    simpleParser(Buffer.concat(chunks))
+      .then((mail) => {
+        this.messages.push(mail);
+        for (const w of this.waiters.splice(0)) w();
+        callback();
+      })
+      .catch(callback);
+  }
+
+  /** Until the peer has seen the DATA of `n` messages in all (accepted or not). */
+  async waitForReceived(n: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.received.length < n) {
+      if (Date.now() > deadline) throw new Error(`only ${this.received.length} of ${n} messages reached the peer within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
   }
 
   /** Listen on `port` (0: any free one); returns the SMTP URL to configure. */

@@ -10,6 +10,7 @@ import { formatRut } from '../domain/rut.ts';
 import { need, type Command } from './command.ts';
 import { HELP_COMMANDS } from './help-commands.ts';
 import { HELP_REPORT_COMMANDS } from './help-report-commands.ts';
+import { OUTBOX_COMMANDS } from './outbox-commands.ts';
 import { table } from './table.ts';
 
 export { CommandFailed, UsageError, type Command, type CommandContext, type Options } from './command.ts';
@@ -93,24 +94,7 @@ export const COMMANDS: Record<string, Command> = {
       out(table(['Correo', 'Nombre', 'Perfil', 'Estado', 'Último ingreso'], users.map((u) => [u.email, u.name, u.role === 'admin' ? 'administrador' : 'técnico', STATE[u.state], u.lastSignInAt])));
     },
   },
-  'outbox list': {
-    usage: 'outbox list [--pending]',
-    summary: 'Lista la cola de correo: lo enviado y lo que espera, con intentos y último error.',
-    async run(rt, o, out) {
-      let q = rt.deps.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').limit(50);
-      if (o.pending) q = q.where('sent_at', 'is', null);
-      const rows = await q.execute();
-      out(rows.length ? table(['Creado', 'Para', 'Tipo', 'Estado', 'Intentos', 'Último error'], rows.map((m) => [m.created_at, m.to_address, m.kind, m.sent_at ? 'enviado' : 'en cola', m.attempts, m.last_error])) : 'La cola de correo está vacía.');
-    },
-  },
-  'outbox send': {
-    usage: 'outbox send',
-    summary: 'Envía ahora los correos que están en cola y vencidos (el servidor lo hace solo).',
-    async run(rt, _o, out) {
-      const n = await rt.worker.runOnce();
-      out(n === 1 ? 'Se envió 1 correo.' : `Se enviaron ${n} correos.`);
-    },
-  },
+  ...OUTBOX_COMMANDS,
   'system list': {
     usage: 'system list',
     summary: 'Lista los sistemas (para --system de contract add).',

@@ -18,7 +18,8 @@ export async function runCli(argv: string[], out: (s: string) => void = (s) => p
     options: {
       help: { type: 'boolean', short: 'h' },
       pending: { type: 'boolean' },
-      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'article', 'plan', 'from', 'to', 'id', 'on', 'limit'].map((o) => [o, { type: 'string' as const }])),
+      dead: { type: 'boolean' },
+      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'article', 'plan', 'from', 'to', 'id', 'on', 'limit', 'older-than-days'].map((o) => [o, { type: 'string' as const }])),
     },
   });
   const words = positionals.slice(0, 2).join(' ');

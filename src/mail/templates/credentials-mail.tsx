@@ -1,5 +1,6 @@
 import type { Brand } from '../../config.ts';
 import { formatRut } from '../../domain/rut.ts';
+import { MailSecrets } from '../mail-secrets.ts';
 import type { MailMessage } from '../outbox.ts';
 import { MailLayout, renderHtml, textFooter } from './mail-layout.tsx';
 
@@ -19,7 +20,10 @@ export interface CredentialsMailData {
 
 const when = new Intl.DateTimeFormat('es-CL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Santiago' });
 
+/** The temporary password is a secret: the stored bodies hold its placeholder only. */
 export function credentialsMail(d: CredentialsMailData): MailMessage {
+  const secrets = new MailSecrets();
+  const password = secrets.add('temporaryPassword', d.temporaryPassword);
   const rut = formatRut(d.customerRut);
   const expires = when.format(d.expiresAt);
   const profile = d.profile === 'admin' ? 'administrador' : 'técnico';
@@ -31,7 +35,7 @@ ${d.addedBy} ${d.resent ? 'generó nuevas credenciales para usted' : 'lo registr
 Para ingresar use:
   RUT de la empresa: ${rut}
   Correo: ${d.to}
-  Clave temporal: ${d.temporaryPassword}
+  Clave temporal: ${password}
 
 Ingrese en ${d.portalUrl}/ingresar
 La clave temporal vence el ${expires} y sólo sirve para crear su propia clave: el portal se la pedirá al ingresar.
@@ -48,7 +52,7 @@ ${textFooter(d.brand)}`;
       <table role="presentation" cellpadding="6" style="border:1px solid #e3e7ec;border-radius:4px;margin:16px 0">
         <tr><td>RUT de la empresa</td><td><strong>{rut}</strong></td></tr>
         <tr><td>Correo</td><td><strong>{d.to}</strong></td></tr>
-        <tr><td>Clave temporal</td><td><strong style="font-family:monospace;font-size:16px">{d.temporaryPassword}</strong></td></tr>
+        <tr><td>Clave temporal</td><td><strong style="font-family:monospace;font-size:16px">{password}</strong></td></tr>
       </table>
       <p>
         <a href={`${d.portalUrl}/ingresar`} style={`background:${d.brand.primaryColor};color:#ffffff;padding:10px 18px;border-radius:4px;text-decoration:none;display:inline-block`}>
@@ -60,5 +64,5 @@ ${textFooter(d.brand)}`;
       <p style="color:#5a6675">Si no esperaba este correo, ignórelo.</p>
     </MailLayout>,
   );
-  return { to: d.to, subject, text, html, kind: d.resent ? 'credentials-resent' : 'credentials' };
+  return { to: d.to, subject, text, html, kind: d.resent ? 'credentials-resent' : 'credentials', secrets: secrets.values };
 }

@@ -1,15 +1,19 @@
 import type { Brand } from '../../config.ts';
+import { MailSecrets } from '../mail-secrets.ts';
 import type { MailMessage } from '../outbox.ts';
 import { MailLayout, renderHtml, textFooter } from './mail-layout.tsx';
 
+/** The link carries the reset token, a secret: the stored bodies hold its placeholder only. */
 export function passwordResetMail(d: { brand: Brand; to: string; name: string; link: string; minutes: number }): MailMessage {
+  const secrets = new MailSecrets();
+  const link = secrets.add('resetLink', d.link);
   const subject = `Recupere su acceso a ${d.brand.name}`;
   const text = `Hola ${d.name}:
 
 Recibimos una solicitud para crear una nueva clave de acceso a ${d.brand.name}.
 Abra este enlace para elegirla (sirve una sola vez y vence en ${d.minutes} minutos):
 
-${d.link}
+${link}
 
 Si usted no lo pidió, ignore este correo: su clave actual sigue funcionando.
 ${textFooter(d.brand)}`;
@@ -18,14 +22,14 @@ ${textFooter(d.brand)}`;
       <p>Hola {d.name}:</p>
       <p>Recibimos una solicitud para crear una nueva clave de acceso a {d.brand.name}.</p>
       <p>
-        <a href={d.link} style={`background:${d.brand.primaryColor};color:#ffffff;padding:10px 18px;border-radius:4px;text-decoration:none;display:inline-block`}>
+        <a href={link} style={`background:${d.brand.primaryColor};color:#ffffff;padding:10px 18px;border-radius:4px;text-decoration:none;display:inline-block`}>
           Crear nueva clave
         </a>
       </p>
       <p>El enlace sirve una sola vez y vence en {d.minutes} minutos. Si el botón no funciona, copie esta dirección en su navegador:</p>
-      <p style="word-break:break-all;font-size:13px">{d.link}</p>
+      <p style="word-break:break-all;font-size:13px">{link}</p>
       <p style="color:#5a6675">Si usted no lo pidió, ignore este correo: su clave actual sigue funcionando.</p>
     </MailLayout>,
   );
-  return { to: d.to, subject, text, html, kind: 'password-reset' };
+  return { to: d.to, subject, text, html, kind: 'password-reset', secrets: secrets.values };
 }

@@ -5,6 +5,7 @@ import { createTestRuntime, TEST_START, type TestRuntime } from '../../../../tes
 import { createCustomer } from '../../../customers/create-customer.ts';
 import { FREE_RESETS_PER_ACCOUNT, FREE_RESETS_PER_ADDRESS } from '../../../auth/password-reset.ts';
 import { formatRut } from '../../../domain/rut.ts';
+import { readableMail } from '../../../mail/mail-secrets.ts';
 import { RESET_REQUESTED } from './forgot-password.tsx';
 import { TEMPORARY_EXPIRED } from './sign-in.tsx';
 
@@ -43,10 +44,11 @@ function user(email: string, customerId = customer.id) {
   return db().selectFrom('users').selectAll().where('customer_id', '=', customerId).where('email', '=', email).executeTakeFirstOrThrow();
 }
 
-function mailsTo(email: string, kind?: string) {
+/** Secrets filled in as they will be sent (the stored bodies hold placeholders). */
+async function mailsTo(email: string, kind?: string) {
   let q = db().selectFrom('outbox').selectAll().where('to_address', '=', email);
   if (kind) q = q.where('kind', '=', kind);
-  return q.orderBy('created_at').execute();
+  return (await q.orderBy('created_at').execute()).map(readableMail);
 }
 
 function sessionsOf(userId: string) {

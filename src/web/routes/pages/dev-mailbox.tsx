@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { notFound } from '../../../errors.ts';
+import { hasSecretPlaceholder, readableMail } from '../../../mail/mail-secrets.ts';
 import { formatDateTime } from '../../components/format.ts';
 import type { AppEnv } from '../../env.ts';
 import { page } from '../../render.tsx';
@@ -21,7 +22,7 @@ export const devMailboxRoutes = new Hono<AppEnv>()
   .get('/dev/correo', async (c) => {
     const mails = await c.get('deps').db
       .selectFrom('outbox')
-      .select(['id', 'to_address', 'subject', 'created_at', 'sent_at', 'kind'])
+      .select(['id', 'to_address', 'subject', 'created_at', 'sent_at', 'dead_at', 'kind'])
       .orderBy('created_at', 'desc')
       .limit(100)
       .execute();
@@ -37,7 +38,7 @@ export const devMailboxRoutes = new Hono<AppEnv>()
             <li>
               <a href={`/dev/correo/${m.id}`}>{m.subject}</a>
               <p>
-                Para {m.to_address} · {formatDateTime(m.created_at)} · {m.sent_at ? 'entregado' : 'en cola'}
+                Para {m.to_address} · {formatDateTime(m.created_at)} · {m.sent_at ? 'entregado' : m.dead_at ? 'rechazado' : 'en cola'}
               </p>
             </li>
           ))}
@@ -48,6 +49,11 @@ export const devMailboxRoutes = new Hono<AppEnv>()
   .get('/dev/correo/:id', async (c) => {
     const m = await c.get('deps').db.selectFrom('outbox').selectAll().where('id', '=', c.req.param('id')).executeTakeFirst();
     if (!m) throw notFound();
+    // Delivered by this process: its own copy, secrets and all. Still queued:
+    // the row has them. Delivered before a restart: the row kept none.
+    const copy = c.get('deps').devMailbox?.delivered(m.id);
+    const text = copy?.text ?? readableMail(m).text_body;
+    const erased = !copy && m.secrets === null && hasSecretPlaceholder(m.text_body);
     return page(
       c,
       { title: m.subject, bare: !c.get('session') },
@@ -57,7 +63,13 @@ export const devMailboxRoutes = new Hono<AppEnv>()
         </p>
         <h1>{m.subject}</h1>
         <p>Para: {m.to_address}</p>
-        <pre class="mail-text">{m.text_body}</pre>
+        {erased ? (
+          <p class="notice">
+            Este correo se entregó antes de que el portal se reiniciara: su clave temporal o su enlace se borraron de la base al entregarlo, y la copia en memoria de
+            este buzón se perdió con el reinicio. Pida un correo nuevo (reenviar credenciales, «¿Olvidó su contraseña?»).
+          </p>
+        ) : null}
+        <pre class="mail-text">{text}</pre>
       </>,
     );
   });

@@ -4,6 +4,7 @@ import { TestClient, location } from '../../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../../../../tests/factories.ts';
 import { createTestRuntime, TEST_START, type TestRuntime } from '../../../../tests/test-runtime.ts';
 import { formatRut } from '../../../domain/rut.ts';
+import { readableMail } from '../../../mail/mail-secrets.ts';
 import { formatDateTime } from '../../components/format.ts';
 
 // "Usuarios": the administrator manages the technical users of their own
@@ -39,9 +40,9 @@ function userRow(customerId: string, email: string) {
   return db().selectFrom('users').selectAll().where('customer_id', '=', customerId).where('email', '=', email).executeTakeFirst();
 }
 
-/** Mails to `email`, oldest first. */
-function mailsTo(email: string) {
-  return db().selectFrom('outbox').selectAll().where('to_address', '=', email).orderBy('created_at').execute();
+/** Mails to `email`, oldest first, secrets filled in as they will be sent (the stored bodies hold placeholders). */
+async function mailsTo(email: string) {
+  return (await db().selectFrom('outbox').selectAll().where('to_address', '=', email).orderBy('created_at').execute()).map(readableMail);
 }
 
 function temporaryPasswordIn(text: string): string {
