@@ -38,8 +38,10 @@ export function createApp(deps: Deps) {
   app.route('/', healthRoutes);
   // Before the session is read: a write that lands while this request runs must keep its page out of the cache.
   if (deps.pageCache) app.use('*', pageCacheFill(deps.pageCache));
-  app.use('*', sessionLoader);
+  // A POST's Origin, type, size and token are checked before its session is even looked up:
+  // a refused body costs no database work and can leave no row behind.
   app.use('*', csrfProtection);
+  app.use('*', sessionLoader);
   app.use('*', forcePasswordChange);
 
   app.route('/', homeRoutes);

@@ -29,6 +29,27 @@ describe('configuration', () => {
     expect(() => loadConfig({ SMTP_URL: 'no es url' })).toThrow(/SMTP_URL/);
   });
 
+  it('reads TRUST_PROXY as none, a hop count ("true" is one) or a list of proxies, and refuses anything else', () => {
+    expect(loadConfig({}).trustProxy).toEqual({ hops: 0 });
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toEqual({ hops: 0 });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toEqual({ hops: 1 });
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toEqual({ hops: 1 });
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.10,loopback' }).trustProxy).toEqual({ proxies: ['10.0.0.0/8', '192.0.2.10', 'loopback'] });
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.interno' })).toThrow(/TRUST_PROXY debe ser .*«proxy.interno» no es una dirección ni una red/);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).toThrow(/TRUST_PROXY/);
+    expect(() => loadConfig({ TRUST_PROXY: '500' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('refuses to serve the development mailbox to the network: no SMTP_URL needs a loopback HOST', () => {
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/HOST=0\.0\.0\.0 .*SMTP_URL.*\/dev\/correo/);
+    expect(() => loadConfig({ HOST: '192.168.1.20', NODE_ENV: 'test' })).toThrow(/HOST/);
+    expect(() => loadConfig({ HOST: '::' })).toThrow(/HOST/);
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]']) expect(loadConfig({ HOST: host }).devMailbox).toBe(true);
+    expect(loadConfig({ HOST: '0.0.0.0', SMTP_URL: 'smtp://mail:25' }).devMailbox).toBe(false);
+  });
+
   it('requires SMTP in production, so mail is never silently kept', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SMTP_URL es obligatorio/);
     expect(loadConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25' }).devMailbox).toBe(false);

@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { cpus } from 'node:os';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 /**
@@ -18,6 +20,54 @@ const positiveInt = (name: string, def: number) =>
     .positive(`${name} debe ser un número entero positivo.`)
     .default(def);
 
+/**
+ * Which proxies in front of the portal may say who the client is: none, the
+ * nearest N hops ("true" is one, for the usual single reverse proxy), or the
+ * proxies' own addresses and networks (10.0.0.5, 10.0.0.0/8, loopback…).
+ */
+export type TrustProxy = { hops: number } | { proxies: string[] };
+
+const TRUST_PROXY_HELP =
+  'TRUST_PROXY debe ser false, true (un proxy), el número de proxies delante del portal (1, 2…) o la lista de sus direcciones o redes separadas por comas (10.0.0.5, 10.0.0.0/8, loopback).';
+
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((raw, ctx): TrustProxy => {
+    const v = raw.trim().toLowerCase();
+    if (v === 'false' || v === 'no') return { hops: 0 };
+    if (v === 'true' || v === 'yes') return { hops: 1 };
+    if (/^\d+$/.test(v)) {
+      const hops = Number(v);
+      if (hops <= 20) return { hops };
+      ctx.addIssue({ code: 'custom', message: `${TRUST_PROXY_HELP} ${v} proxies seguidos no es creíble.` });
+      return z.NEVER;
+    }
+    const proxies = v.split(',').map((p) => p.trim()).filter(Boolean);
+    for (const p of proxies) {
+      try {
+        proxyaddr.compile(p);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${TRUST_PROXY_HELP} «${p}» no es una dirección ni una red.` });
+        return z.NEVER;
+      }
+    }
+    if (proxies.length === 0) {
+      ctx.addIssue({ code: 'custom', message: TRUST_PROXY_HELP });
+      return z.NEVER;
+    }
+    return { proxies };
+  });
+
+/** Only this machine can reach a server listening here. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  const v4 = h.startsWith('::ffff:') && isIP(h.slice(7)) === 4 ? h.slice(7) : h;
+  if (isIP(v4) === 4) return v4.startsWith('127.');
+  return isIP(h) === 6 && /^(0{0,4}:){7}0{0,3}1$|^::1$/.test(h);
+}
+
 const colour = (name: string, def: string) =>
   z.string().regex(/^#[0-9a-fA-F]{3,8}$/, `${name} debe ser un color hexadecimal como #1a4f8b.`).default(def);
 
@@ -30,7 +80,7 @@ const EnvSchema = z
     DATABASE_URL: z.string().default('data/portal.sqlite'),
     DEMO_DATA: bool.default(true),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    TRUST_PROXY: bool.default(false),
+    TRUST_PROXY: trustProxy,
     SMTP_URL: z.string().url('SMTP_URL debe ser una URL como smtp://usuario:clave@servidor:587').optional(),
     MAIL_FROM: z.string().default('Mi Transtecnia <no-responder@transtecnia.cl>'),
     // Each SMTP wait (connect, greeting, every reply) stays well below the outbox worker's 60 s lease.
@@ -57,6 +107,14 @@ const EnvSchema = z
     if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'En producción SMTP_URL es obligatorio: sin él los correos no saldrían.' });
     }
+    // Without SMTP the mails land on /dev/correo, a page with no sign-in: only this machine may see it.
+    if (env.NODE_ENV !== 'production' && !env.SMTP_URL && !isLoopbackHost(env.HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message: `HOST=${env.HOST} recibe conexiones de la red, y sin SMTP_URL los correos (claves temporales, enlaces para restablecer la clave) quedarían en /dev/correo, a la vista de cualquiera que llegue al portal. Configure SMTP_URL, o deje HOST en 127.0.0.1 (o ::1, localhost) para desarrollo.`,
+      });
+    }
   });
 
 export interface Brand {
@@ -81,7 +139,7 @@ export interface Config {
   databaseUrl: string;
   demoData: boolean;
   logLevel: string;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   smtpUrl: string | undefined;
   mailFrom: string;
   devMailbox: boolean;

@@ -5,7 +5,7 @@
  */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 409 | 410 | 422 | 429 | 503,
+    readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 503,
     readonly id: string,
     message: string,
   ) {
@@ -18,6 +18,14 @@ export const notFound = () => new AppError(404, 'not-found', 'La página que bus
 export const forbidden = () => new AppError(403, 'forbidden', 'Su perfil no tiene acceso a esta página.');
 export const csrfFailed = () =>
   new AppError(403, 'csrf', 'El formulario caducó o no se envió desde el portal. Vuelva a la página e inténtelo otra vez.');
+
+/** What a request body may be: see web/request-body.ts. */
+export const bodyTooLarge = () =>
+  new AppError(413, 'body-too-large', 'Lo enviado supera el tamaño que acepta este formulario. Acorte el texto e inténtelo otra vez.');
+export const unsupportedBody = () =>
+  new AppError(415, 'unsupported-media-type', 'El portal sólo acepta formularios enviados desde sus propias páginas. Vuelva a la página e inténtelo otra vez.');
+export const malformedBody = () =>
+  new AppError(400, 'malformed-body', 'No pudimos leer el formulario enviado. Vuelva a la página e inténtelo otra vez.');
 
 /** A user's mistake in a form: shown next to the form, nothing was saved. */
 export class ValidationError extends AppError {

@@ -15,6 +15,8 @@ export interface AppEnv {
     ip: string;
     session: LoadedSession | null;
     csrfToken: string;
+    /** A POST's form fields, read once within the body limit before CSRF is checked (web/request-body.ts). */
+    form: URLSearchParams;
     flash: string | null;
   };
 }

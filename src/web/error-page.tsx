@@ -4,9 +4,12 @@ import type { AppEnv } from './env.ts';
 import { page } from './render.tsx';
 
 const TITLES: Partial<Record<number, string>> = {
+  400: 'Solicitud no válida',
   403: 'Acceso no permitido',
   404: 'Página no encontrada',
   410: 'Enlace no válido',
+  413: 'Envío demasiado grande',
+  415: 'Formato no admitido',
   422: 'Datos no válidos',
   429: 'Demasiados intentos',
   500: 'Error del portal',

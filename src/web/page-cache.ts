@@ -3,7 +3,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from 'pino';
 import { hashToken } from '../auth/token.ts';
 import type { Clock } from '../clock.ts';
+import type { TrustProxy } from '../config.ts';
 import { vendorToday } from '../domain/contracts.ts';
+import { clientAddressResolver, type ClientAddressOf } from './client-address.ts';
 
 /**
  * Signed-in people read the same few pages over and over (their services,
@@ -20,6 +22,14 @@ import { vendorToday } from '../domain/contracts.ts';
  * Sign-out, revocation and disabling all delete sessions or change users, so
  * they empty the cache before the next request. Anything unusual (a query
  * string, a flash message, a missing cookie) goes to the framework.
+ *
+ * An entry is one session's one page: the key is the session token's hash
+ * and the path, nothing a client can vary without signing in again. The csrf
+ * cookie is not in the key (random values would each make an entry) but the
+ * page embeds that token in its forms, so an entry is served only to a
+ * request carrying the csrf cookie it was rendered with; any other goes to
+ * the framework, whose rendering replaces the entry. The whole cache is held
+ * to a byte budget and each session to a few pages, oldest out first.
  */
 
 // Not attachments (binary, large, better left to the browser's cache) nor the suggestions' JSON.
@@ -27,6 +37,12 @@ export const CACHEABLE = (path: string) =>
   path === '/servicios' || path === '/ayuda' || (path.startsWith('/ayuda/') && !path.includes('/adjuntos/') && path !== '/ayuda/sugerencias');
 
 interface Entry {
+  /** The session token's hash: the owner, for the per-session cap. */
+  sid: string;
+  /** The csrf cookie the page was rendered with (its forms carry it). */
+  csrf: string;
+  /** What the entry holds against the byte budget. */
+  bytes: number;
   sessionId: string;
   day: string;
   /** Name, value, name, value… ready for writeHead, content-length included. */
@@ -41,8 +57,8 @@ export interface PageCacheOptions {
   clock: Clock;
   log: Logger;
   idleMs: number;
-  /** Log the X-Forwarded-For address, as the framework does behind a proxy. */
-  trustProxy: boolean;
+  /** Log the address the nearest trusted proxy saw, as the framework does. */
+  trustProxy: TrustProxy;
   cookieNames: { sid: string; csrf: string; flash: string };
   /** Changes when another connection commits (SQLite's PRAGMA data_version). */
   dataVersion: () => number;
@@ -51,13 +67,27 @@ export interface PageCacheOptions {
   /** A page was served from the cache (the help counts article views with it). */
   onHit?: (path: string) => void;
   maxEntries?: number;
+  /** All bodies and headers together (default MAX_CACHE_BYTES). */
+  maxBytes?: number;
+  /** Pages kept for one session (default MAX_ENTRIES_PER_SESSION). */
+  maxPerSession?: number;
 }
 
 const TOUCH_EVERY_MS = 60_000;
+/** A services or help page is 10–40 KB: a few thousand pages, far below what the process may hold. */
+export const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+/** A person reads a handful of pages; the ones past this are rendered again. */
+export const MAX_ENTRIES_PER_SESSION = 20;
+const MAX_ENTRIES = 10_000;
 
 export class PageCache {
   private generationCount = 0;
+  /** In insertion order, so the first is the oldest. */
   private readonly entries = new Map<string, Entry>();
+  /** Each session's keys, oldest first. */
+  private readonly bySession = new Map<string, string[]>();
+  private bytesHeld = 0;
+  private readonly clientAddress: ClientAddressOf;
   private seenDataVersion: number;
   private todayValue = '';
   private todayUntilMs = 0;
@@ -66,12 +96,15 @@ export class PageCache {
 
   constructor(private readonly o: PageCacheOptions) {
     this.seenDataVersion = o.dataVersion();
+    this.clientAddress = clientAddressResolver(o.trustProxy);
   }
 
   /** Something a page may show was written: nothing cached is current any more. */
   bump(): void {
     this.generationCount++;
     this.entries.clear();
+    this.bySession.clear();
+    this.bytesHeld = 0;
   }
 
   get generation(): number {
@@ -80,6 +113,28 @@ export class PageCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Bytes held against the budget (bodies and headers). */
+  get bytes(): number {
+    return this.bytesHeld;
+  }
+
+  /** Pages kept for one session token. */
+  entriesOf(sid: string): number {
+    return this.bySession.get(hashToken(sid))?.length ?? 0;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytesHeld -= entry.bytes;
+    const keys = this.bySession.get(entry.sid);
+    if (!keys) return;
+    const at = keys.indexOf(key);
+    if (at >= 0) keys.splice(at, 1);
+    if (keys.length === 0) this.bySession.delete(entry.sid);
   }
 
   private today(nowMs: number): string {
@@ -96,16 +151,34 @@ export class PageCache {
     if (args.generationAtStart !== this.generationCount) return;
     this.checkOtherWriters(true);
     if (args.generationAtStart !== this.generationCount) return;
-    if (this.entries.size >= (this.o.maxEntries ?? 10_000)) this.entries.delete(this.entries.keys().next().value!);
     const nowMs = this.o.clock.now().getTime();
-    this.entries.set(`${hashToken(args.sid)}|${args.csrf}|${args.path}`, {
+    const sid = hashToken(args.sid);
+    const key = `${sid}|${args.path}`;
+    const head = [
+      ...args.headers.filter(([k]) => k !== 'x-request-id' && k !== 'set-cookie' && k !== 'content-length').flat(),
+      'content-length',
+      String(args.body.length),
+    ];
+    const bytes = args.body.length + head.reduce((n, h) => n + h.length, 0) + key.length;
+    const maxBytes = this.o.maxBytes ?? MAX_CACHE_BYTES;
+    // A rendering with another csrf cookie replaces the old one instead of adding to it.
+    this.remove(key);
+    if (bytes > maxBytes) return;
+    const mine = this.bySession.get(sid) ?? [];
+    while (mine.length >= (this.o.maxPerSession ?? MAX_ENTRIES_PER_SESSION)) this.remove(mine[0]!);
+    while (this.entries.size > 0 && (this.entries.size >= (this.o.maxEntries ?? MAX_ENTRIES) || this.bytesHeld + bytes > maxBytes)) {
+      this.remove(this.entries.keys().next().value!);
+    }
+    mine.push(key);
+    this.bySession.set(sid, mine);
+    this.bytesHeld += bytes;
+    this.entries.set(key, {
+      sid,
+      csrf: args.csrf,
+      bytes,
       sessionId: args.sessionId,
       day: this.today(nowMs),
-      head: [
-        ...args.headers.filter(([k]) => k !== 'x-request-id' && k !== 'set-cookie' && k !== 'content-length').flat(),
-        'content-length',
-        String(args.body.length),
-      ],
+      head,
       body: args.body,
       expiresAtMs: Date.parse(args.sessionExpiresAt),
       lastSeenMs: nowMs,
@@ -137,14 +210,15 @@ export class PageCache {
     const csrf = cookies.get(csrfName);
     if (!sid || !csrf || cookies.has(flashName)) return false;
     this.checkOtherWriters();
-    const key = `${hashToken(sid)}|${csrf}|${url}`;
+    const key = `${hashToken(sid)}|${url}`;
     const entry = this.entries.get(key);
-    if (!entry) return false;
+    // Another csrf cookie: the cached forms would carry a token this browser does not hold.
+    if (!entry || entry.csrf !== csrf) return false;
     const now = this.o.clock.now();
     const nowMs = now.getTime();
     if (nowMs >= entry.expiresAtMs || nowMs - entry.lastSeenMs >= this.o.idleMs || entry.day !== this.today(nowMs)) {
       // Let the framework decide (it ends a session that timed out); this copy is done.
-      this.entries.delete(key);
+      this.remove(key);
       return false;
     }
     entry.lastSeenMs = nowMs;
@@ -159,8 +233,8 @@ export class PageCache {
     this.o.onHit?.(url);
     // The same request line the framework logs; the address costs a system call, so only when it is written.
     if (this.o.log.isLevelEnabled('info')) {
-      const forwarded = this.o.trustProxy ? rawHeader(req.rawHeaders, 'x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-      this.o.log.info({ requestId, method: 'GET', path: url, status: 200, cache: 'hit', ip: forwarded || req.socket.remoteAddress }, 'request');
+      const ip = this.clientAddress(req.socket.remoteAddress, rawHeaderAll(req.rawHeaders, 'x-forwarded-for'));
+      this.o.log.info({ requestId, method: 'GET', path: url, status: 200, cache: 'hit', ip }, 'request');
     }
     return true;
   }
@@ -170,6 +244,15 @@ export class PageCache {
 function rawHeader(raw: string[], name: string): string | undefined {
   for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) return raw[i + 1];
   return undefined;
+}
+
+/** Every occurrence of a header, joined as node:http and fetch's Headers join them. */
+function rawHeaderAll(raw: string[], name: string): string | undefined {
+  let out: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) out = out === undefined ? raw[i + 1]! : `${out}, ${raw[i + 1]}`;
+  }
+  return out;
 }
 
 function readCookies(header: string | undefined): Map<string, string> {

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { Deps } from '../../deps.ts';
+import { clientAddressResolver } from '../client-address.ts';
 import type { AppEnv } from '../env.ts';
 
 /** Request id, client address and a logger that carries both, on every line. */
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
+  const clientAddress = clientAddressResolver(deps.config.trustProxy);
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-    const forwarded = deps.config.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
     const socketIp = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-    const ip = forwarded || socketIp || 'local';
+    const ip = clientAddress(socketIp, c.req.header('x-forwarded-for'));
     const log = deps.log.child({ requestId });
     c.set('deps', deps);
     c.set('requestId', requestId);

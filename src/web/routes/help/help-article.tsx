@@ -11,6 +11,7 @@ import { CsrfField } from '../../components/form.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
 import { setFlash } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
+import { formFields } from '../../form-data.ts';
 import { sessionOf } from '../../middleware/require-user.ts';
 import { page } from '../../render.tsx';
 import { HELP_PAGE, helpReaderOf } from './help-reader.ts';
@@ -155,7 +156,7 @@ export const helpArticleRoutes = new Hono<AppEnv>()
     const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
     const a = await readArticle(db, system, c.req.param('article'));
     const userId = sessionOf(c).user.id;
-    const form = await c.req.parseBody();
+    const form = await formFields(c);
     const parsed = VoteForm.safeParse(form);
     if (!parsed.success) {
       const error = parsed.error.issues[0]?.message ?? 'Revise su respuesta.';

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { isLoopbackHost } from '../../../config.ts';
 import { notFound } from '../../../errors.ts';
 import { hasSecretPlaceholder, readableMail } from '../../../mail/mail-secrets.ts';
 import { formatDateTime } from '../../components/format.ts';
@@ -9,16 +10,19 @@ import { page } from '../../render.tsx';
  * Development only (no SMTP_URL, not production): the mails the portal
  * "sent", readable here so a developer can follow the credential and reset
  * flows without a mail server. In any other setup the page does not exist.
+ * It has no sign-in, so it exists only while the portal listens on this
+ * machine alone: loadConfig refuses a network HOST without SMTP_URL, and this
+ * checks again for a config built some other way.
  */
+const onlyInDevelopment: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const { devMailbox, host } = c.get('deps').config;
+  if (!devMailbox || !isLoopbackHost(host)) throw notFound();
+  await next();
+};
+
 export const devMailboxRoutes = new Hono<AppEnv>()
-  .use('/dev/correo', async (c, next) => {
-    if (!c.get('deps').config.devMailbox) throw notFound();
-    await next();
-  })
-  .use('/dev/correo/*', async (c, next) => {
-    if (!c.get('deps').config.devMailbox) throw notFound();
-    await next();
-  })
+  .use('/dev/correo', onlyInDevelopment)
+  .use('/dev/correo/*', onlyInDevelopment)
   .get('/dev/correo', async (c) => {
     const mails = await c.get('deps').db
       .selectFrom('outbox')

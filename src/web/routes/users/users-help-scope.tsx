@@ -8,6 +8,7 @@ import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { CsrfField, ErrorSummary } from '../../components/form.tsx';
 import { setFlash } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
+import { formValues } from '../../form-data.ts';
 import { requireUser, sessionOf } from '../../middleware/require-user.ts';
 import { page } from '../../render.tsx';
 
@@ -71,13 +72,14 @@ export const usersHelpScopeRoutes = new Hono<AppEnv>()
   .post('/usuarios/:id/ayuda', async (c) => {
     const deps = c.get('deps');
     const today = vendorToday(deps.clock.now());
-    const form = await c.req.parseBody({ all: true });
-    const raw = form.sistema;
-    const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).filter((v): v is string => typeof v === 'string');
-    const all = form.alcance === 'todos';
+    const ids = formValues(c, 'sistema');
+    // One choice, sent once: two "alcance" fields are no choice at all.
+    const scopeChoice = formValues(c, 'alcance');
+    const alcance = scopeChoice.length === 1 ? scopeChoice[0] : undefined;
+    const all = alcance === 'todos';
     try {
       // A missing or unknown choice must not read as "todos": that would lift the limit.
-      if (!all && form.alcance !== 'algunos') throw new ValidationError({ sistemas: 'Elija «Todos los sistemas contratados» o «Sólo los sistemas marcados».' });
+      if (!all && alcance !== 'algunos') throw new ValidationError({ sistemas: 'Elija «Todos los sistemas contratados» o «Sólo los sistemas marcados».' });
       const { email } = await setHelpScope(deps, actorOf(c), c.req.param('id'), all ? 'all' : ids, today);
       setFlash(c, all ? `${email} puede leer la ayuda de todos los sistemas contratados.` : `${email} sólo podrá leer la ayuda de los sistemas marcados.`);
       return c.redirect('/usuarios', 303);
