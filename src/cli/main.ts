@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { boot } from '../boot.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError, ValidationError } from '../errors.ts';
+import { visibleEscapes } from '../domain/plain-text.ts';
 import { createLogger } from '../logger.ts';
 import { CommandFailed, UsageError } from './command.ts';
 import { COMMANDS } from './commands.ts';
@@ -10,7 +11,16 @@ import { COMMANDS } from './commands.ts';
  * The operator's command line: `portal <noun> <verb> [--options]`.
  * Same configuration (environment) and database as the server.
  */
-export async function runCli(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`), err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): Promise<number> {
+export async function runCli(
+  argv: string[],
+  write: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  writeErr: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<number> {
+  // Everything printed passes here: stored names, echoed options, file
+  // paths, messages that quote them. Control and bidi characters in any of
+  // it are shown as escapes, never sent to the terminal as they are.
+  const out = (s: string) => write(visibleEscapes(s, { keepLineBreaks: true }));
+  const err = (s: string) => writeErr(visibleEscapes(s, { keepLineBreaks: true }));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

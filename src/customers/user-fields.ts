@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { plainLine } from '../domain/plain-text.ts';
 
 /** The fields of a new user, shared by the "Agregar usuarios" form and the operator CLI. */
 export const NewUserFields = z.object({
-  name: z
-    .string()
-    .trim()
+  name: plainLine('El nombre')
     .min(1, 'Ingrese el nombre del usuario.')
     .max(120, 'El nombre puede tener como máximo 120 caracteres.'),
-  email: z
-    .string()
-    .trim()
+  email: plainLine('El correo')
     .toLowerCase()
     .min(1, 'Ingrese el correo del usuario.')
     .max(254, 'El correo es demasiado largo.')

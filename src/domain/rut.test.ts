@@ -33,6 +33,13 @@ describe('RUT', () => {
     expect(parseRut('  ')).toEqual({ ok: false, reason: 'empty' });
   });
 
+  it('rejects control and bidi characters with their own reason; a line break pasted after it is only spacing', () => {
+    for (const bad of ['12.345.678-5\u001b[2J', '12.345\u202e.678-5', '12345678\u0000-5', '12.345.678\u0085-5']) {
+      expect(parseRut(bad), JSON.stringify(bad)).toEqual({ ok: false, reason: 'characters' });
+    }
+    expect(parseRut('12.345.678-5\r\n')).toEqual({ ok: true, rut: '12345678-5' });
+  });
+
   it('formats with dots', () => {
     expect(formatRut('12345678-5')).toBe('12.345.678-5');
     expect(formatRut('7991387-1')).toBe('7.991.387-1');

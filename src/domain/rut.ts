@@ -1,12 +1,14 @@
+import { isPlainText, refusedCharactersMessage } from './plain-text.ts';
+
 /**
  * RUT (Rol Único Tributario): a body of up to 8 digits and a modulo-11 check
  * digit (0-9 or K). People type it in many ways; we keep one canonical form
  * ("12345678-5", upper-case K) in the database and show the dotted form.
  */
 
-export type RutParseResult =
-  | { ok: true; rut: string }
-  | { ok: false; reason: 'empty' | 'format' | 'check-digit' };
+export type RutProblem = 'empty' | 'characters' | 'format' | 'check-digit';
+
+export type RutParseResult = { ok: true; rut: string } | { ok: false; reason: RutProblem };
 
 export function rutCheckDigit(body: string): string {
   let sum = 0;
@@ -22,6 +24,8 @@ export function rutCheckDigit(body: string): string {
 }
 
 export function parseRut(input: string): RutParseResult {
+  // Spaces and dots are dropped below; a control or bidi character is not a typing slip but something else.
+  if (!isPlainText(input.trim())) return { ok: false, reason: 'characters' };
   const compact = input.trim().replace(/[.\s]/g, '').replace(/‐|‑|–/g, '-').toUpperCase();
   if (compact === '') return { ok: false, reason: 'empty' };
   const match = /^(\d{1,8})-?([\dK])$/.exec(compact);
@@ -33,8 +37,9 @@ export function parseRut(input: string): RutParseResult {
   return { ok: true, rut: `${body}-${dv}` };
 }
 
-export const RUT_MESSAGES: Record<'empty' | 'format' | 'check-digit', string> = {
+export const RUT_MESSAGES: Record<RutProblem, string> = {
   empty: 'Ingrese el RUT de la empresa.',
+  characters: refusedCharactersMessage('El RUT'),
   format: 'El RUT no tiene un formato válido. Escríbalo como 12.345.678-5.',
   'check-digit': 'El dígito verificador del RUT no es correcto. Revise el número.',
 };

@@ -34,7 +34,8 @@ export function parseFrontMatter(text: string): ParsedFile {
       return { fields, lines: fieldLines, body: lines.slice(start).join('\n'), bodyLine: start + 1 };
     }
     if (line.trim() === '') continue;
-    const m = /^([A-Za-z_][\w-]*)\s*:\s*(.*)$/.exec(line);
+    // [^]* rather than .*: a value with a stray CR or U+2028 is read whole, and refused by name (read-help-tree.ts).
+    const m = /^([A-Za-z_][\w-]*)\s*:\s*([^]*)$/.exec(line);
     if (!m) throw new FrontMatterError(`Línea no válida en el encabezado: "${line}". Se esperaba "clave: valor".`, i + 1);
     const key = m[1]!.toLowerCase();
     if (key in fieldLines) throw new FrontMatterError(`"${key}" aparece dos veces en el encabezado (también en la línea ${fieldLines[key]}).`, i + 1);

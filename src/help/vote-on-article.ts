@@ -1,5 +1,18 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
+import { plainLines } from '../domain/plain-text.ts';
+
+/**
+ * The optional comment of a vote: line breaks kept (CR LF as LF, which is
+ * also how a browser counts them against the textarea's maxlength), control
+ * and bidi characters refused, empty as null.
+ */
+export const VoteComment = z
+  .string({ error: 'El comentario debe ser texto.' })
+  .pipe(plainLines('El comentario').max(1000, 'El comentario puede tener hasta 1.000 caracteres.'))
+  .optional()
+  .transform((s) => s || null);
 
 export interface ArticleVote {
   helpful: boolean;

@@ -137,4 +137,36 @@ describe('readHelpTree', () => {
     const notJson = folder({}, '[\n  { "slug": "a",\n    "name": "A" ]\n');
     expect(problemsOf(notJson)).toEqual([expect.objectContaining({ path: 'systems.json', line: 3, message: expect.stringContaining('No es un JSON válido') })]);
   });
+
+  it('refuses control and bidi characters in titles, summaries, tags, the text, systems.json and sinonimos.txt, as path:line problems', () => {
+    const refused = (what: string, cp: string, column?: number) =>
+      `${what} contiene caracteres no permitidos (caracteres de control o de dirección del texto): ${cp}${column === undefined ? '' : ` en la columna ${column}`}.`;
+    const systems = [
+      { ...SYSTEMS[0]!, name: 'Conta\u202ebilidad' },
+      { ...SYSTEMS[1]!, categories: [{ slug: 'bodegas', name: 'Bodegas\u001b[2J' }] },
+    ];
+    const dir = folder(
+      {
+        'sinonimos.txt': 'boleta, recibo\nfactura,\u200bfra\n',
+        'contabilidad/cierre/titulo.md': cierre('titulo', 'Texto.\n', { title: 'Cierre\u001b]0;hola\u0007 mensual' }),
+        'contabilidad/cierre/resumen.md': cierre('resumen', 'Texto.\n', { summary: 'Un resumen \u202eodinetnoc' }),
+        'contabilidad/cierre/etiquetas.md': cierre('etiquetas', 'Texto.\n', { tags: 'cierre, \u0085mes' }),
+        'contabilidad/cierre/retorno.md': cierre('retorno', 'Texto.\n', { title: 'Cierre\rmensual' }),
+        'contabilidad/cierre/cuerpo.md': cierre('cuerpo', 'Primera línea.\n\tSangría con tabulador.\nSegunda \u2066línea.\n'),
+        'contabilidad/cierre/bien.md': cierre('bien', 'Tildes, ñandú, emoji 👍🏽 y\u00a0espacios duros.\n', { title: 'Año contable 2026 — ñandú 📒' }),
+      },
+      systems,
+    );
+    const at = (path: string, line: number, message: string) => expect.objectContaining({ path, line, message });
+    expect(problemsOf(dir)).toEqual([
+      at('contabilidad/cierre/cuerpo.md', 13, refused('El texto', 'U+2066', 9)),
+      at('contabilidad/cierre/etiquetas.md', 8, refused('"tags"', 'U+0085', 15)),
+      at('contabilidad/cierre/resumen.md', 6, refused('"summary"', 'U+202E', 21)),
+      at('contabilidad/cierre/retorno.md', 5, refused('"title"', 'U+000D', 14)),
+      at('contabilidad/cierre/titulo.md', 5, refused('"title"', 'U+001B', 14)),
+      at('sinonimos.txt', 2, refused('La línea', 'U+200B', 9)),
+      at('systems.json', 3, `Sistema 1: ${refused('"name"', 'U+202E')}`),
+      at('systems.json', 23, `Sistema 2, categoría 1: ${refused('"name"', 'U+001B')}`),
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { findRefusedCharacter, refusedCharacterAt } from '../../domain/plain-text.ts';
 import { attachmentTypeFor, matchesContentType, MAX_ATTACHMENT_BYTES } from '../attachment-types.ts';
 import { FrontMatterError, parseFrontMatter } from '../front-matter.ts';
 import { renderArticle } from '../render-markdown.ts';
@@ -53,9 +54,10 @@ function readDraft(root: string, file: string, systems: Map<string, TreeSystem> 
   const path = toPosix(relative(root, file));
   const report = (line: number, message: string) => problems.push({ path, line, message });
   const segments = path.split('/');
+  const source = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   let parsed;
   try {
-    parsed = parseFrontMatter(readFileSync(file, 'utf8'));
+    parsed = parseFrontMatter(source);
   } catch (err) {
     if (!(err instanceof FrontMatterError)) throw err;
     report(err.line, err.message);
@@ -79,6 +81,20 @@ function readDraft(root: string, file: string, systems: Map<string, TreeSystem> 
   };
   if (!system) fail(1, 'Falta "system" en el encabezado (el archivo no está en <sistema>/<categoría>/<slug>.md).');
   if (!category) fail(1, 'Falta "category" en el encabezado (el archivo no está en <sistema>/<categoría>/<slug>.md).');
+  // Titles, summaries and tags are shown in pages and search results, the body is the page: no control or bidi characters in either.
+  const sourceLines = source.split(/\r?\n/);
+  for (const [key, value] of Object.entries(fields)) {
+    const bad = findRefusedCharacter(value, 'line');
+    if (!bad) continue;
+    // The column in the file's line, where the writer's editor shows it.
+    const line = sourceLines[lineOf(key) - 1] ?? '';
+    const before = [...line.slice(0, line.indexOf(value, line.indexOf(':') + 1))].length;
+    fail(lineOf(key), refusedCharacterAt(`"${key}"`, { ...bad, column: before + bad.column }));
+  }
+  for (let i = bodyLine - 1; i < sourceLines.length; i++) {
+    const bad = findRefusedCharacter(sourceLines[i]!, 'lines');
+    if (bad) report(i + 1, refusedCharacterAt('El texto', bad));
+  }
   if (!SLUG.test(slug)) fail(lineOf('slug'), `El slug "${slug}" no es válido: use minúsculas sin tildes, números y guiones.`);
   if (!fields.title) fail(lineOf('title'), 'Falta "title" en el encabezado.');
   const orderText = fields.order ?? '0';

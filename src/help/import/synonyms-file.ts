@@ -1,3 +1,4 @@
+import { findRefusedCharacter, refusedCharacterAt } from '../../domain/plain-text.ts';
 import type { FileProblem } from './systems-file.ts';
 
 /**
@@ -11,6 +12,11 @@ export function parseSynonymsFile(text: string): { groups: string[][]; problems:
   for (const [i, raw] of text.replace(/^\uFEFF/, '').split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
+    const bad = findRefusedCharacter(raw, 'lines'); // tabs are spacing here, like spaces
+    if (bad) {
+      problems.push({ line: i + 1, message: refusedCharacterAt('La línea', bad) });
+      continue;
+    }
     const words = line.split(',').map((w) => w.trim());
     if (words.some((w) => w === '')) problems.push({ line: i + 1, message: 'Hay una palabra vacía entre dos comas.' });
     else if (words.some((w) => /\s/.test(w))) problems.push({ line: i + 1, message: `Cada sinónimo debe ser una sola palabra: "${words.find((w) => /\s/.test(w))}".` });

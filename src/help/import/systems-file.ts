@@ -1,3 +1,4 @@
+import { findRefusedCharacter, refusedCharacterAt } from '../../domain/plain-text.ts';
 import type { TreeSystem } from './help-tree.ts';
 
 /**
@@ -22,6 +23,13 @@ function lineOf(text: string, key: string, value: unknown, from = 0): number {
   if (typeof value !== 'string') return 1;
   const m = new RegExp(`"${key}"\\s*:\\s*${JSON.stringify(value).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).exec(text.slice(from));
   return m ? lineAt(text, from + m.index) : 1;
+}
+
+/** A name or description with a control or bidi character (which JSON can spell as \\u202e): the code point, not a column. */
+function refusedIn(field: string, value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const bad = findRefusedCharacter(value.trim(), 'line');
+  return bad ? refusedCharacterAt(`"${field}"`, { codePoint: bad.codePoint }) : null;
 }
 
 function jsonErrorLine(text: string, err: unknown): number {
@@ -56,6 +64,10 @@ export function parseSystemsFile(text: string): { systems: TreeSystem[]; problem
     else if (seen.has(o.slug)) problems.push({ line, message: `${where}: el slug "${o.slug}" está repetido.` });
     if (typeof o.name !== 'string' || o.name.trim() === '') problems.push({ line, message: `${where}: falta "name".` });
     if (o.description !== undefined && typeof o.description !== 'string') problems.push({ line, message: `${where}: "description" debe ser un texto.` });
+    for (const field of ['name', 'description'] as const) {
+      const refused = refusedIn(field, o[field]);
+      if (refused) problems.push({ line, message: `${where}: ${refused}` });
+    }
     if (!Array.isArray(o.categories) || o.categories.length === 0) {
       problems.push({ line, message: `${where}: "categories" debe ser una lista con al menos una categoría.` });
       continue;
@@ -70,6 +82,8 @@ export function parseSystemsFile(text: string): { systems: TreeSystem[]; problem
       if (typeof co.slug !== 'string' || !SLUG.test(co.slug)) problems.push({ line: cline, message: `${cwhere}: "slug" debe usar minúsculas, números y guiones.` });
       else if (seenCategories.has(co.slug)) problems.push({ line: cline, message: `${cwhere}: el slug "${co.slug}" está repetido en este sistema.` });
       if (typeof co.name !== 'string' || co.name.trim() === '') problems.push({ line: cline, message: `${cwhere}: falta "name".` });
+      const refused = refusedIn('name', co.name);
+      if (refused) problems.push({ line: cline, message: `${cwhere}: ${refused}` });
       if (typeof co.slug === 'string') seenCategories.add(co.slug);
       categories.push({ slug: String(co.slug), name: String(co.name ?? '').trim() });
     }

@@ -1,4 +1,5 @@
 import type { Brand } from '../../config.ts';
+import { oneLine } from '../../domain/plain-text.ts';
 import { formatRut } from '../../domain/rut.ts';
 import { MailSecrets } from '../mail-secrets.ts';
 import type { MailMessage } from '../outbox.ts';
@@ -21,13 +22,15 @@ export interface CredentialsMailData {
 const when = new Intl.DateTimeFormat('es-CL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Santiago' });
 
 /** The temporary password is a secret: the stored bodies hold its placeholder only. */
-export function credentialsMail(d: CredentialsMailData): MailMessage {
+export function credentialsMail(data: CredentialsMailData): MailMessage {
+  // Defence in depth: the fields were validated, rows stored before that were not; nothing here may end a header or start a line.
+  const d = { ...data, to: oneLine(data.to), name: oneLine(data.name), customerName: oneLine(data.customerName), addedBy: oneLine(data.addedBy) };
   const secrets = new MailSecrets();
   const password = secrets.add('temporaryPassword', d.temporaryPassword);
   const rut = formatRut(d.customerRut);
   const expires = when.format(d.expiresAt);
   const profile = d.profile === 'admin' ? 'administrador' : 'técnico';
-  const subject = d.resent ? `Nuevas credenciales de acceso a ${d.brand.name}` : `Sus credenciales de acceso a ${d.brand.name}`;
+  const subject = oneLine(d.resent ? `Nuevas credenciales de acceso a ${d.brand.name}` : `Sus credenciales de acceso a ${d.brand.name}`);
   const text = `Hola ${d.name}:
 
 ${d.addedBy} ${d.resent ? 'generó nuevas credenciales para usted' : 'lo registró como usuario'} con perfil ${profile} en ${d.brand.name}, el portal de clientes de ${d.brand.vendor}, para ${d.customerName}.

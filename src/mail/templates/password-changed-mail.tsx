@@ -1,11 +1,14 @@
 import type { Brand } from '../../config.ts';
+import { oneLine } from '../../domain/plain-text.ts';
 import type { MailMessage } from '../outbox.ts';
 import { MailLayout, renderHtml, textFooter } from './mail-layout.tsx';
 
 const when = new Intl.DateTimeFormat('es-CL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Santiago' });
 
-export function passwordChangedMail(d: { brand: Brand; to: string; name: string; at: Date; portalUrl: string }): MailMessage {
-  const subject = `Su clave de ${d.brand.name} fue cambiada`;
+export function passwordChangedMail(data: { brand: Brand; to: string; name: string; at: Date; portalUrl: string }): MailMessage {
+  // Defence in depth: nothing stored may end a header or start a line of its own.
+  const d = { ...data, to: oneLine(data.to), name: oneLine(data.name) };
+  const subject = oneLine(`Su clave de ${d.brand.name} fue cambiada`);
   const at = when.format(d.at);
   const text = `Hola ${d.name}:
 

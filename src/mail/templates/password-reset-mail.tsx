@@ -1,13 +1,16 @@
 import type { Brand } from '../../config.ts';
+import { oneLine } from '../../domain/plain-text.ts';
 import { MailSecrets } from '../mail-secrets.ts';
 import type { MailMessage } from '../outbox.ts';
 import { MailLayout, renderHtml, textFooter } from './mail-layout.tsx';
 
 /** The link carries the reset token, a secret: the stored bodies hold its placeholder only. */
-export function passwordResetMail(d: { brand: Brand; to: string; name: string; link: string; minutes: number }): MailMessage {
+export function passwordResetMail(data: { brand: Brand; to: string; name: string; link: string; minutes: number }): MailMessage {
+  // Defence in depth: nothing stored may end a header or start a line of its own.
+  const d = { ...data, to: oneLine(data.to), name: oneLine(data.name) };
   const secrets = new MailSecrets();
   const link = secrets.add('resetLink', d.link);
-  const subject = `Recupere su acceso a ${d.brand.name}`;
+  const subject = oneLine(`Recupere su acceso a ${d.brand.name}`);
   const text = `Hola ${d.name}:
 
 Recibimos una solicitud para crear una nueva clave de acceso a ${d.brand.name}.

@@ -44,7 +44,8 @@ function Nav(props: { session: LoadedSession; current?: PageProps['current']; cs
       )}
       <div class="who">
         <span>
-          {session.user.name} · {session.customer.name} ({formatRut(session.customer.rut)})
+          {/* <bdi>: a name written right to left, or holding a direction override stored before they were refused, cannot reorder what follows it. */}
+          <bdi>{session.user.name}</bdi> · <bdi>{session.customer.name}</bdi> ({formatRut(session.customer.rut)})
         </span>
         <form method="post" action="/salir" class="inline">
           <CsrfField token={props.csrfToken} />

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { vendorToday } from '../../../domain/contracts.ts';
 import { readableSystem } from '../../../help/help-access.ts';
 import { readArticle, type ArticleView } from '../../../help/read-help.ts';
-import { voteOf, voteOnArticle, type ArticleVote } from '../../../help/vote-on-article.ts';
+import { VoteComment, voteOf, voteOnArticle, type ArticleVote } from '../../../help/vote-on-article.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { formatDay } from '../../components/format.ts';
 import { CsrfField } from '../../components/form.tsx';
@@ -18,14 +18,7 @@ import { HELP_PAGE, helpReaderOf } from './help-reader.ts';
 
 const VoteForm = z.object({
   util: z.enum(['si', 'no'], { error: 'Elija Sí o No.' }),
-  // Browsers send a textarea's line breaks as CRLF but count each as one
-  // character against its maxlength: measure what the person typed.
-  comentario: z
-    .string({ error: 'El comentario debe ser texto.' })
-    .optional()
-    // Control characters other than tab and line break are never typed; PostgreSQL refuses NUL outright.
-    .transform((s) => s?.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim() || null)
-    .pipe(z.string().max(1000, 'El comentario puede tener hasta 1.000 caracteres.').nullable()),
+  comentario: VoteComment,
 });
 
 function Feedback(props: { action: string; vote: ArticleVote | null; csrfToken: string; error?: string; comment?: string }) {

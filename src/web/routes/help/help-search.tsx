@@ -1,11 +1,13 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
+import { withoutRefusedCharacters } from '../../../domain/plain-text.ts';
 import { recordSearchMiss } from '../../../help/search/record-search-miss.ts';
 import type { SearchResults } from '../../../help/search/help-search.ts';
 import type { SystemSummary } from '../../../help/help-access.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
 import type { AppEnv } from '../../env.ts';
+import { sessionOf } from '../../middleware/require-user.ts';
 import { page } from '../../render.tsx';
 import { HELP_PAGE, readableSystemsOf } from './help-reader.ts';
 
@@ -13,11 +15,13 @@ const PER_PAGE = 10;
 const SUGGESTIONS = 6;
 
 /**
- * The typed query, at most 200 characters. Control characters become spaces:
- * nobody types them, and PostgreSQL refuses a NUL byte in the recorded miss.
+ * The typed query, at most 200 characters. A search box answers rather than
+ * refuses: control characters become spaces and bidi or invisible ones go
+ * (domain/plain-text.ts), so none reaches the heading, the links or the
+ * recorded miss (PostgreSQL refuses a NUL byte outright).
  */
 function queryOf(raw: string | undefined): string {
-  return (raw ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').slice(0, 200);
+  return withoutRefusedCharacters((raw ?? '').slice(0, 200));
 }
 
 function searchHref(q: string, system: string | null, pageNo = 1): string {
@@ -100,7 +104,7 @@ export const helpSearchRoutes = new Hono<AppEnv>()
     const selected = systems.find((s) => s.slug === c.req.query('sistema')) ?? null;
     const pageNo = Number.parseInt(c.req.query('pagina') ?? '1', 10) || 1;
     const r = q ? await helpSearch.search({ text: q, systemIds: selected ? [selected.id] : systems.map((s) => s.id), page: pageNo, perPage: PER_PAGE }) : null;
-    if (r && r.searched && r.total === 0 && pageNo === 1 && systems.length > 0) await recordSearchMiss(db, { text: q, systemSlug: selected?.slug ?? null, now: clock.now() });
+    if (r && r.searched && r.total === 0 && pageNo === 1 && systems.length > 0) await recordSearchMiss(db, { text: q, systemSlug: selected?.slug ?? null, userId: sessionOf(c).user.id, now: clock.now() });
     return page(
       c,
       { title: q ? `Buscar «${q}»` : 'Buscar en la ayuda', ...HELP_PAGE },

@@ -136,10 +136,17 @@ describe('voting on an article', () => {
     expect((await votesOf(id))[0]!.comment).toBe(sent.replaceAll('\r\n', '\n'));
   });
 
-  it('drops control characters from a comment, keeping tabs and line breaks', async () => {
+  it('refuses control and bidi characters in a comment with 422 and a Spanish message, saving nothing; tabs and line breaks are fine', async () => {
     const { id, client } = await newReader();
-    expect((await client.post(VOTE, { util: 'no', comentario: 'Falta\u0000 un\u0007 paso\n\tdel IVA' })).status).toBe(303);
-    expect((await votesOf(id))[0]!.comment).toBe('Falta un paso\n\tdel IVA');
+    for (const comentario of ['Falta\u0000 un paso', 'Falta\u001b]0;hola\u0007 un paso', 'Falta \u202eovi\u202c un paso', 'Falta\u0085 un paso', 'Falta\u200b un paso']) {
+      const res = await client.post(VOTE, { util: 'no', comentario });
+      expect(res.status, JSON.stringify(comentario)).toBe(422);
+      expect(await res.text()).toContain('<p class="field-error" role="alert">El comentario contiene caracteres no permitidos (caracteres de control o de dirección del texto).</p>');
+    }
+    expect(await votesOf(id)).toEqual([]);
+    // CR LF and U+2028 are line breaks in a comment, stored as LF.
+    expect((await client.post(VOTE, { util: 'no', comentario: 'Falta un paso\r\n\tdel IVA 👍🏽 ñandú\u2028Gracias' })).status).toBe(303);
+    expect((await votesOf(id))[0]!.comment).toBe('Falta un paso\n\tdel IVA 👍🏽 ñandú\nGracias');
     expect((await client.post('/ayuda/contabilidad/cierre-mensual%00/voto', { util: 'no' })).status).toBe(404);
   });
 

@@ -55,7 +55,7 @@ export const servicesRoutes = new Hono<AppEnv>().use('/servicios', requireUser('
     { title: 'Servicios vigentes', current: 'servicios' },
     <>
       <h1>Servicios vigentes</h1>
-      <p>Los sistemas que {s.customer.name} tiene contratados hoy. Desde cada uno puede abrir su ayuda en línea.</p>
+      <p>Los sistemas que <bdi>{s.customer.name}</bdi> tiene contratados hoy. Desde cada uno puede abrir su ayuda en línea.</p>
       {overview.inForce.length > 0 ? (
         <ContractsTable caption="Servicios vigentes" contracts={overview.inForce} withHelp />
       ) : (

@@ -39,7 +39,7 @@ export const usersActionsRoutes = new Hono<AppEnv>()
       { title: 'Eliminar usuario', current: 'usuarios' },
       <>
         <Breadcrumbs items={[['Usuarios', '/usuarios'], ['Eliminar usuario', null]]} />
-        <h1>¿Eliminar a {user.name}?</h1>
+        <h1>¿Eliminar a <bdi>{user.name}</bdi>?</h1>
         <p>
           {user.email} dejará de tener acceso al portal y no podrá recuperarlo. Si sólo quiere suspender su acceso por un tiempo, deshabilítelo en su lugar.
         </p>

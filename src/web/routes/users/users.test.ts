@@ -257,6 +257,40 @@ describe('Agregar usuarios', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it.each([
+    ['terminal escapes in the name', { name: 'Rosa\u001b]0;hackeado\u0007\u001b[2JSoto', email: 'rosa.esc@roble.cl' }, 'El nombre'],
+    ['CR LF in the name', { name: 'Rosa\r\nBcc: todos@roble.cl', email: 'rosa.crlf@roble.cl' }, 'El nombre'],
+    ['a bidi override in the name', { name: 'Rosa \u202eotoS', email: 'rosa.bidi@roble.cl' }, 'El nombre'],
+    ['a C1 control in the name', { name: 'Rosa\u009b2J Soto', email: 'rosa.c1@roble.cl' }, 'El nombre'],
+    ['a zero-width space in the name', { name: 'Rosa\u200bSoto', email: 'rosa.zw@roble.cl' }, 'El nombre'],
+    ['a control character in the e-mail', { name: 'Rosa Soto', email: 'rosa\u0000@roble.cl' }, 'El correo'],
+    ['a bidi isolate in the e-mail', { name: 'Rosa Soto', email: 'rosa@roble\u2066.cl' }, 'El correo'],
+  ])('refuses %s with 422 and a Spanish message naming the field, saving and mailing nothing', async (_, fields, subject) => {
+    const c = await newCustomer();
+    const admin = await signedIn(c);
+    const before = await counts(c.id);
+    const res = await admin.post('/usuarios/nuevo', fields);
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain(`${subject} contiene caracteres no permitidos (caracteres de control o de dirección del texto).`);
+    expect(await counts(c.id)).toEqual(before);
+  });
+
+  it('accepts accents, ñ, other scripts and emoji in a name', async () => {
+    const c = await newCustomer();
+    const admin = await signedIn(c);
+    for (const [i, name] of ['José Ñuñez Peña', 'Zoë O’Higgins-Brontë', 'Ana 👩🏽‍💻 Soto', 'محمد علي'].entries()) {
+      const { user } = await invite(admin, c, name, `nombre${i}@roble.cl`);
+      expect(user.name).toBe(name);
+    }
+  });
+
+  it('isolates a stored name with a direction override, so it cannot reorder the text after it', async () => {
+    const c = await newCustomer('Ferretería \u202eLos Andes');
+    await db().updateTable('users').set({ name: 'Rosa \u202eotoS' }).where('id', '=', c.admin.id).execute();
+    const html = await (await signedIn(c)).get('/usuarios').then((r) => r.text());
+    expect(html).toContain('<bdi>Rosa \u202eotoS</bdi> · <bdi>Ferretería \u202eLos Andes</bdi> (');
+  });
+
   it('leaves no half-saved user when the mail cannot be queued', async () => {
     const c = await newCustomer();
     const admin = await signedIn(c);
@@ -414,7 +448,7 @@ describe('delete', () => {
     const confirm = await admin.get(`/usuarios/${tech.id}/eliminar`);
     expect(confirm.status).toBe(200);
     const html = await confirm.text();
-    expect(html).toContain('<h1>¿Eliminar a Bruno Borrable?</h1>');
+    expect(html).toContain('<h1>¿Eliminar a <bdi>Bruno Borrable</bdi>?</h1>');
     expect(html).toContain('borrar@empresa.cl dejará de tener acceso');
     expect(html).toContain(`<form method="post" action="/usuarios/${tech.id}/eliminar"`);
     expect(html).toContain('Sí, eliminar usuario');
