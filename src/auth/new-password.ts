@@ -1,5 +1,5 @@
 import type { Brand } from '../config.ts';
-import { checkPassword, PASSWORD_MESSAGES } from '../domain/password-policy.ts';
+import { assessPassword } from '../domain/password-policy.ts';
 
 /** What an attacker knows about the account: its password may not be built from it. */
 export interface PasswordOwner {
@@ -12,7 +12,7 @@ export interface PasswordOwner {
 /** The checks every "new password + repeat" form shares; field name → Spanish message. */
 export function newPasswordErrors(next: string, repeat: string, who: PasswordOwner, brand: Brand): Record<string, string> {
   const errors: Record<string, string> = {};
-  const problem = checkPassword(next, {
+  const verdict = assessPassword(next, {
     rut: who.rut,
     email: who.email,
     customerName: who.customerName,
@@ -20,7 +20,7 @@ export function newPasswordErrors(next: string, repeat: string, who: PasswordOwn
     brandWords: [brand.name, brand.vendor],
   });
   if (next === '') errors.newPassword = 'Ingrese la nueva clave.';
-  else if (problem) errors.newPassword = PASSWORD_MESSAGES[problem];
+  else if (verdict) errors.newPassword = verdict.message;
   if (!errors.newPassword && next !== repeat) errors.repeatPassword = 'Las dos claves nuevas no coinciden.';
   return errors;
 }

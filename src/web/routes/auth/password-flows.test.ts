@@ -103,6 +103,8 @@ describe('first sign-in with a temporary password', () => {
     expect(html).toContain(`<dd>${u.email}</dd>`);
     expect(html).toContain('<label for="currentPassword">Clave Actual de Acceso</label>');
     expect(html).toContain('<label for="newPassword">Nueva Clave de Acceso</label>');
+    expect(html).toContain('Al menos 10 caracteres (máximo 128); no se exigen mayúsculas, números ni símbolos.');
+    expect(html).toContain('Use una frase de tres o cuatro palabras');
     expect(html).toContain('<label for="repeatPassword">Re-Ingrese Nueva Clave de Ingreso</label>');
     expect(html).toMatch(/<button type="submit" class="primary">\s*Modificar\s*<\/button>/);
     expect(html).not.toContain(u.temporary);
@@ -144,10 +146,10 @@ describe('first sign-in with a temporary password', () => {
     it.each([
       ['too short', () => ({ current: u.temporary, next: 'corta123', repeat: 'corta123' }), 'La nueva clave debe tener al menos 10 caracteres.'],
       ['empty', () => ({ current: u.temporary, next: '', repeat: '' }), 'Ingrese la nueva clave.'],
-      ['common', () => ({ current: u.temporary, next: 'qwertyuiop', repeat: 'qwertyuiop' }), 'Esa clave es demasiado común y fácil de adivinar.'],
-      ['built from the RUT', () => ({ current: u.temporary, next: formatRut(customer.rut), repeat: formatRut(customer.rut) }), 'La clave no puede basarse en el RUT, el correo o el nombre del portal.'],
-      ['built from the e-mail', () => ({ current: u.temporary, next: 'marcela.rojas2026', repeat: 'marcela.rojas2026' }), 'La clave no puede basarse en el RUT, el correo o el nombre del portal.'],
-      ['built from the brand', () => ({ current: u.temporary, next: 'Mi Transtecnia 2026', repeat: 'Mi Transtecnia 2026' }), 'La clave no puede basarse en el RUT, el correo o el nombre del portal.'],
+      ['common', () => ({ current: u.temporary, next: 'qwertyuiop', repeat: 'qwertyuiop' }), 'Esa clave es fácil de adivinar: es solo una clave muy usada.'],
+      ['built from the RUT', () => ({ current: u.temporary, next: formatRut(customer.rut), repeat: formatRut(customer.rut) }), 'Esa clave es fácil de adivinar: es su RUT.'],
+      ['built from the e-mail', () => ({ current: u.temporary, next: 'marcela.rojas2026', repeat: 'marcela.rojas2026' }), 'Esa clave es fácil de adivinar: es su correo seguido de un año.'],
+      ['built from the brand', () => ({ current: u.temporary, next: 'Mi Transtecnia 2026', repeat: 'Mi Transtecnia 2026' }), 'Esa clave es fácil de adivinar: contiene el nombre del portal'],
       ['repeated differently', () => ({ current: u.temporary, next: NEW_PASSWORD, repeat: `${NEW_PASSWORD}!` }), 'Las dos claves nuevas no coinciden.'],
       ['the same as the current one', () => ({ current: u.temporary, next: u.temporary, repeat: u.temporary }), 'La nueva clave debe ser distinta de la actual.'],
       ['with a wrong current password', () => ({ current: 'no es la clave temporal', next: NEW_PASSWORD, repeat: NEW_PASSWORD }), 'La clave actual no es correcta.'],
@@ -316,6 +318,7 @@ describe('¿Olvidó su contraseña? (/recuperar)', () => {
     expect(html).toContain('Crear nueva clave');
     expect(html).toContain(`<dd>${formatRut(customer.rut)}</dd>`);
     expect(html).toContain('<dd>olvido@rojas.cl</dd>');
+    expect(html).toContain('No debe poder adivinarse a partir del nombre de su empresa, su nombre, su RUT o su correo');
     expect(form.headers.get('referrer-policy')).toBe('no-referrer');
 
     rt.clock.advance(5 * MINUTE);
@@ -353,7 +356,7 @@ describe('¿Olvidó su contraseña? (/recuperar)', () => {
     await browser.get(link);
     for (const [next, repeat, message] of [
       ['corta', 'corta', 'al menos 10 caracteres'],
-      ['qwertyuiop', 'qwertyuiop', 'demasiado común'],
+      ['qwertyuiop', 'qwertyuiop', 'una clave muy usada'],
       [NEW_PASSWORD, 'otra cosa distinta', 'Las dos claves nuevas no coinciden.'],
     ] as const) {
       const res = await browser.post('/restablecer', { token: tokenOf(link), newPassword: next, repeatPassword: repeat });
