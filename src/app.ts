@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from './deps.ts';
-import { AppError } from './errors.ts';
+import { AppError, UnavailableError } from './errors.ts';
 import type { AppEnv } from './web/env.ts';
 import { errorPage } from './web/error-page.tsx';
 import { csrfProtection } from './web/middleware/csrf.ts';
@@ -62,9 +62,21 @@ export function createApp(deps: Deps) {
 
   app.notFound((c) => errorPage(c, 404, 'La página que busca no existe o no tiene acceso a ella.'));
   app.onError((err, c) => {
+    if (err instanceof UnavailableError) {
+      // Nobody's mistake, and it passes: say when to come back; the log keeps what the driver said.
+      const cause = err.cause as { code?: string; message?: string } | undefined;
+      (c.get('log') ?? deps.log).warn({ errorId: err.id, status: 503, code: cause?.code, cause: cause?.message }, err.message);
+      c.header('Retry-After', String(err.retryAfterSeconds));
+      return errorPage(c, 503, err.message);
+    }
     if (err instanceof AppError) {
       c.get('log')?.info({ errorId: err.id, status: err.status }, err.message);
       return errorPage(c, err.status, err.message);
+    }
+    if (c.req.raw.signal.aborted) {
+      // The person closed the connection (or it timed out) before the request was read: nothing to answer.
+      (c.get('log') ?? deps.log).info({ err: (err as Error)?.message, path: c.req.path }, 'request aborted by the client');
+      return c.body(null, 400);
     }
     (c.get('log') ?? deps.log).error({ err }, 'unhandled error');
     return errorPage(c, 500, 'Ocurrió un error inesperado. Ya quedó registrado; inténtelo de nuevo en unos minutos.');

@@ -91,6 +91,10 @@ const EnvSchema = z
     TEMP_PASSWORD_HOURS: positiveInt('TEMP_PASSWORD_HOURS', 72),
     RESET_LINK_MINUTES: positiveInt('RESET_LINK_MINUTES', 60),
     PAGE_CACHE: bool.default(true),
+    // A client that stalls its headers or body is answered 408 and let go (Node's defaults hold one 5 minutes).
+    HEADERS_TIMEOUT_SECONDS: positiveInt('HEADERS_TIMEOUT_SECONDS', 10),
+    REQUEST_TIMEOUT_SECONDS: positiveInt('REQUEST_TIMEOUT_SECONDS', 30),
+    SHUTDOWN_TIMEOUT_SECONDS: positiveInt('SHUTDOWN_TIMEOUT_SECONDS', 10),
     PASSWORD_HASH_CONCURRENCY: positiveInt('PASSWORD_HASH_CONCURRENCY', Math.max(1, cpus().length - 1)),
     BRAND_NAME: z.string().min(1).default('Mi Transtecnia'),
     BRAND_VENDOR: z.string().min(1).default('Transtecnia'),
@@ -153,6 +157,11 @@ export interface Config {
   resetLinkMs: number;
   passwordHashConcurrency: number;
   pageCache: boolean;
+  /** node:http: the whole request's headers must arrive within headersTimeoutMs, headers and body within requestTimeoutMs. */
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** On SIGTERM, how long requests in flight may take before their connections are cut. */
+  shutdownTimeoutMs: number;
   brand: Brand;
 }
 
@@ -188,6 +197,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     resetLinkMs: e.RESET_LINK_MINUTES * 60_000,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     pageCache: e.PAGE_CACHE,
+    headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_SECONDS, e.REQUEST_TIMEOUT_SECONDS) * 1000,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     brand: {
       name: e.BRAND_NAME,
       vendor: e.BRAND_VENDOR,

@@ -28,4 +28,6 @@ export interface Deps {
   articleReads: ArticleReads;
   /** Signed-in pages served ahead of the framework (SQLite only; see web/page-cache.ts). */
   pageCache?: PageCache;
+  /** True once the server is shutting down (server.ts): /salud answers 503 so balancers look elsewhere. */
+  draining?: () => boolean;
 }

@@ -36,3 +36,25 @@ export class ValidationError extends AppError {
     super(422, 'validation', message);
   }
 }
+
+/**
+ * The portal cannot answer now and will soon, through nobody's mistake (the
+ * database is restarting, another process holds SQLite's write lock): a 503
+ * with Retry-After. `cause` keeps the driver's error for the log.
+ */
+export class UnavailableError extends AppError {
+  constructor(
+    id: 'database-unavailable' | 'database-busy' | 'help-import-busy',
+    message: string,
+    readonly retryAfterSeconds: number,
+    cause?: unknown,
+  ) {
+    super(503, id, message);
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+export const databaseUnavailable = (cause?: unknown) =>
+  new UnavailableError('database-unavailable', 'No pudimos conectar con la base de datos. Inténtelo de nuevo en unos segundos.', 5, cause);
+export const databaseBusy = (cause?: unknown) =>
+  new UnavailableError('database-busy', 'El portal está ocupado; inténtelo de nuevo en unos segundos.', 2, cause);

@@ -1,14 +1,17 @@
 import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.ts';
-import { boot } from './boot.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { boot, type Runtime } from './boot.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DEMO, seedDemoIfEmpty, seedHelpIfEmpty } from './demo/seed-demo.ts';
 import { formatRut } from './domain/rut.ts';
+import { UnavailableError } from './errors.ts';
+import { HttpDrain } from './web/http-drain.ts';
 import { cacheFirst } from './web/page-cache.ts';
 import { createLogger } from './logger.ts';
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (err) {
@@ -19,7 +22,18 @@ try {
   throw err;
 }
 const log = createLogger(config.logLevel);
-const runtime = await boot(config, log);
+
+// A database that is not there at start is a message and an exit code for the supervisor, not a stack.
+let runtime: Runtime;
+try {
+  runtime = await boot(config, log);
+} catch (err) {
+  if (!(err instanceof UnavailableError)) throw err;
+  const cause = err.cause as { code?: string; message?: string } | undefined;
+  log.fatal({ code: cause?.code, cause: cause?.message }, 'database unavailable at start');
+  process.stderr.write(`${err.message} (${[cause?.code, cause?.message].filter(Boolean).join(': ')})\n`);
+  process.exit(1);
+}
 const { deps, worker } = runtime;
 
 await seedHelpIfEmpty(deps);
@@ -33,8 +47,30 @@ if (config.demoData && (await seedDemoIfEmpty(deps))) {
 if (config.devMailbox) log.warn({ mailbox: `${config.publicUrl}/dev/correo` }, 'SMTP_URL is not set: mail stays in the development mailbox page');
 worker.start();
 
-const app = createApp(deps);
-const server = createServer(cacheFirst(deps.pageCache, getRequestListener(app.fetch)));
+const server = createServer({
+  headersTimeout: config.headersTimeoutMs,
+  requestTimeout: config.requestTimeoutMs,
+  // Node checks both timeouts on this interval (30 s by default, which would stretch them).
+  connectionsCheckingInterval: 1_000,
+});
+const drain = new HttpDrain(server, { log });
+const app = createApp({ ...deps, draining: () => drain.draining });
+server.on('request', drain.wrap(cacheFirst(deps.pageCache, getRequestListener(app.fetch))));
+
+// A malformed or stalled request (the 408 of requestTimeout included): Node's own answer, logged at info.
+const CLIENT_ERROR_ANSWERS: Record<string, string> = {
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: '413 Payload Too Large',
+};
+server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+  log.info({ code: err.code, ip: socket.remoteAddress }, 'client error: request not read');
+  if (socket.writable && socket.bytesWritten === 0) {
+    socket.write(`HTTP/1.1 ${CLIENT_ERROR_ANSWERS[err.code ?? ''] ?? '400 Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+  socket.destroy();
+});
+
 server.listen(config.port, config.host, () => {
   log.info({ url: config.publicUrl, port: config.port, host: config.host, database: deps.dialect, pageCache: Boolean(deps.pageCache) }, 'portal listening');
 });
@@ -44,15 +80,14 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping: finishing requests in flight');
-  // Stop accepting; close() resolves when the requests in flight are answered.
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const deadline = setTimeout(() => {
-    log.warn('requests still in flight after 10 s, closing anyway');
-    server.closeAllConnections();
-  }, 10_000);
-  deadline.unref();
-  await closed;
+  // Whatever hangs below (a send that ignores its abort, say), the process still ends.
+  setTimeout(() => {
+    log.error('shutdown did not finish in time, exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutMs + 10_000).unref();
+  const started = performance.now();
+  const cut = await drain.drain(config.shutdownTimeoutMs);
+  log.info({ ms: Math.round(performance.now() - started), cut }, 'connections closed');
   await runtime.close();
   log.info('stopped');
   process.exit(0);

@@ -32,7 +32,9 @@ export const HELP_COMMANDS: Record<string, Command> = {
         const n = e.problems.length;
         throw new CommandFailed(`No se importó nada: corrija ${n === 1 ? 'el problema' : `los ${n} problemas`} y vuelva a intentarlo.`);
       }
-      const r = await importHelpTree(rt.deps.db, rt.deps.dialect, tree, rt.deps.clock.now(), progressPrinter(err));
+      const r = await importHelpTree(rt.deps.db, rt.deps.dialect, tree, rt.deps.clock.now(), progressPrinter(err), {
+        onWaiting: () => err('Otro proceso está escribiendo en la base de datos (¿otra importación?): la importación espera su turno, hasta 30 s.'),
+      });
       out(
         `Ayuda importada: ${plural(r.created, 'nuevo', 'nuevos')}, ${plural(r.updated, 'actualizado', 'actualizados')}, ` +
           `${r.unchanged} sin cambios, ${plural(r.unpublished, 'despublicado', 'despublicados')} (${plural(r.systems, 'sistema', 'sistemas')}).`,

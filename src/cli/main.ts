@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { boot } from '../boot.ts';
 import { ConfigError, loadConfig } from '../config.ts';
-import { AppError, ValidationError } from '../errors.ts';
+import { AppError, UnavailableError, ValidationError } from '../errors.ts';
 import { visibleEscapes } from '../domain/plain-text.ts';
 import { createLogger } from '../logger.ts';
 import { CommandFailed, UsageError } from './command.ts';
@@ -49,11 +49,24 @@ export async function runCli(
     }
     throw e;
   }
-  const rt = await boot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  let rt;
+  try {
+    rt = await boot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+  } catch (e) {
+    if (e instanceof UnavailableError) {
+      err(unavailableMessage(e));
+      return EX_TEMPFAIL;
+    }
+    throw e;
+  }
   try {
     await COMMANDS[name]!.run(rt, values as Record<string, string | boolean | undefined>, out, { err, args: positionals.slice(name.split(' ').length) });
     return 0;
   } catch (e) {
+    if (e instanceof UnavailableError) {
+      err(unavailableMessage(e));
+      return EX_TEMPFAIL;
+    }
     if (e instanceof ValidationError) {
       err(['No se pudo completar:', ...Object.values(e.fieldErrors).map((m) => `  - ${m}`)].join('\n'));
       return 1;
@@ -67,6 +80,22 @@ export async function runCli(
   } finally {
     await rt.close();
   }
+}
+
+/** sysexits' "temporary failure": a script may simply run the command again later. */
+const EX_TEMPFAIL = 75;
+
+/** For the operator: what happened, in words, and the driver's own detail. */
+function unavailableMessage(e: UnavailableError): string {
+  const cause = e.cause as { code?: string; message?: string } | undefined;
+  const detail = cause ? ` (${[cause.code, cause.message].filter(Boolean).join(': ')})` : '';
+  if (e.id === 'database-busy') {
+    return `La base de datos está ocupada: otro proceso la tiene tomada para escribir desde hace más de unos segundos${detail}. Inténtelo de nuevo en unos segundos.`;
+  }
+  if (e.id === 'database-unavailable') {
+    return `No se pudo conectar con la base de datos${detail}. Revise que esté en marcha y que DATABASE_URL sea correcta, y vuelva a intentarlo.`;
+  }
+  return e.message;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

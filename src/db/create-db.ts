@@ -1,10 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
+import type { Logger } from 'pino';
+import { isSqliteBusy, translateSqliteError } from './database-errors.ts';
 import { pageDataWrites } from './page-data-writes.ts';
+import { UnavailabilityAwarePostgresDialect, watchPool } from './postgres-driver.ts';
 import type { Database } from './schema.ts';
+import { LockAwareSqliteDialect } from './sqlite-driver.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,29 +30,74 @@ export interface CreateDbOptions {
   /** Called around every write that a page may show (see page-data-writes.ts). */
   onPageDataWrite?: () => void;
   poolSize?: number;
+  /** Where lost connections are reported (PostgreSQL). */
+  log?: Pick<Logger, 'warn'>;
+  /** PostgreSQL: how long a query waits for a connection before the database counts as unreachable. */
+  connectTimeoutMs?: number;
+  /** SQLite: how long a statement waits for another process's lock before answering "busy" (default 5 s). */
+  busyDeadlineMs?: number;
 }
 
 /** `url` is a postgres:// URL, or a SQLite file path (":memory:" for a throw-away one). */
 export function createDb(url: string, options: CreateDbOptions = {}): Db {
   if (isPostgresUrl(url)) {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: options.poolSize ?? 10,
-      ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
-    });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: plugins(options) });
+    const pool = watchPool(
+      new pg.Pool({
+        connectionString: url,
+        max: options.poolSize ?? 10,
+        // A server that does not answer (a restart, a dropped route) must not hold a request for minutes.
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+        ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+      }),
+      options.log,
+    );
+    const db = new Kysely<Database>({ dialect: new UnavailabilityAwarePostgresDialect({ pool }), plugins: plugins(options) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   const file = url.replace(/^(file|sqlite):(\/\/)?/, '');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = openSqlite(file);
+  const db = new Kysely<Database>({
+    dialect: new LockAwareSqliteDialect(sqlite, reusingStatements(sqlite), { deadlineMs: options.busyDeadlineMs ?? 5_000 }),
+    plugins: plugins(options),
+  });
+  return { db, dialect: 'sqlite', dataVersion: dataVersionOf(sqlite), close: () => db.destroy() };
+}
+
+function openSqlite(file: string): SQLite.Database {
   const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(sqlite) }), plugins: plugins(options) });
-  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
-  return { db, dialect: 'sqlite', dataVersion: () => dataVersion.get() as number, close: () => db.destroy() };
+  try {
+    // Opening may wait on another process's lock (switching to WAL): nothing is being served yet.
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+  } catch (err) {
+    sqlite.close();
+    throw translateSqliteError(err);
+  }
+  // From here on a wait for a lock happens off the event loop (sqlite-driver.ts retries from a timer).
+  sqlite.pragma('busy_timeout = 0');
+  return sqlite;
+}
+
+/**
+ * PRAGMA data_version, for the page cache: changes whenever another
+ * connection commits. Read outside the driver (it must not queue behind a
+ * transaction); if a lock keeps it from being read, say "changed": a cache
+ * empties rather than serving a page that may be stale.
+ */
+function dataVersionOf(sqlite: SQLite.Database): () => number {
+  const stmt = sqlite.prepare('PRAGMA data_version').pluck();
+  let unknown = 0;
+  return () => {
+    try {
+      return stmt.get() as number;
+    } catch (err) {
+      if (!isSqliteBusy(err)) throw err;
+      return -++unknown;
+    }
+  };
 }
 
 function plugins(options: CreateDbOptions) {
@@ -60,8 +109,8 @@ const STATEMENT_CACHE_SIZE = 500;
 /**
  * Kysely prepares every query anew; for a page that was the largest single
  * cost. The queries are a fixed set of SQL texts, so each is prepared once
- * and reused (Kysely runs one query at a time on SQLite, so a statement is
- * never in use twice). Bounded, oldest out, for texts that vary (IN lists).
+ * and reused (the driver runs one query at a time on the handle, so a
+ * statement is never in use twice). Bounded, oldest out, for texts that vary (IN lists).
  */
 function reusingStatements(sqlite: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();

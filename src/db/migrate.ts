@@ -59,6 +59,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
 async function migrateOnce(db: Kysely<any>): Promise<string[]> {
   const schema = await currentSchema(db);
   const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Reading first: migrating takes the write lock (SQLite's migrations run in one
+  // BEGIN IMMEDIATE transaction), and an up-to-date database must open even while
+  // another process holds it — the CLI's read-only commands included.
+  if ((await migrator.getMigrations()).every((m) => m.executedAt)) return [];
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
