@@ -4,12 +4,14 @@
 // report table, and a clean stop (children killed, temporary files and
 // schemas removed) however the run ends.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BENCH = fileURLToPath(new URL('.', import.meta.url));
@@ -199,6 +201,9 @@ export interface ServerStats {
   cpuPct: number;
   mainCpuPct: number;
   wallMs: number;
+  /** The hash threads' share of the window running, and ready but waiting for the CPU (el-monitor.mjs); null where /proc cannot tell. */
+  hashRunPct?: number | null;
+  hashWaitPct?: number | null;
 }
 
 export type LoadOpts = Record<string, unknown>;
@@ -207,6 +212,28 @@ export async function load(gen: ChildProcess, opts: LoadOpts): Promise<LoadResul
   const m = await ask<{ result?: LoadResult; error?: string }>(gen, { load: 'run', opts }, (Number(opts.duration ?? 10) + 30) * 1000 + Number(opts.timeoutMs ?? 0));
   if (!m.result) throw new Error(`load generator: ${m.error}`);
   return m.result;
+}
+
+/** A run that goes on in the background (a storm, an attack) until it is stopped; stop() gives its result. */
+export function startInBackground(gen: ChildProcess, opts: LoadOpts): { stop(): Promise<LoadResult> } {
+  const id = newId();
+  const done = new Promise<{ result?: LoadResult; error?: string }>((resolve) => {
+    const on = (m: { id?: number }) => {
+      if (m?.id !== id) return;
+      gen.off('message', on);
+      resolve(m as { result?: LoadResult; error?: string });
+    };
+    gen.on('message', on);
+  });
+  gen.send({ load: 'run', id, opts });
+  return {
+    async stop() {
+      gen.send({ load: 'stop', id });
+      const m = await done;
+      if (!m.result) throw new Error(`load generator: ${m.error}`);
+      return m.result;
+    },
+  };
 }
 
 // ---------------------------------------------------------------- interference
@@ -340,6 +367,8 @@ export function addUp(ms: Measurement[]): Measurement {
   const mainMs = sum((m) => (m.server.mainCpuPct / 100) * m.server.wallMs);
   const othersPct: Record<string, number> = {};
   for (const m of ms) for (const [core, pct] of Object.entries(m.othersPct)) othersPct[core] = Math.max(othersPct[core] ?? 0, pct);
+  const weighted = (f: (m: Measurement) => number | null | undefined) =>
+    ms.every((m) => typeof f(m) === 'number') ? Math.round((sum((m) => f(m)! * m.server.wallMs) / wallMs) * 10) / 10 : null;
   return {
     load: {
       seconds,
@@ -362,6 +391,8 @@ export function addUp(ms: Measurement[]): Measurement {
       cpuPct: Math.round((cpuMs / wallMs) * 1000) / 10,
       mainCpuPct: Math.round((mainMs / wallMs) * 1000) / 10,
       wallMs,
+      hashRunPct: weighted((m) => m.server.hashRunPct),
+      hashWaitPct: weighted((m) => m.server.hashWaitPct),
     },
     othersPct,
     cpuUsPerRequest: total > 0 ? Math.round((cpuMs * 1000) / total) : 0,
@@ -428,6 +459,16 @@ export async function startPortal(databaseUrl: string, env: NodeJS.ProcessEnv = 
   return { portal, base };
 }
 
+/** After a storm the hasher still works through its queue: wait until the portal is idle again. */
+export async function drained(server: ChildProcess, maxMs = 20_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (Date.now() < until) {
+    await ask(server, { bench: 'reset' });
+    await sleep(500);
+    if ((await ask<ServerStats>(server, { bench: 'read' })).cpuPct < 10) return;
+  }
+}
+
 /** Sign in once as the demo administrator; the CSRF cookie is one a browser would hold. */
 export async function signInDemo(base: string): Promise<{ cookie: string; signInHeaders: Record<string, string>; signInBody: string }> {
   const csrf = randomBytes(32).toString('base64url');
@@ -438,6 +479,143 @@ export async function signInDemo(base: string): Promise<{ cookie: string; signIn
   if (signedIn.status !== 303 || !sid) throw new Error(`demo sign-in failed: ${signedIn.status}`);
   return { cookie: `sid=${sid}; csrf=${csrf}`, signInHeaders, signInBody };
 }
+
+// ---------------------------------------------------------------- database
+
+export interface BenchDatabase {
+  /** What the portal gets as DATABASE_URL. */
+  url: string;
+  dialect: 'sqlite' | 'postgres';
+  /** One statement, `?` placeholders on both dialects; the rows it returns (none for a write). */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  adminHash(): Promise<string>;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database for one portal: a SQLite file in `dir`, or with
+ * `usePostgres` a schema of its own in DATABASE_URL (so the demo data is
+ * fresh and nothing else is touched), dropped at the end however the run ends.
+ */
+export async function prepareDatabase(dir: string, usePostgres: boolean): Promise<BenchDatabase> {
+  const adminHash = async (db: BenchDatabase) => {
+    const rows = await db.query<{ password_hash: string }>('select password_hash from users where email = ?', [DEMO.email]);
+    if (!rows[0]) throw new Error('demo administrator not found in the bench database');
+    return rows[0].password_hash;
+  };
+  if (!usePostgres) {
+    const file = join(dir, 'portal.sqlite');
+    const db: BenchDatabase = {
+      url: file,
+      dialect: 'sqlite',
+      // A connection per statement: the bench never holds a lock while the portal works.
+      async query<T>(text: string, params: unknown[] = []) {
+        const conn = new SQLite(file, { timeout: 10_000 });
+        try {
+          const st = conn.prepare(text);
+          if (st.reader) return st.all(...params) as T[];
+          st.run(...params);
+          return [];
+        } finally {
+          conn.close();
+        }
+      },
+      adminHash: () => adminHash(db),
+      async drop() {},
+    };
+    return db;
+  }
+  const base = process.env.DATABASE_URL ?? '';
+  if (!/^postgres(ql)?:\/\//.test(base)) throw new Error('--postgres needs DATABASE_URL=postgres://…');
+  const schema = `bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  // A connection the server ends (a restart, another program's pg_terminate_backend) fails the next query, not the whole process.
+  admin.on('error', (err) => log(`bench database connection: ${err.message}`));
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.query(`set search_path to ${schema}`);
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  };
+  onCleanup(drop);
+  const db: BenchDatabase = {
+    url: url.toString(),
+    dialect: 'postgres',
+    async query<T>(text: string, params: unknown[] = []) {
+      let i = 0;
+      const r = await admin.query(text.replace(/\?/g, () => `$${++i}`), params);
+      return (r.rows ?? []) as T[];
+    },
+    adminHash: () => adminHash(db),
+    drop,
+  };
+  return db;
+}
+
+/** A user the bench signs in as, from an address of its own (sent as X-Forwarded-For; the portal runs with TRUST_PROXY=true). */
+export interface BenchUser {
+  rut: string;
+  email: string;
+  password: string;
+  ip: string;
+}
+
+/**
+ * The address numbered `i` in 198.18.0.0/15, the range RFC 2544 sets aside
+ * for benchmarks (131,072 of them). Each part of a run takes its own block
+ * of numbers, so no two clients share a throttle key by accident.
+ */
+export function benchAddress(i: number): string {
+  if (!(Number.isInteger(i) && i >= 0 && i < 1 << 17)) throw new Error(`bench address ${i} is outside 198.18.0.0/15`);
+  return `198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
+}
+
+/**
+ * `count` technical users of the demo customer, inserted straight into the
+ * portal's database with the demo administrator's password hash (so they
+ * sign in with the demo password and no hash is computed to seed them).
+ * User i signs in from its own address, `addressOf(i)`.
+ */
+export async function seedUsers(db: BenchDatabase, count: number, emailOf: (i: number) => string, addressOf: (i: number) => string): Promise<BenchUser[]> {
+  const hash = await db.adminHash();
+  const customer = (await db.query<{ id: string }>('select id from customers where rut = ?', [DEMO.rut]))[0];
+  if (!customer) throw new Error('demo customer not found in the bench database');
+  const now = new Date().toISOString();
+  const users: BenchUser[] = [];
+  const CHUNK = 200;
+  for (let from = 0; from < count; from += CHUNK) {
+    const rows: unknown[] = [];
+    const values: string[] = [];
+    for (let i = from; i < Math.min(count, from + CHUNK); i++) {
+      const email = emailOf(i);
+      users.push({ rut: DEMO.rut, email, password: DEMO.password, ip: addressOf(i) });
+      values.push('(?, ?, ?, ?, ?, ?, 0, null, null, null, ?, ?, ?)');
+      rows.push(randomUUID(), customer.id, email, `Usuaria de prueba ${i + 1}`, 'technical', hash, now, 'bench', now);
+    }
+    await db.query(
+      `insert into users (id, customer_id, email, name, role, password_hash, must_change_password, temp_password_expires_at, disabled_at, last_sign_in_at, password_changed_at, created_by, created_at) values ${values.join(', ')}`,
+      rows,
+    );
+  }
+  return users;
+}
+
+/** A sign-in POST as the load generators send it: a CSRF cookie a browser would hold, the address in X-Forwarded-For. */
+export function signInRequest(u: Pick<BenchUser, 'rut' | 'email' | 'password' | 'ip'>, csrf = BENCH_CSRF): { method: 'POST'; path: string; headers: Record<string, string>; body: string } {
+  return {
+    method: 'POST',
+    path: '/ingresar',
+    headers: { cookie: `csrf=${csrf}`, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': u.ip },
+    body: new URLSearchParams({ _csrf: csrf, rut: u.rut, email: u.email, password: u.password }).toString(),
+  };
+}
+const BENCH_CSRF = randomBytes(32).toString('base64url');
 
 export interface CapturedPage {
   headers: Array<[string, string]>;
@@ -476,7 +654,8 @@ export interface Row {
   /** The most any other program took of either core during the measurements behind this figure. */
   noisePct: number;
   value: number;
-  unit: 'ratio' | 'ms';
+  /** 'count': a whole number; 'yes/no': 1 or 0 (a target of >= 1 asks for yes). */
+  unit: 'ratio' | 'ms' | 'count' | 'yes/no';
   target: { op: '>=' | '<='; value: number } | null;
   detail: string;
 }
@@ -485,13 +664,24 @@ export const noiseOf = (...ms: Array<{ othersPct: Record<string, number> }>) => 
 
 export const pass = (r: Row) =>
   r.target === null || !Number.isFinite(r.value) ? 'INFO' : (r.target.op === '>=' ? r.value >= r.target.value : r.value <= r.target.value) ? 'PASS' : 'FAIL';
-const fmt = (r: Row) => (!Number.isFinite(r.value) ? '—' : r.unit === 'ms' ? `${r.value.toFixed(2)} ms` : r.value.toFixed(3));
+const fmt = (r: Row) =>
+  !Number.isFinite(r.value)
+    ? '—'
+    : r.unit === 'ms'
+      ? `${r.value.toFixed(2)} ms`
+      : r.unit === 'count'
+        ? n(r.value)
+        : r.unit === 'yes/no'
+          ? r.value >= 1 ? 'yes' : 'no'
+          : r.value.toFixed(3);
+const targetText = (r: Row) =>
+  !r.target ? '—' : r.unit === 'yes/no' ? (r.target.value >= 1 ? 'yes' : 'no') : `${r.target.op} ${r.target.value}${r.unit === 'ms' ? ' ms' : ''}`;
 
 export function table(rows: Row[], noisyNotes: string[] = []): string {
   const cells = rows.map((r) => [
     r.name,
     fmt(r),
-    r.target ? `${r.target.op} ${r.target.value}${r.unit === 'ms' ? ' ms' : ''}` : '—',
+    targetText(r),
     pass(r),
     `${r.noisePct}%${r.noisePct > NOISY_PCT ? ' !' : ''}`,
   ]);

@@ -10,6 +10,11 @@
 // list, shared by all connections, starting at the first. With
 // `amount: cycle.length` a run asks each path exactly once, so two runs (or a
 // run and a baseline) do exactly the same work whatever their speed.
+//
+// opts.requestCycle (an array of { method, path, headers, body }): the same,
+// with whole requests: each takes the next of the list, its headers added to
+// opts.headers. The sign-in storm sends each user's sign-in from its own
+// X-Forwarded-For address this way.
 import { Agent, request } from 'node:http';
 import autocannon from 'autocannon';
 
@@ -33,6 +38,21 @@ function summary(r, wallMs) {
 }
 
 function withCycle(opts) {
+  if (Array.isArray(opts.requestCycle)) {
+    const { requestCycle, ...rest } = opts;
+    let next = 0;
+    return {
+      ...rest,
+      requests: [
+        {
+          setupRequest: (req) => {
+            const r = requestCycle[next++ % requestCycle.length];
+            return { ...req, ...r, headers: { ...req.headers, ...r.headers } };
+          },
+        },
+      ],
+    };
+  }
   if (!Array.isArray(opts.cycle)) return opts;
   const { cycle, ...rest } = opts;
   let next = 0;

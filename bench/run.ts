@@ -1,22 +1,30 @@
-// `npm run bench`: the figures issues 2 and 3 ask for, from one run.
+// `npm run bench`: the figures issues 2, 3 and 7 ask for, from one run.
 //
 // Pages and sign-in (issue 2; bench/results.json):
 //   1. services page req/s ÷ a bare node:http server sending the same bytes
 //   2. help article page req/s ÷ the same kind of bare server
 //   3. sign-in throughput ÷ the raw argon2id verify rate (same concurrency, same core)
 //   4. during a sign-in storm: the pages' req/s and the event-loop delay p99,
-//      each ÷ the same without the storm
+//      each ÷ the same without the storm; the sign-ins the storm completed ÷
+//      the raw verify rate
+//   The sign-ins of 3 and 4 are real verifications: STORM_USERS seeded users,
+//   each from its own address (X-Forwarded-For, TRUST_PROXY=true), so the
+//   sign-in throttle never refuses one without hashing.
+//
+// Sign-in attack (issue 7; bench/results-attack.json, see bench/sign-in-attack.ts):
+// verifications for 200 concurrent wrong guesses at one account, the owner
+// signing in meanwhile, legitimate sign-ins/s during spraying ÷ without.
 //
 // Help search on a generated corpus (issue 3; bench/results-help.json, see
 // bench/help-search.ts): search latency, search endpoint ÷ bare FTS5, a
 // generated article page ÷ raw node:http, SQLite ÷ PostgreSQL search p50.
 //
-//   npm run bench                          both sections, help at 2,000 articles (about a minute more;
+//   npm run bench                          every section, help at 2,000 articles (about a minute more;
 //                                          the search targets are set for 50,000, so at 2,000 they are
 //                                          reported without PASS/FAIL)
-//   npm run bench -- --articles 50000      both sections, help at 50,000 articles (about 2 minutes more)
-//   npm run bench -- --only help           one section (pages | help)
-//   npm run bench -- --postgres            the pages section on PostgreSQL (DATABASE_URL)
+//   npm run bench -- --articles 50000      every section, help at 50,000 articles (about 2 minutes more)
+//   npm run bench -- --only attack         one section (pages | attack | help)
+//   npm run bench -- --postgres            the pages and attack sections on PostgreSQL (DATABASE_URL)
 //   DATABASE_URL=postgres://… npm run bench   the help section also compares SQLite with PostgreSQL
 //
 // The portal (and every baseline it is compared with) runs pinned to one core,
@@ -25,20 +33,19 @@
 // DATABASE_URL. Everything it starts it also stops, and a hard deadline ends
 // the run if something hangs.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import {
   addUp,
   ask,
   BENCH,
+  benchAddress,
   canPin,
   capturePage,
   cpuSnapshot,
   deadline,
+  drained,
   DEMO,
   FIRST_WARMUP_SECONDS,
   finish,
@@ -49,7 +56,6 @@ import {
   measure,
   measureInTurns,
   n,
-  newId,
   noiseOf,
   nonOk,
   okPerSecond,
@@ -57,11 +63,15 @@ import {
   othersPct,
   outputOf,
   pass,
+  prepareDatabase,
   SECONDS,
+  seedUsers,
   SERVER_CORE,
   signInDemo,
+  signInRequest,
   sleep,
   spawnNode,
+  startInBackground,
   startLoadGenerator,
   startPortal,
   startRawServer,
@@ -69,16 +79,20 @@ import {
   table,
   WARMUP_SECONDS,
   type CapturedPage,
-  type LoadResult,
   type Measurement,
   type Row,
   type ServerStats,
   waitForQuiet,
 } from './harness.ts';
 import { helpSearchBench, helpSearchDeadlineMs } from './help-search.ts';
+import { attackDeadlineMs, signInAttackBench } from './sign-in-attack.ts';
 
 const PAGE_CONNECTIONS = 10;
 const STORM_CONNECTIONS = 64;
+/** More users than storm connections: no user ever has two sign-ins in flight. */
+const STORM_USERS = 128;
+const STORM_BLOCK = 0x0100; // benchAddress numbers: 198.18.1.0–127
+const STORM_PREFIX = '198.18.1.';
 const PAGES_DEADLINE_MS = 180_000;
 const PAGES = { services: '/servicios', help: '/ayuda/contabilidad/cierre-mensual' } as const;
 /** Without --articles: large enough for the search to do real work, small enough to add about a minute. */
@@ -97,62 +111,6 @@ const hashConcurrency = Number(process.env.PASSWORD_HASH_CONCURRENCY ?? Math.max
 
 // ---------------------------------------------------------------- pages and sign-in
 
-/** After a storm the hasher still works through its queue: wait until the portal is idle again. */
-async function drained(server: ReturnType<typeof spawnNode>, maxMs = 20_000): Promise<void> {
-  const until = Date.now() + maxMs;
-  while (Date.now() < until) {
-    await ask(server, { bench: 'reset' });
-    await sleep(500);
-    if ((await ask<ServerStats>(server, { bench: 'read' })).cpuPct < 10) return;
-  }
-}
-
-async function prepareDatabase(dir: string): Promise<{ url: string; adminHash(): Promise<string>; drop(): Promise<void> }> {
-  if (!usePostgres) {
-    const file = join(dir, 'portal.sqlite');
-    return {
-      url: file,
-      async adminHash() {
-        const db = new SQLite(file, { readonly: true });
-        try {
-          const row = db.prepare('select password_hash from users where email = ?').get(DEMO.email) as { password_hash: string } | undefined;
-          if (!row) throw new Error('demo administrator not found in the bench database');
-          return row.password_hash;
-        } finally {
-          db.close();
-        }
-      },
-      async drop() {},
-    };
-  }
-  const base = process.env.DATABASE_URL ?? '';
-  if (!/^postgres(ql)?:\/\//.test(base)) throw new Error('--postgres needs DATABASE_URL=postgres://…');
-  // A schema of its own, so the demo data is fresh and nothing else is touched.
-  const schema = `bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  let dropped = false;
-  const drop = async () => {
-    if (dropped) return;
-    dropped = true;
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
-  };
-  onCleanup(drop);
-  return {
-    url: url.toString(),
-    async adminHash() {
-      const r = await admin.query(`select password_hash from ${schema}.users where email = $1`, [DEMO.email]);
-      if (!r.rows[0]) throw new Error('demo administrator not found in the bench schema');
-      return r.rows[0].password_hash as string;
-    },
-    drop,
-  };
-}
-
 function elDetail(s: ServerStats): string {
   return `event-loop delay p50 ${s.p50Ms} ms, max ${s.maxMs} ms (${s.samples} samples); server CPU ${s.cpuPct}%, main thread ${s.mainCpuPct}%`;
 }
@@ -162,12 +120,22 @@ async function pagesBench(): Promise<boolean> {
   await waitForQuiet();
   const tempDir = mkdtempSync(join(tmpdir(), 'mi-portal-bench-'));
   onCleanup(() => rmSync(tempDir, { recursive: true, force: true }));
-  const database = await prepareDatabase(tempDir);
+  const database = await prepareDatabase(tempDir, usePostgres);
 
   log(`portal on core ${canPin ? SERVER_CORE : '*'}, load on core ${canPin ? LOAD_CORE : '*'}, ${usePostgres ? 'PostgreSQL' : 'SQLite'}, hash concurrency ${hashConcurrency}, ${SECONDS} s per measurement`);
-  const { portal, base } = await startPortal(database.url, { PASSWORD_HASH_CONCURRENCY: String(hashConcurrency) });
+  // TRUST_PROXY: the sign-ins below each come from a user's own address (X-Forwarded-For).
+  const { portal, base } = await startPortal(database.url, { PASSWORD_HASH_CONCURRENCY: String(hashConcurrency), TRUST_PROXY: 'true' });
   try {
-    const { cookie, signInHeaders, signInBody } = await signInDemo(base);
+    const { cookie } = await signInDemo(base);
+    // Sign-ins that each cost a real verify: once five attempts for one
+    // account from one address are reserved (in flight or failed), the
+    // throttle refuses the next without hashing, so 64 connections signing in
+    // one user would mostly measure refusals. Each
+    // connection's next sign-in is the next of STORM_USERS users, each from its
+    // own address, so no user has two in flight.
+    const stormUsers = await seedUsers(database, STORM_USERS, (i) => `tormenta-${i + 1}@losaromos.cl`, (i) => benchAddress(STORM_BLOCK + i));
+    const stormSignIns = async () =>
+      Number((await database.query<{ c: number | string }>('select count(*) as c from audit_events where action = ? and ip like ?', ['sign-in.ok', STORM_PREFIX + '%']))[0]?.c ?? 0);
 
     const captured: Record<string, CapturedPage> = {};
     for (const path of Object.values(PAGES)) captured[path] = await capturePage(base, path, cookie);
@@ -207,7 +175,7 @@ async function pagesBench(): Promise<boolean> {
     if (rawVerify.wrong > 0) throw new Error('argon2-raw: the demo password did not verify');
 
     // Enough connections that a hash lane never waits for the next request to arrive.
-    const signInOpts = { url: `${base}/ingresar`, method: 'POST', headers: signInHeaders, body: signInBody, connections: hashConcurrency * 2 + 1, timeout: 60 };
+    const signInOpts = { url: base, requestCycle: stormUsers.map((u) => signInRequest(u)), connections: hashConcurrency * 2 + 1, timeout: 60 };
     const signIn = await measure(gen, portal, signInOpts);
     const signInsPerSecond = okPerSecond(signIn.load, '303');
 
@@ -220,25 +188,33 @@ async function pagesBench(): Promise<boolean> {
     const halfRate = Math.max(1, Math.round(okPerSecond(calmBefore.load, '200') / 2));
     const halfLoad = { ...mixed, overallRate: halfRate };
     const calmHalf = await measure(gen, portal, halfLoad);
-    const stormId = newId();
-    const stormDone = new Promise<{ result?: LoadResult; error?: string }>((resolve) => {
-      const on = (m: { id?: number }) => {
-        if (m?.id !== stormId) return;
-        stormGen.off('message', on);
-        resolve(m as { result?: LoadResult; error?: string });
-      };
-      stormGen.on('message', on);
-    });
-    stormGen.send({
-      load: 'run',
-      id: stormId,
-      opts: { ...signInOpts, connections: STORM_CONNECTIONS, duration: 2 * (SECONDS + WARMUP_SECONDS) + 10 },
-    });
+    const storm0 = await stormSignIns();
+    const stormRun = startInBackground(stormGen, { ...signInOpts, connections: STORM_CONNECTIONS, duration: 3 * (SECONDS + WARMUP_SECONDS) + 30 });
     await sleep(1000); // let the queue in front of the hasher fill up
+    // Sign-ins completed in each part of the storm: its sign-in.ok rows, counted at the edges.
+    // First the storm alone, so the hashing it gets can be told from what the pages take.
+    const t0 = performance.now();
+    const stormAlone0 = await stormSignIns();
+    await ask(portal, { bench: 'reset' });
+    const aloneBefore = cpuSnapshot();
+    await sleep(SECONDS * 1000);
+    const stormAloneServer = await ask<ServerStats>(portal, { bench: 'read' });
+    const stormAloneOthers = othersPct(aloneBefore, cpuSnapshot());
+    const t1 = performance.now();
+    const storm1 = await stormSignIns();
     const storm = await measure(gen, portal, mixed);
+    const t2 = performance.now();
+    const storm2 = await stormSignIns();
     const stormHalf = await measure(gen, portal, halfLoad);
-    stormGen.send({ load: 'stop', id: stormId });
-    const stormResult = (await stormDone).result;
+    const t3 = performance.now();
+    const storm3 = await stormSignIns();
+    const stormResult = await stormRun.stop();
+    const stormRates = {
+      alone: (storm1 - stormAlone0) / ((t1 - t0) / 1000),
+      flatOut: (storm2 - storm1) / ((t2 - t1) / 1000),
+      halfRate: (storm3 - storm2) / ((t3 - t2) / 1000),
+      firstSecond: stormAlone0 - storm0,
+    };
     // Without the storm once more, after it: the figure without is the mean of
     // before and after, so a machine that got slower or faster meanwhile does
     // not pass for the storm's doing.
@@ -289,9 +265,25 @@ async function pagesBench(): Promise<boolean> {
         target: { op: '>=', value: 0.8 },
         detail:
           `${n(stormRps)} vs ${n(calmRps)} req/s (without: ${n(okPerSecond(calmBefore.load, '200'))} before, ${n(okPerSecond(calmAfter.load, '200'))} after; services + help article, ${PAGE_CONNECTIONS} connections); ` +
-          `storm of ${STORM_CONNECTIONS} connections: ${stormResult ? `${n(okPerSecond(stormResult, '303'), 1)} sign-ins/s completed` : 'no result'}` +
+          `storm of ${STORM_CONNECTIONS} connections over ${STORM_USERS} users: ${n(okPerSecond(stormResult, '303'), 1)} sign-ins/s completed` + nonOk(stormResult, '303') +
           nonOk(calm.load, '200') + nonOk(storm.load, '200'),
       },
+      ...(['alone', 'flatOut', 'halfRate'] as const).map((part): Row => {
+        const server = part === 'alone' ? stormAloneServer : part === 'flatOut' ? storm.server : stormHalf.server;
+        const pages = part === 'alone' ? 'no page requests' : part === 'flatOut' ? 'the pages flat out' : `the pages at ${n(halfRate)} req/s`;
+        return {
+          name: `storm sign-ins/s ÷ raw argon2id verify, ${part === 'alone' ? 'no pages' : part === 'flatOut' ? 'pages flat out' : 'pages at half rate'}`,
+          noisePct: part === 'alone' ? noiseOf({ othersPct: stormAloneOthers }, { othersPct: argonOthers }) : noiseOf(part === 'flatOut' ? storm : stormHalf, { othersPct: argonOthers }),
+          value: stormRates[part] / rawVerify.perSecond,
+          unit: 'ratio',
+          target: null,
+          detail:
+            `${n(stormRates[part], 1)} sign-ins/s completed (sign-in.ok rows) with ${pages}, raw verify ${n(rawVerify.perSecond, 1)}/s; ` +
+            `server CPU ${server.cpuPct}%, main thread ${server.mainCpuPct}%` +
+            (typeof server.hashRunPct === 'number' ? `, hash thread ran ${server.hashRunPct}% and waited for the CPU ${server.hashWaitPct}%` : '') +
+            (part === 'alone' ? `; storm answers overall: ${Object.entries(stormResult.byStatus).map(([code, c]) => `${c}×${code}`).join(', ')}` : '; the hasher stands aside while the event loop is busy (password-hasher.ts)'),
+        };
+      }),
       {
         name: 'event-loop p99 in storm, pages flat out',
         noisePct: noiseOf(storm),
@@ -343,7 +335,7 @@ async function pagesBench(): Promise<boolean> {
       stormConnections: STORM_CONNECTIONS,
       hashConcurrency,
       figures: rows.map((r) => ({ name: r.name, value: r.value, unit: r.unit, target: r.target, result: pass(r), detail: r.detail })),
-      raw: { pages: pageRuns, rawVerify, signIn, calmBefore, calmAfter, calmHalf, storm, stormHalf, halfRate, stormLoad: stormResult ?? null, bodyBytes: Object.fromEntries(Object.entries(captured).map(([p, v]) => [p, v.body.length])) },
+      raw: { pages: pageRuns, rawVerify, signIn, calmBefore, calmAfter, calmHalf, storm, stormHalf, halfRate, stormLoad: stormResult, stormRates, bodyBytes: Object.fromEntries(Object.entries(captured).map(([p, v]) => [p, v.body.length])) },
     };
     writeFileSync(join(BENCH, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write('Written to bench/results.json\n');
@@ -356,12 +348,13 @@ async function pagesBench(): Promise<boolean> {
 
 // ---------------------------------------------------------------- main
 
+const SECTIONS = ['pages', 'attack', 'help'] as const;
+
 async function main(): Promise<number> {
-  if (only !== undefined && only !== 'pages' && only !== 'help') throw new Error(`--only takes "pages" or "help", not "${only}"`);
+  if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) throw new Error(`--only takes ${SECTIONS.map((x) => `"${x}"`).join(', ')}, not "${only}"`);
   if (!(Number.isInteger(articles) && articles >= 18)) throw new Error(`--articles takes a whole number of at least 18 (6 systems × 3 categories), not "${argValue('--articles')}"`);
-  const runPages = only !== 'help';
-  const runHelp = only !== 'pages';
-  deadline((runPages ? PAGES_DEADLINE_MS : 0) + (runHelp ? helpSearchDeadlineMs(articles) : 0));
+  const runs = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
+  deadline((runs('pages') ? PAGES_DEADLINE_MS : 0) + (runs('attack') ? attackDeadlineMs() : 0) + (runs('help') ? helpSearchDeadlineMs(articles) : 0));
   if (canPin) {
     // The bench itself only orchestrates; keep it off the portal's core too.
     execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
@@ -369,12 +362,17 @@ async function main(): Promise<number> {
     process.stderr.write('bench: fewer than 2 cores or no taskset: nothing is pinned, the figures mean less\n');
   }
   let ok = true;
-  if (runPages) {
+  if (runs('pages')) {
     const t = performance.now();
     ok = (await pagesBench()) && ok;
     log(`pages and sign-in section: ${Math.round((performance.now() - t) / 1000)} s`);
   }
-  if (runHelp) {
+  if (runs('attack')) {
+    const t = performance.now();
+    ok = (await signInAttackBench({ usePostgres, hashConcurrency })) && ok;
+    log(`sign-in attack section: ${Math.round((performance.now() - t) / 1000)} s`);
+  }
+  if (runs('help')) {
     const t = performance.now();
     ok = (await helpSearchBench({ articles })) && ok;
     log(`help search section: ${Math.round((performance.now() - t) / 1000)} s`);
