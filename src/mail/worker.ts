@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
+import { UnavailableError } from '../errors.ts';
 import type { Database, OutboxTable } from '../db/schema.ts';
 import { backoffMs, MAX_BACKOFF_MS } from './backoff.ts';
 import { fillSecrets, parseSecrets } from './mail-secrets.ts';
@@ -359,7 +360,12 @@ export class OutboxWorker {
     if (this.stopped || this.ticking) return;
     this.ticking = this.runOnce()
       .then(() => undefined)
-      .catch((err) => this.o.log.error({ err }, 'outbox pass failed; trying again at the next tick'))
+      .catch((err) =>
+        // The database away (a restart, a lock) is an outage the next tick rides out, not a bug.
+        err instanceof UnavailableError
+          ? this.o.log.warn({ errorId: err.id, cause: (err.cause as Error | undefined)?.message }, 'outbox pass failed: database unavailable; trying again at the next tick')
+          : this.o.log.error({ err }, 'outbox pass failed; trying again at the next tick'),
+      )
       .finally(() => {
         this.ticking = undefined;
         if (this.stopped) return;
