@@ -90,6 +90,12 @@ const EnvSchema = z
     SESSION_ABSOLUTE_HOURS: positiveInt('SESSION_ABSOLUTE_HOURS', 12),
     TEMP_PASSWORD_HOURS: positiveInt('TEMP_PASSWORD_HOURS', 72),
     RESET_LINK_MINUTES: positiveInt('RESET_LINK_MINUTES', 60),
+    SIGN_IN_FAILURE_DELAY_MS: z.coerce
+      .number({ message: 'SIGN_IN_FAILURE_DELAY_MS debe ser un número entero de milisegundos entre 0 y 10000.' })
+      .int('SIGN_IN_FAILURE_DELAY_MS debe ser un número entero de milisegundos entre 0 y 10000.')
+      .min(0, 'SIGN_IN_FAILURE_DELAY_MS debe ser un número entero de milisegundos entre 0 y 10000.')
+      .max(10_000, 'SIGN_IN_FAILURE_DELAY_MS debe ser un número entero de milisegundos entre 0 y 10000.')
+      .default(750),
     PAGE_CACHE: bool.default(true),
     // A client that stalls its headers or body is answered 408 and let go (Node's defaults hold one 5 minutes).
     HEADERS_TIMEOUT_SECONDS: positiveInt('HEADERS_TIMEOUT_SECONDS', 10),
@@ -155,6 +161,8 @@ export interface Config {
   sessionAbsoluteMs: number;
   tempPasswordMs: number;
   resetLinkMs: number;
+  /** Every failed sign-in answers no sooner than this after it arrived (wrong, unknown, throttled alike). */
+  signInFailureDelayMs: number;
   passwordHashConcurrency: number;
   pageCache: boolean;
   /** node:http: the whole request's headers must arrive within headersTimeoutMs, headers and body within requestTimeoutMs. */
@@ -195,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     tempPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
     resetLinkMs: e.RESET_LINK_MINUTES * 60_000,
+    signInFailureDelayMs: e.SIGN_IN_FAILURE_DELAY_MS,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     pageCache: e.PAGE_CACHE,
     headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_SECONDS, e.REQUEST_TIMEOUT_SECONDS) * 1000,

@@ -36,7 +36,7 @@ export async function createTestRuntime(
   // sqliteFile: a SQLite file whatever DATABASE_URL says (for what exists only on SQLite).
   const database = opts.sqliteFile ? { url: opts.sqliteFile, schema: undefined, drop: async () => {} } : await createTestDatabase();
   const { url, schema } = database;
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost', TRUST_PROXY: 'true', ...opts.env });
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: url, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://localhost', TRUST_PROXY: 'true', SIGN_IN_FAILURE_DELAY_MS: '0', ...opts.env });
   const clock = new ManualClock(TEST_START);
   const runtime = await boot(config, pino({ level: 'silent' }), {
     clock,

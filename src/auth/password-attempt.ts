@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { clearKey, countRefusal, refundAttempt, reserveAttempt, type ThrottleKey } from './throttle.ts';
+import { blockedAddressesOf } from './blocked-addresses.ts';
+import { clearKey, countRefusal, delayAfter, refundAttempt, reserveAttempt, type ThrottleKey } from './throttle.ts';
 
 /**
  * Every form that checks a password (sign-in, the account's password change,
@@ -81,13 +82,42 @@ export async function verifyPasswordAttempt(
 ): Promise<AttemptResult> {
   const now = deps.clock.now();
   const { own, shared } = attemptKeys(account, source);
+  const address = shared.find((k) => k.account === null);
+  const blocked = blockedAddressesOf(deps.db);
+  if (address && blocked.isHeld(address.key, now.getTime())) return { outcome: 'throttled', report: await blocked.countRefusal(deps.db, address.key, now) };
   const reservation = await reserveAttempt(deps.db, [own, ...shared], now);
-  if (!reservation.ok) return { outcome: 'throttled', report: await countRefusal(deps.db, reservation.refusedBy.key, now) };
-  const ok = storedHash ? await deps.hasher.verify(storedHash, password) : await deps.hasher.verifyNothing(password);
+  if (!reservation.ok) {
+    if (reservation.refusedBy === address) await rememberBlock(deps.db, address, now);
+    return { outcome: 'throttled', report: await countRefusal(deps.db, reservation.refusedBy.key, now) };
+  }
+  const [ownCount = 1, untrustedCount = 0, addressCount = 0] = reservation.attempts;
+  // This attempt reached the address's allowance and blocked it: the next ones are refused from memory.
+  if (address && addressCount >= address.free) blocked.hold(address.key, now.getTime() + delayAfter(addressCount, address.free), now.getTime());
+  const counts = { own: ownCount, untrusted: source.knownDevice ? 0 : untrustedCount, address: source.knownDevice ? 0 : addressCount };
+  const lane = { lowPriority: suspicious(counts), suspicion: counts.own + counts.address };
+  const ok = storedHash ? await deps.hasher.verify(storedHash, password, lane) : await deps.hasher.verifyNothing(password, lane);
   if (ok && usable) {
     // This source proved itself: its own key starts again; the shared ones get this attempt back.
     await clearKey(deps.db, own.key);
     await refundAttempt(deps.db, shared);
   }
   return { outcome: ok ? 'ok' : 'wrong' };
+}
+
+/**
+ * A source that has already failed waits behind everyone else for the
+ * hasher (password-hasher.ts's low-priority lane): an earlier attempt from
+ * this address has not succeeded (yet), or this is at least the third in a
+ * row at the account from here, or the account has had several from unknown
+ * devices. A person's first attempt is never held back; the retry after a
+ * typo waits only when the hasher is busy with others; a spraying address
+ * gets one attempt at ordinary priority, then waits.
+ */
+function suspicious(c: { own: number; untrusted: number; address: number }): boolean {
+  return c.own - 1 >= 2 || c.untrusted - 1 >= 3 || c.address - 1 >= 1;
+}
+
+async function rememberBlock(db: Kysely<Database>, address: ThrottleKey, now: Date): Promise<void> {
+  const row = await db.selectFrom('throttles').select('blocked_until').where('key', '=', address.key).executeTakeFirst();
+  if (row?.blocked_until) blockedAddressesOf(db).hold(address.key, Date.parse(row.blocked_until), now.getTime());
 }

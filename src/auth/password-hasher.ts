@@ -11,6 +11,25 @@ import { Worker } from 'node:worker_threads';
 /** Event-loop utilisation above which hashing steps aside, and for how many hash-durations. */
 const BUSY_LOOP = 0.6;
 const BUSY_PAUSE = 4;
+/**
+ * The share of hashing time that suspicious attempts (password-attempt.ts:
+ * a source that has already failed) may take at most. They wait behind
+ * every ordinary job, and after each one the lane stays shut for
+ * (1/share − 1) times its duration, so an attack spraying from a few
+ * addresses cannot crowd out the sign-ins of everyone else.
+ */
+const LOW_PRIORITY_SHARE = 0.1;
+/** A suspicious job that has waited this long goes ahead of ordinary ones when its lane is open: it is slowed, never starved. */
+const LOW_PRIORITY_MAX_WAIT_MS = 1_000;
+
+export interface HashOptions {
+  /** Verify only when ordinary work leaves room (a source that has already failed). */
+  lowPriority?: boolean;
+  /** Among suspicious jobs, the less suspicious go first (a person's second try before a sprayer's twentieth). */
+  suspicion?: number;
+}
+
+type Queued = { job: Job; resolve(v: unknown): void; reject(e: Error): void; suspicion: number; queuedAt: number };
 
 type Job = { id: number; op: 'hash'; password: string } | { id: number; op: 'verify'; hash: string; password: string };
 
@@ -55,7 +74,10 @@ class HashThread {
 
 export class PasswordHasher {
   private threads: HashThread[] | undefined;
-  private readonly queue: Array<{ job: Job; resolve(v: unknown): void; reject(e: Error): void }> = [];
+  private readonly queue: Queued[] = [];
+  private readonly lowQueue: Queued[] = [];
+  /** The low-priority lane is shut until then (performance.now()). */
+  private lowOpenAt = 0;
   private nextId = 1;
   private pausedUntil = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
@@ -70,14 +92,14 @@ export class PasswordHasher {
     return this.submit({ id: this.nextId++, op: 'hash', password }) as Promise<string>;
   }
 
-  async verify(phc: string, password: string): Promise<boolean> {
-    return (await this.submit({ id: this.nextId++, op: 'verify', hash: phc, password })) as boolean;
+  async verify(phc: string, password: string, opts: HashOptions = {}): Promise<boolean> {
+    return (await this.submit({ id: this.nextId++, op: 'verify', hash: phc, password }, opts.lowPriority === true, opts.suspicion ?? 0)) as boolean;
   }
 
   /** Spend the same work as a real verify, for an account that does not exist. */
-  async verifyNothing(password: string): Promise<false> {
+  async verifyNothing(password: string, opts: HashOptions = {}): Promise<false> {
     this.dummyHash ??= this.hash(randomBytes(16).toString('hex'));
-    await this.verify(await this.dummyHash, password);
+    await this.verify(await this.dummyHash, password, opts);
     return false;
   }
 
@@ -99,19 +121,45 @@ export class PasswordHasher {
 
   async close(): Promise<void> {
     clearTimeout(this.resumeTimer);
+    clearTimeout(this.lowTimer);
     const threads = this.threads ?? [];
     this.threads = undefined;
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 
-  private submit(job: Job): Promise<unknown> {
+  private submit(job: Job, lowPriority = false, suspicion = 0): Promise<unknown> {
     // Threads start on first use: the CLI and most tests never pay for them.
     this.threads ??= Array.from({ length: this.concurrency }, () => new HashThread(() => this.drain()));
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, resolve, reject });
+      const queued: Queued = { job, resolve, reject, suspicion, queuedAt: performance.now() };
+      if (!lowPriority) this.queue.push(queued);
+      else {
+        // Kept in order of suspicion, first come first served among equals.
+        let at = this.lowQueue.length;
+        while (at > 0 && this.lowQueue[at - 1]!.suspicion > suspicion) at--;
+        this.lowQueue.splice(at, 0, queued);
+      }
       this.drain();
     });
   }
+
+  /** The next job: ordinary work first; suspicious work while its lane is open, ahead of ordinary work once it has waited long. */
+  private takeNext(now: number): { next: Queued; low: boolean } | undefined {
+    const open = now >= this.lowOpenAt;
+    const overdue = open && this.lowQueue.findIndex((q) => now - q.queuedAt >= LOW_PRIORITY_MAX_WAIT_MS);
+    if (overdue !== false && overdue >= 0) return { next: this.lowQueue.splice(overdue, 1)[0]!, low: true };
+    const next = this.queue.shift();
+    if (next) return { next, low: false };
+    if (this.lowQueue.length === 0) return undefined;
+    if (!open) {
+      clearTimeout(this.lowTimer);
+      this.lowTimer = setTimeout(() => this.drain(), this.lowOpenAt - now);
+      return undefined;
+    }
+    return { next: this.lowQueue.shift()!, low: true };
+  }
+
+  private lowTimer: NodeJS.Timeout | undefined;
 
   private drain(): void {
     const wait = this.pausedUntil - performance.now();
@@ -124,17 +172,25 @@ export class PasswordHasher {
     }
     for (const thread of this.threads ?? []) {
       if (thread.busy) continue;
-      const next = this.queue.shift();
-      if (!next) return;
       const started = performance.now();
+      const taken = this.takeNext(started);
+      if (!taken) return;
+      const { next, low } = taken;
+      // Shut the lane at once, so another idle thread does not take a second suspicious job meanwhile.
+      if (low) this.lowOpenAt = Infinity;
       const elu = performance.eventLoopUtilization();
       thread.run(next.job).then(
         (v) => {
-          this.computeMs = this.computeMs * 0.9 + (performance.now() - started) * 0.1;
+          const now = performance.now();
+          this.computeMs = this.computeMs * 0.9 + (now - started) * 0.1;
+          if (low) this.lowOpenAt = now + (now - started) * (1 / LOW_PRIORITY_SHARE - 1);
           this.yieldIfPagesAreBusy(started, elu);
           next.resolve(v);
         },
-        (e: Error) => next.reject(e),
+        (e: Error) => {
+          if (low) this.lowOpenAt = performance.now();
+          next.reject(e);
+        },
       );
     }
   }

@@ -23,8 +23,11 @@ export type SignInResult =
 /**
  * Checks the credentials. Every failure that could reveal whether an account
  * exists (unknown RUT or e-mail, wrong password, disabled, throttled) answers
- * 'invalid' after about the same time as a real verify would take now. Only
- * a person who typed the right temporary password learns it has expired.
+ * 'invalid' after about the same time as a real verify would take now, and
+ * never sooner than the configured failure delay: a guesser's connection
+ * gets at most one answer per delay, so refusing an attack costs the portal
+ * little CPU however many requests it sends. Only a person who typed the
+ * right temporary password learns it has expired.
  */
 export async function signIn(deps: Deps, input: SignInInput): Promise<SignInResult> {
   const { db, clock, hasher, config } = deps;
@@ -53,7 +56,7 @@ export async function signIn(deps: Deps, input: SignInInput): Promise<SignInResu
       });
     }
     // Same timing as a real attempt at this moment, without spending a hash on it.
-    await padTo(started, hasher.expectedVerifyMs());
+    await padTo(started, Math.max(config.signInFailureDelayMs, hasher.expectedVerifyMs()));
     return { ok: false, reason: 'invalid' };
   }
 
@@ -63,6 +66,7 @@ export async function signIn(deps: Deps, input: SignInInput): Promise<SignInResu
       customerId: user?.customer_id ?? null, ip: input.ip,
       detail: { rut: input.rut, why: !user ? 'unknown-account' : attempt.outcome === 'wrong' ? 'wrong-password' : 'disabled' },
     });
+    await padTo(started, config.signInFailureDelayMs);
     return { ok: false, reason: 'invalid' };
   }
 

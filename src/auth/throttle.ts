@@ -44,7 +44,8 @@ function lastGrowingAttempt(free: number): number {
   return n;
 }
 
-export type Reservation = { ok: true } | { ok: false; refusedBy: ThrottleKey };
+/** `attempts`: the count each key reached with this attempt (in the order given), 1 for a key's first. */
+export type Reservation = { ok: true; attempts: number[] } | { ok: false; refusedBy: ThrottleKey };
 
 /**
  * Reserve one attempt on every key, or none: when a key refuses, the ones
@@ -52,18 +53,21 @@ export type Reservation = { ok: true } | { ok: false; refusedBy: ThrottleKey };
  */
 export async function reserveAttempt(db: Kysely<Database>, keys: ThrottleKey[], now: Date): Promise<Reservation> {
   const reserved: ThrottleKey[] = [];
+  const attempts: number[] = [];
   for (const k of keys) {
-    if (await reserveOne(db, k, now)) {
+    const count = await reserveOne(db, k, now);
+    if (count !== null) {
       reserved.push(k);
+      attempts.push(count);
       continue;
     }
     await refundAttempt(db, reserved);
     return { ok: false, refusedBy: k };
   }
-  return { ok: true };
+  return { ok: true, attempts };
 }
 
-async function reserveOne(db: Kysely<Database>, k: ThrottleKey, now: Date): Promise<boolean> {
+async function reserveOne(db: Kysely<Database>, k: ThrottleKey, now: Date): Promise<number | null> {
   const nowIso = now.toISOString();
   const at = (attempt: number) => {
     const ms = delayAfter(attempt, k.free);
@@ -85,7 +89,7 @@ async function reserveOne(db: Kysely<Database>, k: ThrottleKey, now: Date): Prom
     )
     .returning('failures')
     .executeTakeFirst();
-  return row !== undefined;
+  return row ? Number(row.failures) : null;
 }
 
 /**
@@ -121,10 +125,10 @@ export async function clearAccount(db: Kysely<Database>, account: string): Promi
  * processes: the claim is a compare-and-swap on `audited_at`), else null.
  * This is what keeps an attacker from flooding the append-only audit log.
  */
-export async function countRefusal(db: Kysely<Database>, key: string, now: Date): Promise<number | null> {
+export async function countRefusal(db: Kysely<Database>, key: string, now: Date, refusals = 1): Promise<number | null> {
   const row = await db
     .updateTable('throttles')
-    .set({ refused: sql`refused + 1` })
+    .set({ refused: sql`refused + ${sql.lit(refusals)}` })
     .where('key', '=', key)
     .returning(['refused', 'audited_at'])
     .executeTakeFirst();

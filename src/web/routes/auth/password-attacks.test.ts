@@ -223,3 +223,34 @@ describe('a throttled answer reveals nothing and floods nothing', () => {
     expect((await audit('sign-in.failed')).filter((e) => JSON.parse(e.detail!).rut === c.rut).length).toBeLessThanOrEqual(FREE_PER_SOURCE + 1);
   });
 });
+
+describe('every failed sign-in waits out the failure delay', () => {
+  let slow: HttpPortal;
+  beforeAll(async () => {
+    slow = await startHttpPortal({ withHelp: false, env: { SIGN_IN_FAILURE_DELAY_MS: '400' } });
+  }, 60_000);
+  afterAll(() => slow.close());
+
+  it('wrong, unknown and throttled answers alike, a success does not', async () => {
+    const c = await createCustomerWithAdmin(slow.rt.deps);
+    const b = () => new HttpBrowser(slow, nextAddress());
+    const timed = async (browserOf: HttpBrowser, email: string, password: string) => {
+      await browserOf.ready();
+      const t = performance.now();
+      const r = await browserOf.request('/ingresar', { rut: c.rut, email, password });
+      return { status: r.status, ms: performance.now() - t };
+    };
+    const attacker = b();
+    const wrong = await timed(attacker, c.admin.email, 'equivocada');
+    const unknown = await timed(b(), 'nadie@cliente.cl', 'equivocada');
+    for (let i = 0; i < 5; i++) await timed(attacker, c.admin.email, `equivocada ${i}`);
+    const throttled = await timed(attacker, c.admin.email, 'equivocada otra vez');
+    const ok = await timed(b(), c.admin.email, c.admin.password);
+    for (const r of [wrong, unknown, throttled]) {
+      expect(r.status).toBe(401);
+      expect(r.ms).toBeGreaterThanOrEqual(395);
+    }
+    expect(ok.status).toBe(303);
+    expect(ok.ms).toBeLessThan(395);
+  });
+});

@@ -1,0 +1,40 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { PasswordHasher } from './password-hasher.ts';
+
+describe('password hasher lanes', () => {
+  const hasher = new PasswordHasher(1);
+  afterAll(() => hasher.close());
+
+  it('serves ordinary verifications before suspicious ones queued earlier', async () => {
+    const hash = await hasher.hash('una clave cualquiera para probar');
+    const finished: string[] = [];
+    const low = Array.from({ length: 6 }, (_, i) => hasher.verify(hash, 'equivocada', { lowPriority: true }).then(() => finished.push(`low${i}`)));
+    const normal = Array.from({ length: 3 }, (_, i) => hasher.verify(hash, 'una clave cualquiera para probar').then((ok) => finished.push(`normal${i}:${ok}`)));
+    await Promise.all([...low, ...normal]);
+    // At most the suspicious job already running when the ordinary ones arrived finishes before them.
+    const firstNormal = finished.findIndex((f) => f.startsWith('normal'));
+    expect(firstNormal).toBeLessThanOrEqual(1);
+    expect(finished.slice(firstNormal, firstNormal + 3)).toEqual(['normal0:true', 'normal1:true', 'normal2:true']);
+  });
+
+  it('serves the less suspicious of the suspicious first: a person’s second try before a sprayer’s twentieth', async () => {
+    const hash = await hasher.hash('clave para ordenar sospechas');
+    const finished: string[] = [];
+    const sprayer = Array.from({ length: 4 }, (_, i) => hasher.verify(hash, 'x', { lowPriority: true, suspicion: 20 }).then(() => finished.push(`sprayer${i}`)));
+    const person = hasher.verify(hash, 'x', { lowPriority: true, suspicion: 2 }).then(() => finished.push('person'));
+    await Promise.all([...sprayer, person]);
+    expect(finished.indexOf('person')).toBeLessThanOrEqual(1);
+  });
+
+  it('gives suspicious verifications only a small share of the time when they are alone', async () => {
+    const hash = await hasher.hash('otra clave para la prueba de cuota');
+    const t = performance.now();
+    await hasher.verify(hash, 'x');
+    const one = performance.now() - t;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 4 }, () => hasher.verify(hash, 'x', { lowPriority: true })));
+    const four = performance.now() - started;
+    // Four jobs at a 15 % share take well over four jobs' time.
+    expect(four).toBeGreaterThan(one * 4 * 2);
+  });
+});
