@@ -50,7 +50,7 @@ export function attemptKeys(account: string, source: AttemptSource): { own: Thro
     own: { key: `pw:acct:${account}:ip:${address}`, account, free: FREE_PER_SOURCE },
     shared: [
       { key: `pw:acct:${account}:untrusted`, account, free: FREE_UNTRUSTED },
-      { key: `pw:ip:${address}`, account: null, free: FREE_PER_ADDRESS },
+      { key: addressKey(source.ip), account: null, free: FREE_PER_ADDRESS },
     ],
   };
 }
@@ -65,6 +65,21 @@ export interface AttemptDeps {
   clock: Clock;
   hasher: PasswordHasher;
 }
+
+/**
+ * Before anything else is looked up: an attempt without a known device from
+ * an address this process already knows to be held back is refused from
+ * memory (throttled), or null to go on. Under a spraying attack this is
+ * nearly every request, and it costs no database work.
+ */
+export async function refusedFromMemory(deps: AttemptDeps, ip: string, now: Date): Promise<AttemptResult | null> {
+  const key = addressKey(ip);
+  const blocked = blockedAddressesOf(deps.db);
+  if (!blocked.isHeld(key, now.getTime())) return null;
+  return { outcome: 'throttled', report: await blocked.countRefusal(deps.db, key, now) };
+}
+
+const addressKey = (ip: string) => `pw:ip:${addressBucket(ip)}`;
 
 /**
  * Check `password` against `storedHash` (null: no such account; the same

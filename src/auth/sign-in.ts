@@ -2,8 +2,8 @@ import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { temporaryPasswordExpired } from '../domain/temporary-password-expiry.ts';
 import { recordSignIn } from './credentials.ts';
-import { knownDevice, rememberDevice } from './known-device.ts';
-import { accountId, verifyPasswordAttempt } from './password-attempt.ts';
+import { isDeviceToken, knownDevice, rememberDevice } from './known-device.ts';
+import { accountId, refusedFromMemory, verifyPasswordAttempt } from './password-attempt.ts';
 import { createSession } from './session.ts';
 
 export interface SignInInput {
@@ -30,9 +30,13 @@ export type SignInResult =
  * right temporary password learns it has expired.
  */
 export async function signIn(deps: Deps, input: SignInInput): Promise<SignInResult> {
-  const { db, clock, hasher, config } = deps;
+  const { db, clock, config } = deps;
   const started = performance.now();
   const now = clock.now();
+
+  // An address held back, and no known device to speak for the browser: refused before any lookup.
+  const early = isDeviceToken(input.deviceToken) ? null : await refusedFromMemory(deps, input.ip, now);
+  if (early) return refuse(deps, input, now, started, early.outcome === 'throttled' ? early.report : null);
 
   const user = await db
     .selectFrom('users')
@@ -48,17 +52,7 @@ export async function signIn(deps: Deps, input: SignInInput): Promise<SignInResu
   const device = await knownDevice(db, input.deviceToken, user?.id);
   const attempt = await verifyPasswordAttempt(deps, accountId(input.rut, input.email), { ip: input.ip, knownDevice: device }, user?.password_hash ?? null, input.password, usable);
 
-  if (attempt.outcome === 'throttled') {
-    if (attempt.report !== null) {
-      await recordAuditEvent(db, {
-        action: 'sign-in.throttled', at: now, actorUserId: null, actorLabel: input.email, customerId: null, ip: input.ip,
-        detail: { rut: input.rut, refused: attempt.report },
-      });
-    }
-    // Same timing as a real attempt at this moment, without spending a hash on it.
-    await padTo(started, Math.max(config.signInFailureDelayMs, hasher.expectedVerifyMs()));
-    return { ok: false, reason: 'invalid' };
-  }
+  if (attempt.outcome === 'throttled') return refuse(deps, input, now, started, attempt.report);
 
   if (!user || attempt.outcome === 'wrong' || !usable) {
     await recordAuditEvent(db, {
@@ -89,6 +83,19 @@ export async function signIn(deps: Deps, input: SignInInput): Promise<SignInResu
     };
   });
   return { ok: true, token, deviceToken, mustChangePassword: user.must_change_password === 1, role: user.role };
+}
+
+/** A throttled attempt: audited once a minute per key with its count, answered like any failure. */
+async function refuse(deps: Deps, input: SignInInput, now: Date, started: number, report: number | null): Promise<SignInResult> {
+  if (report !== null) {
+    await recordAuditEvent(deps.db, {
+      action: 'sign-in.throttled', at: now, actorUserId: null, actorLabel: input.email, customerId: null, ip: input.ip,
+      detail: { rut: input.rut, refused: report },
+    });
+  }
+  // Same timing as a real attempt at this moment, without spending a hash on it.
+  await padTo(started, Math.max(deps.config.signInFailureDelayMs, deps.hasher.expectedVerifyMs()));
+  return { ok: false, reason: 'invalid' };
 }
 
 async function padTo(startedAt: number, ms: number): Promise<void> {
