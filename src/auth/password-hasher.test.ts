@@ -34,7 +34,7 @@ describe('password hasher lanes', () => {
     const started = performance.now();
     await Promise.all(Array.from({ length: 4 }, () => hasher.verify(hash, 'x', { lowPriority: true })));
     const four = performance.now() - started;
-    // Four jobs at a 15 % share take well over four jobs' time.
+    // Four jobs at a 5 % share take well over four jobs' time.
     expect(four).toBeGreaterThan(one * 4 * 2);
   });
 });

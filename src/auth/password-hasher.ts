@@ -18,7 +18,7 @@ const BUSY_PAUSE = 4;
  * (1/share − 1) times its duration, so an attack spraying from a few
  * addresses cannot crowd out the sign-ins of everyone else.
  */
-const LOW_PRIORITY_SHARE = 0.1;
+const LOW_PRIORITY_SHARE = 0.05;
 /** A suspicious job that has waited this long goes ahead of ordinary ones when its lane is open: it is slowed, never starved. */
 const LOW_PRIORITY_MAX_WAIT_MS = 1_000;
 
