@@ -149,8 +149,10 @@ class LockAwareConnection implements DatabaseConnection {
         const inTransaction = this.sqlite.inTransaction;
         // Inside a deferred transaction (someone's raw BEGIN) the snapshot is stale for good.
         if (inTransaction && (err as { code: string }).code === 'SQLITE_BUSY_SNAPSHOT') throw databaseBusy(err);
-        const pause = waitMs * (0.5 + Math.random());
-        if (performance.now() - started + pause > this.deadlineMs) throw databaseBusy(err);
+        // The last wait ends at the deadline, for one more try there: giving up never comes early.
+        const left = this.deadlineMs - (performance.now() - started);
+        if (left <= 0) throw databaseBusy(err);
+        const pause = Math.min(left, waitMs * (0.5 + Math.random()));
         // Outside a transaction nothing of ours is open on the handle: let other requests use it meanwhile.
         if (!inTransaction) this.mutex.unlock();
         try {
