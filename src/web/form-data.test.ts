@@ -18,6 +18,13 @@ describe('safeReturnPath', () => {
     ['https://evil'],
     ['//evil'],
     ['///evil'],
+    // Dot segments that resolve to "//evil…" (found by trying it: a 303 to //evil.example/phish).
+    ['/.//evil.example'],
+    ['/..//evil.example'],
+    ['/a/..//evil.example'],
+    ['/a/%2e%2e//evil.example'],
+    ['/%2e%2e//evil.example'],
+    ['/./\\evil.example'],
     ['javascript:alert(1)'],
     [' /servicios'],
     ['servicios'],

@@ -48,5 +48,9 @@ export function safeReturnPath(value: string | undefined, origin: string): strin
     return null;
   }
   if (url.origin !== base.origin) return null;
-  return url.pathname + url.search + url.hash;
+  // Resolving removes dot segments: "/.//evil.example" comes out as "//evil.example",
+  // which a browser reads as another site. The result must itself be a plain path.
+  const path = url.pathname + url.search + url.hash;
+  if (!path.startsWith('/') || path.startsWith('//') || path.startsWith('/\\')) return null;
+  return path;
 }

@@ -30,6 +30,8 @@ const HOSTILE = [
   `volver=${encodeURIComponent('https://evil')}`,
   `volver=${encodeURIComponent('//evil')}`,
   'volver=//evil',
+  `volver=${encodeURIComponent('/.//evil.example/phish')}`,
+  `volver=${encodeURIComponent('/a/..//evil.example')}`,
   'volver=%E0%A4%A', // a broken percent-escape
 ];
 
