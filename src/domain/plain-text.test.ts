@@ -7,15 +7,24 @@ const REFUSED_SAMPLES: Array<[string, number]> = [
   ['\u0085', 0x85], ['\u009b', 0x9b], ['\u061c', 0x61c], ['\u200b', 0x200b], ['\u200e', 0x200e], ['\u200f', 0x200f],
   ['\u2028', 0x2028], ['\u2029', 0x2029], ['\u202a', 0x202a], ['\u202e', 0x202e], ['\u2066', 0x2066], ['\u2069', 0x2069],
   ['\ufeff', 0xfeff], ['\ud800', 0xd800],
+  // Found by an attack review: characters that render as nothing or as a blank.
+  ['\u3164', 0x3164], ['\u2800', 0x2800], ['\u00ad', 0xad], ['\uffa0', 0xffa0], ['\u034f', 0x34f], ['\u17b4', 0x17b4],
+  ['\u{1d173}', 0x1d173], ['\u{e0041}', 0xe0041], ['\ufdd0', 0xfdd0], ['\u115f', 0x115f],
 ];
 
 // Names people really have, and what they put next to them.
-const ACCEPTED = ['José Ñuñez Peña', 'María-José O’Higgins', 'Zoë Brontë', 'Ana 👩🏽‍💻 Soto', 'Familia 👨‍👩‍👧', '🏴󠁧󠁢󠁳󠁣󠁴󠁿 Scott', 'محمد علي', '李小龍', 'Ｆｕｌｌ　Ｗｉｄｔｈ', 'Sra.\u00a0Pérez', 'Ex\u00adtra'];
+const ACCEPTED = ['José Ñuñez Peña', 'María-José O’Higgins', 'Zoë Brontë', 'Ana 👩🏽‍💻 Soto', 'Familia 👨‍👩‍👧', '🏴󠁧󠁢󠁳󠁣󠁴󠁿 Scott', 'محمد علي', '李小龍', 'Ｆｕｌｌ　Ｗｉｄｔｈ', 'Sra.\u00a0Pérez', 'Corazón ❤️', 'می\u200cخواهم', '葛\u{e0100}飾'];
 
 describe('plain text', () => {
   it('refuses C0, DEL, C1, bidi controls, separators, invisible characters and lone surrogates in one line', () => {
     for (const [ch, cp] of REFUSED_SAMPLES) {
       expect(findRefusedCharacter(`ab${ch}c`), ch).toEqual({ codePoint: cp, column: 3 });
+    }
+  });
+
+  it('refuses joiners, selectors and tag characters where they do nothing: a name that looks blank or like another', () => {
+    for (const name of ['Daniela Mayorga\u3164', '\u200d\u200c', 'Ana\u{e0041}\u{e0042}', 'Ana \u200d', '\u200dAna', 'Ana\u{e007f}', '\ufe0fAna', 'Ana \ufe00']) {
+      expect(isPlainText(name), JSON.stringify(name)).toBe(false);
     }
   });
 

@@ -24,16 +24,51 @@ import { z } from 'zod';
  * - invisible characters with no use in a name or a sentence: U+180E,
  *   U+200B (zero-width space), U+2060–U+2064, U+206A–U+206F, U+FEFF,
  *   U+FFF9–U+FFFB;
- * - lone surrogates and the non-characters U+FFFE, U+FFFF.
+ * - every other default-ignorable code point (Unicode's list of what renders
+ *   as nothing: the soft hyphen, U+034F, Hangul fillers U+115F/U+1160/U+3164/
+ *   U+FFA0, U+17B4/U+17B5, U+1D173–U+1D17A, the tag characters…) and the blank
+ *   Braille pattern U+2800: a name made of them looks empty, or like someone
+ *   else's name with something hidden in it;
+ * - lone surrogates and the non-characters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF).
  *
- * Kept on purpose: accents, ñ, any script, emoji with their joiners and
- * selectors (U+200C, U+200D, U+FE0E/U+FE0F, the tag characters of flags),
- * no-break spaces and the soft hyphen.
+ * Allowed where they do their job, refused anywhere else
+ * (findRefusedCharacter looks at the neighbours):
+ * - the joiners U+200C and U+200D between two visible characters (Persian
+ *   and Indic words, emoji sequences such as 👨‍👩‍👧);
+ * - variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF, Mongolian
+ *   U+180B–U+180D, U+180F) right after a visible character (❤️, a kanji's
+ *   registered variant);
+ * - tag characters U+E0020–U+E007F only inside a flag that starts with 🏴.
+ *
+ * Kept on purpose: accents, ñ, any script, emoji, no-break spaces.
  */
 
 export type TextShape = 'line' | 'lines';
 
+const DEFAULT_IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+
+type Contextual = 'joiner' | 'selector' | 'tag';
+
+/** The default-ignorable code points that are text where they stand next to the right neighbours. */
+function contextual(cp: number): Contextual | null {
+  if (cp === 0x200c || cp === 0x200d) return 'joiner';
+  if ((cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef) || (cp >= 0x180b && cp <= 0x180d) || cp === 0x180f) return 'selector';
+  if (cp >= 0xe0020 && cp <= 0xe007f) return 'tag';
+  return null;
+}
+
+function isNoncharacter(cp: number): boolean {
+  return (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) === 0xfffe;
+}
+
+function isIgnorable(cp: number): boolean {
+  return DEFAULT_IGNORABLE.test(String.fromCodePoint(cp));
+}
+
 function refusedInAnyField(cp: number): boolean {
+  if (cp === 0x2800 || isNoncharacter(cp)) return true;
+  if (cp > 0x1f && cp < 0x7f) return false;
+  if (isIgnorable(cp) && contextual(cp) === null) return true;
   return (
     cp <= 0x1f ||
     (cp >= 0x7f && cp <= 0x9f) ||
@@ -67,13 +102,27 @@ export interface RefusedCharacter {
 
 /** The first code point of `s` a field of this shape refuses, or null when `s` is plain text. */
 export function findRefusedCharacter(s: string, shape: TextShape = 'line'): RefusedCharacter | null {
-  let column = 0;
-  for (const ch of s) {
-    column++;
-    const cp = ch.codePointAt(0)!;
-    if (!isAllowedCodePoint(cp, shape)) return { codePoint: cp, column };
+  const cps = Array.from(s, (ch) => ch.codePointAt(0)!);
+  for (let i = 0; i < cps.length; i++) {
+    const cp = cps[i]!;
+    if (!isAllowedCodePoint(cp, shape) || !inPlace(cps, i)) return { codePoint: cp, column: i + 1 };
   }
   return null;
+}
+
+/** A joiner, a selector or a tag character stands where it does its job (see the list above); anything else always does. */
+function inPlace(cps: number[], i: number): boolean {
+  const kind = contextual(cps[i]!);
+  if (kind === null) return true;
+  const prev = cps[i - 1];
+  const next = cps[i + 1];
+  const visible = (cp: number | undefined) => cp !== undefined && !isIgnorable(cp) && !/\s/u.test(String.fromCodePoint(cp));
+  if (kind === 'joiner') return visible(prev) && (visible(next) || (next !== undefined && contextual(next) === 'selector'));
+  if (kind === 'selector') return visible(prev);
+  // A flag's tags: 🏴 then tag characters, ended by U+E007F CANCEL TAG.
+  let j = i - 1;
+  while (j >= 0 && cps[j]! >= 0xe0020 && cps[j]! <= 0xe007e) j--;
+  return j >= 0 && cps[j] === 0x1f3f4 && (cps[i] !== 0xe007f || j < i - 1);
 }
 
 export function isPlainText(s: string, shape: TextShape = 'line'): boolean {
