@@ -25,10 +25,21 @@ export async function knownDevice(db: Kysely<Database>, token: string | null, us
   return row ? hash : null;
 }
 
-/** After a successful sign-in: remember the device (a new token when it had none). Returns the token for the cookie. */
+/**
+ * After a successful sign-in: remember the device under a NEW token, and
+ * move whatever the old token was known for (other accounts signed in from
+ * this browser, an accountant's several customers) to it. The token is
+ * always the server's own: a value planted in a browser beforehand (a
+ * shared computer, a cookie set from a sibling site over http) stops working
+ * at the owner's next sign-in instead of becoming a key to the owner's
+ * known-device budget. Returns the token for the cookie.
+ */
 export async function rememberDevice(trx: Kysely<Database>, token: string | null, userId: string, now: Date): Promise<string> {
-  const value = isDeviceToken(token) ? token : newToken();
+  const value = newToken();
   const at = now.toISOString();
+  if (isDeviceToken(token)) {
+    await trx.updateTable('known_devices').set({ device_hash: hashToken(value) }).where('device_hash', '=', hashToken(token)).execute();
+  }
   await trx
     .insertInto('known_devices')
     .values({ device_hash: hashToken(value), user_id: userId, created_at: at, last_used_at: at })

@@ -107,6 +107,24 @@ describe('an attacker cannot keep the owner out', () => {
     expect((await owner.signIn(c.rut, c.admin.email, c.admin.password)).status).toBe(303);
   });
 
+  it('a device cookie planted in the browser before the owner signs in is replaced, and opens nothing afterwards', async () => {
+    const c = await createCustomerWithAdmin(portal.rt.deps);
+    const planted = 'Z'.repeat(43);
+    const owner = browser();
+    owner.cookies.set('device', planted);
+    expect((await owner.signIn(c.rut, c.admin.email, c.admin.password)).status).toBe(303);
+    expect(owner.cookies.get('device')).toBeDefined();
+    expect(owner.cookies.get('device')).not.toBe(planted);
+    expect(await db().selectFrom('known_devices').select('device_hash').where('device_hash', '=', hashToken(planted)).execute()).toHaveLength(0);
+    // The planter, from another address with the planted value, still counts as an unknown device: 5 free, then held back.
+    const planter = browser();
+    planter.cookies.set('device', planted);
+    const { verified } = await counted(async () => {
+      for (let i = 0; i < 12; i++) await planter.signIn(c.rut, c.admin.email, `falla ${i}`);
+    });
+    expect(verified).toBeLessThanOrEqual(FREE_PER_SOURCE);
+  });
+
   it('a completed password reset lifts every delay on the account', async () => {
     const c = await createCustomerWithAdmin(portal.rt.deps);
     for (let a = 0; a < FREE_UNTRUSTED; a++) {
