@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
+import { addressBlock } from '../domain/ip-address.ts';
 import type { Database } from '../db/schema.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { blockedAddressesOf } from './blocked-addresses.ts';
@@ -33,14 +34,7 @@ export interface AttemptSource {
 export const accountId = (rut: string, email: string) => `${rut}:${email}`;
 
 /** IPv6 clients get a /64 each from their provider: one such block is one address here. */
-export function addressBucket(ip: string): string {
-  if (!ip.includes(':') || /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip)) return ip.replace(/^::ffff:/i, '');
-  const [head = '', tail = ''] = ip.toLowerCase().split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const full = ip.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${full.slice(0, 4).map((h) => h.replace(/^0+(?=.)/, '')).join(':')}::/64`;
-}
+export const addressBucket = addressBlock;
 
 /** `own`: the account from this source; `shared`: budgets this source shares with others. */
 export function attemptKeys(account: string, source: AttemptSource): { own: ThrottleKey; shared: ThrottleKey[] } {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { isIP } from 'node:net';
 import proxyaddr from 'proxy-addr';
 import type { TrustProxy } from '../config.ts';
+import { canonicalIp } from '../domain/ip-address.ts';
 
 /**
  * The client's address, as the nearest proxy we trust saw it. X-Forwarded-For
@@ -42,11 +42,5 @@ function hopCount(hops: number) {
   return (_address: string, i: number) => i < hops;
 }
 
-/** A well-formed IPv4 or IPv6 address, IPv4-mapped IPv6 written as IPv4 (so throttle keys agree); else undefined. */
-function normalize(address: string | undefined): string | undefined {
-  if (!address) return undefined;
-  const a = address.trim();
-  if (a.length > 45) return undefined;
-  if (/^::ffff:/i.test(a) && isIP(a.slice(7)) === 4) return a.slice(7);
-  return isIP(a) ? a.toLowerCase() : undefined;
-}
+/** A well-formed address in its one spelling (domain/ip-address.ts), else undefined. */
+const normalize = canonicalIp;
