@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -13,6 +12,7 @@ import { createApp } from '../app.ts';
 import { runCli } from '../cli/main.ts';
 import { UnavailableError } from '../errors.ts';
 import { createDb, isPostgresUrl } from './create-db.ts';
+import { freePort } from '../../tests/free-port.ts';
 
 // What a person and the operator see while the database is away (PostgreSQL
 // down or restarting) or locked by another process (SQLite): a 503 that says
@@ -22,15 +22,8 @@ const UNAVAILABLE = 'No pudimos conectar con la base de datos. Inténtelo de nue
 const BUSY = 'El portal está ocupado; inténtelo de nuevo en unos segundos.';
 const pgUrl = process.env.DATABASE_URL && isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : undefined;
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// A port nobody listens on: the database "down".
+const closedPort = freePort;
 
 let rt: TestRuntime;
 let customer: TestCustomer;

@@ -116,7 +116,7 @@ function inPlace(cps: number[], i: number): boolean {
   if (kind === null) return true;
   const prev = cps[i - 1];
   const next = cps[i + 1];
-  const visible = (cp: number | undefined) => cp !== undefined && !isIgnorable(cp) && !/\s/u.test(String.fromCodePoint(cp));
+  const visible = (cp: number | undefined) => cp !== undefined && !refusedInAnyField(cp) && !isIgnorable(cp) && !/\s/u.test(String.fromCodePoint(cp));
   if (kind === 'joiner') return visible(prev) && (visible(next) || (next !== undefined && contextual(next) === 'selector'));
   if (kind === 'selector') return visible(prev);
   // A flag's tags: 🏴 then tag characters, ended by U+E007F CANCEL TAG.
@@ -189,10 +189,20 @@ export function plainLines(subject: string) {
  * between words); bidi and invisible characters go (they stood inside one).
  */
 export function withoutRefusedCharacters(s: string): string {
+  // A joiner kept because of a neighbour that goes is out of place in turn: again until nothing changes.
+  for (let pass = 0; ; pass++) {
+    const out = stripOnce(s);
+    if (out === s || pass >= 8) return out;
+    s = out;
+  }
+}
+
+function stripOnce(s: string): string {
+  const cps = Array.from(s, (ch) => ch.codePointAt(0)!);
   let out = '';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (isAllowedCodePoint(cp, 'line')) out += ch;
+  for (let i = 0; i < cps.length; i++) {
+    const cp = cps[i]!;
+    if (isAllowedCodePoint(cp, 'line') && inPlace(cps, i)) out += String.fromCodePoint(cp);
     else if (cp <= 0x1f || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029) out += ' ';
   }
   return out;
@@ -203,7 +213,11 @@ export function withoutRefusedCharacters(s: string): string {
  * greeting. No CR or LF can end a header or start a line of its own.
  */
 export function oneLine(s: string): string {
-  return withoutRefusedCharacters(s).replace(/\s+/g, ' ').trim();
+  for (let pass = 0; ; pass++) {
+    const out = withoutRefusedCharacters(s).replace(/\s+/g, ' ').trim();
+    if (out === s || pass >= 8) return out;
+    s = out;
+  }
 }
 
 /** `\x1b`, `\u202e`, `\u{e0001}`: a code point written so that a terminal shows it instead of obeying it. */
@@ -224,9 +238,12 @@ export function visibleEscapes(s: string, opts: { keepLineBreaks?: boolean } = {
   let out = '';
   let start = 0;
   let i = 0;
+  const cps = Array.from(s, (ch) => ch.codePointAt(0)!);
+  let n = 0;
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
-    if (!isAllowedCodePoint(cp, 'line') && !(opts.keepLineBreaks && cp === 0x0a)) {
+    const at = n++;
+    if ((!isAllowedCodePoint(cp, 'line') || !inPlace(cps, at)) && !(opts.keepLineBreaks && cp === 0x0a)) {
       out += s.slice(start, i) + escapeCodePoint(cp);
       start = i + ch.length;
     }

@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/demo/seed-demo.ts';
+import { freePort } from '../free-port.ts';
 
 // Restart the machine's PostgreSQL cluster under the portal while it serves.
 // Not part of the suites (a restart cuts every other test's connections):
@@ -43,15 +43,6 @@ async function admin(text: string): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface Answer {
   status: number;
