@@ -2,6 +2,7 @@ import { ZxcvbnFactory, type MatchEstimated, type ZxcvbnResult } from '@zxcvbn-t
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
 import * as es from '@zxcvbn-ts/language-es-es';
+import { dottedRutBody } from './rut.ts';
 
 /**
  * NIST SP 800-63B style policy: length and guessability matter, composition
@@ -192,8 +193,8 @@ function contextWords(ctx: PasswordContext): Map<string, ContextKind> {
     if (body) {
       add('rut', body);
       add('rut', body + (dv ?? ''));
-      add('rut', body.replace(/\B(?=(\d{3})+(?!\d))/g, '.'));
-      if (dv) add('rut', `${body.replace(/\B(?=(\d{3})+(?!\d))/g, '.')}-${dv}`);
+      add('rut', dottedRutBody(body));
+      if (dv) add('rut', `${dottedRutBody(body)}-${dv}`);
     }
   }
   if (ctx.email) {

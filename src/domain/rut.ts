@@ -44,9 +44,14 @@ export const RUT_MESSAGES: Record<RutProblem, string> = {
   'check-digit': 'El dígito verificador del RUT no es correcto. Revise el número.',
 };
 
+/** "12345678" → "12.345.678": a RUT's body grouped in thousands. */
+export function dottedRutBody(body: string): string {
+  return body.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+}
+
 /** "12345678-5" → "12.345.678-5" */
 export function formatRut(canonical: string): string {
   const [body, dv] = canonical.split('-');
   if (!body || !dv) return canonical;
-  return `${body.replace(/\B(?=(\d{3})+(?!\d))/g, '.')}-${dv}`;
+  return `${dottedRutBody(body)}-${dv}`;
 }
