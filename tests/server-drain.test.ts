@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../src/demo/seed-demo.ts';
 import { freePort } from './free-port.ts';
+import { cookie, send, signInDemoAdmin, type RawAnswer } from './raw-http.ts';
 
 // SIGTERM on a real server process under keep-alive load: nobody's request is
 // reset, every answer from then on says Connection: close, /salud says 503,
@@ -39,51 +40,18 @@ async function startServer(env: Record<string, string> = {}) {
   return { port, child, exited, log: () => output };
 }
 
-interface Answer {
-  status: number;
-  connection: string | undefined;
-  body: string;
-  setCookie: string[];
-  /** Sent on a kept-alive connection that had answered before. */
-  reused: boolean;
-}
-
-function send(agent: Agent, port: number, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', agent, headers: opts.headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body, setCookie: res.headers['set-cookie'] ?? [], reused: req.reusedSocket }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
-const cookie = (set: string[], name: string) => set.map((l) => l.split(';')[0]!).find((p) => p.startsWith(`${name}=`))?.slice(name.length + 1);
-
 describe('SIGTERM drain', () => {
   it('under keep-alive load: zero resets, Connection: close on every answer after the signal, /salud 503, exit well before the deadline', async () => {
     const { port, child, exited, log } = await startServer();
     const setup = new Agent({ keepAlive: true });
     // A signed-in person, so /servicios is answered by the page cache (straight from node:http).
-    const form = await send(setup, port, '/ingresar');
-    const csrf = cookie(form.setCookie, 'csrf')!;
-    const signIn = await send(setup, port, '/ingresar', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `csrf=${csrf}` },
-      body: new URLSearchParams({ _csrf: csrf, rut: DEMO.rut, email: DEMO.admin.email, password: DEMO.admin.password }).toString(),
-    });
-    expect(signIn.status).toBe(303);
-    const session = `csrf=${csrf}; sid=${cookie(signIn.setCookie, 'sid')}`;
+    const session = await signInDemoAdmin(setup, port);
     expect((await send(setup, port, '/servicios', { headers: { cookie: session } })).status).toBe(200);
     setup.destroy();
 
     const paths = ['/salud', '/servicios', '/ingresar', '/ayuda', '/servicios', '/salud'];
     let signalAt = Infinity;
-    const answers: Array<Answer & { path: string; sentAt: number }> = [];
+    const answers: Array<RawAnswer & { path: string; sentAt: number }> = [];
     const failures: Array<{ code: string; sentAt: number }> = [];
     const workers = Array.from({ length: 8 }, async (_, w) => {
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -115,12 +83,12 @@ describe('SIGTERM drain', () => {
     const csrf2 = cookie(form2.setCookie, 'csrf')!;
     const body = new URLSearchParams({ _csrf: csrf2, rut: DEMO.rut, email: DEMO.admin.email, password: DEMO.admin.password }).toString();
     let finishBody!: () => void;
-    const inFlight = new Promise<Answer>((resolve, reject) => {
+    const inFlight = new Promise<RawAnswer>((resolve, reject) => {
       const req = request(
         { host: '127.0.0.1', port, path: '/ingresar', method: 'POST', agent: slow, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length), cookie: `csrf=${csrf2}` } },
         (res) => {
           res.resume();
-          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body: '', setCookie: [], reused: req.reusedSocket }));
+          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, retryAfter: undefined, body: '', setCookie: [], reused: req.reusedSocket }));
         },
       );
       req.on('error', reject);

@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO } from '../../src/demo/seed-demo.ts';
 import { freePort } from '../free-port.ts';
+import { send as sendRaw, signInDemoAdmin, type SendOptions } from '../raw-http.ts';
 
 // Restart the machine's PostgreSQL cluster under the portal while it serves.
 // Not part of the suites (a restart cuts every other test's connections):
@@ -43,29 +43,8 @@ async function admin(text: string): Promise<void> {
   }
 }
 
-
-interface Answer {
-  status: number;
-  retryAfter: string | undefined;
-  body: string;
-  setCookie: string[];
-}
-
-function send(agent: Agent, port: number, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', agent, headers: opts.headers, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string | undefined, body, setCookie: res.headers['set-cookie'] ?? [] }));
-    });
-    req.on('timeout', () => req.destroy(new Error('no answer in 10 s')));
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
-const cookie = (set: string[], name: string) => set.map((l) => l.split(';')[0]!).find((p) => p.startsWith(`${name}=`))?.slice(name.length + 1);
+// Every request here gives up after 10 s: a hang is a failure, not a slow test.
+const send = (agent: Agent, port: number, path: string, opts: SendOptions = {}) => sendRaw(agent, port, path, { timeoutMs: 10_000, ...opts });
 
 let child: ChildProcess | undefined;
 afterAll(async () => {
@@ -97,15 +76,7 @@ describe('PostgreSQL restarts under load', () => {
 
     // A signed-in person: /servicios reads the session, the user and the contracts.
     const setup = new Agent({ keepAlive: true });
-    const form = await send(setup, port, '/ingresar');
-    const csrf = cookie(form.setCookie, 'csrf')!;
-    const signIn = await send(setup, port, '/ingresar', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `csrf=${csrf}` },
-      body: new URLSearchParams({ _csrf: csrf, rut: DEMO.rut, email: DEMO.admin.email, password: DEMO.admin.password }).toString(),
-    });
-    expect(signIn.status).toBe(303);
-    const session = `csrf=${csrf}; sid=${cookie(signIn.setCookie, 'sid')}`;
+    const session = await signInDemoAdmin(setup, port);
     setup.destroy();
 
     const paths = ['/salud', '/servicios', '/ayuda', '/ayuda/contabilidad'];
