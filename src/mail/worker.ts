@@ -148,10 +148,10 @@ export class OutboxWorker {
   }
 
   /** Take the lease on a row if nobody holds it; the row as it is now, or undefined. */
-  private async claim(id: string, token: string) {
+  private async claim(id: string, token: string): Promise<Row | undefined> {
     const { db, clock } = this.o;
     const now = clock.now();
-    const claimed = await db
+    return db
       .updateTable('outbox')
       .set((eb) => ({
         locked_until: new Date(now.getTime() + this.leaseMs).toISOString(),
@@ -162,13 +162,8 @@ export class OutboxWorker {
       .where('sent_at', 'is', null)
       .where('dead_at', 'is', null)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now.toISOString())]))
+      .returningAll()
       .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return undefined;
-    return this.claimed(id, token);
-  }
-
-  private claimed(id: string, token: string) {
-    return this.o.db.selectFrom('outbox').selectAll().where('id', '=', id).where('locked_by', '=', token).executeTakeFirst();
   }
 
   /** Send one claimed row and write down what happened; true when it was delivered. */
