@@ -12,7 +12,7 @@ import { databaseBusy, databaseUnavailable, UnavailableError } from '../errors.t
 const PG_UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
 const NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 // pg and pg-pool say these in words only.
-const PG_MESSAGES = /Connection terminated|not queryable|Client was closed|timeout exceeded when trying to connect|Connection terminated due to connection timeout/i;
+const PG_MESSAGES = /Connection terminated|not queryable|Client was closed|timeout exceeded when trying to connect/i;
 
 export function isConnectionError(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;

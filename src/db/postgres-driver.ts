@@ -11,14 +11,14 @@ import { isConnectionError, translatePostgresError } from './database-errors.ts'
  * drops the broken client by itself; the listeners only log.
  */
 export function watchPool(pool: pg.Pool, log: Pick<Logger, 'warn'> | undefined): pg.Pool {
-  const report = () => (err: Error) => {
+  const report = (err: Error) => {
     const e = err as Error & { code?: string };
     log?.warn({ code: e.code, err: e.message }, isConnectionError(err) ? 'database connection lost' : 'database connection error');
   };
   // Every client gets its own listener, lent out or idle (a lent one has no pool
   // listener: between two queries of a transaction, say); pg-pool's re-emission
   // of an idle client's error needs a listener too, but the client's has logged it.
-  pool.on('connect', (client) => client.on('error', report()));
+  pool.on('connect', (client) => client.on('error', report));
   pool.on('error', () => {});
   return pool;
 }
