@@ -12,17 +12,14 @@ export interface OutboxEntry {
   state: OutboxState;
   attempts: number;
   nextAttemptAt: string | null;
-  /** When it was sent or given up on. */
-  doneAt: string | null;
   lastError: string | null;
-  lastErrorKind: string | null;
 }
 
 /** The newest mail of the outbox, optionally in one state; never the bodies or secrets. */
 export async function listOutbox(db: Kysely<Database>, o: { state?: OutboxState; limit?: number } = {}): Promise<OutboxEntry[]> {
   let q = db
     .selectFrom('outbox')
-    .select(['id', 'created_at', 'to_address', 'kind', 'subject', 'attempts', 'next_attempt_at', 'sent_at', 'dead_at', 'last_error', 'last_error_kind'])
+    .select(['id', 'created_at', 'to_address', 'kind', 'subject', 'attempts', 'next_attempt_at', 'sent_at', 'dead_at', 'last_error'])
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .limit(o.limit ?? 50);
@@ -41,9 +38,7 @@ export async function listOutbox(db: Kysely<Database>, o: { state?: OutboxState;
       state,
       attempts: r.attempts,
       nextAttemptAt: state === 'pending' ? r.next_attempt_at : null,
-      doneAt: r.sent_at ?? r.dead_at,
       lastError: r.last_error,
-      lastErrorKind: r.last_error_kind,
     };
   });
 }
