@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { isLoopbackHost } from '../../../config.ts';
 import { notFound } from '../../../errors.ts';
+import { listOutbox, type OutboxState } from '../../../mail/list-outbox.ts';
 import { hasSecretPlaceholder, readableMail } from '../../../mail/mail-secrets.ts';
 import { formatDateTime } from '../../components/format.ts';
 import type { AppEnv } from '../../env.ts';
@@ -20,16 +21,13 @@ const onlyInDevelopment: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+const STATE: Record<OutboxState, string> = { sent: 'entregado', pending: 'en cola', dead: 'rechazado' };
+
 export const devMailboxRoutes = new Hono<AppEnv>()
   .use('/dev/correo', onlyInDevelopment)
   .use('/dev/correo/*', onlyInDevelopment)
   .get('/dev/correo', async (c) => {
-    const mails = await c.get('deps').db
-      .selectFrom('outbox')
-      .select(['id', 'to_address', 'subject', 'created_at', 'sent_at', 'dead_at', 'kind'])
-      .orderBy('created_at', 'desc')
-      .limit(100)
-      .execute();
+    const mails = await listOutbox(c.get('deps').db, { limit: 100 });
     return page(
       c,
       { title: 'Buzón de desarrollo', bare: !c.get('session') },
@@ -42,7 +40,7 @@ export const devMailboxRoutes = new Hono<AppEnv>()
             <li>
               <a href={`/dev/correo/${m.id}`}>{m.subject}</a>
               <p>
-                Para {m.to_address} · {formatDateTime(m.created_at)} · {m.sent_at ? 'entregado' : m.dead_at ? 'rechazado' : 'en cola'}
+                Para {m.to} · {formatDateTime(m.createdAt)} · {STATE[m.state]}
               </p>
             </li>
           ))}
