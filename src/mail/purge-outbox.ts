@@ -11,12 +11,7 @@ export async function purgeOutbox(db: Kysely<Database>, before: Date): Promise<n
   const cutoff = before.toISOString();
   const r = await db
     .deleteFrom('outbox')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('sent_at', 'is not', null), eb('sent_at', '<', cutoff)]),
-        eb.and([eb('dead_at', 'is not', null), eb('dead_at', '<', cutoff)]),
-      ]),
-    )
+    .where((eb) => eb.or([eb('sent_at', '<', cutoff), eb('dead_at', '<', cutoff)]))
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
