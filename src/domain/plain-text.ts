@@ -89,7 +89,7 @@ function refusedInAnyField(cp: number): boolean {
 }
 
 /** Whether `cp` may appear in a field of this shape (after line breaks are normalised). */
-export function isAllowedCodePoint(cp: number, shape: TextShape = 'line'): boolean {
+function isAllowedCodePoint(cp: number, shape: TextShape = 'line'): boolean {
   if (shape === 'lines' && (cp === 0x0a || cp === 0x09)) return true;
   return !refusedInAnyField(cp);
 }
@@ -116,7 +116,8 @@ function inPlace(cps: number[], i: number): boolean {
   if (kind === null) return true;
   const prev = cps[i - 1];
   const next = cps[i + 1];
-  const visible = (cp: number | undefined) => cp !== undefined && !refusedInAnyField(cp) && !isIgnorable(cp) && !/\s/u.test(String.fromCodePoint(cp));
+  // Not refused and not contextual is not ignorable either: refusedInAnyField refuses every other ignorable.
+  const visible = (cp: number | undefined) => cp !== undefined && !refusedInAnyField(cp) && contextual(cp) === null && !/\s/u.test(String.fromCodePoint(cp));
   if (kind === 'joiner') return visible(prev) && (visible(next) || (next !== undefined && contextual(next) === 'selector'));
   if (kind === 'selector') return visible(prev);
   // A flag's tags: 🏴 then tag characters, ended by U+E007F CANCEL TAG.
@@ -135,7 +136,7 @@ export function normalizeLineBreaks(s: string): string {
 }
 
 /** "U+202E": how a code point is named in a message. */
-export function codePointName(cp: number): string {
+function codePointName(cp: number): string {
   return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
@@ -235,19 +236,19 @@ function escapeCodePoint(cp: number): string {
  * `\x0a` too (one table cell is one line).
  */
 export function visibleEscapes(s: string, opts: { keepLineBreaks?: boolean } = {}): string {
+  const cps = Array.from(s, (ch) => ch.codePointAt(0)!);
   let out = '';
+  // UTF-16 offsets: the first unit not yet copied, and where cps[at] starts.
   let start = 0;
   let i = 0;
-  const cps = Array.from(s, (ch) => ch.codePointAt(0)!);
-  let n = 0;
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    const at = n++;
+  for (let at = 0; at < cps.length; at++) {
+    const cp = cps[at]!;
+    const units = cp > 0xffff ? 2 : 1;
     if ((!isAllowedCodePoint(cp, 'line') || !inPlace(cps, at)) && !(opts.keepLineBreaks && cp === 0x0a)) {
       out += s.slice(start, i) + escapeCodePoint(cp);
-      start = i + ch.length;
+      start = i + units;
     }
-    i += ch.length;
+    i += units;
   }
   return start === 0 ? s : out + s.slice(start);
 }
