@@ -16,13 +16,13 @@ import { canonicalIp } from '../domain/ip-address.ts';
 export type ClientAddressOf = (socketAddress: string | undefined, forwardedFor: string | undefined) => string;
 
 /** What a request with no socket (app.request in tests, a worker) is recorded as. */
-export const NO_ADDRESS = 'local';
+const NO_ADDRESS = 'local';
 
 export function clientAddressResolver(trust: TrustProxy): ClientAddressOf {
-  if ('hops' in trust && trust.hops === 0) return (socket) => normalize(socket) ?? NO_ADDRESS;
+  if ('hops' in trust && trust.hops === 0) return (socket) => canonicalIp(socket) ?? NO_ADDRESS;
   const trusted = 'hops' in trust ? hopCount(trust.hops) : proxyaddr.compile(trust.proxies);
   return (socket, forwardedFor) => {
-    if (!forwardedFor) return normalize(socket) ?? NO_ADDRESS;
+    if (!forwardedFor) return canonicalIp(socket) ?? NO_ADDRESS;
     // proxy-addr reads only these two fields; a whole IncomingMessage is not needed.
     const req = { headers: { 'x-forwarded-for': forwardedFor }, socket: { remoteAddress: socket } } as unknown as IncomingMessage;
     // The socket first, then X-Forwarded-For right to left, cut after the first untrusted one.
@@ -31,7 +31,7 @@ export function clientAddressResolver(trust: TrustProxy): ClientAddressOf {
     // the proxies there are, or text) is never stored as an address: the
     // nearest well-formed one, written by a trusted hop, stands in.
     for (let i = chain.length - 1; i >= 0; i--) {
-      const address = normalize(chain[i]);
+      const address = canonicalIp(chain[i]);
       if (address) return address;
     }
     return NO_ADDRESS;
@@ -41,6 +41,3 @@ export function clientAddressResolver(trust: TrustProxy): ClientAddressOf {
 function hopCount(hops: number) {
   return (_address: string, i: number) => i < hops;
 }
-
-/** A well-formed address in its one spelling (domain/ip-address.ts), else undefined. */
-const normalize = canonicalIp;
