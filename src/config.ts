@@ -68,6 +68,8 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(h) === 6 && /^(0{0,4}:){7}0{0,3}1$|^::1$/.test(h);
 }
 
+const SIGN_IN_DELAY_HELP = 'SIGN_IN_FAILURE_DELAY_MS debe ser un número entero de milisegundos entre 0 y 10000.';
+
 const colour = (name: string, def: string) =>
   z.string().regex(/^#[0-9a-fA-F]{3,8}$/, `${name} debe ser un color hexadecimal como #1a4f8b.`).default(def);
 
@@ -91,10 +93,10 @@ const EnvSchema = z
     TEMP_PASSWORD_HOURS: positiveInt('TEMP_PASSWORD_HOURS', 72),
     RESET_LINK_MINUTES: positiveInt('RESET_LINK_MINUTES', 60),
     SIGN_IN_FAILURE_DELAY_MS: z.coerce
-      .number({ message: 'SIGN_IN_FAILURE_DELAY_MS debe ser un número entero de milisegundos entre 0 y 10000.' })
-      .int('SIGN_IN_FAILURE_DELAY_MS debe ser un número entero de milisegundos entre 0 y 10000.')
-      .min(0, 'SIGN_IN_FAILURE_DELAY_MS debe ser un número entero de milisegundos entre 0 y 10000.')
-      .max(10_000, 'SIGN_IN_FAILURE_DELAY_MS debe ser un número entero de milisegundos entre 0 y 10000.')
+      .number({ message: SIGN_IN_DELAY_HELP })
+      .int(SIGN_IN_DELAY_HELP)
+      .min(0, SIGN_IN_DELAY_HELP)
+      .max(10_000, SIGN_IN_DELAY_HELP)
       .default(750),
     PAGE_CACHE: bool.default(true),
     // A client that stalls its headers or body is answered 408 and let go (Node's defaults hold one 5 minutes).
