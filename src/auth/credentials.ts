@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserRole } from '../db/schema.ts';
+import { revokeUserSessions } from './session.ts';
 
 /**
  * The one owner of the users table and of what a credential change implies.
@@ -44,11 +45,9 @@ export async function insertUser(trx: Kysely<Database>, u: NewUserRow): Promise<
     .execute();
 }
 
-/** Sessions and reset links of the user end; `exceptSession` keeps the one in use. */
-export async function revokeAccess(trx: Kysely<Database>, userId: string, exceptSession?: string): Promise<void> {
-  let sessions = trx.deleteFrom('sessions').where('user_id', '=', userId);
-  if (exceptSession) sessions = sessions.where('id', '!=', exceptSession);
-  await sessions.execute();
+/** Every session and reset link of the user ends. */
+export async function revokeAccess(trx: Kysely<Database>, userId: string): Promise<void> {
+  await revokeUserSessions(trx, userId);
   await trx.deleteFrom('password_resets').where('user_id', '=', userId).execute();
 }
 

@@ -45,16 +45,11 @@ export async function rememberDevice(trx: Kysely<Database>, token: string | null
     .values({ device_hash: hashToken(value), user_id: userId, created_at: at, last_used_at: at })
     .onConflict((oc) => oc.columns(['device_hash', 'user_id']).doUpdateSet({ last_used_at: at }))
     .execute();
-  const extra = await trx
-    .selectFrom('known_devices')
-    .select('device_hash')
+  // Past the cap the least recently used go, in the same statement that finds them.
+  await trx
+    .deleteFrom('known_devices')
     .where('user_id', '=', userId)
-    .orderBy('last_used_at', 'desc')
-    .offset(MAX_DEVICES_PER_USER)
-    .limit(1000)
+    .where('device_hash', 'not in', trx.selectFrom('known_devices').select('device_hash').where('user_id', '=', userId).orderBy('last_used_at', 'desc').limit(MAX_DEVICES_PER_USER))
     .execute();
-  if (extra.length > 0) {
-    await trx.deleteFrom('known_devices').where('user_id', '=', userId).where('device_hash', 'in', extra.map((r) => r.device_hash)).execute();
-  }
   return value;
 }

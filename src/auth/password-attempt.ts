@@ -33,18 +33,16 @@ export interface AttemptSource {
 
 export const accountId = (rut: string, email: string) => `${rut}:${email}`;
 
-/** IPv6 clients get a /64 each from their provider: one such block is one address here. */
-export const addressBucket = addressBlock;
-
 /** `own`: the account from this source; `shared`: budgets this source shares with others. */
 export function attemptKeys(account: string, source: AttemptSource): { own: ThrottleKey; shared: ThrottleKey[] } {
   if (source.knownDevice) return { own: { key: `pw:acct:${account}:device:${source.knownDevice}`, account, free: FREE_PER_SOURCE }, shared: [] };
-  const address = addressBucket(source.ip);
+  // IPv6 clients get a /64 each from their provider: one such block is one address here.
+  const block = addressBlock(source.ip);
   return {
-    own: { key: `pw:acct:${account}:ip:${address}`, account, free: FREE_PER_SOURCE },
+    own: { key: `pw:acct:${account}:ip:${block}`, account, free: FREE_PER_SOURCE },
     shared: [
       { key: `pw:acct:${account}:untrusted`, account, free: FREE_UNTRUSTED },
-      { key: addressKey(source.ip), account: null, free: FREE_PER_ADDRESS },
+      { key: addressKey(block), account: null, free: FREE_PER_ADDRESS },
     ],
   };
 }
@@ -66,14 +64,14 @@ export interface AttemptDeps {
  * memory (throttled), or null to go on. Under a spraying attack this is
  * nearly every request, and it costs no database work.
  */
-export async function refusedFromMemory(deps: AttemptDeps, ip: string, now: Date): Promise<AttemptResult | null> {
-  const key = addressKey(ip);
+export async function refusedFromMemory(deps: AttemptDeps, ip: string, now: Date): Promise<Extract<AttemptResult, { outcome: 'throttled' }> | null> {
+  const key = addressKey(addressBlock(ip));
   const blocked = blockedAddressesOf(deps.db);
   if (!blocked.isHeld(key, now.getTime())) return null;
   return { outcome: 'throttled', report: await blocked.countRefusal(deps.db, key, now) };
 }
 
-const addressKey = (ip: string) => `pw:ip:${addressBucket(ip)}`;
+const addressKey = (block: string) => `pw:ip:${block}`;
 
 /**
  * Check `password` against `storedHash` (null: no such account; the same
@@ -92,17 +90,20 @@ export async function verifyPasswordAttempt(
   const now = deps.clock.now();
   const { own, shared } = attemptKeys(account, source);
   const address = shared.find((k) => k.account === null);
-  const blocked = blockedAddressesOf(deps.db);
-  if (address && blocked.isHeld(address.key, now.getTime())) return { outcome: 'throttled', report: await blocked.countRefusal(deps.db, address.key, now) };
+  if (address) {
+    const early = await refusedFromMemory(deps, source.ip, now);
+    if (early) return early;
+  }
   const reservation = await reserveAttempt(deps.db, [own, ...shared], now);
   if (!reservation.ok) {
     if (reservation.refusedBy === address) await rememberBlock(deps.db, address, now);
     return { outcome: 'throttled', report: await countRefusal(deps.db, reservation.refusedBy.key, now) };
   }
+  // A known device has only its own key: the shared counts are then 0.
   const [ownCount = 1, untrustedCount = 0, addressCount = 0] = reservation.attempts;
   // This attempt reached the address's allowance and blocked it: the next ones are refused from memory.
-  if (address && addressCount >= address.free) blocked.hold(address.key, now.getTime() + delayAfter(addressCount, address.free), now.getTime());
-  const counts = { own: ownCount, untrusted: source.knownDevice ? 0 : untrustedCount, address: source.knownDevice ? 0 : addressCount };
+  if (address && addressCount >= address.free) blockedAddressesOf(deps.db).hold(address.key, now.getTime() + delayAfter(addressCount, address.free), now.getTime());
+  const counts = { own: ownCount, untrusted: untrustedCount, address: addressCount };
   const lane = { lowPriority: suspicious(counts), suspicion: counts.own + counts.address };
   const ok = storedHash ? await deps.hasher.verify(storedHash, password, lane) : await deps.hasher.verifyNothing(password, lane);
   if (ok && usable) {

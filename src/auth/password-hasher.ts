@@ -81,6 +81,7 @@ export class PasswordHasher {
   private nextId = 1;
   private pausedUntil = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
+  private lowTimer: NodeJS.Timeout | undefined;
   /** Moving average of one hash's own computing time, without the wait in the queue. */
   private computeMs = 25;
   /** A hash of a random password, verified when the account does not exist so timing matches. */
@@ -159,7 +160,6 @@ export class PasswordHasher {
     return { next: this.lowQueue.shift()!, low: true };
   }
 
-  private lowTimer: NodeJS.Timeout | undefined;
 
   private drain(): void {
     const wait = this.pausedUntil - performance.now();

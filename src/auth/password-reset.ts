@@ -6,7 +6,8 @@ import { passwordChangedMail } from '../mail/templates/password-changed-mail.tsx
 import { passwordResetMail } from '../mail/templates/password-reset-mail.tsx';
 import { newPasswordErrors } from './new-password.ts';
 import { setPassword } from './credentials.ts';
-import { accountId, addressBucket } from './password-attempt.ts';
+import { addressBlock } from '../domain/ip-address.ts';
+import { accountId } from './password-attempt.ts';
 import { clearAccount, reserveAttempt, type ThrottleKey } from './throttle.ts';
 import { hashToken, newToken } from './token.ts';
 
@@ -18,7 +19,7 @@ export const FREE_RESETS_PER_ADDRESS = 20;
 function resetKeys(account: string, ip: string): ThrottleKey[] {
   return [
     { key: `reset:acct:${account}`, account: null, free: FREE_RESETS_PER_ACCOUNT },
-    { key: `reset:ip:${addressBucket(ip)}`, account: null, free: FREE_RESETS_PER_ADDRESS },
+    { key: `reset:ip:${addressBlock(ip)}`, account: null, free: FREE_RESETS_PER_ADDRESS },
   ];
 }
 

@@ -36,7 +36,7 @@ export async function signIn(deps: Deps, input: SignInInput): Promise<SignInResu
 
   // An address held back, and no known device to speak for the browser: refused before any lookup.
   const early = isDeviceToken(input.deviceToken) ? null : await refusedFromMemory(deps, input.ip, now);
-  if (early) return refuse(deps, input, now, started, early.outcome === 'throttled' ? early.report : null);
+  if (early) return refuse(deps, input, now, started, early.report);
 
   const user = await db
     .selectFrom('users')
