@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../html/escape-html.ts';
 
 /**
  * The secret parts of a mail (a temporary password, a reset link) never sit
@@ -91,6 +92,3 @@ function substitute(body: string, secrets: Record<string, string> | null, format
   for (const [placeholder, value] of Object.entries(secrets ?? {})) filled = filled.split(placeholder).join(format === 'html' ? escapeHtml(value) : value);
   return filled;
 }
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);

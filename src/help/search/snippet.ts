@@ -1,7 +1,5 @@
+import { escapeHtml } from '../../html/escape-html.ts';
 import { tokenize, type Token } from './tokenize.ts';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 
 /** Text as HTML with the matching words wrapped in <mark>. */
 export function highlight(text: string, matches: (folded: string) => boolean): string {
