@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 
-// Schema for tables that grow from input (issue 7: search misses and throttled sign-ins aggregated).
-// Each part in its own functions, so one can change without touching the other.
+// Schema for tables that grow from input (issue 7, finding 19). Throttled
+// sign-ins needed no table of their own: they are counted on the throttle's
+// rows (2026-12-01T0000-throttle-reservations) and audited once a minute.
 
 // --- Search misses (issue 7, finding 19). help_search_misses had one row per
 // distinct query ever typed. Now each user may add a few new rows a day (the
