@@ -91,6 +91,10 @@ const EnvSchema = z
     SESSION_IDLE_MINUTES: positiveInt('SESSION_IDLE_MINUTES', 30),
     SESSION_ABSOLUTE_HOURS: positiveInt('SESSION_ABSOLUTE_HOURS', 12),
     TEMP_PASSWORD_HOURS: positiveInt('TEMP_PASSWORD_HOURS', 72),
+    STAFF_SESSION_IDLE_MINUTES: positiveInt('STAFF_SESSION_IDLE_MINUTES', 15),
+    STAFF_SESSION_ABSOLUTE_HOURS: positiveInt('STAFF_SESSION_ABSOLUTE_HOURS', 8),
+    STAFF_STEP_UP_MINUTES: positiveInt('STAFF_STEP_UP_MINUTES', 10),
+    STAFF_INVITATION_HOURS: positiveInt('STAFF_INVITATION_HOURS', 72),
     RESET_LINK_MINUTES: positiveInt('RESET_LINK_MINUTES', 60),
     SIGN_IN_FAILURE_DELAY_MS: z.coerce
       .number({ message: SIGN_IN_DELAY_HELP })
@@ -162,6 +166,11 @@ export interface Config {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   tempPasswordMs: number;
+  /** The vendor's console: shorter limits than a customer's, and a fresh second factor for sensitive actions. */
+  staffSessionIdleMs: number;
+  staffSessionAbsoluteMs: number;
+  staffStepUpMs: number;
+  staffInvitationMs: number;
   resetLinkMs: number;
   /** Every failed sign-in answers no sooner than this after it arrived (wrong, unknown, throttled alike). */
   signInFailureDelayMs: number;
@@ -204,6 +213,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     tempPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,
+    staffSessionIdleMs: e.STAFF_SESSION_IDLE_MINUTES * 60_000,
+    staffSessionAbsoluteMs: e.STAFF_SESSION_ABSOLUTE_HOURS * 3_600_000,
+    staffStepUpMs: e.STAFF_STEP_UP_MINUTES * 60_000,
+    staffInvitationMs: e.STAFF_INVITATION_HOURS * 3_600_000,
     resetLinkMs: e.RESET_LINK_MINUTES * 60_000,
     signInFailureDelayMs: e.SIGN_IN_FAILURE_DELAY_MS,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,

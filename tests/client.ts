@@ -13,6 +13,8 @@ export class TestClient {
   constructor(
     private readonly rt: TestRuntime,
     headers: Record<string, string> = {},
+    /** The console (/proveedor) has its own CSRF cookie. */
+    private readonly csrfCookie: 'csrf' | 'staff_csrf' = 'csrf',
   ) {
     this.headers = { 'x-forwarded-for': `198.51.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}`, ...headers };
   }
@@ -41,8 +43,8 @@ export class TestClient {
 
   /** POST a form; the CSRF field comes from the cookie unless `_csrf` is given. */
   async post(path: string, fields: Record<string, string> = {}, extra: Record<string, string> = {}): Promise<Response> {
-    if (!this.cookies.has('csrf')) await this.get('/ingresar');
-    const body = new URLSearchParams({ _csrf: this.cookies.get('csrf') ?? '', ...fields });
+    if (!this.cookies.has(this.csrfCookie)) await this.get(this.csrfCookie === 'csrf' ? '/ingresar' : '/proveedor');
+    const body = new URLSearchParams({ _csrf: this.cookies.get(this.csrfCookie) ?? '', ...fields });
     const res = await this.rt.app.request(path, {
       method: 'POST',
       body: body.toString(),

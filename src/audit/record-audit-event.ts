@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { ActorKind } from '../auth/principal.ts';
 import type { Database } from '../db/schema.ts';
 
 export type AuditAction =
@@ -22,13 +23,42 @@ export type AuditAction =
   | 'customer.disabled'
   | 'customer.enabled'
   | 'contract.added'
-  | 'contract.ended';
+  | 'contract.ended'
+  | 'contract.plan-changed'
+  | 'customer.admin-added'
+  | 'customer.admin-replaced'
+  | 'customer.imported'
+  | 'user.throttle-lifted'
+  | 'user.sessions-ended'
+  | 'session.ended'
+  | 'mail.retried'
+  | 'mail.discarded'
+  | 'audit.exported'
+  | 'staff.invited'
+  | 'staff.invitation-accepted'
+  | 'staff.role-changed'
+  | 'staff.disabled'
+  | 'staff.enabled'
+  | 'staff.mfa-enrolled'
+  | 'staff.mfa-reset'
+  | 'staff.recovery-code-used'
+  | 'staff.sign-in.ok'
+  | 'staff.sign-in.failed'
+  | 'staff.sign-in.throttled'
+  | 'staff.second-factor.failed'
+  | 'staff.step-up'
+  | 'staff.sign-out'
+  | 'staff.preview-as-customer';
 
 export interface AuditEvent {
   action: AuditAction;
   at: Date;
-  /** Who did it: a user id, or null for the operator CLI / an anonymous visitor. */
+  /** Which kind of principal acted; by default 'user' when actorUserId is set, else 'anonymous'. Spread auditActor(principal) to fill the actor fields. */
+  actorKind?: ActorKind;
+  /** Who did it: a customer user's id, or null. */
   actorUserId: string | null;
+  /** A staff member's id when staff acted. */
+  actorStaffId?: string | null;
   /** Human-readable who, kept even after the user is deleted. */
   actorLabel: string;
   customerId: string | null;
@@ -46,7 +76,9 @@ export async function recordAuditEvent(db: Kysely<Database>, e: AuditEvent): Pro
       id: randomUUID(),
       at: e.at.toISOString(),
       action: e.action,
+      actor_kind: e.actorKind ?? (e.actorUserId ? 'user' : 'anonymous'),
       actor_user_id: e.actorUserId,
+      actor_staff_id: e.actorStaffId ?? null,
       actor_label: e.actorLabel,
       customer_id: e.customerId,
       target_user_id: e.targetUserId ?? null,

@@ -1,3 +1,4 @@
+import type { CliPrincipal } from '../auth/principal.ts';
 import type { Runtime } from '../boot.ts';
 
 export type Options = Record<string, string | boolean | undefined>;
@@ -7,6 +8,8 @@ export interface CommandContext {
   err: (s: string) => void;
   /** The words after the command's own ("content/help" in `help import content/help`). */
   args: string[];
+  /** Who runs the command, for the audit trail. */
+  operator: CliPrincipal;
 }
 
 export interface Command {

@@ -24,8 +24,8 @@ function customerSwitch(disabled: boolean): Command {
   return {
     usage: `customer ${disabled ? 'disable' : 'enable'} --rut 76.543.210-3`,
     summary: disabled ? 'Deshabilita un cliente: nadie de él puede ingresar y sus sesiones se cierran.' : 'Vuelve a habilitar un cliente.',
-    async run(rt, o, out) {
-      const r = await setCustomerDisabled(rt.deps, need(o, 'rut'), disabled);
+    async run(rt, o, out, ctx) {
+      const r = await setCustomerDisabled(rt.deps, ctx.operator, need(o, 'rut'), disabled);
       out(r.changed ? `${r.name} quedó ${state}.` : `${r.name} ya estaba ${state}.`);
     },
   };
@@ -36,8 +36,8 @@ export const COMMANDS: Record<string, Command> = {
   'customer create': {
     usage: 'customer create --rut 76.543.210-3 --name "Razón social" --admin-name "Nombre" --admin-email correo@empresa.cl',
     summary: 'Crea un cliente y su administrador, que recibe sus credenciales por correo.',
-    async run(rt, o, out) {
-      const r = await createCustomer(rt.deps, { rut: need(o, 'rut'), name: need(o, 'name'), adminName: need(o, 'admin-name'), adminEmail: need(o, 'admin-email') });
+    async run(rt, o, out, ctx) {
+      const r = await createCustomer(rt.deps, ctx.operator, { rut: need(o, 'rut'), name: need(o, 'name'), adminName: need(o, 'admin-name'), adminEmail: need(o, 'admin-email') });
       out(`Cliente ${formatRut(r.rut)} creado. Las credenciales del administrador quedaron en la cola de correo (portal outbox list).`);
     },
   },
@@ -62,17 +62,17 @@ export const COMMANDS: Record<string, Command> = {
   'contract add': {
     usage: 'contract add --rut 76.543.210-3 --system contabilidad --plan "Plan Pyme" --from 2026-01-01 [--to 2026-12-31]',
     summary: 'Registra un servicio contratado; su ayuda se abre el día de inicio.',
-    async run(rt, o, out) {
+    async run(rt, o, out, ctx) {
       const to = typeof o.to === 'string' ? o.to : null;
-      const r = await addContract(rt.deps, { rut: need(o, 'rut'), system: need(o, 'system'), plan: need(o, 'plan'), startsOn: need(o, 'from'), endsOn: to });
+      const r = await addContract(rt.deps, ctx.operator, { rut: need(o, 'rut'), system: need(o, 'system'), plan: need(o, 'plan'), startsOn: need(o, 'from'), endsOn: to });
       out(`Contrato ${r.id} registrado.`);
     },
   },
   'contract end': {
     usage: 'contract end --id <contrato> --on 2026-12-31',
     summary: 'Fija el último día de un contrato; al día siguiente su ayuda se cierra para el cliente.',
-    async run(rt, o, out) {
-      await endContract(rt.deps, { id: need(o, 'id'), endsOn: need(o, 'on') });
+    async run(rt, o, out, ctx) {
+      await endContract(rt.deps, ctx.operator, { id: need(o, 'id'), endsOn: need(o, 'on') });
       out(`El contrato ${o.id} termina el ${o.on}.`);
     },
   },

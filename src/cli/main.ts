@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { cliOperator } from '../auth/principal.ts';
 import { boot } from '../boot.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { AppError, UnavailableError, ValidationError } from '../errors.ts';
@@ -60,7 +61,7 @@ export async function runCli(
     throw e;
   }
   try {
-    await COMMANDS[name]!.run(rt, values as Record<string, string | boolean | undefined>, out, { err, args: positionals.slice(name.split(' ').length) });
+    await COMMANDS[name]!.run(rt, values as Record<string, string | boolean | undefined>, out, { err, args: positionals.slice(name.split(' ').length), operator: cliOperator() });
     return 0;
   } catch (e) {
     if (e instanceof UnavailableError) {

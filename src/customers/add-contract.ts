@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { auditActor, type Principal } from '../auth/principal.ts';
 import { isCalendarDay } from '../domain/contracts.ts';
 import { plainLine } from '../domain/plain-text.ts';
 import { ValidationError } from '../errors.ts';
@@ -12,8 +13,8 @@ export const ContractPlan = plainLine('El plan').min(1, 'Ingrese el plan contrat
 /** Vendor staff record a contract; help access follows it automatically from its first day. */
 export async function addContract(
   deps: Deps,
+  actor: Principal,
   input: { rut: string; system: string; plan: string; startsOn: string; endsOn?: string | null },
-  operator = 'operador',
 ): Promise<{ id: string }> {
   const { db, clock } = deps;
   const customer = await findCustomerByRut(db, input.rut);
@@ -34,7 +35,7 @@ export async function addContract(
       .values({ id, customer_id: customer.id, system_id: system.id, plan: plan.data, starts_on: input.startsOn, ends_on: input.endsOn ?? null, created_at: now.toISOString() })
       .execute();
     await recordAuditEvent(trx, {
-      action: 'contract.added', at: now, actorUserId: null, actorLabel: operator, customerId: customer.id,
+      action: 'contract.added', at: now, ...auditActor(actor), customerId: customer.id,
       detail: { contractId: id, system: input.system, plan: plan.data, startsOn: input.startsOn, endsOn: input.endsOn ?? null },
     });
   });

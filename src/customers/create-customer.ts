@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { insertUser } from '../auth/credentials.ts';
+import { auditActor, principalName, principalRef, type Principal } from '../auth/principal.ts';
 import { generateTemporaryPassword } from '../auth/temporary-password.ts';
 import { isUniqueViolation } from '../db/dialect.ts';
 import { temporaryPasswordExpiresAt } from '../domain/temporary-password-expiry.ts';
@@ -27,7 +28,7 @@ export interface CreateCustomerInput {
  * Vendor staff: a customer and its administrator, who receives credentials
  * by e-mail exactly like a technical user does.
  */
-export async function createCustomer(deps: Deps, input: CreateCustomerInput, operator = 'operador'): Promise<{ customerId: string; adminId: string; rut: string }> {
+export async function createCustomer(deps: Deps, actor: Principal, input: CreateCustomerInput): Promise<{ customerId: string; adminId: string; rut: string }> {
   const errors: Record<string, string> = {};
   const rut = parseRut(input.rut);
   if (!rut.ok) errors.rut = RUT_MESSAGES[rut.reason];
@@ -49,11 +50,11 @@ export async function createCustomer(deps: Deps, input: CreateCustomerInput, ope
       await trx.insertInto('customers').values({ id: customerId, rut: rut.rut, name, disabled_at: null, created_at: now.toISOString() }).execute();
       await insertUser(trx, {
         id: adminId, customerId, email: admin.data.email, name: admin.data.name, role: 'admin', passwordHash: hash,
-        temporaryUntil: temporaryPasswordExpiresAt(now, config.tempPasswordMs), createdBy: operator, now,
+        temporaryUntil: temporaryPasswordExpiresAt(now, config.tempPasswordMs), createdBy: principalRef(actor), now,
       });
-      await issueCredentials(trx, config, { userId: adminId, email: admin.data.email, name: admin.data.name, role: 'admin', customer: { rut: rut.rut, name } }, hash, temporary, config.brand.vendor, now, false);
+      await issueCredentials(trx, config, { userId: adminId, email: admin.data.email, name: admin.data.name, role: 'admin', customer: { rut: rut.rut, name } }, hash, temporary, actor.kind === 'staff' ? `${principalName(actor)} (${config.brand.vendor})` : config.brand.vendor, now, false);
       await recordAuditEvent(trx, {
-        action: 'customer.created', at: now, actorUserId: null, actorLabel: operator, customerId, targetUserId: adminId,
+        action: 'customer.created', at: now, ...auditActor(actor), customerId, targetUserId: adminId,
         targetLabel: admin.data.email, detail: { rut: rut.rut, name },
       });
     });

@@ -2,9 +2,9 @@ import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { deleteUser } from '../auth/credentials.ts';
 import { findManagedTechnicalUser } from './find-managed-user.ts';
-import type { Actor } from './invite-technical-user.ts';
+import type { CustomerUserPrincipal } from '../auth/principal.ts';
 
-export async function deleteTechnicalUser(deps: Deps, actor: Actor, userId: string): Promise<{ email: string }> {
+export async function deleteTechnicalUser(deps: Deps, actor: CustomerUserPrincipal, userId: string): Promise<{ email: string }> {
   const user = await findManagedTechnicalUser(deps.db, actor.customer.id, userId);
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {

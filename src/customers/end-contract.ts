@@ -1,10 +1,11 @@
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { auditActor, type Principal } from '../auth/principal.ts';
 import { isCalendarDay } from '../domain/contracts.ts';
 import { AppError, ValidationError } from '../errors.ts';
 
 /** Set a contract's last day; the day after, its system's help closes for the customer. */
-export async function endContract(deps: Deps, input: { id: string; endsOn: string }, operator = 'operador'): Promise<void> {
+export async function endContract(deps: Deps, actor: Principal, input: { id: string; endsOn: string }): Promise<void> {
   const { db, clock } = deps;
   const contract = await db.selectFrom('contracts').selectAll().where('id', '=', input.id).executeTakeFirst();
   if (!contract) throw new AppError(404, 'contract-not-found', `No existe el contrato ${input.id}.`);
@@ -14,7 +15,7 @@ export async function endContract(deps: Deps, input: { id: string; endsOn: strin
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('contracts').set({ ends_on: input.endsOn }).where('id', '=', input.id).execute();
     await recordAuditEvent(trx, {
-      action: 'contract.ended', at: now, actorUserId: null, actorLabel: operator, customerId: contract.customer_id,
+      action: 'contract.ended', at: now, ...auditActor(actor), customerId: contract.customer_id,
       detail: { contractId: input.id, endsOn: input.endsOn, previousEndsOn: contract.ends_on },
     });
   });

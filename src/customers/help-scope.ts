@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { ValidationError } from '../errors.ts';
 import { findManagedTechnicalUser } from './find-managed-user.ts';
-import type { Actor } from './invite-technical-user.ts';
+import type { CustomerUserPrincipal } from '../auth/principal.ts';
 
 export interface ScopeChoice {
   id: string;
@@ -46,7 +46,7 @@ export async function helpScopeOf(db: Kysely<Database>, userId: string): Promise
  * Limit a technical user's help to some systems, or lift the limit ('all':
  * every system the customer contracts, including ones contracted later).
  */
-export async function setHelpScope(deps: Deps, actor: Actor, userId: string, scope: 'all' | string[], today: string): Promise<{ email: string }> {
+export async function setHelpScope(deps: Deps, actor: CustomerUserPrincipal, userId: string, scope: 'all' | string[], today: string): Promise<{ email: string }> {
   const user = await findManagedTechnicalUser(deps.db, actor.customer.id, userId);
   let systems: ScopeChoice[] = [];
   if (scope !== 'all') {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { insertUser } from '../auth/credentials.ts';
+import type { CustomerUserPrincipal } from '../auth/principal.ts';
 import { generateTemporaryPassword } from '../auth/temporary-password.ts';
 import { isUniqueViolation } from '../db/dialect.ts';
 import { temporaryPasswordExpiresAt } from '../domain/temporary-password-expiry.ts';
@@ -9,16 +10,9 @@ import { ValidationError } from '../errors.ts';
 import { issueCredentials } from './issue-credentials.ts';
 import { duplicateEmailMessage, fieldErrors, NewUserFields } from './user-fields.ts';
 
-export interface Actor {
-  userId: string;
-  name: string;
-  email: string;
-  customer: { id: string; rut: string; name: string };
-  ip: string | null;
-}
 
 /** "Agregar usuarios": a technical user with a temporary password, mailed to them. */
-export async function inviteTechnicalUser(deps: Deps, actor: Actor, raw: { name?: unknown; email?: unknown }): Promise<{ id: string; email: string }> {
+export async function inviteTechnicalUser(deps: Deps, actor: CustomerUserPrincipal, raw: { name?: unknown; email?: unknown }): Promise<{ id: string; email: string }> {
   const parsed = NewUserFields.safeParse({ name: raw.name ?? '', email: raw.email ?? '' });
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const { name, email } = parsed.data;

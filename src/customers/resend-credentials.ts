@@ -3,11 +3,11 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { generateTemporaryPassword } from '../auth/temporary-password.ts';
 import { AppError } from '../errors.ts';
 import { findManagedTechnicalUser } from './find-managed-user.ts';
-import type { Actor } from './invite-technical-user.ts';
+import type { CustomerUserPrincipal } from '../auth/principal.ts';
 import { issueCredentials } from './issue-credentials.ts';
 
 /** A new temporary password by e-mail; the previous one, and every session, stop working. */
-export async function resendCredentials(deps: Deps, actor: Actor, userId: string): Promise<{ email: string }> {
+export async function resendCredentials(deps: Deps, actor: CustomerUserPrincipal, userId: string): Promise<{ email: string }> {
   const user = await findManagedTechnicalUser(deps.db, actor.customer.id, userId);
   if (user.disabled_at) throw new AppError(409, 'user-disabled', 'El usuario está deshabilitado. Habilítelo antes de reenviar sus credenciales.');
   const temporary = generateTemporaryPassword();

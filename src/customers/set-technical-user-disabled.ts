@@ -2,10 +2,10 @@ import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { setUserDisabled } from '../auth/credentials.ts';
 import { findManagedTechnicalUser } from './find-managed-user.ts';
-import type { Actor } from './invite-technical-user.ts';
+import type { CustomerUserPrincipal } from '../auth/principal.ts';
 
 /** Disable (sessions and reset links end at once) or enable a technical user. */
-export async function setTechnicalUserDisabled(deps: Deps, actor: Actor, userId: string, disabled: boolean): Promise<{ email: string }> {
+export async function setTechnicalUserDisabled(deps: Deps, actor: CustomerUserPrincipal, userId: string, disabled: boolean): Promise<{ email: string }> {
   const user = await findManagedTechnicalUser(deps.db, actor.customer.id, userId);
   const now = deps.clock.now();
   if (Boolean(user.disabled_at) === disabled) return { email: user.email };

@@ -5,6 +5,7 @@ import * as helpCenter from './migrations/2026-11-25T0002-help-center.ts';
 import * as throttleReservations from './migrations/2026-12-01T0000-throttle-reservations.ts';
 import * as outboxSecrets from './migrations/2026-12-01T0001-outbox-secrets.ts';
 import * as boundedInputTables from './migrations/2026-12-01T0002-bounded-input-tables.ts';
+import * as staffConsole from './migrations/2026-12-01T0003-staff-console.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0000-throttle-reservations': throttleReservations,
   '2026-12-01T0001-outbox-secrets': outboxSecrets,
   '2026-12-01T0002-bounded-input-tables': boundedInputTables,
+  '2026-12-01T0003-staff-console': staffConsole,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -205,6 +205,9 @@ export interface AuditEventsTable {
   target_label: string | null;
   ip: string | null;
   detail: string | null;
+  /** Which kind of principal acted (auth/principal.ts): 'user' | 'staff' | 'cli' | 'api' | 'anonymous'. */
+  actor_kind: Generated<string>;
+  actor_staff_id: Generated<string | null>;
 }
 
 export interface ThrottlesTable {
@@ -226,6 +229,72 @@ export interface KnownDevicesTable {
   user_id: string;
   created_at: string;
   last_used_at: string;
+}
+
+export type StaffRole = 'admin' | 'soporte' | 'editor' | 'lectura';
+
+export interface StaffTable {
+  id: string;
+  /** Lower-cased; unique: a staff member is identified by the e-mail alone (no RUT). */
+  email: string;
+  name: string;
+  role: StaffRole;
+  /** NULL until the invitation is accepted. */
+  password_hash: string | null;
+  password_changed_at: string | null;
+  /** Base32 TOTP secret; set when enrolment starts, trusted once totp_enrolled_at is set. */
+  totp_secret: string | null;
+  totp_enrolled_at: string | null;
+  /** The last TOTP time step accepted: a code for that step or an earlier one is a replay. */
+  totp_last_step: number | null;
+  disabled_at: string | null;
+  last_sign_in_at: string | null;
+  /** A staff id, or 'cli:<os user>' for the operator's command line. */
+  created_by: string;
+  created_at: string;
+}
+
+export interface StaffInvitationsTable {
+  token_hash: string;
+  staff_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface StaffRecoveryCodesTable {
+  staff_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+export interface StaffSessionsTable {
+  id: string;
+  staff_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  /** When the second factor was last given; NULL while it is still owed after the password. */
+  second_factor_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ImportRunsTable {
+  id: string;
+  staff_id: string;
+  file_name: string;
+  /** 'invalid' (problems found, nothing written) | 'running' | 'done' | 'failed'. */
+  status: string;
+  total_rows: number;
+  done_rows: Generated<number>;
+  /** JSON [{ line, field, message }] */
+  problems: string | null;
+  /** JSON: what was created. */
+  summary: string | null;
+  created_at: string;
+  finished_at: string | null;
 }
 
 export interface Database {
@@ -251,9 +320,15 @@ export interface Database {
   audit_events: AuditEventsTable;
   throttles: ThrottlesTable;
   known_devices: KnownDevicesTable;
+  staff: StaffTable;
+  staff_invitations: StaffInvitationsTable;
+  staff_recovery_codes: StaffRecoveryCodesTable;
+  staff_sessions: StaffSessionsTable;
+  import_runs: ImportRunsTable;
 }
 
 export type User = Selectable<UsersTable>;
 export type Customer = Selectable<CustomersTable>;
+export type Staff = Selectable<StaffTable>;
 export type NewOutboxMessage = Insertable<OutboxTable>;
 export type UserUpdate = Updateable<UsersTable>;

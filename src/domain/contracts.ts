@@ -48,6 +48,11 @@ export function endsSoon(c: ContractDates, today: string): number | null {
   return left <= ENDING_SOON_DAYS ? left : null;
 }
 
+/** The calendar day `n` days after `day` (before, when n is negative). */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
 export function isCalendarDay(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);

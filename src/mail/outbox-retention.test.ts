@@ -34,7 +34,7 @@ async function mail(state: 'sent' | 'dead' | 'pending', daysAgo: number): Promis
 
 async function cli(o: Record<string, string | boolean> = {}): Promise<string> {
   const out: string[] = [];
-  await OUTBOX_COMMANDS['outbox purge']!.run(rt, o, (s) => out.push(s), { err: () => {}, args: [] });
+  await OUTBOX_COMMANDS['outbox purge']!.run(rt, o, (s) => out.push(s), { err: () => {}, args: [], operator: { kind: 'cli', label: 'operador (prueba)' } });
   return out.join('\n');
 }
 

@@ -44,7 +44,7 @@ const rowTo = (to: string) => rt.deps.db.selectFrom('outbox').selectAll().where(
 
 async function cli(words: keyof typeof OUTBOX_COMMANDS, o: Record<string, string | boolean> = {}): Promise<string> {
   const out: string[] = [];
-  await OUTBOX_COMMANDS[words]!.run(rt, o, (s) => out.push(s), { err: () => {}, args: [] });
+  await OUTBOX_COMMANDS[words]!.run(rt, o, (s) => out.push(s), { err: () => {}, args: [], operator: { kind: 'cli', label: 'operador (prueba)' } });
   return out.join('\n');
 }
 

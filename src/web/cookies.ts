@@ -2,8 +2,11 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from './env.ts';
 
-/** sid: the session; csrf: the double-submit token; flash: a one-time message; device: the known-device token (auth/known-device.ts). */
-export type AppCookie = 'sid' | 'csrf' | 'flash' | 'device';
+/**
+ * sid: the session; csrf: the double-submit token; flash: a one-time message; device: the known-device token (auth/known-device.ts).
+ * The vendor's console has its own: staff (its session), staff_csrf, staff_flash, staff_device.
+ */
+export type AppCookie = 'sid' | 'csrf' | 'flash' | 'device' | 'staff' | 'staff_csrf' | 'staff_flash' | 'staff_device';
 
 /**
  * Cookie names and flags in one place. Over https the names carry the
@@ -37,6 +40,6 @@ export function clearAppCookie(c: Context<AppEnv>, base: AppCookie): void {
 }
 
 /** A one-time message shown on the next page (after a POST-redirect-GET). */
-export function setFlash(c: Context<AppEnv>, message: string): void {
-  setAppCookie(c, 'flash', Buffer.from(message, 'utf8').toString('base64url'), 60);
+export function setFlash(c: Context<AppEnv>, message: string, cookie: 'flash' | 'staff_flash' = 'flash'): void {
+  setAppCookie(c, cookie, Buffer.from(message, 'utf8').toString('base64url'), 60);
 }

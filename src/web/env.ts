@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { LoadedSession } from '../auth/session.ts';
 import type { Deps } from '../deps.ts';
+import type { LoadedStaffSession } from '../staff/staff-session.ts';
 
 /**
  * What middleware puts on the Hono context for the routes. Read it with
@@ -14,6 +15,8 @@ export interface AppEnv {
     requestId: string;
     ip: string;
     session: LoadedSession | null;
+    /** Under /proveedor only: the staff member signed in to the console (web/staff/staff-session-loader.ts). */
+    staffSession: LoadedStaffSession | null;
     csrfToken: string;
     /** A POST's form fields, read once within the body limit before CSRF is checked (web/request-body.ts). */
     form: URLSearchParams;

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './env.ts';
 import { page } from './render.tsx';
+import { staffPage } from './staff/staff-page.tsx';
 
 const TITLES: Partial<Record<number, string>> = {
   400: 'Solicitud no válida',
@@ -20,6 +21,21 @@ export function errorPage(c: Context<AppEnv>, status: number, message: string) {
   const title = TITLES[status] ?? 'No se pudo completar';
   // The error may come before the session or CSRF middleware ran.
   if (!c.get('deps')) return c.text(message, status as ContentfulStatusCode);
+  if (c.req.path === '/proveedor' || c.req.path.startsWith('/proveedor/')) {
+    // The console's own layout: nothing of the customer pages' session shows there.
+    const staff = c.get('staffSession');
+    return staffPage(
+      c,
+      { title, status: status as ContentfulStatusCode, bare: !staff },
+      <section class="card" aria-labelledby="titulo">
+        <h1 id="titulo">{title}</h1>
+        <p>{message}</p>
+        <p>
+          <a href="/proveedor">Ir al inicio de la consola</a>
+        </p>
+      </section>,
+    );
+  }
   return page(
     c,
     { title, status: status as ContentfulStatusCode, bare: !c.get('session') },

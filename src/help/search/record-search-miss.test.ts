@@ -107,7 +107,7 @@ describe('recording searches that found nothing', () => {
     expect(await recordSearchMiss(db(), { text: '\u0007 ', systemSlug: null, userId: user.id, now: TEST_START })).toBe('empty');
     await recordSearchMiss(db(), { text: 'Liquidación\u001b[2J de sueldo', systemSlug: 'contabilidad', userId: user.id, now: TEST_START });
     const out: string[] = [];
-    await HELP_REPORT_COMMANDS['help misses']!.run(rt, {}, (s) => out.push(s), { err: () => {}, args: [] });
+    await HELP_REPORT_COMMANDS['help misses']!.run(rt, {}, (s) => out.push(s), { err: () => {}, args: [], operator: { kind: 'cli', label: 'operador (prueba)' } });
     expect(out.join('\n')).toMatch(/liquidacion \[2j de sueldo\s+contabilidad\s+1\s/);
   });
 });

@@ -17,24 +17,29 @@ import { readForm } from '../request-body.ts';
  * while read, see request-body.ts), and only then the token inside it. The
  * body is read here once and kept on the context for the route.
  */
-export const csrfProtection: MiddlewareHandler<AppEnv> = async (c, next) => {
-  let token = readAppCookie(c, 'csrf');
-  if (!token || !/^[\w-]{43}$/.test(token)) {
-    token = newToken();
-    setAppCookie(c, 'csrf', token);
-  }
-  c.set('csrfToken', token);
-  if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+export function csrfGuard(cookie: 'csrf' | 'staff_csrf'): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    let token = readAppCookie(c, cookie);
+    if (!token || !/^[\w-]{43}$/.test(token)) {
+      token = newToken();
+      setAppCookie(c, cookie, token);
+    }
+    c.set('csrfToken', token);
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
 
-  const origin = c.req.header('origin');
-  if (origin && origin !== 'null' && origin !== new URL(c.get('deps').config.publicUrl).origin && origin !== new URL(c.req.url).origin) {
-    throw csrfFailed();
-  }
-  const form = await readForm(c);
-  const sent = form.get('_csrf') ?? '';
-  const a = Buffer.from(sent);
-  const b = Buffer.from(readAppCookie(c, 'csrf') ?? '');
-  if (a.length === 0 || a.length !== b.length || !timingSafeEqual(a, b)) throw csrfFailed();
-  c.set('form', form);
-  return next();
-};
+    const origin = c.req.header('origin');
+    if (origin && origin !== 'null' && origin !== new URL(c.get('deps').config.publicUrl).origin && origin !== new URL(c.req.url).origin) {
+      throw csrfFailed();
+    }
+    const form = await readForm(c);
+    const sent = form.get('_csrf') ?? '';
+    const a = Buffer.from(sent);
+    const b = Buffer.from(readAppCookie(c, cookie) ?? '');
+    if (a.length === 0 || a.length !== b.length || !timingSafeEqual(a, b)) throw csrfFailed();
+    c.set('form', form);
+    return next();
+  };
+}
+
+/** The customer pages' guard; the vendor's console has its own cookie (web/staff/staff-app.ts). */
+export const csrfProtection = csrfGuard('csrf');

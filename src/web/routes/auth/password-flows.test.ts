@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cliOperator } from '../../../auth/principal.ts';
 import { TestClient, location } from '../../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, newRut, type TestCustomer } from '../../../../tests/factories.ts';
 import { createTestRuntime, TEST_START, type TestRuntime } from '../../../../tests/test-runtime.ts';
@@ -204,7 +205,7 @@ describe('first sign-in with a temporary password', () => {
 
   it('holds an administrator created by the vendor the same way, then lands on services', async () => {
     const rut = newRut();
-    await createCustomer(rt.deps, { rut, name: 'Cliente Nuevo SpA', adminName: 'Rosa Nueva', adminEmail: 'rosa@nuevo.cl' });
+    await createCustomer(rt.deps, cliOperator('prueba'), { rut, name: 'Cliente Nuevo SpA', adminName: 'Rosa Nueva', adminEmail: 'rosa@nuevo.cl' });
     const [mail] = await mailsTo('rosa@nuevo.cl', 'credentials');
     const temporary = /Clave temporal:\s*(\S+)/.exec(mail!.text_body)![1]!;
     const client = new TestClient(rt);

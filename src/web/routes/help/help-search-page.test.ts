@@ -142,7 +142,7 @@ describe('the search page', () => {
     expect((await misses())[0]!.count).toBe(3);
 
     const out: string[] = [];
-    await HELP_REPORT_COMMANDS['help misses']!.run(rt, {}, (s) => out.push(s), { err: () => {}, args: [] });
+    await HELP_REPORT_COMMANDS['help misses']!.run(rt, {}, (s) => out.push(s), { err: () => {}, args: [], operator: { kind: 'cli', label: 'operador (prueba)' } });
     const lines = out.join('\n').split('\n');
     expect(lines.find((l) => l.startsWith('zzqxw plof') && /\btodos\b/.test(l))).toMatch(/\s3\s/);
     expect(lines.find((l) => l.startsWith('zzqxw plof') && /\binventario\b/.test(l))).toMatch(/\s1\s/);

@@ -53,7 +53,7 @@ function textarea(html: string): string | undefined {
 
 async function report(opts: Record<string, string> = {}): Promise<string> {
   const out: string[] = [];
-  await HELP_REPORT_COMMANDS['help feedback']!.run(rt, opts, (s) => out.push(s), { err: () => {}, args: [] });
+  await HELP_REPORT_COMMANDS['help feedback']!.run(rt, opts, (s) => out.push(s), { err: () => {}, args: [], operator: { kind: 'cli', label: 'operador (prueba)' } });
   return out.join('\n');
 }
 
@@ -249,7 +249,7 @@ describe('help feedback (operator report)', () => {
     const empty = await createTestRuntime({ withHelp: false });
     try {
       const out: string[] = [];
-      await HELP_REPORT_COMMANDS['help feedback']!.run(empty, {}, (s) => out.push(s), { err: () => {}, args: [] });
+      await HELP_REPORT_COMMANDS['help feedback']!.run(empty, {}, (s) => out.push(s), { err: () => {}, args: [], operator: { kind: 'cli', label: 'operador (prueba)' } });
       expect(out).toEqual(['Todavía no hay votos.']);
     } finally {
       await empty.close();

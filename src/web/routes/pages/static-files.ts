@@ -7,6 +7,7 @@ const PUBLIC = new URL('../../../../public/', import.meta.url);
 
 const FILES: Record<string, string> = {
   'styles.css': 'text/css; charset=utf-8',
+  'console.css': 'text/css; charset=utf-8',
   'logo.svg': 'image/svg+xml',
   'help-search.js': 'text/javascript; charset=utf-8',
 };

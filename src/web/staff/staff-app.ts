@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import { notFound } from '../../errors.ts';
+import type { AppEnv } from '../env.ts';
+import { csrfGuard } from '../middleware/csrf.ts';
+import { consoleHomeRoutes } from './routes/console-home.tsx';
+import { staffSessionLoader } from './staff-session-loader.ts';
+
+/**
+ * The vendor's console, mounted at /proveedor: its own CSRF cookie and its
+ * own session; the customer pages' session, forced password change and page
+ * cache never run here. Its last route answers every path under it, so no
+ * request under /proveedor ever reaches the customer app's middleware.
+ */
+export function staffApp() {
+  return new Hono<AppEnv>()
+    .use('*', async (c, next) => {
+      c.header('X-Robots-Tag', 'noindex');
+      await next();
+    })
+    .use('*', csrfGuard('staff_csrf'))
+    .use('*', staffSessionLoader)
+    .route('/', consoleHomeRoutes)
+    .all('*', () => {
+      throw notFound();
+    });
+}

@@ -1,0 +1,104 @@
+import type { Child } from 'hono/jsx';
+import type { Brand } from '../../config.ts';
+import { staffCan, STAFF_ROLE_LABEL, type StaffAction } from '../../policies/staff-policy.ts';
+import type { LoadedStaffSession } from '../../staff/staff-session.ts';
+import { CsrfField } from '../components/form.tsx';
+import { documentHead } from '../layouts/layout.tsx';
+
+/** The console's sections, in the order of its navigation, each shown to the roles its action allows. */
+export const CONSOLE_SECTIONS = [
+  { key: 'inicio', href: '/proveedor', label: 'Inicio', action: 'console:view' },
+  { key: 'clientes', href: '/proveedor/clientes', label: 'Clientes', action: 'customers:read' },
+  { key: 'contratos', href: '/proveedor/contratos', label: 'Contratos', action: 'contracts:read' },
+  { key: 'importar', href: '/proveedor/importar', label: 'Importar', action: 'import:run' },
+  { key: 'correo', href: '/proveedor/correo', label: 'Correo', action: 'mail:read' },
+  { key: 'auditoria', href: '/proveedor/auditoria', label: 'Auditoría', action: 'audit:read' },
+  { key: 'informes', href: '/proveedor/informes', label: 'Informes', action: 'reports:read' },
+  { key: 'personal', href: '/proveedor/personal', label: 'Personal', action: 'staff:read' },
+] as const satisfies ReadonlyArray<{ key: string; href: string; label: string; action: StaffAction }>;
+
+export type ConsoleSection = (typeof CONSOLE_SECTIONS)[number]['key'];
+
+export interface StaffPageProps {
+  title: string;
+  brand: Brand;
+  session: LoadedStaffSession | null;
+  csrfToken: string;
+  flash?: string | null;
+  current?: ConsoleSection;
+  /** Sign-in, invitation, enrolment, second factor: no navigation. */
+  bare?: boolean;
+  children: Child;
+}
+
+function ConsoleNav(props: { session: LoadedStaffSession; current?: ConsoleSection; csrfToken: string }) {
+  const { staff } = props.session;
+  return (
+    <nav class="main-nav console-nav" aria-label="Consola">
+      <ul>
+        {CONSOLE_SECTIONS.filter((s) => staffCan(staff.role, s.action)).map((s) => (
+          <li>
+            <a href={s.href} aria-current={props.current === s.key ? 'page' : undefined}>
+              {s.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <div class="who">
+        <span>
+          <bdi>{staff.name}</bdi> · {STAFF_ROLE_LABEL[staff.role]}
+        </span>
+        <form method="post" action="/proveedor/salir" class="inline">
+          <CsrfField token={props.csrfToken} />
+          <button type="submit" class="link-button">
+            Salir
+          </button>
+        </form>
+      </div>
+    </nav>
+  );
+}
+
+/** The console's page: its own header and navigation, the same styles and footer as the portal. */
+export function StaffLayout(props: StaffPageProps) {
+  const { brand } = props;
+  const signedIn = props.session && props.session.secondFactorAt !== null && !props.bare;
+  return (
+    <html lang="es-CL">
+      {documentHead(`${props.title} · Consola · ${brand.name}`, brand.logoUrl, [], ['console.css'])}
+      <body>
+        <a class="skip-link" href="#contenido">
+          Ir al contenido
+        </a>
+        <header class="site-header console-header">
+          <div class="console-banner">
+            <div class="wrap">Consola del proveedor · {brand.vendor}</div>
+          </div>
+          <div class="wrap header-row">
+            <a href="/proveedor" class="brand">
+              <img src={brand.logoUrl} alt="" width="40" height="40" />
+              <span class="brand-name">{brand.name}</span>
+              <span class="brand-tagline">Consola</span>
+            </a>
+            {signedIn ? <ConsoleNav session={props.session!} current={props.current} csrfToken={props.csrfToken} /> : null}
+          </div>
+        </header>
+        <main id="contenido" class={props.bare ? 'wrap narrow' : 'wrap'} tabindex={-1}>
+          {props.flash ? (
+            <p class="notice success" role="status">
+              {props.flash}
+            </p>
+          ) : null}
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>
+              {brand.copyright} · Consola de uso interno de {brand.vendor}.
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
