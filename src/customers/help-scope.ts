@@ -53,8 +53,8 @@ export async function setHelpScope(deps: Deps, actor: CustomerUserPrincipal, use
     const choices = await helpScopeChoices(deps.db, actor.customer.id, today);
     const wanted = new Set(scope);
     systems = choices.filter((c) => wanted.has(c.id));
-    if (wanted.size === 0) throw new ValidationError({ sistemas: 'Marque al menos un sistema, o elija «Todos los sistemas contratados».' });
-    if (systems.length !== wanted.size) throw new ValidationError({ sistemas: 'Uno de los sistemas marcados no está contratado por su empresa.' });
+    if (wanted.size === 0) throw new ValidationError({ systems: 'Marque al menos un sistema, o elija «Todos los sistemas contratados».' });
+    if (systems.length !== wanted.size) throw new ValidationError({ systems: 'Uno de los sistemas marcados no está contratado por su empresa.' });
   }
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {

@@ -151,8 +151,8 @@ describe('the help scope page', () => {
     const res = await save(t.page, 'algunos');
     expect(res.status).toBe(422);
     const html = await res.text();
-    expect(between(html, '<div class="notice error"', '</div>')).toContain(`<a href="#sistemas">${NONE_MARKED}</a>`);
-    expect(html).toContain('<ul class="scope-list" id="sistemas">');
+    expect(between(html, '<div class="notice error"', '</div>')).toContain(`<a href="#systems">${NONE_MARKED}</a>`);
+    expect(html).toContain('<ul class="scope-list" id="systems">');
     expect(radio(html, 'algunos')).toBe(true);
     expect(await scopeOf(t.id)).toEqual(['inventario']);
     expect(await scopeEvents(t.id)).toHaveLength(events);

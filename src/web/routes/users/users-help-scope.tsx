@@ -21,7 +21,7 @@ function ScopeForm(props: { userId: string; name: string; email: string; choices
         {props.email} tiene perfil técnico: sólo lee la ayuda en línea. Elija de qué sistemas. El límite vale en todas partes: la portada de la ayuda, los
         artículos, la búsqueda y los archivos adjuntos.
       </p>
-      {props.error ? <ErrorSummary errors={{ sistemas: props.error }} /> : null}
+      {props.error ? <ErrorSummary errors={{ systems: props.error }} /> : null}
       <form method="post" action={`/usuarios/${props.userId}/ayuda`}>
         <CsrfField token={props.csrf} />
         <fieldset>
@@ -34,7 +34,7 @@ function ScopeForm(props: { userId: string; name: string; email: string; choices
             <input type="radio" id="alcance-algunos" name="alcance" value="algunos" checked={props.limited} />
             <label for="alcance-algunos">Sólo los sistemas marcados:</label>
           </div>
-          <ul class="scope-list" id="sistemas">
+          <ul class="scope-list" id="systems">
             {props.choices.map((s) => (
               <li>
                 <input type="checkbox" id={`sistema-${s.slug}`} name="sistema" value={s.id} checked={props.selected.has(s.id)} />
@@ -79,7 +79,7 @@ export const usersHelpScopeRoutes = new Hono<AppEnv>()
     const all = alcance === 'todos';
     try {
       // A missing or unknown choice must not read as "todos": that would lift the limit.
-      if (!all && alcance !== 'algunos') throw new ValidationError({ sistemas: 'Elija «Todos los sistemas contratados» o «Sólo los sistemas marcados».' });
+      if (!all && alcance !== 'algunos') throw new ValidationError({ systems: 'Elija «Todos los sistemas contratados» o «Sólo los sistemas marcados».' });
       const { email } = await setHelpScope(deps, actorOf(c), c.req.param('id'), all ? 'all' : ids, today);
       setFlash(c, all ? `${email} puede leer la ayuda de todos los sistemas contratados.` : `${email} sólo podrá leer la ayuda de los sistemas marcados.`);
       return c.redirect('/usuarios', 303);
@@ -91,7 +91,7 @@ export const usersHelpScopeRoutes = new Hono<AppEnv>()
       return page(
         c,
         { title: 'Sistemas de ayuda', current: 'usuarios', status: 422 },
-        <ScopeForm userId={user.id} name={user.name} email={user.email} choices={choices} limited={!all} selected={new Set(ids)} csrf={c.get('csrfToken')} error={err.fieldErrors.sistemas} />,
+        <ScopeForm userId={user.id} name={user.name} email={user.email} choices={choices} limited={!all} selected={new Set(ids)} csrf={c.get('csrfToken')} error={err.fieldErrors.systems} />,
       );
     }
   });
