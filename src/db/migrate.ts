@@ -6,6 +6,7 @@ import * as throttleReservations from './migrations/2026-12-01T0000-throttle-res
 import * as outboxSecrets from './migrations/2026-12-01T0001-outbox-secrets.ts';
 import * as boundedInputTables from './migrations/2026-12-01T0002-bounded-input-tables.ts';
 import * as staffConsole from './migrations/2026-12-01T0003-staff-console.ts';
+import * as staffKnownDevices from './migrations/2026-12-01T0004-staff-known-devices.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0001-outbox-secrets': outboxSecrets,
   '2026-12-01T0002-bounded-input-tables': boundedInputTables,
   '2026-12-01T0003-staff-console': staffConsole,
+  '2026-12-01T0004-staff-known-devices': staffKnownDevices,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

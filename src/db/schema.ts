@@ -281,6 +281,14 @@ export interface StaffSessionsTable {
   user_agent: string | null;
 }
 
+/** A browser a staff member signed in from before (the staff_device cookie, stored as its SHA-256). */
+export interface StaffKnownDevicesTable {
+  device_hash: string;
+  staff_id: string;
+  created_at: string;
+  last_used_at: string;
+}
+
 export interface ImportRunsTable {
   id: string;
   staff_id: string;
@@ -324,6 +332,7 @@ export interface Database {
   staff_invitations: StaffInvitationsTable;
   staff_recovery_codes: StaffRecoveryCodesTable;
   staff_sessions: StaffSessionsTable;
+  staff_known_devices: StaffKnownDevicesTable;
   import_runs: ImportRunsTable;
 }
 
