@@ -41,7 +41,9 @@ if (config.demoData && (await seedDemoIfEmpty(deps))) {
   process.stdout.write(
     `\nDatos de demostración cargados. Ingrese en ${config.publicUrl}/ingresar con:\n` +
       `  Administrador  RUT ${formatRut(DEMO.rut)}  correo ${DEMO.admin.email}  clave ${DEMO.admin.password}\n` +
-      `  Técnico        RUT ${formatRut(DEMO.rut)}  correo ${DEMO.technical.email}  clave ${DEMO.technical.password}\n\n`,
+      `  Técnico        RUT ${formatRut(DEMO.rut)}  correo ${DEMO.technical.email}  clave ${DEMO.technical.password}\n` +
+      `Consola del proveedor en ${config.publicUrl}/proveedor/ingresar con:\n` +
+      `  Administradora correo ${DEMO.staff.email}  clave ${DEMO.staff.password}  (al ingresar configura su segundo factor TOTP)\n\n`,
   );
 }
 if (config.devMailbox) log.warn({ mailbox: `${config.publicUrl}/dev/correo` }, 'SMTP_URL is not set: mail stays in the development mailbox page');

@@ -14,7 +14,16 @@ export const DEMO = {
   customer: 'Comercial Los Aromos SpA',
   admin: { name: 'Daniela Mayorga', email: 'admin@losaromos.cl', password: 'Demo-Portal-2026!' },
   technical: { name: 'Tomás Rivas', email: 'tecnico@losaromos.cl', password: 'Ayuda-Tecnica-2026!' },
+  /** The vendor's console: an administrator whose second factor is enrolled at the first sign-in, like any staff member's. */
+  staff: { name: 'Patricia Fuentes', email: 'consola@transtecnia.cl', password: 'Consola-Proveedor-2026!' },
 };
+
+/** More customers, so the console's lists, filters and reports have something to show. */
+const MORE_CUSTOMERS: Array<{ rut: string; name: string; admin: string; email: string; contracts: Array<[string, string, number, number | null]> }> = [
+  { rut: '77123456-9', name: 'Ferretería El Roble Ltda.', admin: 'Jorge Pizarro', email: 'jorge@elroble.cl', contracts: [['contabilidad', 'Plan Pyme', -300, 25], ['inventario', 'Plan Bodega', -120, null]] },
+  { rut: '96789012-K', name: 'Transportes Australes S.A.', admin: 'Carolina Vidal', email: 'cvidal@australes.cl', contracts: [['remuneraciones', 'Plan 200 trabajadores', -60, 55], ['factura-electronica', 'Plan Emisor', -5, null]] },
+  { rut: '78901234-2', name: 'Clínica Dental Sonrisa SpA', admin: 'Felipe Araya', email: 'felipe@sonrisa.cl', contracts: [['factura-electronica', 'Plan Emisor', -400, -10]] },
+];
 
 function shiftDay(day: string, days: number): string {
   const d = new Date(`${day}T00:00:00Z`);
@@ -66,6 +75,41 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<typeof DEMO | null> {
       await trx.insertInto('contracts').values({ id: randomUUID(), customer_id: customerId, system_id: systemId, plan, starts_on: startsOn, ends_on: endsOn, created_at: now.toISOString() }).execute();
     }
   });
-  deps.log.info({ rut: formatRut(DEMO.rut), admin: DEMO.admin.email, technical: DEMO.technical.email }, 'demo data loaded');
+  await seedMoreCustomers(deps, systems, today, adminHash);
+  await seedDemoStaff(deps);
+  deps.log.info({ rut: formatRut(DEMO.rut), admin: DEMO.admin.email, technical: DEMO.technical.email, staff: DEMO.staff.email }, 'demo data loaded');
   return DEMO;
+}
+
+async function seedMoreCustomers(deps: Deps, systems: Map<string, string>, today: string, adminHash: string): Promise<void> {
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    for (const c of MORE_CUSTOMERS) {
+      const customerId = randomUUID();
+      await trx.insertInto('customers').values({ id: customerId, rut: c.rut, name: c.name, disabled_at: null, created_at: now.toISOString() }).execute();
+      await insertUser(trx, { id: randomUUID(), customerId, email: c.email, name: c.admin, role: 'admin', passwordHash: adminHash, temporaryUntil: null, createdBy: 'demo', now });
+      for (const [slug, plan, from, to] of c.contracts) {
+        const systemId = systems.get(slug);
+        if (!systemId) continue;
+        await trx
+          .insertInto('contracts')
+          .values({ id: randomUUID(), customer_id: customerId, system_id: systemId, plan, starts_on: shiftDay(today, from), ends_on: to === null ? null : shiftDay(today, to), created_at: now.toISOString() })
+          .execute();
+      }
+    }
+  });
+}
+
+/** The demo console administrator: password set, no second factor yet (the first sign-in enrols it). */
+async function seedDemoStaff(deps: Deps): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  await deps.db
+    .insertInto('staff')
+    .values({
+      id: randomUUID(), email: DEMO.staff.email, name: DEMO.staff.name, role: 'admin', password_hash: await deps.hasher.hash(DEMO.staff.password),
+      password_changed_at: now, totp_secret: null, totp_enrolled_at: null, totp_last_step: null, disabled_at: null, last_sign_in_at: null,
+      created_by: 'demo', created_at: now,
+    })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .execute();
 }
