@@ -3,6 +3,7 @@ import { notFound } from '../../errors.ts';
 import type { AppEnv } from '../env.ts';
 import { csrfGuard } from '../middleware/csrf.ts';
 import { consoleHomeRoutes } from './routes/console-home.tsx';
+import { auditRoutes } from './routes/audit.tsx';
 import { staffSessionLoader } from './staff-session-loader.ts';
 
 /**
@@ -20,6 +21,7 @@ export function staffApp() {
     .use('*', csrfGuard('staff_csrf'))
     .use('*', staffSessionLoader)
     .route('/', consoleHomeRoutes)
+    .route('/', auditRoutes)
     .all('*', () => {
       throw notFound();
     });

@@ -1,0 +1,84 @@
+import type { AuditEventView } from '../../audit/list-audit-events.ts';
+import { formatRut } from '../../domain/rut.ts';
+import { formatDateTime } from './format.ts';
+
+/** The audit trail as a table that stacks on a phone; the customer's page leaves out the customer and address columns. */
+export function AuditEventsTable(props: { events: AuditEventView[]; caption: string; showCustomer: boolean }) {
+  return (
+    <div class="table-scroll">
+      <table class="data stack">
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Cuándo</th>
+            <th scope="col">Acción</th>
+            <th scope="col">Quién</th>
+            {props.showCustomer ? <th scope="col">Cliente</th> : null}
+            <th scope="col">Sobre</th>
+            {props.showCustomer ? <th scope="col">Desde</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {props.events.map((e) => (
+            <tr>
+              <th scope="row">
+                <time datetime={e.at}>{formatDateTime(e.at)}</time>
+              </th>
+              <td data-label="Acción">{e.actionLabel}</td>
+              <td data-label="Quién">
+                <bdi>{e.actorLabel}</bdi>
+                {e.actorLabel !== e.actorKindLabel ? <span class="muted"> · {e.actorKindLabel}</span> : null}
+              </td>
+              {props.showCustomer ? (
+                <td data-label="Cliente">
+                  {e.customerId && e.customerName ? (
+                    <>
+                      <bdi>{e.customerName}</bdi> <span class="muted">({formatRut(e.customerRut ?? '')})</span>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              ) : null}
+              <td data-label="Sobre">{e.targetLabel ? <bdi>{e.targetLabel}</bdi> : '—'}</td>
+              {props.showCustomer ? <td data-label="Desde">{e.ip ?? '—'}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Previous / next links that keep the filters (a query string without its page). */
+export function Pager(props: { base: string; query: URLSearchParams; page: number; hasMore: boolean; label: string }) {
+  const href = (n: number) => {
+    const q = new URLSearchParams(props.query);
+    q.delete('pagina');
+    if (n > 1) q.set('pagina', String(n));
+    const s = q.toString();
+    return s ? `${props.base}?${s}` : props.base;
+  };
+  if (props.page === 1 && !props.hasMore) return null;
+  return (
+    <nav aria-label={props.label}>
+      <ul class="pagination">
+        {props.page > 1 ? (
+          <li>
+            <a href={href(props.page - 1)} rel="prev">
+              ← Anteriores
+            </a>
+          </li>
+        ) : null}
+        <li aria-current="page">Página {props.page}</li>
+        {props.hasMore ? (
+          <li>
+            <a href={href(props.page + 1)} rel="next">
+              Siguientes →
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}
