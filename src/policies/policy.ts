@@ -6,10 +6,10 @@ import { forbidden } from '../errors.ts';
  * their own account, nothing else; the administrator also sees the
  * customer's services and manages its technical users.
  */
-export type Action = 'services:view' | 'users:manage' | 'help:read' | 'account:manage';
+export type Action = 'services:view' | 'users:manage' | 'help:read' | 'account:manage' | 'activity:view';
 
 const ALLOWED: Record<UserRole, ReadonlySet<Action>> = {
-  admin: new Set<Action>(['services:view', 'users:manage', 'help:read', 'account:manage']),
+  admin: new Set<Action>(['services:view', 'users:manage', 'help:read', 'account:manage', 'activity:view']),
   technical: new Set<Action>(['help:read', 'account:manage']),
 };
 

@@ -13,7 +13,7 @@ export interface PageProps {
   csrfToken: string;
   flash?: string | null;
   /** Which navigation entry is the current page. */
-  current?: 'servicios' | 'ayuda' | 'usuarios' | 'cuenta';
+  current?: 'servicios' | 'ayuda' | 'usuarios' | 'actividad' | 'cuenta';
   /** A page for people not signed in (sign-in, recovery): no navigation. */
   bare?: boolean;
   /** Scripts under /static, loaded deferred: the page works without them. */
@@ -28,6 +28,7 @@ function Nav(props: { session: LoadedSession; current?: PageProps['current']; cs
   if (can(role, 'services:view')) links.push(['servicios', '/servicios', 'Servicios']);
   links.push(['ayuda', '/ayuda', 'Ayuda en línea']);
   if (can(role, 'users:manage')) links.push(['usuarios', '/usuarios', 'Usuarios']);
+  if (can(role, 'activity:view')) links.push(['actividad', '/actividad', 'Actividad']);
   links.push(['cuenta', '/cuenta', 'Mi cuenta']);
   return (
     <nav class="main-nav" aria-label="Principal">
