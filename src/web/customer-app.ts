@@ -6,6 +6,8 @@ import { forcePasswordChange } from './middleware/force-password-change.ts';
 import { pageCacheFill } from './middleware/page-cache-fill.ts';
 import { sessionLoader } from './middleware/session.ts';
 import { accountRoutes } from './routes/account/account.tsx';
+import { activityRoutes } from './routes/activity/activity.tsx';
+import { sessionsRoutes } from './routes/account/sessions.tsx';
 import { forgotPasswordRoutes } from './routes/auth/forgot-password.tsx';
 import { newPasswordRoutes } from './routes/auth/new-password.tsx';
 import { resetPasswordRoutes } from './routes/auth/reset-password.tsx';
@@ -50,6 +52,8 @@ export function customerApp(pageCache: PageCache | undefined) {
   app.route('/', usersHelpScopeRoutes);
   app.route('/', usersActionsRoutes);
   app.route('/', accountRoutes);
+  app.route('/', activityRoutes);
+  app.route('/', sessionsRoutes);
   app.route('/', termsRoutes);
   app.route('/', devMailboxRoutes);
   return app;

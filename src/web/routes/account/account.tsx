@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { recordAuditEvent } from '../../../audit/record-audit-event.ts';
-import { revokeUserSessions } from '../../../auth/session.ts';
+import { endOtherUserSessions } from '../../../auth/end-other-user-sessions.ts';
 import { toCount } from '../../../db/dialect.ts';
 import { formatRut } from '../../../domain/rut.ts';
 import { ChangePasswordForm } from '../../components/change-password-form.tsx';
@@ -9,6 +8,7 @@ import { CsrfField, type FieldErrors } from '../../components/form.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { setFlash } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
+import { actorOf } from '../../actor.ts';
 import { requireUser, sessionOf } from '../../middleware/require-user.ts';
 import { page } from '../../render.tsx';
 import { submitPasswordChange } from '../../submit-password-change.ts';
@@ -52,6 +52,9 @@ async function render(c: Context<AppEnv>, errors: FieldErrors, status: 200 | 422
       <section class="card" aria-labelledby="sesiones">
         <h2 id="sesiones">Sesiones</h2>
         <p>{others === 0 ? 'No tiene otras sesiones abiertas.' : others === 1 ? 'Tiene 1 sesión abierta en otro equipo o navegador.' : `Tiene ${others} sesiones abiertas en otros equipos o navegadores.`}</p>
+        <p>
+          <a href="/cuenta/sesiones">Ver sus sesiones abiertas</a> (equipo, dirección y última actividad) y cerrar la que no reconozca.
+        </p>
         <div class="actions">
           {others > 0 ? (
             <form method="post" action="/cuenta/cerrar-otras" class="inline">
@@ -80,13 +83,7 @@ export const accountRoutes = new Hono<AppEnv>()
     return c.redirect('/cuenta', 303);
   })
   .post('/cuenta/cerrar-otras', async (c) => {
-    const s = sessionOf(c);
-    const { db, clock } = c.get('deps');
-    const n = await db.transaction().execute(async (trx) => {
-      const closed = await revokeUserSessions(trx, s.user.id, s.id);
-      await recordAuditEvent(trx, { action: 'sessions.revoked-others', at: clock.now(), actorUserId: s.user.id, actorLabel: s.user.email, customerId: s.customer.id, ip: c.get('ip'), detail: { closed } });
-      return closed;
-    });
+    const n = await endOtherUserSessions(c.get('deps'), actorOf(c), sessionOf(c).id);
     setFlash(c, n === 1 ? 'Se cerró 1 sesión en otro equipo.' : `Se cerraron ${n} sesiones en otros equipos.`);
     return c.redirect('/cuenta', 303);
   });
