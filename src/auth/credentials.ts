@@ -98,3 +98,9 @@ export async function deleteUser(trx: Kysely<Database>, userId: string): Promise
 export async function recordSignIn(trx: Kysely<Database>, userId: string, now: Date): Promise<void> {
   await trx.updateTable('users').set({ last_sign_in_at: now.toISOString() }).where('id', '=', userId).execute();
 }
+
+/** A new role (an administrator replaced and kept as a technical user): what the person may do changes, so their sessions end. */
+export async function setUserRole(trx: Kysely<Database>, userId: string, role: UserRole): Promise<void> {
+  await trx.updateTable('users').set({ role }).where('id', '=', userId).execute();
+  await revokeAccess(trx, userId);
+}

@@ -4,6 +4,8 @@ import { createCustomer } from '../customers/create-customer.ts';
 import { findCustomerByRut } from '../customers/find-customer.ts';
 import { listContracts } from '../customers/list-contracts.ts';
 import { listUsers } from '../customers/list-users.ts';
+import { searchCustomers } from '../customers/search-customers.ts';
+import { changeContractPlan } from '../customers/change-contract-plan.ts';
 import { setCustomerDisabled } from '../customers/set-customer-disabled.ts';
 import { vendorToday } from '../domain/contracts.ts';
 import { formatRut } from '../domain/rut.ts';
@@ -25,7 +27,7 @@ function customerSwitch(disabled: boolean): Command {
     usage: `customer ${disabled ? 'disable' : 'enable'} --rut 76.543.210-3`,
     summary: disabled ? 'Deshabilita un cliente: nadie de él puede ingresar y sus sesiones se cierran.' : 'Vuelve a habilitar un cliente.',
     async run(rt, o, out, ctx) {
-      const r = await setCustomerDisabled(rt.deps, ctx.operator, need(o, 'rut'), disabled);
+      const r = await setCustomerDisabled(rt.deps, ctx.operator, { rut: need(o, 'rut') }, disabled);
       out(r.changed ? `${r.name} quedó ${state}.` : `${r.name} ya estaba ${state}.`);
     },
   };
@@ -42,19 +44,14 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'customer list': {
-    usage: 'customer list',
-    summary: 'Lista los clientes con su número de usuarios y de servicios vigentes.',
-    async run(rt, _o, out) {
-      const { db, clock } = rt.deps;
-      const today = vendorToday(clock.now());
-      const customers = await db.selectFrom('customers').selectAll().orderBy('name').execute();
-      const rows = [];
-      for (const c of customers) {
-        const users = await listUsers(db, c.id);
-        const contracts = await listContracts(db, c.id, today);
-        rows.push([formatRut(c.rut), c.name, c.disabled_at ? 'deshabilitado' : 'activo', users.length, contracts.filter((k) => k.status === 'in-force').length]);
-      }
-      out(rows.length ? table(['RUT', 'Cliente', 'Estado', 'Usuarios', 'Vigentes'], rows) : 'No hay clientes.');
+    usage: 'customer list [--search texto-o-RUT] [--state active|disabled] [--system contabilidad] [--ending 30|60|90] [--page 2]',
+    summary: 'Lista los clientes (25 por página) con su número de usuarios y de servicios vigentes; los mismos filtros que la consola.',
+    async run(rt, o, out) {
+      const opt = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+      const r = await searchCustomers(rt.deps.db, { q: opt('search'), state: opt('state'), system: opt('system'), endingWithin: opt('ending'), page: opt('page') }, vendorToday(rt.deps.clock.now()));
+      if (!r.rows.length) return out(r.total ? `No hay clientes en la página ${r.page} (hay ${r.pageCount}).` : 'No hay clientes.');
+      out(table(['RUT', 'Cliente', 'Estado', 'Usuarios', 'Vigentes'], r.rows.map((c) => [formatRut(c.rut), c.name, c.disabled ? 'deshabilitado' : 'activo', c.users, c.contractsInForce])));
+      if (r.pageCount > 1) out(`Página ${r.page} de ${r.pageCount} (${r.total} clientes). Siguiente: --page ${Math.min(r.page + 1, r.pageCount)}`);
     },
   },
   'customer disable': customerSwitch(true),
@@ -64,7 +61,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'Registra un servicio contratado; su ayuda se abre el día de inicio.',
     async run(rt, o, out, ctx) {
       const to = typeof o.to === 'string' ? o.to : null;
-      const r = await addContract(rt.deps, ctx.operator, { rut: need(o, 'rut'), system: need(o, 'system'), plan: need(o, 'plan'), startsOn: need(o, 'from'), endsOn: to });
+      const r = await addContract(rt.deps, ctx.operator, { rut: need(o, 'rut') }, { system: need(o, 'system'), plan: need(o, 'plan'), startsOn: need(o, 'from'), endsOn: to });
       out(`Contrato ${r.id} registrado.`);
     },
   },
@@ -74,6 +71,14 @@ export const COMMANDS: Record<string, Command> = {
     async run(rt, o, out, ctx) {
       await endContract(rt.deps, ctx.operator, { id: need(o, 'id'), endsOn: need(o, 'on') });
       out(`El contrato ${o.id} termina el ${o.on}.`);
+    },
+  },
+  'contract plan': {
+    usage: 'contract plan --id <contrato> --plan "Plan Empresa"',
+    summary: 'Cambia el plan de un contrato (las fechas no cambian).',
+    async run(rt, o, out, ctx) {
+      const r = await changeContractPlan(rt.deps, ctx.operator, { id: need(o, 'id'), plan: need(o, 'plan') });
+      out(r.changed ? `El contrato ${o.id} quedó con el plan ${o.plan}.` : `El contrato ${o.id} ya tenía ese plan.`);
     },
   },
   'contract list': {

@@ -1,43 +1,56 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
 import { isCalendarDay } from '../domain/contracts.ts';
 import { plainLine } from '../domain/plain-text.ts';
 import { ValidationError } from '../errors.ts';
-import { findCustomerByRut } from './find-customer.ts';
+import { findCustomer, type CustomerRef } from './find-customer.ts';
+import { fieldErrors } from './user-fields.ts';
 
 /** The plan's name as staff type it ("Plan Pyme"). */
 export const ContractPlan = plainLine('El plan').min(1, 'Ingrese el plan contratado.').max(120, 'El plan puede tener como máximo 120 caracteres.');
 
+/** A calendar day as the date inputs send it (YYYY-MM-DD). */
+export const contractDay = (message: string) => z.string().trim().refine(isCalendarDay, message);
+
+const START_MESSAGE = 'La fecha de inicio debe ser un día válido AAAA-MM-DD.';
+const END_MESSAGE = 'La fecha de término debe ser un día válido AAAA-MM-DD.';
+
+/** A contract as the console's form and the CLI's `contract add` give it; an empty end date means open-ended. */
+export const AddContractInput = z.object({
+  system: z.string({ error: 'Elija el sistema contratado.' }).trim().min(1, 'Elija el sistema contratado.').max(100),
+  plan: ContractPlan,
+  startsOn: contractDay(START_MESSAGE),
+  endsOn: z.union([z.literal(''), contractDay(END_MESSAGE)], { error: END_MESSAGE }).nullish().transform((v) => v || null),
+});
+
+export type AddContractInput = z.input<typeof AddContractInput>;
+
 /** Vendor staff record a contract; help access follows it automatically from its first day. */
-export async function addContract(
-  deps: Deps,
-  actor: Principal,
-  input: { rut: string; system: string; plan: string; startsOn: string; endsOn?: string | null },
-): Promise<{ id: string }> {
+export async function addContract(deps: Deps, actor: Principal, ref: CustomerRef, raw: AddContractInput): Promise<{ id: string; customerId: string }> {
   const { db, clock } = deps;
-  const customer = await findCustomerByRut(db, input.rut);
-  const system = await db.selectFrom('systems').select(['id', 'name']).where('slug', '=', input.system).executeTakeFirst();
-  const errors: Record<string, string> = {};
-  if (!system) errors.system = `No existe el sistema "${input.system}".`;
-  const plan = ContractPlan.safeParse(input.plan);
-  if (!plan.success) errors.plan = plan.error.issues[0]!.message;
-  if (!isCalendarDay(input.startsOn)) errors.startsOn = 'La fecha de inicio debe ser un día válido AAAA-MM-DD.';
-  if (input.endsOn && !isCalendarDay(input.endsOn)) errors.endsOn = 'La fecha de término debe ser un día válido AAAA-MM-DD.';
-  else if (input.endsOn && input.endsOn < input.startsOn) errors.endsOn = 'La fecha de término no puede ser anterior a la de inicio.';
-  if (!system || !plan.success || Object.keys(errors).length > 0) throw new ValidationError(errors);
+  const customer = await findCustomer(db, ref);
+  const parsed = AddContractInput.safeParse(raw);
+  const errors = parsed.success ? {} : fieldErrors(parsed.error);
+  const slug = typeof raw.system === 'string' ? raw.system.trim() : '';
+  const system = slug ? await db.selectFrom('systems').select(['id', 'name', 'slug']).where('slug', '=', slug).executeTakeFirst() : undefined;
+  if (slug && !system) errors.system ??= `No existe el sistema "${slug}".`;
+  const input = parsed.data;
+  if (input?.endsOn && input.endsOn < input.startsOn) errors.endsOn = 'La fecha de término no puede ser anterior a la de inicio.';
+  if (!input || !system || Object.keys(errors).length > 0) throw new ValidationError(errors);
   const id = randomUUID();
   const now = clock.now();
   await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('contracts')
-      .values({ id, customer_id: customer.id, system_id: system.id, plan: plan.data, starts_on: input.startsOn, ends_on: input.endsOn ?? null, created_at: now.toISOString() })
+      .values({ id, customer_id: customer.id, system_id: system.id, plan: input.plan, starts_on: input.startsOn, ends_on: input.endsOn, created_at: now.toISOString() })
       .execute();
     await recordAuditEvent(trx, {
       action: 'contract.added', at: now, ...auditActor(actor), customerId: customer.id,
-      detail: { contractId: id, system: input.system, plan: plan.data, startsOn: input.startsOn, endsOn: input.endsOn ?? null },
+      detail: { contractId: id, system: system.slug, plan: input.plan, startsOn: input.startsOn, endsOn: input.endsOn },
     });
   });
-  return { id };
+  return { id, customerId: customer.id };
 }

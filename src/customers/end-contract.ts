@@ -1,22 +1,35 @@
+import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
-import { isCalendarDay } from '../domain/contracts.ts';
-import { AppError, ValidationError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
+import { contractDay } from './add-contract.ts';
+import { findContract } from './find-contract.ts';
+import { fieldErrors } from './user-fields.ts';
 
-/** Set a contract's last day; the day after, its system's help closes for the customer. */
-export async function endContract(deps: Deps, actor: Principal, input: { id: string; endsOn: string }): Promise<void> {
+export const EndContractInput = z.object({
+  endsOn: contractDay('La fecha de término debe ser un día válido AAAA-MM-DD.'),
+});
+
+/**
+ * Set a contract's last day; the day after, its system's help closes for the
+ * customer. The console passes the customer of its URL: a contract of
+ * another customer is a 404 there. The CLI names the contract alone.
+ */
+export async function endContract(deps: Deps, actor: Principal, input: { id: string; endsOn: string; customerId?: string }): Promise<{ customerId: string }> {
   const { db, clock } = deps;
-  const contract = await db.selectFrom('contracts').selectAll().where('id', '=', input.id).executeTakeFirst();
-  if (!contract) throw new AppError(404, 'contract-not-found', `No existe el contrato ${input.id}.`);
-  if (!isCalendarDay(input.endsOn)) throw new ValidationError({ endsOn: 'La fecha de término debe ser un día válido AAAA-MM-DD.' });
-  if (input.endsOn < contract.starts_on) throw new ValidationError({ endsOn: 'La fecha de término no puede ser anterior a la de inicio.' });
+  const contract = await findContract(db, input.id, input.customerId);
+  const parsed = EndContractInput.safeParse({ endsOn: input.endsOn });
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  const endsOn = parsed.data.endsOn;
+  if (endsOn < contract.starts_on) throw new ValidationError({ endsOn: 'La fecha de término no puede ser anterior a la de inicio.' });
   const now = clock.now();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('contracts').set({ ends_on: input.endsOn }).where('id', '=', input.id).execute();
+    await trx.updateTable('contracts').set({ ends_on: endsOn }).where('id', '=', contract.id).execute();
     await recordAuditEvent(trx, {
       action: 'contract.ended', at: now, ...auditActor(actor), customerId: contract.customer_id,
-      detail: { contractId: input.id, endsOn: input.endsOn, previousEndsOn: contract.ends_on },
+      detail: { contractId: contract.id, system: contract.system_slug, endsOn, previousEndsOn: contract.ends_on },
     });
   });
+  return { customerId: contract.customer_id };
 }

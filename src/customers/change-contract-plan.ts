@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { Deps } from '../deps.ts';
+import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { auditActor, type Principal } from '../auth/principal.ts';
+import { ValidationError } from '../errors.ts';
+import { ContractPlan } from './add-contract.ts';
+import { findContract } from './find-contract.ts';
+import { fieldErrors } from './user-fields.ts';
+
+export const ChangePlanInput = z.object({ plan: ContractPlan });
+
+/**
+ * Rename the plan of a contract (an upgrade, a renamed offer). The dates stay:
+ * a change that should start on a given day is a new contract and the end of
+ * this one.
+ */
+export async function changeContractPlan(deps: Deps, actor: Principal, input: { id: string; plan: string; customerId?: string }): Promise<{ changed: boolean }> {
+  const contract = await findContract(deps.db, input.id, input.customerId);
+  const parsed = ChangePlanInput.safeParse({ plan: input.plan });
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+  const plan = parsed.data.plan;
+  if (plan === contract.plan) return { changed: false };
+  const now = deps.clock.now();
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable('contracts').set({ plan }).where('id', '=', contract.id).execute();
+    await recordAuditEvent(trx, {
+      action: 'contract.plan-changed', at: now, ...auditActor(actor), customerId: contract.customer_id,
+      detail: { contractId: contract.id, system: contract.system_slug, plan, previousPlan: contract.plan },
+    });
+  });
+  return { changed: true };
+}

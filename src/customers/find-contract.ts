@@ -1,0 +1,23 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { AppError, notFound } from '../errors.ts';
+import { isUuid } from './find-customer.ts';
+
+/**
+ * A contract by id; with `customerId` (the console's URL) it must be that
+ * customer's, or it does not exist for the caller.
+ */
+export async function findContract(db: Kysely<Database>, id: string, customerId?: string) {
+  const missing = () => (customerId === undefined ? new AppError(404, 'contract-not-found', `No existe el contrato ${id}.`) : notFound());
+  if (!isUuid(id) || (customerId !== undefined && !isUuid(customerId))) throw missing();
+  let q = db
+    .selectFrom('contracts')
+    .innerJoin('systems', 'systems.id', 'contracts.system_id')
+    .selectAll('contracts')
+    .select(['systems.name as system_name', 'systems.slug as system_slug'])
+    .where('contracts.id', '=', id);
+  if (customerId !== undefined) q = q.where('contracts.customer_id', '=', customerId);
+  const contract = await q.executeTakeFirst();
+  if (!contract) throw missing();
+  return contract;
+}

@@ -1,0 +1,27 @@
+import type { Deps } from '../deps.ts';
+import { recordAuditEvent } from '../audit/record-audit-event.ts';
+import { setUserDisabled as writeUserDisabled } from '../auth/credentials.ts';
+import { auditActor, type Principal } from '../auth/principal.ts';
+import { loadUserFor, type UserRef } from './find-managed-user.ts';
+import { assertNotLastActiveAdmin, lockCustomer } from './last-admin-guard.ts';
+
+/**
+ * Disable (sessions and reset links end at once) or enable a user. The
+ * customer's last enabled administrator cannot be disabled: replace it instead.
+ */
+export async function setUserDisabled(deps: Deps, actor: Principal, ref: UserRef, disabled: boolean): Promise<{ email: string; changed: boolean }> {
+  const { user, customer } = await loadUserFor(deps.db, actor, ref);
+  const now = deps.clock.now();
+  if (Boolean(user.disabled_at) === disabled) return { email: user.email, changed: false };
+  await deps.db.transaction().execute(async (trx) => {
+    if (disabled && user.role === 'admin') {
+      await lockCustomer(trx, customer.id);
+      await assertNotLastActiveAdmin(trx, customer.id, user.id, 'disable');
+    }
+    await writeUserDisabled(trx, user.id, disabled, now);
+    await recordAuditEvent(trx, {
+      action: disabled ? 'user.disabled' : 'user.enabled', at: now, ...auditActor(actor), customerId: customer.id, targetUserId: user.id, targetLabel: user.email,
+    });
+  });
+  return { email: user.email, changed: true };
+}
