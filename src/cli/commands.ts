@@ -13,6 +13,7 @@ import { need, type Command } from './command.ts';
 import { HELP_COMMANDS } from './help-commands.ts';
 import { HELP_REPORT_COMMANDS } from './help-report-commands.ts';
 import { OUTBOX_COMMANDS } from './outbox-commands.ts';
+import { STAFF_COMMANDS } from './staff-commands.ts';
 import { table } from './table.ts';
 
 export { CommandFailed, UsageError, type Command, type CommandContext, type Options } from './command.ts';
@@ -110,6 +111,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   ...HELP_COMMANDS,
   ...HELP_REPORT_COMMANDS,
+  ...STAFF_COMMANDS,
   'audit list': {
     usage: 'audit list --rut 76.543.210-3 [--limit 50]',
     summary: 'Muestra el registro de auditoría de un cliente (ingresos, claves, usuarios).',

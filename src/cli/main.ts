@@ -30,7 +30,7 @@ export async function runCli(
       help: { type: 'boolean', short: 'h' },
       pending: { type: 'boolean' },
       dead: { type: 'boolean' },
-      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'article', 'plan', 'from', 'to', 'id', 'on', 'limit', 'older-than-days'].map((o) => [o, { type: 'string' as const }])),
+      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'article', 'plan', 'from', 'to', 'id', 'on', 'limit', 'older-than-days', 'email', 'role'].map((o) => [o, { type: 'string' as const }])),
     },
   });
   const words = positionals.slice(0, 2).join(' ');

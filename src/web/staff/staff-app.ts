@@ -5,6 +5,11 @@ import { csrfGuard } from '../middleware/csrf.ts';
 import { consoleHomeRoutes } from './routes/console-home.tsx';
 import { auditRoutes } from './routes/audit.tsx';
 import { staffSessionLoader } from './staff-session-loader.ts';
+import { staffInvitationRoutes } from './routes/staff-invitation.tsx';
+import { staffMfaEnrolRoutes } from './routes/staff-mfa-enrol.tsx';
+import { staffSecondFactorRoutes } from './routes/staff-second-factor.tsx';
+import { staffSignInRoutes } from './routes/staff-sign-in.tsx';
+import { staffSignOutRoutes } from './routes/staff-sign-out.ts';
 
 /**
  * The vendor's console, mounted at /proveedor: its own CSRF cookie and its
@@ -21,6 +26,11 @@ export function staffApp() {
     .use('*', csrfGuard('staff_csrf'))
     .use('*', staffSessionLoader)
     .route('/', consoleHomeRoutes)
+    .route('/', staffSignInRoutes)
+    .route('/', staffInvitationRoutes)
+    .route('/', staffMfaEnrolRoutes)
+    .route('/', staffSecondFactorRoutes)
+    .route('/', staffSignOutRoutes)
     .route('/', auditRoutes)
     .all('*', () => {
       throw notFound();

@@ -1,0 +1,41 @@
+import { findStaffByEmail } from '../staff/find-staff.ts';
+import { inviteStaff } from '../staff/invite-staff.ts';
+import { resendStaffInvitation } from '../staff/resend-staff-invitation.ts';
+import { resetStaffMfa } from '../staff/reset-staff-mfa.ts';
+import { need, type Command } from './command.ts';
+
+/**
+ * The vendor's staff from the server's terminal: the first administrator is
+ * created here (everyone after from the console's Personal page), and an
+ * operator can rescue someone who lost both phone and recovery codes.
+ */
+export const STAFF_COMMANDS: Record<string, Command> = {
+  'staff create': {
+    usage: 'staff create --email persona@proveedor.cl --name "Nombre" --role admin|soporte|editor|lectura',
+    summary: 'Crea una persona del personal del proveedor y le envía por correo una invitación de un solo uso para elegir su clave.',
+    async run(rt, o, out, ctx) {
+      const email = need(o, 'email');
+      await inviteStaff(rt.deps, ctx.operator, { email, name: need(o, 'name'), role: need(o, 'role') as never });
+      const hours = Math.round(rt.deps.config.staffInvitationMs / 3_600_000);
+      out(`Invitación para ${email.trim().toLowerCase()} en la cola de correo (portal outbox list); el enlace vence en ${hours} horas.`);
+    },
+  },
+  'staff resend-invitation': {
+    usage: 'staff resend-invitation --email persona@proveedor.cl',
+    summary: 'Envía una nueva invitación a quien aún no eligió su clave; el enlace anterior deja de servir.',
+    async run(rt, o, out, ctx) {
+      const staff = await findStaffByEmail(rt.deps.db, need(o, 'email'));
+      await resendStaffInvitation(rt.deps, ctx.operator, staff.id);
+      out(`Nueva invitación para ${staff.email} en la cola de correo.`);
+    },
+  },
+  'staff reset-mfa': {
+    usage: 'staff reset-mfa --email persona@proveedor.cl',
+    summary: 'Borra el segundo factor y los códigos de recuperación de una persona y cierra sus sesiones; al ingresar configurará uno nuevo.',
+    async run(rt, o, out, ctx) {
+      const staff = await findStaffByEmail(rt.deps.db, need(o, 'email'));
+      const r = await resetStaffMfa(rt.deps, ctx.operator, staff.id);
+      out(`Segundo factor de ${r.email} restablecido; ${r.sessionsEnded} sesiones cerradas.`);
+    },
+  },
+};

@@ -1,0 +1,62 @@
+import type { Brand } from '../../config.ts';
+import { oneLine } from '../../domain/plain-text.ts';
+import { STAFF_ROLE_LABEL } from '../../policies/staff-policy.ts';
+import type { StaffRole } from '../../db/schema.ts';
+import { MailSecrets } from '../mail-secrets.ts';
+import type { MailMessage } from '../outbox.ts';
+import { MailLayout, renderHtml, textFooter } from './mail-layout.tsx';
+
+export interface StaffInvitationMailData {
+  brand: Brand;
+  to: string;
+  name: string;
+  role: StaffRole;
+  /** The invitation link: a secret, written as its placeholder only. */
+  link: string;
+  expiresAt: Date;
+  invitedBy: string;
+  resent: boolean;
+}
+
+const when = new Intl.DateTimeFormat('es-CL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'America/Santiago' });
+
+/** An invitation to the vendor's console: a single-use link to choose a password, then enrol the second factor. */
+export function staffInvitationMail(data: StaffInvitationMailData): MailMessage {
+  const d = { ...data, to: oneLine(data.to), name: oneLine(data.name), invitedBy: oneLine(data.invitedBy) };
+  const secrets = new MailSecrets();
+  const link = secrets.add('invitationLink', d.link);
+  const role = STAFF_ROLE_LABEL[d.role];
+  const expires = when.format(d.expiresAt);
+  const subject = oneLine(`Invitación a la consola de ${d.brand.name}`);
+  const text = `Hola ${d.name}:
+
+${d.invitedBy} lo invitó a la consola del proveedor de ${d.brand.name} (${d.brand.vendor}) con el perfil ${role}.
+
+Abra este enlace para elegir su clave (sirve una sola vez y vence el ${expires}):
+
+${link}
+
+Después configurará una aplicación de autenticación en su teléfono: la consola pide siempre un segundo factor.
+${d.resent ? 'Los enlaces enviados antes ya no sirven.\n' : ''}
+Si no esperaba este correo, ignórelo.
+${textFooter(d.brand)}`;
+  const html = renderHtml(
+    <MailLayout brand={d.brand} title={subject}>
+      <p>Hola {d.name}:</p>
+      <p>
+        {d.invitedBy} lo invitó a la consola del proveedor de {d.brand.name} ({d.brand.vendor}) con el perfil <strong>{role}</strong>.
+      </p>
+      <p>
+        <a href={link} style={`background:${d.brand.primaryColor};color:#ffffff;padding:10px 18px;border-radius:4px;text-decoration:none;display:inline-block`}>
+          Elegir mi clave
+        </a>
+      </p>
+      <p>El enlace sirve una sola vez y vence el {expires}. Si el botón no funciona, copie esta dirección en su navegador:</p>
+      <p style="word-break:break-all;font-size:13px">{link}</p>
+      <p>Después configurará una aplicación de autenticación en su teléfono: la consola pide siempre un segundo factor.</p>
+      {d.resent ? <p>Los enlaces enviados antes ya no sirven.</p> : null}
+      <p style="color:#5a6675">Si no esperaba este correo, ignórelo.</p>
+    </MailLayout>,
+  );
+  return { to: d.to, subject, text, html, kind: d.resent ? 'staff-invitation-resent' : 'staff-invitation', secrets: secrets.values };
+}

@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { revokeStaffSessions } from './staff-session.ts';
+
+/** The throttle's account for a staff member: never equal to a customer's "RUT:e-mail". */
+export const staffAccountId = (email: string) => `staff:${email}`;
+
+/**
+ * A staff member's new password. Every session of theirs ends: whoever held
+ * one signs in again with the new password (and the second factor).
+ */
+export async function setStaffPassword(trx: Kysely<Database>, staffId: string, passwordHash: string, now: Date): Promise<void> {
+  await trx.updateTable('staff').set({ password_hash: passwordHash, password_changed_at: now.toISOString() }).where('id', '=', staffId).execute();
+  await revokeStaffSessions(trx, staffId);
+}
