@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.ts';
 import { countOutbox, listOutbox, type OutboxState } from '../mail/list-outbox.ts';
 import { purgeOutbox } from '../mail/purge-outbox.ts';
 import { UsageError, type Command } from './command.ts';
@@ -8,24 +9,30 @@ const STATE: Record<OutboxState, string> = { sent: 'enviado', pending: 'en cola'
 /** The operator's outbox commands, by their words (merged into COMMANDS). */
 export const OUTBOX_COMMANDS: Record<string, Command> = {
   'outbox list': {
-    usage: 'outbox list [--pending | --dead] [--limit 50]',
+    usage: 'outbox list [--pending | --failed | --dead | --sent] [--to texto] [--kind credentials] [--limit 50]',
     summary:
-      'Lista la cola de correo: lo enviado, lo que espera (con el próximo intento) y lo rechazado para siempre por el servidor (5xx), con intentos y último error.',
+      'Lista la cola de correo: lo enviado, lo que espera (con el próximo intento), lo que falló y se reintenta, y lo rechazado para siempre por el servidor (5xx) o descartado, con intentos y último error.',
     async run(rt, o, out) {
-      if (o.pending && o.dead) throw new UsageError('Use --pending o --dead, no ambas.');
-      const state: OutboxState | undefined = o.pending ? 'pending' : o.dead ? 'dead' : undefined;
+      const states = (['pending', 'failed', 'dead', 'sent'] as const).filter((s) => o[s]);
+      if (states.length > 1) throw new UsageError('Use sólo una de --pending, --failed, --dead o --sent.');
+      const state = states[0];
       const limit = Math.min(1000, Number(o.limit ?? 50) || 50);
+      const text = (name: string) => (typeof o[name] === 'string' ? (o[name] as string) : undefined);
       const counts = await countOutbox(rt.deps.db);
-      const rows = await listOutbox(rt.deps.db, { ...(state ? { state } : {}), limit });
-      out(`En cola: ${counts.pending} · Enviados: ${counts.sent} · Rechazados: ${counts.dead}`);
+      // The console's listing operation: the same filters, the same Spanish refusals.
+      const rows = await listOutbox(rt.deps.db, { state, to: text('to'), kind: text('kind'), limit }).catch((err) => {
+        if (err instanceof ValidationError) throw new UsageError(Object.values(err.fieldErrors).join(' '));
+        throw err;
+      });
+      out(`En cola: ${counts.pending} (con fallas: ${counts.failed}) · Enviados: ${counts.sent} · Rechazados: ${counts.dead}`);
       if (rows.length === 0) {
-        out(state === 'dead' ? 'No hay correos rechazados.' : state === 'pending' ? 'No hay correos en cola.' : 'La cola de correo está vacía.');
+        out(state === 'dead' ? 'No hay correos rechazados.' : state === 'pending' ? 'No hay correos en cola.' : state ? 'No hay correos con esos filtros.' : 'La cola de correo está vacía.');
         return;
       }
       out(
         table(
           ['Creado', 'Para', 'Tipo', 'Estado', 'Intentos', 'Próximo intento', 'Último error'],
-          rows.map((m) => [m.createdAt, m.to, m.kind, STATE[m.state], m.attempts, m.nextAttemptAt ?? '', m.lastError]),
+          rows.map((m) => [m.createdAt, m.to, m.kind, m.failing ? 'en cola, con fallas' : STATE[m.state], m.attempts, m.nextAttemptAt ?? '', m.lastError]),
         ),
       );
     },

@@ -57,6 +57,11 @@ export function redactSecrets(body: string): string {
   return body.replace(PLACEHOLDER, (_m, name: string) => `[${name}: borrado de la base al entregar el correo]`);
 }
 
+/** The body with every placeholder shown as «oculto»: what the console shows of any mail, sent or not (the secret itself is never read). */
+export function hideSecrets(body: string): string {
+  return body.replace(PLACEHOLDER, '«oculto»');
+}
+
 /** outbox.secrets as stored (JSON or NULL) → the map; anything unreadable counts as no secrets (fillSecrets then refuses). */
 export function parseSecrets(stored: string | null): Record<string, string> | null {
   if (!stored) return null;

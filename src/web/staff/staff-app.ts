@@ -4,6 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { csrfGuard } from '../middleware/csrf.ts';
 import { consoleHomeRoutes } from './routes/console-home.tsx';
 import { auditRoutes } from './routes/audit.tsx';
+import { mailRoutes } from './routes/mail.tsx';
 import { staffAdminRoutes } from './routes/staff-admin.tsx';
 import { staffSessionLoader } from './staff-session-loader.ts';
 import { staffInvitationRoutes } from './routes/staff-invitation.tsx';
@@ -33,6 +34,7 @@ export function staffApp() {
     .route('/', staffSecondFactorRoutes)
     .route('/', staffSignOutRoutes)
     .route('/', auditRoutes)
+    .route('/', mailRoutes)
     .route('/', staffAdminRoutes)
     .all('*', () => {
       throw notFound();
