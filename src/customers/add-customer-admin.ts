@@ -25,7 +25,8 @@ export const CustomerAdminInput = NewUserFields.extend({
   previousBecomes: z.enum(['technical', 'disabled'], { error: 'Elija qué pasa con el administrador anterior.' }).optional(),
 });
 
-export type CustomerAdminInput = z.input<typeof CustomerAdminInput>;
+/** As a form or the CLI sends it: checked by the schema, so anything may come in. */
+export type CustomerAdminInput = { name?: unknown; email?: unknown; replaces?: unknown; previousBecomes?: unknown };
 
 export async function addCustomerAdmin(deps: Deps, actor: Principal, customerId: string, raw: CustomerAdminInput): Promise<{ id: string; email: string; replaced: string | null }> {
   const parsed = CustomerAdminInput.safeParse(raw);

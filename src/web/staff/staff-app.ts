@@ -12,6 +12,13 @@ import { staffMfaEnrolRoutes } from './routes/staff-mfa-enrol.tsx';
 import { staffSecondFactorRoutes } from './routes/staff-second-factor.tsx';
 import { staffSignInRoutes } from './routes/staff-sign-in.tsx';
 import { staffSignOutRoutes } from './routes/staff-sign-out.ts';
+import { contractsReportRoutes } from './routes/contracts-report.tsx';
+import { customerAdminsRoutes } from './routes/customer-admins.tsx';
+import { customerContractsRoutes } from './routes/customer-contracts.tsx';
+import { customerNewRoutes } from './routes/customer-new.tsx';
+import { customerPageRoutes } from './routes/customer-page.tsx';
+import { customerUsersRoutes } from './routes/customer-users.tsx';
+import { customersListRoutes } from './routes/customers-list.tsx';
 
 /**
  * The vendor's console, mounted at /proveedor: its own CSRF cookie and its
@@ -36,6 +43,14 @@ export function staffApp() {
     .route('/', auditRoutes)
     .route('/', mailRoutes)
     .route('/', staffAdminRoutes)
+    // Clientes: /clientes/nuevo before /clientes/:id.
+    .route('/', customersListRoutes)
+    .route('/', customerNewRoutes)
+    .route('/', customerContractsRoutes)
+    .route('/', customerUsersRoutes)
+    .route('/', customerAdminsRoutes)
+    .route('/', customerPageRoutes)
+    .route('/', contractsReportRoutes)
     .all('*', () => {
       throw notFound();
     });
