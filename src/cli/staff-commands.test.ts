@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './main.ts';
+
+// `portal staff …` end to end on a real SQLite file, as an operator runs it.
+
+const dir = mkdtempSync(join(tmpdir(), 'portal-cli-staff-'));
+const saved = { ...process.env };
+
+async function cli(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, (s) => out.push(s), (s) => err.push(s));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+beforeAll(() => {
+  process.env.DATABASE_URL = join(dir, 'portal.sqlite');
+  process.env.LOG_LEVEL = 'silent';
+  delete process.env.SMTP_URL;
+});
+afterAll(() => {
+  process.env = saved;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('portal staff', () => {
+  it('lists the staff commands in its usage', async () => {
+    const r = await cli('--help');
+    for (const c of ['staff create', 'staff resend-invitation', 'staff reset-mfa']) expect(r.out).toContain(`portal ${c}`);
+  });
+
+  it('creates an administrator whose invitation waits in the outbox, audited as the CLI', async () => {
+    const r = await cli('staff', 'create', '--email', 'Jefa@Proveedor.cl', '--name', 'Marta Jefa', '--role', 'admin');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('jefa@proveedor.cl');
+    expect(r.out).toContain('72 horas');
+    const outbox = await cli('outbox', 'list');
+    expect(outbox.out).toContain('jefa@proveedor.cl');
+    expect(outbox.out).toContain('staff-invitation');
+
+    const again = await cli('staff', 'create', '--email', 'jefa@proveedor.cl', '--name', 'Otra', '--role', 'admin');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('Ya hay una persona del personal con ese correo.');
+
+    const resent = await cli('staff', 'resend-invitation', '--email', 'JEFA@proveedor.cl');
+    expect(resent.code).toBe(0);
+    expect(resent.out).toContain('Nueva invitación');
+  });
+
+  it('explains a bad role or a missing option', async () => {
+    const bad = await cli('staff', 'create', '--email', 'x@proveedor.cl', '--name', 'X', '--role', 'jefe');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('Elija un perfil');
+    const missing = await cli('staff', 'create', '--email', 'x@proveedor.cl', '--name', 'X');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('--role');
+    const unknown = await cli('staff', 'reset-mfa', '--email', 'nadie@proveedor.cl');
+    expect(unknown.code).toBe(1);
+  });
+});
