@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { recordAuditEvent } from '../audit/record-audit-event.ts';
-import { insertUser } from '../auth/credentials.ts';
-import { auditActor, principalRef, type Principal } from '../auth/principal.ts';
+import type { Principal } from '../auth/principal.ts';
 import { generateTemporaryPassword } from '../auth/temporary-password.ts';
 import { isUniqueViolation } from '../db/dialect.ts';
-import { temporaryPasswordExpiresAt } from '../domain/temporary-password-expiry.ts';
 import { plainLine } from '../domain/plain-text.ts';
 import { parseRut, RUT_MESSAGES } from '../domain/rut.ts';
 import { ValidationError } from '../errors.ts';
-import { credentialsSender } from './credentials-sender.ts';
-import { issueCredentials } from './issue-credentials.ts';
+import { insertCustomerWithAdmin } from './insert-customer-with-admin.ts';
 import { fieldErrors, NewUserFields } from './user-fields.ts';
 
 /** The customer's legal name ("razón social"), as typed by staff. */
@@ -54,18 +50,9 @@ export async function createCustomer(deps: Deps, actor: Principal, raw: CreateCu
   const customerId = randomUUID();
   const adminId = randomUUID();
   try {
-    await db.transaction().execute(async (trx) => {
-      await trx.insertInto('customers').values({ id: customerId, rut: rut, name, disabled_at: null, created_at: now.toISOString() }).execute();
-      await insertUser(trx, {
-        id: adminId, customerId, email: adminEmail, name: adminName, role: 'admin', passwordHash: hash,
-        temporaryUntil: temporaryPasswordExpiresAt(now, config.tempPasswordMs), createdBy: principalRef(actor), now,
-      });
-      await issueCredentials(trx, config, { userId: adminId, email: adminEmail, name: adminName, role: 'admin', customer: { rut: rut, name } }, hash, temporary, credentialsSender(actor, config), now, false);
-      await recordAuditEvent(trx, {
-        action: 'customer.created', at: now, ...auditActor(actor), customerId, targetUserId: adminId,
-        targetLabel: adminEmail, detail: { rut: rut, name },
-      });
-    });
+    await db.transaction().execute((trx) =>
+      insertCustomerWithAdmin(trx, config, actor, { customerId, rut, name, admin: { id: adminId, name: adminName, email: adminEmail }, temporaryPassword: temporary, passwordHash: hash, now }),
+    );
   } catch (err) {
     if (isUniqueViolation(err)) throw new ValidationError({ rut: 'Ya existe un cliente con ese RUT.' });
     throw err;
