@@ -38,7 +38,9 @@ export async function addContract(deps: Deps, actor: Principal, ref: CustomerRef
   const system = slug ? await db.selectFrom('systems').select(['id', 'name', 'slug']).where('slug', '=', slug).executeTakeFirst() : undefined;
   if (slug && !system) errors.system ??= `No existe el sistema "${slug}".`;
   const input = parsed.data;
-  if (input?.endsOn && input.endsOn < input.startsOn) errors.endsOn = 'La fecha de término no puede ser anterior a la de inicio.';
+  // Said alongside the other mistakes, even when another field failed.
+  const [from, to] = [String(raw.startsOn ?? '').trim(), String(raw.endsOn ?? '').trim()];
+  if (isCalendarDay(from) && isCalendarDay(to) && to < from) errors.endsOn = 'La fecha de término no puede ser anterior a la de inicio.';
   if (!input || !system || Object.keys(errors).length > 0) throw new ValidationError(errors);
   const id = randomUUID();
   const now = clock.now();
