@@ -2,9 +2,11 @@
  * The search box on every help page. A plain GET form (it works without
  * JavaScript); help-search.js turns it into a combobox with suggestions.
  */
-export function HelpSearchBox(props: { query?: string; system?: string }) {
+export function HelpSearchBox(props: { query?: string; system?: string; action?: string; suggest?: string | null }) {
+  // The console's preview sends its own search and offers no suggestions (no script there, no second endpoint to guard).
+  const suggest = props.suggest === undefined ? '/ayuda/sugerencias' : props.suggest;
   return (
-    <form class="help-search" role="search" method="get" action="/ayuda/buscar" data-suggest="/ayuda/sugerencias">
+    <form class="help-search" role="search" method="get" action={props.action ?? '/ayuda/buscar'} data-suggest={suggest ?? undefined}>
       <label for="q" class="visually-hidden">
         Buscar en la ayuda
       </label>
@@ -23,7 +25,7 @@ export function HelpSearchBox(props: { query?: string; system?: string }) {
         <button type="submit">Buscar</button>
       </div>
       <p id="q-ayuda" class="visually-hidden">
-        Escriba palabras de lo que necesita hacer. Con JavaScript activo aparecen sugerencias mientras escribe.
+        Escriba palabras de lo que necesita hacer.{suggest ? ' Con JavaScript activo aparecen sugerencias mientras escribe.' : ''}
       </p>
     </form>
   );

@@ -3,6 +3,7 @@ import { notFound } from '../../errors.ts';
 import type { AppEnv } from '../env.ts';
 import { csrfGuard } from '../middleware/csrf.ts';
 import { consoleHomeRoutes } from './routes/console-home.tsx';
+import { customerPreviewRoutes } from './routes/customer-preview.tsx';
 import { auditRoutes } from './routes/audit.tsx';
 import { mailRoutes } from './routes/mail.tsx';
 import { staffAdminRoutes } from './routes/staff-admin.tsx';
@@ -35,6 +36,8 @@ export function staffApp() {
     .use('*', csrfGuard('staff_csrf'))
     .use('*', staffSessionLoader)
     .route('/', consoleHomeRoutes)
+    // Ver como cliente: before the customer modules, so no middleware of theirs under /clientes/:id runs for it.
+    .route('/', customerPreviewRoutes)
     .route('/', staffSignInRoutes)
     .route('/', staffInvitationRoutes)
     .route('/', staffMfaEnrolRoutes)

@@ -1,14 +1,13 @@
 import { Hono } from 'hono';
-import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { vendorToday } from '../../../domain/contracts.ts';
-import { readableSystem } from '../../../help/help-access.ts';
+import { readableSystem, type SystemSummary } from '../../../help/help-access.ts';
 import { readArticle, type ArticleView } from '../../../help/read-help.ts';
 import { VoteComment, voteOf, voteOnArticle, type ArticleVote } from '../../../help/vote-on-article.ts';
-import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
-import { formatDay } from '../../components/format.ts';
 import { CsrfField } from '../../components/form.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
+import { ArticleBreadcrumbs, ArticleContent, CUSTOMER_HELP } from '../../components/help-views.tsx';
 import { setFlash } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
 import { formFields } from '../../form-data.ts';
@@ -53,82 +52,12 @@ function Feedback(props: { action: string; vote: ArticleVote | null; csrfToken: 
   );
 }
 
-function ArticlePage(props: { systemSlug: string; systemName: string; a: ArticleView; feedback: ReturnType<typeof Feedback> }) {
-  const { a, systemSlug } = props;
-  const href = (slug: string) => `/ayuda/${systemSlug}/${slug}`;
+function ArticlePage(props: { system: SystemSummary; a: ArticleView; feedback: Child }) {
   return (
     <>
-      <Breadcrumbs items={[['Ayuda en línea', '/ayuda'], [props.systemName, `/ayuda/${systemSlug}`], [a.category.name, `/ayuda/${systemSlug}#cat-${a.category.slug}`], [a.title, null]]} />
+      <ArticleBreadcrumbs system={props.system} a={props.a} links={CUSTOMER_HELP} />
       <HelpSearchBox />
-      <div class="article-layout">
-        <article class="help-article">
-          <h1>{a.title}</h1>
-          {a.summary ? <p class="lead">{a.summary}</p> : null}
-          {a.toc.length > 1 ? (
-            <nav class="toc" aria-label="En este artículo">
-              <h2>En este artículo</h2>
-              <ol>
-                {a.toc.map((t) => (
-                  <li class={t.level === 3 ? 'toc-sub' : undefined}>
-                    <a href={`#${t.id}`}>{t.text}</a>
-                  </li>
-                ))}
-              </ol>
-            </nav>
-          ) : null}
-          <div class="prose">{raw(a.html)}</div>
-          {/* updated_at is an instant: its UTC date is the next day on Santiago's evenings. */}
-          <p class="muted">Actualizado el {formatDay(vendorToday(new Date(a.updatedAt)))}</p>
-          {a.previous || a.next ? (
-            <nav class="prev-next" aria-label="Artículos anterior y siguiente">
-              {a.previous ? (
-                <a href={href(a.previous.slug)} rel="prev">
-                  <span>Anterior</span> {a.previous.title}
-                </a>
-              ) : (
-                <span />
-              )}
-              {a.next ? (
-                <a href={href(a.next.slug)} rel="next">
-                  <span>Siguiente</span> {a.next.title}
-                </a>
-              ) : null}
-            </nav>
-          ) : null}
-          {props.feedback}
-        </article>
-        <aside class="side-nav">
-          <nav aria-label={`Artículos de ${a.category.name}`}>
-            <h2>{a.category.name}</h2>
-            <ul>
-              {a.siblings.map((x) => (
-                <li>
-                  <a href={href(x.slug)} aria-current={x.slug === a.slug ? 'page' : undefined}>
-                    {x.title}
-                  </a>
-                </li>
-              ))}
-            </ul>
-            {a.siblingCount > a.siblings.length ? (
-              <p>
-                <a href={`/ayuda/${systemSlug}#cat-${a.category.slug}`}>Ver los {a.siblingCount.toLocaleString('es-CL')} artículos de {a.category.name}</a>
-              </p>
-            ) : null}
-          </nav>
-          {a.related.length > 0 ? (
-            <nav aria-label="Artículos relacionados">
-              <h2>Relacionados</h2>
-              <ul>
-                {a.related.map((x) => (
-                  <li>
-                    <a href={href(x.slug)}>{x.title}</a>
-                  </li>
-                ))}
-              </ul>
-            </nav>
-          ) : null}
-        </aside>
-      </div>
+      <ArticleContent systemSlug={props.system.slug} a={props.a} html={props.a.html} links={CUSTOMER_HELP} feedback={props.feedback} />
     </>
   );
 }
@@ -142,7 +71,7 @@ export const helpArticleRoutes = new Hono<AppEnv>()
     articleReads.record(system.slug, a.slug);
     const vote = await voteOf(db, sessionOf(c).user.id, a.id);
     const feedback = <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} />;
-    return page(c, { title: `${a.title} · ${system.name}`, ...HELP_PAGE }, <ArticlePage systemSlug={system.slug} systemName={system.name} a={a} feedback={feedback} />);
+    return page(c, { title: `${a.title} · ${system.name}`, ...HELP_PAGE }, <ArticlePage system={system} a={a} feedback={feedback} />);
   })
   .post('/ayuda/:system/:article/voto', async (c) => {
     const { db, clock } = c.get('deps');
@@ -156,7 +85,7 @@ export const helpArticleRoutes = new Hono<AppEnv>()
       const vote = await voteOf(db, userId, a.id);
       const comment = typeof form.comentario === 'string' ? form.comentario : '';
       const feedback = <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} error={error} comment={comment} />;
-      return page(c, { title: `${a.title} · ${system.name}`, ...HELP_PAGE, status: 422 }, <ArticlePage systemSlug={system.slug} systemName={system.name} a={a} feedback={feedback} />);
+      return page(c, { title: `${a.title} · ${system.name}`, ...HELP_PAGE, status: 422 }, <ArticlePage system={system} a={a} feedback={feedback} />);
     }
     await voteOnArticle(db, { userId, articleId: a.id, helpful: parsed.data.util === 'si', comment: parsed.data.comentario, now: clock.now() });
     setFlash(c, 'Gracias por su opinión: nos ayuda a mejorar la ayuda.');

@@ -1,7 +1,8 @@
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { vendorToday } from '../../../domain/contracts.ts';
 import { notFound } from '../../../errors.ts';
-import { readableSystem } from '../../../help/help-access.ts';
+import { readableSystem, type SystemSummary } from '../../../help/help-access.ts';
 import { readAttachment } from '../../../help/read-attachment.ts';
 import type { AppEnv } from '../../env.ts';
 import { helpReaderOf } from './help-reader.ts';
@@ -16,14 +17,19 @@ const INLINE = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
 export const helpAttachmentRoutes = new Hono<AppEnv>().get('/ayuda/:system/:article/adjuntos/*', async (c) => {
   const { db, clock } = c.get('deps');
   const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
-  const prefix = `/ayuda/${c.req.param('system')}/${c.req.param('article')}/adjuntos/`;
+  return sendAttachment(c, system, c.req.param('article'), `/ayuda/${c.req.param('system')}/${c.req.param('article')}/adjuntos/`);
+});
+
+/** The file under `prefix` of an article of a system the reader was already allowed (the console's preview serves them too). */
+export async function sendAttachment(c: Context<AppEnv>, system: SystemSummary, articleSlug: string, prefix: string) {
+  const { db } = c.get('deps');
   let path: string;
   try {
     path = c.req.path.slice(prefix.length).split('/').map(decodeURIComponent).join('/');
   } catch {
     throw notFound();
   }
-  const file = await readAttachment(db, system, c.req.param('article'), path);
+  const file = await readAttachment(db, system, articleSlug, path);
   const etag = `"${file.sha256}"`;
   // Private: a shared cache must never hand it to someone else. No-cache: the
   // browser's own cache is shared by everyone who signs in on that browser,
@@ -42,4 +48,4 @@ export const helpAttachmentRoutes = new Hono<AppEnv>().get('/ayuda/:system/:arti
   const name = path.split('/').pop()!;
   c.header('Content-Disposition', `${INLINE.test(file.contentType) ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`);
   return c.body(new Uint8Array(file.data), 200, { 'Content-Type': file.contentType, 'Content-Length': String(file.size) });
-});
+}

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { vendorToday } from '../../../domain/contracts.ts';
-import { helpHighlights, type HomeArticle } from '../../../help/read-help.ts';
-import { formatDay } from '../../components/format.ts';
+import { helpHighlights } from '../../../help/read-help.ts';
+import { CUSTOMER_HELP, HelpHomeBody } from '../../components/help-views.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
 import type { AppEnv } from '../../env.ts';
 import { page } from '../../render.tsx';
@@ -14,23 +14,8 @@ const POPULAR_DAYS = 30;
  * Counted in days, not hours: 30 × 24 h back from the clock gave 31 days,
  * or 30 across a change of summer time, depending on the hour.
  */
-function popularSince(today: string): string {
+export function popularSince(today: string): string {
   return new Date(Date.parse(`${today}T00:00:00Z`) - (POPULAR_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-}
-
-function ArticleList(props: { articles: HomeArticle[]; detail: (a: HomeArticle) => string }) {
-  return (
-    <ul class="article-list compact">
-      {props.articles.map((a) => (
-        <li>
-          <a href={`/ayuda/${a.systemSlug}/${a.slug}`}>{a.title}</a>
-          <p>
-            {a.systemName} · {props.detail(a)}
-          </p>
-        </li>
-      ))}
-    </ul>
-  );
 }
 
 /** The help home: the person's systems, what changed lately and what others read most. */
@@ -48,29 +33,7 @@ export const helpHomeRoutes = new Hono<AppEnv>().get('/ayuda', async (c) => {
       ) : (
         <>
           <HelpSearchBox />
-          <p>Guías paso a paso de los sistemas que su empresa tiene contratados.</p>
-          <ul class="cards">
-            {systems.map((sys) => (
-              <li class="card">
-                <h2>
-                  <a href={`/ayuda/${sys.slug}`}>{sys.name}</a>
-                </h2>
-                <p>{sys.description}</p>
-              </li>
-            ))}
-          </ul>
-          <div class="help-highlights">
-            <section aria-labelledby="recientes">
-              <h2 id="recientes">Actualizados recientemente</h2>
-              <ArticleList articles={recent} detail={(a) => `actualizado el ${formatDay(vendorToday(new Date(a.updatedAt)))}`} />
-            </section>
-            {popular.length > 0 ? (
-              <section aria-labelledby="mas-leidos">
-                <h2 id="mas-leidos">Los más leídos</h2>
-                <ArticleList articles={popular} detail={(a) => (a.reads === 1 ? '1 lectura este mes' : `${a.reads} lecturas este mes`)} />
-              </section>
-            ) : null}
-          </div>
+          <HelpHomeBody systems={systems} recent={recent} popular={popular} links={CUSTOMER_HELP} />
         </>
       )}
     </>,

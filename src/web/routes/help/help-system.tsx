@@ -4,6 +4,7 @@ import { readableSystem } from '../../../help/help-access.ts';
 import { systemContents } from '../../../help/read-help.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
+import { CUSTOMER_HELP, SystemContents } from '../../components/help-views.tsx';
 import type { AppEnv } from '../../env.ts';
 import { page } from '../../render.tsx';
 import { HELP_PAGE, helpReaderOf } from './help-reader.ts';
@@ -19,21 +20,7 @@ export const helpSystemRoutes = new Hono<AppEnv>().get('/ayuda/:system', async (
     <>
       <Breadcrumbs items={[['Ayuda en línea', '/ayuda'], [system.name, null]]} />
       <HelpSearchBox />
-      <h1>{system.name}</h1>
-      <p>{system.description}</p>
-      {categories.map((cat) => (
-        <section aria-labelledby={`cat-${cat.slug}`} class="help-category">
-          <h2 id={`cat-${cat.slug}`}>{cat.name}</h2>
-          <ul class="article-list">
-            {cat.articles.map((a) => (
-              <li>
-                <a href={`/ayuda/${system.slug}/${a.slug}`}>{a.title}</a>
-                {a.summary ? <p>{a.summary}</p> : null}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ))}
+      <SystemContents system={system} categories={categories} links={CUSTOMER_HELP} />
     </>,
   );
 });
