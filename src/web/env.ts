@@ -20,6 +20,8 @@ export interface AppEnv {
     csrfToken: string;
     /** A POST's form fields, read once within the body limit before CSRF is checked (web/request-body.ts). */
     form: URLSearchParams;
+    /** The files of a multipart POST, on the one route that accepts them (the CSV import). */
+    files: Map<string, import('./request-body.ts').UploadedFile>;
     flash: string | null;
   };
 }

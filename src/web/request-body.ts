@@ -5,8 +5,8 @@ import type { AppEnv } from './env.ts';
 /**
  * What a POST may carry, checked before a byte of it is read: the portal's
  * forms post `application/x-www-form-urlencoded` in UTF-8 and nothing else
- * (no page uploads a file, so multipart is refused outright rather than
- * parsed), and the largest of them (a help vote's 1,000-character comment, a
+ * (multipart is refused outright rather than parsed, except on the one
+ * route given a LargeBodyRule: the CSV import), and the largest of them (a help vote's 1,000-character comment, a
  * list of systems) is a few kilobytes. Anything else is a client that is not
  * one of our pages: 415 for another format, 413 past the limit (declared in
  * Content-Length or counted while the body streams in, chunked bodies
@@ -16,17 +16,37 @@ export const FORM_BODY_LIMIT = 64 * 1024;
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
-export async function readForm(c: Context<AppEnv>, maxBytes = FORM_BODY_LIMIT): Promise<URLSearchParams> {
-  const [essence, ...params] = (c.req.header('content-type') ?? '').split(';').map((p) => p.trim().toLowerCase());
+/** A file sent with multipart/form-data, where a route allows it: its name as the browser gave it, and its bytes. */
+export interface UploadedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Where one route takes more than the usual form (the CSV import): its own
+ * limit, for a urlencoded body and for multipart/form-data, which is
+ * accepted there and nowhere else.
+ */
+export interface LargeBodyRule {
+  maxBytes: number;
+  multipart: boolean;
+}
+
+export async function readForm(c: Context<AppEnv>, maxBytes = FORM_BODY_LIMIT, rule?: LargeBodyRule): Promise<{ form: URLSearchParams; files: Map<string, UploadedFile> }> {
+  const contentType = c.req.header('content-type') ?? '';
+  const [essence, ...params] = contentType.split(';').map((p) => p.trim().toLowerCase());
   const charset = params.find((p) => p.startsWith('charset='))?.slice(8).replace(/^"(.*)"$/, '$1');
-  if (essence !== FORM_TYPE || (charset !== undefined && charset !== 'utf-8')) throw unsupportedBody();
+  const multipart = rule?.multipart === true && essence === 'multipart/form-data' && params.some((p) => p.startsWith('boundary='));
+  if (!multipart && (essence !== FORM_TYPE || (charset !== undefined && charset !== 'utf-8'))) throw unsupportedBody();
   const encoding = c.req.header('content-encoding');
   if (encoding && encoding.toLowerCase() !== 'identity') throw unsupportedBody();
 
+  const limit = rule?.maxBytes ?? maxBytes;
   const declared = c.req.header('content-length');
-  if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge(c);
-  const bytes = await readAtMost(c.req.raw.body, maxBytes);
+  if (declared !== undefined && Number(declared) > limit) throw tooLarge(c);
+  const bytes = await readAtMost(c.req.raw.body, limit);
   if (bytes === 'too-large') throw tooLarge(c);
+  if (multipart) return readMultipart(bytes, contentType);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -34,7 +54,24 @@ export async function readForm(c: Context<AppEnv>, maxBytes = FORM_BODY_LIMIT): 
     throw malformedBody();
   }
   // URLSearchParams reads any text: a stray "%" stays as it is, never an exception.
-  return new URLSearchParams(text);
+  return { form: new URLSearchParams(text), files: new Map() };
+}
+
+/** A multipart body already read within its limit: text fields as a form, files by field name (empty file inputs left out). */
+async function readMultipart(bytes: Uint8Array, contentType: string): Promise<{ form: URLSearchParams; files: Map<string, UploadedFile> }> {
+  let parsed: FormData;
+  try {
+    parsed = await new Response(bytes as unknown as BodyInit, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw malformedBody();
+  }
+  const form = new URLSearchParams();
+  const files = new Map<string, UploadedFile>();
+  for (const [name, value] of parsed) {
+    if (typeof value === 'string') form.append(name, value);
+    else if (value.size > 0 || value.name) files.set(name, { name: value.name, bytes: new Uint8Array(await value.arrayBuffer()) });
+  }
+  return { form, files };
 }
 
 function tooLarge(c: Context<AppEnv>) {

@@ -4,7 +4,7 @@ import { newToken } from '../../auth/token.ts';
 import { csrfFailed } from '../../errors.ts';
 import { readAppCookie, setAppCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
-import { readForm } from '../request-body.ts';
+import { readForm, type LargeBodyRule } from '../request-body.ts';
 
 /**
  * Double-submit token: a random value in an HttpOnly cookie and the same
@@ -17,7 +17,7 @@ import { readForm } from '../request-body.ts';
  * while read, see request-body.ts), and only then the token inside it. The
  * body is read here once and kept on the context for the route.
  */
-export function csrfGuard(cookie: 'csrf' | 'staff_csrf'): MiddlewareHandler<AppEnv> {
+export function csrfGuard(cookie: 'csrf' | 'staff_csrf', largeBodies: Readonly<Record<string, LargeBodyRule>> = {}): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     let token = readAppCookie(c, cookie);
     if (!token || !/^[\w-]{43}$/.test(token)) {
@@ -31,12 +31,14 @@ export function csrfGuard(cookie: 'csrf' | 'staff_csrf'): MiddlewareHandler<AppE
     if (origin && origin !== 'null' && origin !== new URL(c.get('deps').config.publicUrl).origin && origin !== new URL(c.req.url).origin) {
       throw csrfFailed();
     }
-    const form = await readForm(c);
+    // Paths given their own body rule (the CSV upload) by exact path; every other POST keeps the form limit.
+    const { form, files } = await readForm(c, undefined, Object.hasOwn(largeBodies, c.req.path) ? largeBodies[c.req.path] : undefined);
     const sent = form.get('_csrf') ?? '';
     const a = Buffer.from(sent);
     const b = Buffer.from(readAppCookie(c, cookie) ?? '');
     if (a.length === 0 || a.length !== b.length || !timingSafeEqual(a, b)) throw csrfFailed();
     c.set('form', form);
+    if (files.size > 0) c.set('files', files);
     return next();
   };
 }

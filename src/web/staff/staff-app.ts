@@ -6,6 +6,8 @@ import { consoleHomeRoutes } from './routes/console-home.tsx';
 import { customerPreviewRoutes } from './routes/customer-preview.tsx';
 import { auditRoutes } from './routes/audit.tsx';
 import { mailRoutes } from './routes/mail.tsx';
+import { importRoutes } from './routes/import.tsx';
+import { IMPORT_BODY_LIMIT, IMPORT_PATH } from '../../imports/import-format.ts';
 import { staffAdminRoutes } from './routes/staff-admin.tsx';
 import { staffSessionLoader } from './staff-session-loader.ts';
 import { staffInvitationRoutes } from './routes/staff-invitation.tsx';
@@ -33,7 +35,8 @@ export function staffApp() {
       c.header('X-Robots-Tag', 'noindex');
       await next();
     })
-    .use('*', csrfGuard('staff_csrf'))
+    // The CSV import alone takes a file (multipart) and a larger body; every other console form keeps the 64 KiB urlencoded rule.
+    .use('*', csrfGuard('staff_csrf', { [IMPORT_PATH]: { maxBytes: IMPORT_BODY_LIMIT, multipart: true } }))
     .use('*', staffSessionLoader)
     .route('/', consoleHomeRoutes)
     // Ver como cliente: before the customer modules, so no middleware of theirs under /clientes/:id runs for it.
@@ -45,6 +48,7 @@ export function staffApp() {
     .route('/', staffSignOutRoutes)
     .route('/', auditRoutes)
     .route('/', mailRoutes)
+    .route('/', importRoutes)
     .route('/', staffAdminRoutes)
     // Clientes: /clientes/nuevo before /clientes/:id.
     .route('/', customersListRoutes)
