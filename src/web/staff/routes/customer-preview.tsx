@@ -4,6 +4,7 @@ import type { Child } from 'hono/jsx';
 import { vendorToday } from '../../../domain/contracts.ts';
 import { readableSystem, readableSystems, type SystemSummary } from '../../../help/help-access.ts';
 import { helpHighlights, readArticle, systemContents } from '../../../help/read-help.ts';
+import { staffCan } from '../../../policies/staff-policy.ts';
 import { loadPreviewSubject, previewableUsers, recordPreviewStart, type PreviewSubject } from '../../../staff/customer-preview.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
@@ -52,7 +53,7 @@ function previewPage(c: Context<AppEnv>, p: Preview, title: string, body: Child)
     c,
     { title: `${title} · Vista previa de ${p.subject.customer.name}`, current: 'clientes' },
     <>
-      <PreviewBanner subject={p.subject} />
+      <PreviewBanner subject={p.subject} linkBack={staffCan(staffSessionOf(c).staff.role, 'customers:read')} />
       {body}
     </>,
   );
