@@ -154,7 +154,8 @@ export class PasswordHasher {
     if (this.lowQueue.length === 0) return undefined;
     if (!open) {
       clearTimeout(this.lowTimer);
-      this.lowTimer = setTimeout(() => this.drain(), this.lowOpenAt - now);
+      // Shut while a low-priority job runs (Infinity): its end reopens the lane and drains again; no timer, which Node would clamp to 1 ms.
+      if (Number.isFinite(this.lowOpenAt)) this.lowTimer = setTimeout(() => this.drain(), this.lowOpenAt - now);
       return undefined;
     }
     return { next: this.lowQueue.shift()!, low: true };
@@ -186,10 +187,12 @@ export class PasswordHasher {
           if (low) this.lowOpenAt = now + (now - started) * (1 / LOW_PRIORITY_SHARE - 1);
           this.yieldIfPagesAreBusy(started, elu);
           next.resolve(v);
+          if (low) this.drain();
         },
         (e: Error) => {
           if (low) this.lowOpenAt = performance.now();
           next.reject(e);
+          if (low) this.drain();
         },
       );
     }
