@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { listAuditEvents, type AuditEventView } from '../../../audit/list-audit-events.ts';
 import { customerOverview, type CustomerOverview } from '../../../customers/customer-overview.ts';
 import { setCustomerDisabled } from '../../../customers/set-customer-disabled.ts';
 import { vendorToday } from '../../../domain/contracts.ts';
@@ -100,6 +101,49 @@ function DisableSection(props: { o: CustomerOverview; csrf: string }) {
   );
 }
 
+/** The customer's ten newest audit events, with a link to the whole trail. */
+function RecentActivity(props: { customerId: string; events: AuditEventView[] }) {
+  return (
+    <section aria-labelledby="actividad" class="stack-section">
+      <h2 id="actividad">Actividad reciente</h2>
+      {props.events.length === 0 ? (
+        <p>Todavía no hay actividad registrada.</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="data stack">
+            <caption>Los {props.events.length} eventos más recientes</caption>
+            <thead>
+              <tr>
+                <th scope="col">Cuándo</th>
+                <th scope="col">Acción</th>
+                <th scope="col">Quién</th>
+                <th scope="col">Sobre</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.events.map((e) => (
+                <tr>
+                  <td data-label="Cuándo">{formatDateTime(e.at)}</td>
+                  <td data-label="Acción">{e.actionLabel}</td>
+                  <td data-label="Quién">
+                    <bdi>{e.actorLabel}</bdi> <span class="muted">({e.actorKindLabel})</span>
+                  </td>
+                  <td data-label="Sobre">
+                    <bdi>{e.targetLabel ?? ''}</bdi>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p>
+        <a href={`/proveedor/auditoria?cliente=${props.customerId}`}>Ver todo el registro de auditoría del cliente</a>
+      </p>
+    </section>
+  );
+}
+
 export const customerPageRoutes = new Hono<AppEnv>()
   .get('/clientes/:id', requireStaff('customers:read'), async (c) => {
     const { db, clock } = c.get('deps');
@@ -108,6 +152,7 @@ export const customerPageRoutes = new Hono<AppEnv>()
     const { staff } = staffSessionOf(c);
     const can = (a: Parameters<typeof staffCan>[1]) => staffCan(staff.role, a);
     const { customer } = o;
+    const activity = can('audit:read') ? (await listAuditEvents(db, { customer: customer.id }, { pageSize: 10 })).events : null;
     return staffPage(
       c,
       { title: customer.name, current: 'clientes' },
@@ -126,13 +171,18 @@ export const customerPageRoutes = new Hono<AppEnv>()
           </dd>
           <dt>Cliente desde</dt>
           <dd>{formatDateTime(customer.createdAt)}</dd>
-          <dt>Actividad</dt>
-          <dd>
-            {can('audit:read') ? <a href={`/proveedor/auditoria?cliente=${customer.id}`}>Ver el registro de auditoría del cliente</a> : 'Sin acceso a la auditoría'}
-          </dd>
         </dl>
+        {can('preview:customer') ? (
+          <p>
+            <a class="button" href={`/proveedor/clientes/${customer.id}/vista-previa`}>
+              Ver como cliente
+            </a>{' '}
+            <span class="muted">La ayuda que ven sus usuarios técnicos, sólo lectura.</span>
+          </p>
+        ) : null}
         <ContractsSection o={o} canWrite={can('contracts:write')} />
         <CustomerUsersSection o={o} canWrite={can('users:write')} csrf={c.get('csrfToken')} />
+        {activity ? <RecentActivity customerId={customer.id} events={activity} /> : null}
         {can('customers:disable') ? <DisableSection o={o} csrf={c.get('csrfToken')} /> : null}
       </>,
     );

@@ -76,6 +76,21 @@ describe('console: Clientes and the customer page', () => {
     }
   });
 
+  it('shows the customer’s recent activity with who acted, and links the preview for the roles that may open it', async () => {
+    const c = await createCustomerWithAdmin(rt.deps, { name: 'Librería Norte' });
+    const { client: support, staff } = await signedInStaff(rt, 'soporte');
+    const tech = await createTechnicalUser(rt.deps, c.id, { email: 'rita@norte.cl' });
+    expect((await support.post(`/proveedor/clientes/${c.id}/usuarios/${tech.id}/cerrar-sesiones`)).status).toBe(303);
+    const html = await (await support.get(`/proveedor/clientes/${c.id}`)).text();
+    const activity = html.slice(html.indexOf('id="actividad"'));
+    expect(activity).toContain(staff.email);
+    expect(activity).toContain('Personal del proveedor');
+    expect(activity).toContain('rita@norte.cl');
+    expect(html).toContain(`href="/proveedor/clientes/${c.id}/vista-previa"`);
+    const { client: reader } = await signedInStaff(rt, 'lectura');
+    expect(await (await reader.get(`/proveedor/clientes/${c.id}`)).text()).not.toContain('/vista-previa');
+  });
+
   it('adds, ends and re-plans contracts (soporte); another customer’s contract is 404; bad dates 422; lectura 403', async () => {
     const c = await createCustomerWithAdmin(rt.deps);
     const other = await createCustomerWithAdmin(rt.deps);
