@@ -9,6 +9,7 @@ import { changeContractPlan } from '../customers/change-contract-plan.ts';
 import { setCustomerDisabled } from '../customers/set-customer-disabled.ts';
 import { vendorToday } from '../domain/contracts.ts';
 import { formatRut } from '../domain/rut.ts';
+import { AUDIT_COMMANDS, SYSTEM_COMMANDS } from './audit-commands.ts';
 import { need, type Command } from './command.ts';
 import { HELP_COMMANDS } from './help-commands.ts';
 import { HELP_REPORT_COMMANDS } from './help-report-commands.ts';
@@ -101,27 +102,11 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   ...OUTBOX_COMMANDS,
-  'system list': {
-    usage: 'system list',
-    summary: 'Lista los sistemas (para --system de contract add).',
-    async run(rt, _o, out) {
-      const rows = await rt.deps.db.selectFrom('systems').select(['slug', 'name']).orderBy('position').execute();
-      out(table(['Sistema', 'Nombre'], rows.map((s) => [s.slug, s.name])));
-    },
-  },
+  ...SYSTEM_COMMANDS,
   ...HELP_COMMANDS,
   ...HELP_REPORT_COMMANDS,
   ...STAFF_COMMANDS,
-  'audit list': {
-    usage: 'audit list --rut 76.543.210-3 [--limit 50]',
-    summary: 'Muestra el registro de auditoría de un cliente (ingresos, claves, usuarios).',
-    async run(rt, o, out) {
-      const c = await findCustomerByRut(rt.deps.db, need(o, 'rut'));
-      const limit = Math.min(1000, Number(o.limit ?? 50) || 50);
-      const rows = await rt.deps.db.selectFrom('audit_events').selectAll().where('customer_id', '=', c.id).orderBy('at', 'desc').limit(limit).execute();
-      out(table(['Cuándo', 'Acción', 'Quién', 'Sobre', 'Desde'], rows.map((e) => [e.at, e.action, e.actor_label, e.target_label, e.ip])));
-    },
-  },
+  ...AUDIT_COMMANDS,
   migrate: {
     usage: 'migrate',
     summary: 'Lleva la base de datos a la última versión del esquema (el servidor también lo hace al iniciar).',

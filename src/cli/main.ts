@@ -30,7 +30,9 @@ export async function runCli(
       help: { type: 'boolean', short: 'h' },
       pending: { type: 'boolean' },
       dead: { type: 'boolean' },
-      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'article', 'plan', 'from', 'to', 'id', 'on', 'limit', 'older-than-days', 'email', 'role'].map((o) => [o, { type: 'string' as const }])),
+      failed: { type: 'boolean' },
+      sent: { type: 'boolean' },
+      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'article', 'plan', 'from', 'to', 'id', 'on', 'limit', 'older-than-days', 'email', 'role', 'action', 'kind', 'actor', 'page'].map((o) => [o, { type: 'string' as const }])),
     },
   });
   const words = positionals.slice(0, 2).join(' ');

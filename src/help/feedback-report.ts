@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { toCount } from '../db/dialect.ts';
 import type { Database } from '../db/schema.ts';
+import type { ReportRange } from './report-range.ts';
 
 export interface ArticleFeedback {
   system: string;
@@ -11,9 +12,9 @@ export interface ArticleFeedback {
   comments: number;
 }
 
-/** Votes per article, most "No" first: what the vendor should rewrite next. */
-export async function feedbackReport(db: Kysely<Database>): Promise<ArticleFeedback[]> {
-  const rows = await db
+/** Votes per article, most "No" first: what the vendor should rewrite next. With a range: the votes cast or changed in it. */
+export async function feedbackReport(db: Kysely<Database>, range?: ReportRange): Promise<ArticleFeedback[]> {
+  let q = db
     .selectFrom('help_votes as v')
     .innerJoin('help_articles as a', 'a.id', 'v.article_id')
     .innerJoin('systems as s', 's.id', 'a.system_id')
@@ -25,8 +26,9 @@ export async function feedbackReport(db: Kysely<Database>): Promise<ArticleFeedb
       eb.fn.sum<number>(eb.case().when('v.helpful', '=', 0).then(1).else(0).end()).as('no'),
       eb.fn.count<number>('v.comment').as('comments'),
     ])
-    .groupBy(['s.slug', 'a.slug', 'a.title'])
-    .execute();
+    .groupBy(['s.slug', 'a.slug', 'a.title']);
+  if (range) q = q.where('v.updated_at', '>=', range.fromInstant).where('v.updated_at', '<', range.toInstant);
+  const rows = await q.execute();
   return rows
     .map((r) => ({ system: r.system, slug: r.slug, title: r.title, yes: toCount(r.yes), no: toCount(r.no), comments: toCount(r.comments) }))
     .sort((a, b) => b.no - a.no || a.yes - b.yes || a.system.localeCompare(b.system) || a.slug.localeCompare(b.slug));
@@ -54,4 +56,27 @@ export async function articleComments(db: Kysely<Database>, system: string, slug
     .orderBy('v.updated_at', 'desc')
     .execute();
   return rows.map((r) => ({ at: r.updated_at, helpful: r.helpful === 1, comment: r.comment ?? '', customer: r.name }));
+}
+
+export interface RangeComment extends FeedbackComment {
+  system: string;
+  slug: string;
+}
+
+/** Every comment of the range (newest first, at most `limit`), in one query: the report groups them under their article. */
+export async function commentsInRange(db: Kysely<Database>, range: ReportRange, limit = 500): Promise<RangeComment[]> {
+  const rows = await db
+    .selectFrom('help_votes as v')
+    .innerJoin('help_articles as a', 'a.id', 'v.article_id')
+    .innerJoin('systems as s', 's.id', 'a.system_id')
+    .innerJoin('users as u', 'u.id', 'v.user_id')
+    .innerJoin('customers as c', 'c.id', 'u.customer_id')
+    .select(['s.slug as system', 'a.slug', 'v.updated_at', 'v.helpful', 'v.comment', 'c.name'])
+    .where('v.comment', 'is not', null)
+    .where('v.updated_at', '>=', range.fromInstant)
+    .where('v.updated_at', '<', range.toInstant)
+    .orderBy('v.updated_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ system: r.system, slug: r.slug, at: r.updated_at, helpful: r.helpful === 1, comment: r.comment ?? '', customer: r.name }));
 }

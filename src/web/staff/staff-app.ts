@@ -7,6 +7,7 @@ import { customerPreviewRoutes } from './routes/customer-preview.tsx';
 import { auditRoutes } from './routes/audit.tsx';
 import { mailRoutes } from './routes/mail.tsx';
 import { importRoutes } from './routes/import.tsx';
+import { reportsRoutes } from './routes/reports.tsx';
 import { IMPORT_BODY_LIMIT, IMPORT_PATH } from '../../imports/import-format.ts';
 import { staffAdminRoutes } from './routes/staff-admin.tsx';
 import { staffSessionLoader } from './staff-session-loader.ts';
@@ -49,6 +50,7 @@ export function staffApp() {
     .route('/', auditRoutes)
     .route('/', mailRoutes)
     .route('/', importRoutes)
+    .route('/', reportsRoutes)
     .route('/', staffAdminRoutes)
     // Clientes: /clientes/nuevo before /clientes/:id.
     .route('/', customersListRoutes)

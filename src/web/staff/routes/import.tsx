@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { findImportRun, listImportRuns, type ImportRunView } from '../../../imports/find-import-run.ts';
 import { IMPORT_COLUMNS, IMPORT_MAX_ROWS, importTemplate } from '../../../imports/import-format.ts';
 import { runImport } from '../../../imports/run-import.ts';
+import { listSystems } from '../../../help/list-systems.ts';
 import { CsrfField, ErrorSummary } from '../../components/form.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import type { AppEnv } from '../../env.ts';
@@ -133,7 +134,7 @@ function renderRun(c: Context<AppEnv>, r: ImportRunView) {
 export const importRoutes = new Hono<AppEnv>()
   .get('/importar', requireStaff('import:run'), (c) => renderForm(c))
   .get('/importar/plantilla.csv', requireStaff('import:run'), async (c) => {
-    const systems = await c.get('deps').db.selectFrom('systems').select('slug').orderBy('position').limit(2).execute();
+    const systems = await listSystems(c.get('deps').db);
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', 'attachment; filename="plantilla-importacion.csv"');
     return c.body(`\uFEFF${importTemplate(systems[0]?.slug, systems[1]?.slug ?? systems[0]?.slug)}`);

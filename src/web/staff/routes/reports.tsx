@@ -1,0 +1,127 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { ValidationError } from '../../../errors.ts';
+import { commentsInRange, feedbackReport, type RangeComment } from '../../../help/feedback-report.ts';
+import { mostReadArticles, searchMissReport } from '../../../help/reading-report.ts';
+import { parseReportRange, type ReportRange } from '../../../help/report-range.ts';
+import { FilterInput } from '../../components/filter-fields.tsx';
+import { ErrorSummary, type FieldErrors } from '../../components/form.tsx';
+import { formatDateTime, formatDay } from '../../components/format.ts';
+import type { AppEnv } from '../../env.ts';
+import { requireStaff } from '../require-staff.ts';
+import { staffPage } from '../staff-page.tsx';
+
+type Data = { range: ReportRange; feedback: Awaited<ReturnType<typeof feedbackReport>>; comments: Map<string, RangeComment[]>; misses: Awaited<ReturnType<typeof searchMissReport>>; reads: Awaited<ReturnType<typeof mostReadArticles>> };
+
+function render(c: Context<AppEnv>, input: { from?: string; to?: string }, data: Data | null, errors: FieldErrors) {
+  return staffPage(
+    c,
+    { title: 'Informes', current: 'informes', status: data ? 200 : 422 },
+    <>
+      <h1>Informes de la ayuda</h1>
+      <p>Lo que dicen y buscan los lectores de la ayuda en línea{data ? `, del ${formatDay(data.range.from)} al ${formatDay(data.range.to)}` : ''} (días de Santiago).</p>
+      <ErrorSummary errors={errors} message="Revise las fechas marcadas:" />
+      <form method="get" action="/proveedor/informes" class="filters card" aria-label="Período">
+        <FilterInput id="from" name="desde" label="Desde" type="date" value={data?.range.from ?? input.from} error={errors.from} />
+        <FilterInput id="to" name="hasta" label="Hasta" type="date" value={data?.range.to ?? input.to} error={errors.to} />
+        <div class="actions">
+          <button type="submit" class="primary">Ver</button>
+          <a href="/proveedor/informes">Últimos 30 días</a>
+        </div>
+      </form>
+      {data ? (
+        <>
+          <h2>Votos «¿Le fue útil?»</h2>
+          {data.feedback.length === 0 ? (
+            <p>No hubo votos en el período.</p>
+          ) : (
+            <div class="table-scroll">
+              <table class="data stack">
+                <caption>Votos por artículo, los más «No» primero</caption>
+                <thead><tr><th scope="col">Artículo</th><th scope="col">Sistema</th><th scope="col">Sí</th><th scope="col">No</th><th scope="col">Comentarios</th></tr></thead>
+                <tbody>
+                  {data.feedback.map((f) => {
+                    const comments = data.comments.get(`${f.system}/${f.slug}`) ?? [];
+                    return (
+                      <tr>
+                        <th scope="row">{f.title}</th>
+                        <td data-label="Sistema">{f.system}</td>
+                        <td data-label="Sí">{f.yes}</td>
+                        <td data-label="No">{f.no}</td>
+                        <td data-label="Comentarios">
+                          {comments.length === 0 ? f.comments || '—' : (
+                            <details>
+                              <summary>{comments.length} {comments.length === 1 ? 'comentario' : 'comentarios'}</summary>
+                              <ul>
+                                {comments.map((k) => (
+                                  <li>
+                                    <strong>{k.helpful ? 'Sí' : 'No'}</strong> · <bdi>{k.customer}</bdi> · {formatDateTime(k.at)}: <q>{k.comment}</q>
+                                  </li>
+                                ))}
+                              </ul>
+                            </details>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <h2>Búsquedas sin resultados</h2>
+          {data.misses.length === 0 ? (
+            <p>No hubo búsquedas sin resultados en el período.</p>
+          ) : (
+            <div class="table-scroll">
+              <table class="data stack">
+                <caption>Búsquedas sin resultados, las más frecuentes primero (veces desde la primera)</caption>
+                <thead><tr><th scope="col">Búsqueda</th><th scope="col">Sistema</th><th scope="col">Veces</th><th scope="col">Última vez</th></tr></thead>
+                <tbody>
+                  {data.misses.map((m) => (
+                    <tr>
+                      <th scope="row"><bdi>{m.query}</bdi></th>
+                      <td data-label="Sistema">{m.system || 'Todos'}</td>
+                      <td data-label="Veces">{m.count}</td>
+                      <td data-label="Última vez">{formatDateTime(m.lastAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <h2>Artículos más leídos</h2>
+          {data.reads.length === 0 ? <p>No hubo lecturas en el período.</p> : null}
+          {data.reads.map((s) => (
+            <section aria-labelledby={`leidos-${s.system}`}>
+              <h3 id={`leidos-${s.system}`}>{s.systemName}</h3>
+              <ol>
+                {s.articles.map((a) => (
+                  <li>
+                    {a.title} <span class="muted">({a.reads} {a.reads === 1 ? 'lectura' : 'lecturas'})</span>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          ))}
+        </>
+      ) : null}
+    </>,
+  );
+}
+
+export const reportsRoutes = new Hono<AppEnv>().get('/informes', requireStaff('reports:read'), async (c) => {
+  const input = { from: c.req.query('desde')?.slice(0, 20), to: c.req.query('hasta')?.slice(0, 20) };
+  const { db, clock } = c.get('deps');
+  let range: ReportRange;
+  try {
+    range = parseReportRange(input, clock.now());
+  } catch (err) {
+    if (err instanceof ValidationError) return render(c, input, null, err.fieldErrors);
+    throw err;
+  }
+  const [feedback, comments, misses, reads] = await Promise.all([feedbackReport(db, range), commentsInRange(db, range), searchMissReport(db, range), mostReadArticles(db, range)]);
+  const grouped = new Map<string, RangeComment[]>();
+  for (const k of comments) grouped.set(`${k.system}/${k.slug}`, [...(grouped.get(`${k.system}/${k.slug}`) ?? []), k]);
+  return render(c, input, { range, feedback, comments: grouped, misses, reads }, {});
+});
