@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => rt.close());
 
 /** POST the upload form as a browser does: multipart, the CSRF token as a field beside the file. */
-async function upload(client: TestClient, content: string | Uint8Array, opts: { csrf?: string; name?: string } = {}) {
+async function upload(client: TestClient, content: string | Uint8Array<ArrayBuffer>, opts: { csrf?: string; name?: string } = {}) {
   const fd = new FormData();
   fd.set('_csrf', opts.csrf ?? client.cookies.get('staff_csrf') ?? '');
   fd.set('archivo', new File([content], opts.name ?? 'clientes.csv', { type: 'text/csv' }));
