@@ -16,7 +16,7 @@ export const EndContractInput = z.object({
  * customer. The console passes the customer of its URL: a contract of
  * another customer is a 404 there. The CLI names the contract alone.
  */
-export async function endContract(deps: Deps, actor: Principal, input: { id: string; endsOn: string; customerId?: string }): Promise<{ customerId: string }> {
+export async function endContract(deps: Deps, actor: Principal, input: { id: string; endsOn: string; customerId?: string }): Promise<{ customerId: string; endsOn: string }> {
   const { db, clock } = deps;
   const contract = await findContract(db, input.id, input.customerId);
   const parsed = EndContractInput.safeParse({ endsOn: input.endsOn });
@@ -31,5 +31,5 @@ export async function endContract(deps: Deps, actor: Principal, input: { id: str
       detail: { contractId: contract.id, system: contract.system_slug, endsOn, previousEndsOn: contract.ends_on },
     });
   });
-  return { customerId: contract.customer_id };
+  return { customerId: contract.customer_id, endsOn };
 }

@@ -115,8 +115,9 @@ export const customerContractsRoutes = new Hono<AppEnv>()
   .post('/clientes/:id/contratos/:cid/terminar', async (c) => {
     const f = await formFields(c);
     try {
-      await endContract(c.get('deps'), staffPrincipalOf(c), { id: c.req.param('cid'), customerId: c.req.param('id'), endsOn: f.endsOn ?? '' });
-      return back(c, `El contrato termina el ${formatDay(f.endsOn!)}.`);
+      // The day as saved (trimmed by the schema), not as typed: formatDay throws on " 2026-05-01 ".
+      const { endsOn } = await endContract(c.get('deps'), staffPrincipalOf(c), { id: c.req.param('cid'), customerId: c.req.param('id'), endsOn: f.endsOn ?? '' });
+      return back(c, `El contrato termina el ${formatDay(endsOn)}.`);
     } catch (err) {
       if (err instanceof ValidationError) return renderEdit(c, { endsOn: f.endsOn?.slice(0, 10) }, err.fieldErrors, 422);
       throw err;
