@@ -5,6 +5,7 @@ import { auditActor, type StaffPrincipal } from '../auth/principal.ts';
 import type { Database } from '../db/schema.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { HelpReader } from '../help/help-access.ts';
+import { isUuid } from '../customers/find-customer.ts';
 import { authorizeStaff } from '../policies/staff-policy.ts';
 
 /**
@@ -24,6 +25,8 @@ const ANY_TECHNICAL_USER = '';
 
 /** The customer (and technical user) to preview; unknown ids 404; a disabled customer or user says why there is nothing to see. */
 export async function loadPreviewSubject(db: Kysely<Database>, customerId: string, userId?: string): Promise<PreviewSubject> {
+  // Ids come from the URL: "%00" or a long string names no row (and PostgreSQL would refuse a NUL with an error).
+  if (!isUuid(customerId) || (userId !== undefined && !isUuid(userId))) throw notFound();
   const customer = await db.selectFrom('customers').select(['id', 'rut', 'name', 'disabled_at']).where('id', '=', customerId).executeTakeFirst();
   if (!customer) throw notFound();
   if (customer.disabled_at) {

@@ -3,6 +3,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
 import { clearKey } from '../auth/throttle.ts';
 import { notFound } from '../errors.ts';
+import { isUuid } from '../customers/find-customer.ts';
 import { authorizeStaffManager } from './authorize-staff-manager.ts';
 import { codeThrottleKey } from './second-factor.ts';
 import { revokeStaffSessions } from './staff-session.ts';
@@ -15,6 +16,8 @@ import { revokeStaffSessions } from './staff-session.ts';
 export async function resetStaffMfa(deps: Deps, actor: Principal, staffId: string): Promise<{ email: string; sessionsEnded: number }> {
   authorizeStaffManager(actor);
   const { db, clock } = deps;
+  // From the URL: anything but a UUID names nobody (a NUL is an error on PostgreSQL).
+  if (!isUuid(staffId)) throw notFound();
   const staff = await db.selectFrom('staff').select(['id', 'email']).where('id', '=', staffId).executeTakeFirst();
   if (!staff) throw notFound();
   const now = clock.now();

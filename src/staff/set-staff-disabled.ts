@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
+import { notFound } from '../errors.ts';
 import { authorizeStaffManager } from './authorize-staff-manager.ts';
 import { assertNotLastActiveAdmin, assertNotSelf, assertStillStaffManager, loadStaffTarget, lockActiveAdmins } from './staff-admin-guard.ts';
 import { revokeStaffSessions } from './staff-session.ts';
@@ -25,7 +26,10 @@ export async function setStaffDisabled(
   input: SetStaffDisabledInput,
 ): Promise<{ email: string; name: string; changed: boolean; sessionsEnded: number }> {
   authorizeStaffManager(actor);
-  const { staffId, disabled } = SetStaffDisabledInput.parse(input);
+  const parsed = SetStaffDisabledInput.safeParse(input);
+  // The id comes from the page's URL: a bad one names nobody.
+  if (!parsed.success) throw notFound();
+  const { staffId, disabled } = parsed.data;
   const now = deps.clock.now();
   return deps.db.transaction().execute(async (trx) => {
     if (disabled) await lockActiveAdmins(trx);

@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { Database, StaffRole } from '../db/schema.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { staffCan } from '../policies/staff-policy.ts';
+import { isUuid } from '../customers/find-customer.ts';
 
 export interface StaffTarget {
   id: string;
@@ -28,6 +29,8 @@ export async function lockActiveAdmins(trx: Kysely<Database>): Promise<void> {
 
 /** The staff member to change, read inside the transaction (after the lock); unknown ids answer 404. */
 export async function loadStaffTarget(trx: Kysely<Database>, staffId: string): Promise<StaffTarget> {
+  // The id comes from the URL: anything but a UUID names nobody (and a NUL is an error on PostgreSQL).
+  if (!isUuid(staffId)) throw notFound();
   const t = await trx.selectFrom('staff').select(['id', 'email', 'name', 'role', 'disabled_at']).where('id', '=', staffId).executeTakeFirst();
   if (!t) throw notFound();
   return t;
