@@ -21,7 +21,7 @@ export async function signInThroughForms(rt: TestRuntime, staff: TestStaff, clie
 export async function invitationPathFor(rt: TestRuntime, email: string): Promise<string> {
   const rows = await rt.deps.db.selectFrom('outbox').selectAll().where('to_address', '=', email).where('kind', 'like', 'staff-invitation%').orderBy('created_at', 'desc').execute();
   const mail = readableMail(rows[0]!);
-  const m = /http:\/\/localhost(\/proveedor\/invitacion\/[\w-]+)/.exec(mail.text_body);
+  const m = /http:\/\/localhost(\/proveedor\/invitacion\?token=[\w-]+)/.exec(mail.text_body);
   if (!m) throw new Error(`no invitation link in ${mail.text_body}`);
   return m[1]!;
 }

@@ -31,9 +31,9 @@ describe('inviteStaff / resendStaffInvitation / resetStaffMfa', () => {
     expect(row).toMatchObject({ email, role: 'admin', password_hash: null, created_by: 'cli:operador (prueba)' });
     const mail = await rt.deps.db.selectFrom('outbox').selectAll().where('to_address', '=', email).executeTakeFirstOrThrow();
     expect(mail.kind).toBe('staff-invitation');
-    expect(mail.text_body).not.toMatch(/invitacion\/[\w-]{43}/);
-    expect(mail.secrets).toMatch(/invitacion\/[\w-]{43}/);
-    expect(readableMail(mail).text_body).toMatch(/http:\/\/localhost\/proveedor\/invitacion\/[\w-]{43}/);
+    expect(mail.text_body).not.toMatch(/invitacion\?token=[\w-]{43}/);
+    expect(mail.secrets).toMatch(/invitacion\?token=[\w-]{43}/);
+    expect(readableMail(mail).text_body).toMatch(/http:\/\/localhost\/proveedor\/invitacion\?token=[\w-]{43}/);
     const audit = await rt.deps.db.selectFrom('audit_events').selectAll().where('action', '=', 'staff.invited').where('target_label', '=', email).executeTakeFirstOrThrow();
     expect(audit.actor_kind).toBe('cli');
     expect(audit.actor_label).toBe('operador (prueba)');

@@ -5,7 +5,12 @@ import { hashToken, newToken } from '../auth/token.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { staffInvitationMail } from '../mail/templates/staff-invitation-mail.tsx';
 
-export const invitationPath = (token: string) => `/proveedor/invitacion/${token}`;
+/**
+ * In the query string, not the path: the request log records every path
+ * (and a path can be kept by proxies and error pages alike), never the
+ * query, as for the customers' reset links.
+ */
+export const invitationPath = (token: string) => `/proveedor/invitacion?token=${encodeURIComponent(token)}`;
 
 /**
  * A new invitation link for a staff member who has not chosen a password

@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOperator } from '../../../auth/principal.ts';
 import { hashToken } from '../../../auth/token.ts';
@@ -12,8 +14,12 @@ const PASSWORD = 'lámpara verde sobre el muelle de chiloé';
 describe('staff invitation → password → TOTP enrolment', () => {
   let rt: TestRuntime;
   let seq = 0;
+  const logLines: string[] = [];
   beforeAll(async () => {
     rt = await createTestRuntime({ withHelp: false });
+    // The request log as the server writes it.
+    const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
+    (rt.deps as { log: pino.Logger }).log = pino({ level: 'info' }, sink);
   });
   afterAll(async () => rt.close());
 
@@ -62,7 +68,8 @@ describe('staff invitation → password → TOTP enrolment', () => {
     expect(used.status).toBe(410);
     expect(await used.text()).toContain('ya se usó, venció');
     expect((await consoleClient(rt).post(path, { newPassword: PASSWORD, repeatPassword: PASSWORD })).status).toBe(410);
-    expect((await consoleClient(rt).get('/proveedor/invitacion/desconocido')).status).toBe(410);
+    expect((await consoleClient(rt).get('/proveedor/invitacion?token=desconocido')).status).toBe(410);
+    expect((await consoleClient(rt).get('/proveedor/invitacion')).status).toBe(410);
 
     const late = await invite();
     rt.clock.advance(72 * 3_600_000 + 1);
@@ -72,7 +79,7 @@ describe('staff invitation → password → TOTP enrolment', () => {
       rt.clock.advance(-(72 * 3_600_000 + 1));
     }
     // Only the hash is stored.
-    const token = path.split('/').pop()!;
+    const token = new URLSearchParams(path.split('?')[1]).get('token')!;
     const rows = await rt.deps.db.selectFrom('staff_invitations').selectAll().where('staff_id', '=', staffId).execute();
     expect(JSON.stringify(rows)).not.toContain(token);
     expect(rows.map((r) => r.token_hash)).toContain(hashToken(token));
@@ -116,6 +123,22 @@ describe('staff invitation → password → TOTP enrolment', () => {
     // Enrolled: the page no longer shows a secret.
     expect(location(await client.get('/proveedor/mfa/configurar'))).toBe('/proveedor');
     expect(await auditRows(rt, 'staff.mfa-enrolled')).toEqual(expect.arrayContaining([expect.objectContaining({ actor_staff_id: staffId })]));
+  });
+
+  it('keeps the link’s token out of the request log (a query string, which the log leaves out, not a path)', async () => {
+    const { path } = await invite();
+    const token = /[\w-]{43}/.exec(path)![0];
+    const client = consoleClient(rt);
+    logLines.length = 0;
+    const page = await client.get(path);
+    expect(page.status).toBe(200);
+    expect(path).toBe(`/proveedor/invitacion?token=${token}`);
+    expect(await page.text()).toContain(`<form method="post" action="/proveedor/invitacion?token=${token}"`);
+    expect((await client.post(path, { newPassword: 'corta', repeatPassword: 'corta' })).status).toBe(422);
+    expect((await client.post(path, { newPassword: PASSWORD, repeatPassword: PASSWORD })).status).toBe(303);
+    expect((await consoleClient(rt).get(path)).status).toBe(410);
+    expect(logLines.filter((l) => l.includes('"request"'))).toHaveLength(4);
+    expect(logLines.join('\n')).not.toContain(token);
   });
 
   it('sends a visitor without a session from the enrolment and verification pages to the sign-in', async () => {

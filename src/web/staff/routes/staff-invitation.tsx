@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { acceptStaffInvitation, findStaffInvitation } from '../../../staff/accept-staff-invitation.ts';
+import { invitationPath } from '../../../staff/staff-invitation.ts';
 import { deleteStaffSession } from '../../../staff/staff-session.ts';
 import { ValidationError } from '../../../errors.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../components/form.tsx';
@@ -13,8 +14,9 @@ import { staffPage } from '../staff-page.tsx';
 const TITLE = 'Elija su clave para la consola';
 
 /**
- * /proveedor/invitacion/:token: the link from the invitation mail. The
- * token is in the path (Referrer-Policy: no-referrer keeps it from leaving);
+ * /proveedor/invitacion?token=…: the link from the invitation mail. The
+ * token is in the query string, which the request log leaves out
+ * (Referrer-Policy: no-referrer keeps it from leaving);
  * an unknown, used or expired one is a 410. After the password, a half-open
  * session goes straight to enrolling the second factor.
  */
@@ -30,7 +32,7 @@ function InvitationForm(props: { csrf: string; token: string; name: string; emai
         <dd>{props.email}</dd>
       </dl>
       <ErrorSummary errors={props.errors} />
-      <form method="post" action={`/proveedor/invitacion/${encodeURIComponent(props.token)}`} novalidate>
+      <form method="post" action={invitationPath(props.token)} novalidate>
         <CsrfField token={props.csrf} />
         <input type="hidden" name="username" value={props.email} autocomplete="username" />
         <Field name="newPassword" label="Nueva clave" type="password" error={props.errors.newPassword} hint={<PasswordHint />} autocomplete="new-password" required autofocus maxlength={1024} />
@@ -44,14 +46,14 @@ function InvitationForm(props: { csrf: string; token: string; name: string; emai
 }
 
 export const staffInvitationRoutes = new Hono<AppEnv>()
-  .get('/invitacion/:token', async (c) => {
-    const token = c.req.param('token');
+  .get('/invitacion', async (c) => {
+    const token = c.req.query('token') ?? '';
     const invited = await findStaffInvitation(c.get('deps'), token);
     return staffPage(c, { title: TITLE, bare: true }, <InvitationForm csrf={c.get('csrfToken')} token={token} name={invited.name} email={invited.email} errors={{}} />);
   })
-  .post('/invitacion/:token', async (c) => {
+  .post('/invitacion', async (c) => {
     const deps = c.get('deps');
-    const token = c.req.param('token');
+    const token = c.req.query('token') ?? '';
     const f = await formFields(c);
     let accepted;
     try {
