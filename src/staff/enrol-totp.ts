@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { replaceRecoveryCodes } from './recovery-codes.ts';
 import { claimTotpStep, throttledCodeAttempt, type CodeOutcome } from './second-factor.ts';
-import { markSecondFactor, type LoadedStaffSession } from './staff-session.ts';
+import { completeSecondFactor, type LoadedStaffSession } from './staff-session.ts';
 import { matchingStep, newTotpSecret } from './totp.ts';
 
 /**
@@ -26,10 +26,11 @@ export async function pendingTotpSecret(deps: Deps, staffId: string): Promise<st
 /**
  * The first code from the phone confirms the enrolment: the secret is
  * trusted from then on, ten recovery codes replace any earlier ones, and
- * the session has its second factor. Returns the recovery codes, to be
- * shown this once. Throttled like every code.
+ * the session has its second factor (under a new token). Returns the
+ * recovery codes, to be shown this once, and the session's new token.
+ * Throttled like every code.
  */
-export async function confirmTotpEnrolment(deps: Deps, session: LoadedStaffSession, code: string, ip: string | null): Promise<CodeOutcome<{ recoveryCodes: string[] }>> {
+export async function confirmTotpEnrolment(deps: Deps, session: LoadedStaffSession, code: string, ip: string | null): Promise<CodeOutcome<{ recoveryCodes: string[]; token: string }>> {
   const { db, clock } = deps;
   const { staff } = session;
   return throttledCodeAttempt(deps, { staffId: staff.id, email: staff.email, ip, purpose: 'enrolment' }, async () => {
@@ -49,12 +50,12 @@ export async function confirmTotpEnrolment(deps: Deps, session: LoadedStaffSessi
         .executeTakeFirst();
       if (Number(enrolled.numUpdatedRows) !== 1 || !(await claimTotpStep(trx, staff.id, step))) return { ok: false as const, why: 'enrolled-meanwhile' };
       const recoveryCodes = await replaceRecoveryCodes(trx, staff.id, now);
-      await markSecondFactor(trx, session.id, now);
+      const token = await completeSecondFactor(trx, session.id, now);
       await recordAuditEvent(trx, {
         action: 'staff.mfa-enrolled', at: now, actorKind: 'staff', actorUserId: null, actorStaffId: staff.id, actorLabel: staff.email, customerId: null, ip,
         detail: { method: 'totp', recoveryCodes: recoveryCodes.length },
       });
-      return { ok: true as const, value: { recoveryCodes } };
+      return { ok: true as const, value: { recoveryCodes, token } };
     });
   });
 }

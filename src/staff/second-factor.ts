@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { clearKey, countRefusal, reserveAttempt, type ThrottleKey } from '../auth/throttle.ts';
 import { consumeRecoveryCode, normaliseRecoveryCode, remainingRecoveryCodes } from './recovery-codes.ts';
-import { markSecondFactor, type LoadedStaffSession } from './staff-session.ts';
+import { completeSecondFactor, markSecondFactor, type LoadedStaffSession } from './staff-session.ts';
 import { looksLikeTotpCode, matchingStep } from './totp.ts';
 
 /**
@@ -64,13 +64,16 @@ export async function claimTotpStep(trx: Kysely<Database>, staffId: string, step
   return Number(r.numUpdatedRows) === 1;
 }
 
-export type SecondFactorResult = { ok: true; via: 'totp' } | { ok: true; via: 'recovery'; remaining: number } | { ok: false; reason: 'wrong' | 'throttled' };
+/** `token`: the session's new token when this completed a sign-in (the cookie must change), null at a step-up. */
+export type SecondFactorResult =
+  | ({ ok: true; token: string | null } & ({ via: 'totp' } | { via: 'recovery'; remaining: number }))
+  | { ok: false; reason: 'wrong' | 'throttled' };
 
 /**
  * The second factor for an enrolled staff member's session, at sign-in or
  * as a step-up: a TOTP code (±1 step) or a recovery code (spent). On
  * success the session's second_factor_at is now, in the same transaction as
- * the code being spent and the audit row.
+ * the code being spent and the audit row; at sign-in it also gets a new token.
  */
 export async function giveSecondFactor(deps: Deps, session: LoadedStaffSession, typed: string, ip: string | null): Promise<SecondFactorResult> {
   const { db, clock } = deps;
@@ -89,13 +92,14 @@ export async function giveSecondFactor(deps: Deps, session: LoadedStaffSession, 
       let result: SecondFactorResult & { ok: true };
       if (recovery) {
         if (!(await consumeRecoveryCode(trx, staff.id, recovery, now))) return { ok: false, why: 'wrong-recovery-code' };
-        result = { ok: true, via: 'recovery', remaining: await remainingRecoveryCodes(trx, staff.id) };
+        result = { ok: true, token: null, via: 'recovery', remaining: await remainingRecoveryCodes(trx, staff.id) };
         await recordAuditEvent(trx, { ...base, action: 'staff.recovery-code-used', detail: { remaining: result.remaining } });
       } else {
         if (!(await claimTotpStep(trx, staff.id, step!))) return { ok: false, why: 'replay' };
-        result = { ok: true, via: 'totp' };
+        result = { ok: true, token: null, via: 'totp' };
       }
-      await markSecondFactor(trx, session.id, now);
+      if (stepUp) await markSecondFactor(trx, session.id, now);
+      else result.token = await completeSecondFactor(trx, session.id, now);
       await recordAuditEvent(trx, { ...base, action: stepUp ? 'staff.step-up' : 'staff.second-factor.ok', detail: { via: result.via } });
       return { ok: true, value: result };
     });

@@ -98,9 +98,25 @@ export async function loadStaffSession(db: Kysely<Database>, token: string, now:
   };
 }
 
-/** The second factor was just given in this session (sign-in, enrolment or step-up). */
+/** The second factor was just given again in a complete session (step-up). */
 export async function markSecondFactor(db: Kysely<Database>, sessionId: string, now: Date): Promise<void> {
   await db.updateTable('staff_sessions').set({ second_factor_at: now.toISOString(), last_seen_at: now.toISOString() }).where('id', '=', sessionId).execute();
+}
+
+/**
+ * The second factor completes a half-open session (sign-in or enrolment):
+ * the session gets a new token, as at any rise in privilege, so whoever
+ * had seen the half-open one (a password's worth of access) holds nothing
+ * of the full session. Returns the new token for the cookie.
+ */
+export async function completeSecondFactor(db: Kysely<Database>, sessionId: string, now: Date): Promise<string> {
+  const token = newToken();
+  await db
+    .updateTable('staff_sessions')
+    .set({ id: hashToken(token), second_factor_at: now.toISOString(), last_seen_at: now.toISOString() })
+    .where('id', '=', sessionId)
+    .execute();
+  return token;
 }
 
 /** Whether the second factor in this session is recent enough for a sensitive action. */

@@ -3,6 +3,7 @@ import QRCode from 'qrcode';
 import { confirmTotpEnrolment, pendingTotpSecret } from '../../../staff/enrol-totp.ts';
 import { groupedSecret, totpUri } from '../../../staff/totp.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../components/form.tsx';
+import { setAppCookie } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
 import { formFields } from '../../form-data.ts';
 import { STAFF_SECOND_FACTOR, STAFF_SIGN_IN } from '../require-staff.ts';
@@ -105,6 +106,7 @@ export const staffMfaEnrolRoutes = new Hono<AppEnv>()
     if (code.trim() === '') return again(422, { code: CODE_MISSING });
     const r = await confirmTotpEnrolment(deps, session, code, c.get('ip'));
     if (!r.ok) return r.reason === 'throttled' ? again(429, {}, CODE_THROTTLED) : again(422, { code: ENROL_WRONG });
+    setAppCookie(c, 'staff', r.value.token);
     // Shown in this answer only: nothing keeps them in a readable form.
     return staffPage(c, { title: 'Sus códigos de recuperación', bare: true }, <RecoveryCodes codes={r.value.recoveryCodes} />);
   });

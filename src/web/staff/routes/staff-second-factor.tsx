@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { giveSecondFactor } from '../../../staff/second-factor.ts';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../../components/form.tsx';
-import { setFlash } from '../../cookies.ts';
+import { setAppCookie, setFlash } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
 import { formFields } from '../../form-data.ts';
 import { consoleReturnPath, volverQuery } from '../console-return-path.ts';
@@ -68,6 +68,7 @@ export const staffSecondFactorRoutes = new Hono<AppEnv>()
     if (code.trim() === '') return again(422, { code: CODE_MISSING });
     const r = await giveSecondFactor(deps, session, code, c.get('ip'));
     if (!r.ok) return r.reason === 'throttled' ? again(429, {}, CODE_THROTTLED) : again(422, { code: CODE_WRONG });
+    if (r.token) setAppCookie(c, 'staff', r.token);
     if (r.via === 'recovery') {
       setFlash(
         c,

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FREE_PER_SOURCE } from '../../../auth/password-attempt.ts';
 import { location } from '../../../../tests/client.ts';
-import { auditRows, consoleClient, signInThroughForms } from '../../../../tests/staff-auth-helpers.ts';
+import { replaceRecoveryCodes } from '../../../staff/recovery-codes.ts';
+import { auditRows, consoleClient, secretOnPage, signInThroughForms } from '../../../../tests/staff-auth-helpers.ts';
 import { createTestStaff, totpCode } from '../../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../../tests/test-runtime.ts';
 import { STAFF_SIGN_IN_FAILED } from './staff-sign-in.tsx';
@@ -41,6 +42,37 @@ describe('/proveedor/ingresar', () => {
     const ok2 = await auditRows(rt, 'staff.sign-in.ok');
     expect(ok2.filter((e) => e.actor_staff_id === staff.id && e.actor_kind === 'staff')).toHaveLength(2);
     expect((await auditRows(rt, 'staff.second-factor.ok')).some((e) => e.actor_staff_id === staff.id)).toBe(true);
+  });
+
+  it('gives the session a new token when the second factor completes the sign-in: the half-open token opens nothing after', async () => {
+    const staff = await createTestStaff(rt.deps, 'soporte');
+    const codes = await rt.deps.db.transaction().execute((trx) => replaceRecoveryCodes(trx, staff.id, rt.clock.now()));
+    for (const code of [totpCode(staff.totpSecret!, rt.clock.now()), codes[0]!]) {
+      const client = consoleClient(rt);
+      await client.post('/proveedor/ingresar', { email: staff.email, password: staff.password });
+      const halfOpen = client.cookies.get('staff')!;
+      expect(location(await client.post('/proveedor/verificar', { code }))).toBe('/proveedor');
+      expect(client.cookies.get('staff')).not.toBe(halfOpen);
+      expect((await client.get('/proveedor')).status).toBe(200);
+      const stale = consoleClient(rt);
+      stale.cookies.set('staff', halfOpen);
+      expect(location(await stale.get('/proveedor')), code).toMatch(/^\/proveedor\/ingresar/);
+    }
+    expect(await rt.deps.db.selectFrom('staff_sessions').select('id').where('staff_id', '=', staff.id).execute()).toHaveLength(2);
+  });
+
+  it('gives the session a new token when enrolment is confirmed', async () => {
+    const staff = await createTestStaff(rt.deps, 'soporte', { enrolled: false });
+    const client = consoleClient(rt);
+    await client.post('/proveedor/ingresar', { email: staff.email, password: staff.password });
+    const halfOpen = client.cookies.get('staff')!;
+    const secret = secretOnPage(await (await client.get('/proveedor/mfa/configurar')).text());
+    expect((await client.post('/proveedor/mfa/configurar', { code: totpCode(secret, rt.clock.now()) })).status).toBe(200);
+    expect(client.cookies.get('staff')).not.toBe(halfOpen);
+    expect((await client.get('/proveedor')).status).toBe(200);
+    const stale = consoleClient(rt);
+    stale.cookies.set('staff', halfOpen);
+    expect(location(await stale.get('/proveedor'))).toMatch(/^\/proveedor\/ingresar/);
   });
 
   it('sends a staff member not yet enrolled to enrolment', async () => {
