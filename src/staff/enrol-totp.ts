@@ -1,26 +1,66 @@
+import type { Kysely } from 'kysely';
 import type { Deps } from '../deps.ts';
+import type { Database } from '../db/schema.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { replaceRecoveryCodes } from './recovery-codes.ts';
 import { claimTotpStep, throttledCodeAttempt, type CodeOutcome } from './second-factor.ts';
-import { completeSecondFactor, type LoadedStaffSession } from './staff-session.ts';
+import { completeSecondFactor, revokeStaffSessions, type LoadedStaffSession } from './staff-session.ts';
 import { matchingStep, newTotpSecret } from './totp.ts';
 
 /**
- * The secret being enrolled: the one already drawn for this staff member
- * while enrolment is unfinished (a reload shows the same QR code the phone
- * may have scanned), or a new one. Null once enrolled: the secret is never
+ * The secret being enrolled in this session: the one it already drew while
+ * enrolment is unfinished (a reload shows the same QR code the phone may
+ * have scanned), or a new one. Null once enrolled: the secret is never
  * shown again.
+ *
+ * The secret belongs to one sign-in: every password sign-in of a member
+ * not yet enrolled clears it and ends the other sessions
+ * (restartTotpEnrolment), and it is read and written here only together
+ * with this session's row, in one statement. So a session ended by a later
+ * sign-in can neither read the secret drawn after it nor write one: someone
+ * with the password never sees the secret the owner's phone is scanning.
  */
-export async function pendingTotpSecret(deps: Deps, staffId: string): Promise<string | null> {
+export async function pendingTotpSecret(deps: Deps, session: EnrollingSession): Promise<string | null> {
   const { db } = deps;
-  const row = await db.selectFrom('staff').select(['totp_secret', 'totp_enrolled_at']).where('id', '=', staffId).executeTakeFirst();
-  if (!row || row.totp_enrolled_at) return null;
-  if (row.totp_secret) return row.totp_secret;
-  const secret = newTotpSecret();
+  const drawn = await drawnTotpSecret(db, session);
+  if (drawn !== undefined) return drawn;
   // Two first visits at once agree on one secret: the second write finds one set and reads it back.
-  await db.updateTable('staff').set({ totp_secret: secret }).where('id', '=', staffId).where('totp_secret', 'is', null).where('totp_enrolled_at', 'is', null).execute();
-  const after = await db.selectFrom('staff').select(['totp_secret', 'totp_enrolled_at']).where('id', '=', staffId).executeTakeFirst();
-  return after && !after.totp_enrolled_at ? after.totp_secret : null;
+  await db
+    .updateTable('staff')
+    .set({ totp_secret: newTotpSecret() })
+    .where('id', '=', session.staff.id)
+    .where('totp_secret', 'is', null)
+    .where('totp_enrolled_at', 'is', null)
+    .where((eb) => eb.exists(eb.selectFrom('staff_sessions').select('staff_sessions.id').where('staff_sessions.id', '=', session.id)))
+    .execute();
+  return (await drawnTotpSecret(db, session)) ?? null;
+}
+
+type EnrollingSession = Pick<LoadedStaffSession, 'id' | 'staff'>;
+
+/** The secret this session drew (undefined: none yet), or null when enrolled or the session is gone; one statement. */
+async function drawnTotpSecret(db: Kysely<Database>, session: EnrollingSession): Promise<string | null | undefined> {
+  const row = await db
+    .selectFrom('staff')
+    .innerJoin('staff_sessions', 'staff_sessions.staff_id', 'staff.id')
+    .select(['staff.totp_secret', 'staff.totp_enrolled_at'])
+    .where('staff.id', '=', session.staff.id)
+    .where('staff_sessions.id', '=', session.id)
+    .executeTakeFirst();
+  if (!row || row.totp_enrolled_at) return null;
+  return row.totp_secret ?? undefined;
+}
+
+/**
+ * A right password for a member not yet enrolled starts the enrolment over
+ * in the caller's transaction: the secret drawn so far is dropped and every
+ * other session of theirs ends (they can only be enrolment sessions), so
+ * one enrolment is under way at a time and the new sign-in draws its own
+ * secret. Enrolled meanwhile: nothing is touched.
+ */
+export async function restartTotpEnrolment(trx: Kysely<Database>, staffId: string): Promise<void> {
+  const r = await trx.updateTable('staff').set({ totp_secret: null }).where('id', '=', staffId).where('totp_enrolled_at', 'is', null).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 1) await revokeStaffSessions(trx, staffId);
 }
 
 /**
@@ -35,11 +75,10 @@ export async function confirmTotpEnrolment(deps: Deps, session: LoadedStaffSessi
   const { staff } = session;
   return throttledCodeAttempt(deps, { staffId: staff.id, email: staff.email, ip, purpose: 'enrolment' }, async () => {
     const now = clock.now();
-    const row = await db.selectFrom('staff').select(['totp_secret', 'totp_enrolled_at']).where('id', '=', staff.id).executeTakeFirst();
-    if (!row?.totp_secret || row.totp_enrolled_at) return { ok: false, why: 'not-enrolling' };
-    const step = matchingStep(row.totp_secret, code.replace(/\s/g, ''), now);
+    const secret = await drawnTotpSecret(db, session);
+    if (!secret) return { ok: false, why: 'not-enrolling' };
+    const step = matchingStep(secret, code.replace(/\s/g, ''), now);
     if (step === null) return { ok: false, why: 'wrong-code' };
-    const secret = row.totp_secret;
     return db.transaction().execute(async (trx) => {
       const enrolled = await trx
         .updateTable('staff')

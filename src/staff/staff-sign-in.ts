@@ -4,6 +4,7 @@ import { isDeviceToken } from '../auth/known-device.ts';
 import { refusedFromMemory, verifyPasswordAttempt } from '../auth/password-attempt.ts';
 import { staffAccountId } from './staff-credentials.ts';
 import { rememberStaffDevice, staffKnownDevice } from './staff-known-device.ts';
+import { restartTotpEnrolment } from './enrol-totp.ts';
 import { createStaffSession } from './staff-session.ts';
 
 export interface StaffSignInInput {
@@ -52,6 +53,7 @@ export async function staffSignIn(deps: Deps, input: StaffSignInInput): Promise<
 
   const result = await db.transaction().execute(async (trx) => {
     await trx.updateTable('staff').set({ last_sign_in_at: now.toISOString() }).where('id', '=', staff.id).execute();
+    if (staff.totp_enrolled_at === null) await restartTotpEnrolment(trx, staff.id);
     await recordAuditEvent(trx, {
       action: 'staff.sign-in.ok', at: now, actorKind: 'staff', actorUserId: null, actorStaffId: staff.id, actorLabel: staff.email,
       customerId: null, ip: input.ip, detail: { secondFactor: 'owed' },

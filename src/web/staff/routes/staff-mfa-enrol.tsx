@@ -84,9 +84,10 @@ export const staffMfaEnrolRoutes = new Hono<AppEnv>()
   .get('/mfa/configurar', async (c) => {
     const redirect = elsewhere(c);
     if (redirect) return c.redirect(redirect, 303);
-    const { staff } = c.get('staffSession')!;
+    const session = c.get('staffSession')!;
+    const { staff } = session;
     const deps = c.get('deps');
-    const secret = await pendingTotpSecret(deps, staff.id);
+    const secret = await pendingTotpSecret(deps, session);
     if (!secret) return c.redirect('/proveedor', 303);
     const form = await EnrolForm({ csrf: c.get('csrfToken'), secret, issuer: deps.config.brand.name, email: staff.email, errors: {} });
     return staffPage(c, { title: TITLE, bare: true }, form);
@@ -98,7 +99,7 @@ export const staffMfaEnrolRoutes = new Hono<AppEnv>()
     const deps = c.get('deps');
     const code = ((await formFields(c)).code ?? '').slice(0, 10);
     const again = async (status: 422 | 429, errors: FieldErrors, message?: string) => {
-      const secret = await pendingTotpSecret(deps, session.staff.id);
+      const secret = await pendingTotpSecret(deps, session);
       if (!secret) return c.redirect('/proveedor', 303);
       const form = await EnrolForm({ csrf: c.get('csrfToken'), secret, issuer: deps.config.brand.name, email: session.staff.email, errors, message });
       return staffPage(c, { title: TITLE, bare: true, status }, form);

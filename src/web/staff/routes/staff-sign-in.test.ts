@@ -83,6 +83,36 @@ describe('/proveedor/ingresar', () => {
     expect(location(await client.get('/proveedor/verificar'))).toBe('/proveedor/mfa/configurar');
   });
 
+  it('gives each sign-in of a member still enrolling a secret of its own: a second sign-in with the password never sees the first one’s, and ends it', async () => {
+    const staff = await createTestStaff(rt.deps, 'admin', { enrolled: false });
+    const owner = consoleClient(rt);
+    await owner.post('/proveedor/ingresar', { email: staff.email, password: staff.password });
+    const ownerSecret = secretOnPage(await (await owner.get('/proveedor/mfa/configurar')).text());
+    // A reload in the same session shows the same secret (the phone may have scanned it).
+    expect(secretOnPage(await (await owner.get('/proveedor/mfa/configurar')).text())).toBe(ownerSecret);
+
+    // Someone else with the password alone, while the owner is still enrolling.
+    const thief = consoleClient(rt);
+    expect(location(await thief.post('/proveedor/ingresar', { email: staff.email, password: staff.password }))).toBe('/proveedor/mfa/configurar');
+    const thiefSecret = secretOnPage(await (await thief.get('/proveedor/mfa/configurar')).text());
+    expect(thiefSecret).not.toBe(ownerSecret);
+    // What the owner's phone holds opens nothing in the new session…
+    expect((await thief.post('/proveedor/mfa/configurar', { code: totpCode(ownerSecret, rt.clock.now()) })).status).toBe(422);
+    // …and one enrolment is under way at a time: the earlier session ended (the owner sees it, and signs in again).
+    expect(location(await owner.post('/proveedor/mfa/configurar', { code: totpCode(ownerSecret, rt.clock.now()) }))).toMatch(/^\/proveedor\/ingresar/);
+    expect(await rt.deps.db.selectFrom('staff_sessions').select('id').where('staff_id', '=', staff.id).execute()).toHaveLength(1);
+    const row = await rt.deps.db.selectFrom('staff').select(['totp_enrolled_at']).where('id', '=', staff.id).executeTakeFirstOrThrow();
+    expect(row.totp_enrolled_at).toBeNull();
+  });
+
+  it('leaves an enrolled member’s other sessions alone at a sign-in', async () => {
+    const staff = await createTestStaff(rt.deps, 'admin');
+    const first = await signInThroughForms(rt, staff);
+    rt.clock.advance(30_000);
+    await signInThroughForms(rt, staff);
+    expect((await first.get('/proveedor')).status).toBe(200);
+  });
+
   it('answers every failure with one generic message: wrong password, unknown e-mail, disabled, invitation pending', async () => {
     const staff = await createTestStaff(rt.deps, 'admin');
     const disabled = await createTestStaff(rt.deps, 'admin', { disabled: true });
