@@ -84,10 +84,20 @@ export async function setTemporaryPassword(trx: Kysely<Database>, userId: string
   await revokeAccess(trx, userId);
 }
 
-/** Disabling ends the user's sessions and reset links at once; enabling restores nothing but the right to sign in. */
-export async function setUserDisabled(trx: Kysely<Database>, userId: string, disabled: boolean, now: Date): Promise<void> {
-  await trx.updateTable('users').set({ disabled_at: disabled ? now.toISOString() : null }).where('id', '=', userId).execute();
+/**
+ * Disabling ends the user's sessions and reset links at once; enabling restores nothing but the right to sign in.
+ * A compare-and-swap on the current state: false when the user was already so (two clicks at once change it once).
+ */
+export async function setUserDisabled(trx: Kysely<Database>, userId: string, disabled: boolean, now: Date): Promise<boolean> {
+  const r = await trx
+    .updateTable('users')
+    .set({ disabled_at: disabled ? now.toISOString() : null })
+    .where('id', '=', userId)
+    .where('disabled_at', disabled ? 'is' : 'is not', null)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) return false;
   if (disabled) await revokeAccess(trx, userId);
+  return true;
 }
 
 /** Sessions, reset links, known devices and help scope go with the user (ON DELETE CASCADE). */

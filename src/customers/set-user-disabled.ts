@@ -13,15 +13,17 @@ export async function setUserDisabled(deps: Deps, actor: Principal, ref: UserRef
   const { user, customer } = await loadUserFor(deps.db, actor, ref);
   const now = deps.clock.now();
   if (Boolean(user.disabled_at) === disabled) return { email: user.email, changed: false };
-  await deps.db.transaction().execute(async (trx) => {
+  const changed = await deps.db.transaction().execute(async (trx) => {
     if (disabled && user.role === 'admin') {
       await lockCustomer(trx, customer.id);
       await assertNotLastActiveAdmin(trx, customer.id, user.id, 'disable');
     }
-    await writeUserDisabled(trx, user.id, disabled, now);
+    // Two agents clicking at once: the second finds it already done and audits nothing.
+    if (!(await writeUserDisabled(trx, user.id, disabled, now))) return false;
     await recordAuditEvent(trx, {
       action: disabled ? 'user.disabled' : 'user.enabled', at: now, ...auditActor(actor), customerId: customer.id, targetUserId: user.id, targetLabel: user.email,
     });
+    return true;
   });
-  return { email: user.email, changed: true };
+  return { email: user.email, changed };
 }
