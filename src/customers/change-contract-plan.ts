@@ -4,7 +4,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
 import { ValidationError } from '../errors.ts';
 import { ContractPlan } from './add-contract.ts';
-import { findContract } from './find-contract.ts';
+import { contractChanged, findContract } from './find-contract.ts';
 import { fieldErrors } from './user-fields.ts';
 
 export const ChangePlanInput = z.object({ plan: ContractPlan });
@@ -22,7 +22,9 @@ export async function changeContractPlan(deps: Deps, actor: Principal, input: { 
   if (plan === contract.plan) return { changed: false };
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
-    await trx.updateTable('contracts').set({ plan }).where('id', '=', contract.id).execute();
+    // Compare-and-swap on the plan read above: of two agents at once, the second is told instead of overwriting and auditing a stale "before".
+    const r = await trx.updateTable('contracts').set({ plan }).where('id', '=', contract.id).where('plan', '=', contract.plan).executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw contractChanged();
     await recordAuditEvent(trx, {
       action: 'contract.plan-changed', at: now, ...auditActor(actor), customerId: contract.customer_id,
       detail: { contractId: contract.id, system: contract.system_slug, plan, previousPlan: contract.plan },

@@ -4,7 +4,7 @@ import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
 import { ValidationError } from '../errors.ts';
 import { contractDay } from './add-contract.ts';
-import { findContract } from './find-contract.ts';
+import { contractChanged, findContract } from './find-contract.ts';
 import { fieldErrors } from './user-fields.ts';
 
 export const EndContractInput = z.object({
@@ -25,7 +25,14 @@ export async function endContract(deps: Deps, actor: Principal, input: { id: str
   if (endsOn < contract.starts_on) throw new ValidationError({ endsOn: 'La fecha de término no puede ser anterior a la de inicio.' });
   const now = clock.now();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('contracts').set({ ends_on: endsOn }).where('id', '=', contract.id).execute();
+    // Compare-and-swap on the end read above (see changeContractPlan).
+    const r = await trx
+      .updateTable('contracts')
+      .set({ ends_on: endsOn })
+      .where('id', '=', contract.id)
+      .where('ends_on', contract.ends_on === null ? 'is' : '=', contract.ends_on)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw contractChanged();
     await recordAuditEvent(trx, {
       action: 'contract.ended', at: now, ...auditActor(actor), customerId: contract.customer_id,
       detail: { contractId: contract.id, system: contract.system_slug, endsOn, previousEndsOn: contract.ends_on },

@@ -21,3 +21,8 @@ export async function findContract(db: Kysely<Database>, id: string, customerId?
   if (!contract) throw missing();
   return contract;
 }
+
+/** Another agent changed the contract between this request's read and its write. */
+export function contractChanged(): AppError {
+  return new AppError(409, 'contract-changed', 'El contrato cambió mientras tanto (otra persona lo modificó). Vuelva a la ficha del cliente y revise sus datos antes de intentarlo de nuevo.');
+}
