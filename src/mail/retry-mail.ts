@@ -15,6 +15,10 @@ export async function retryMail(deps: Deps, actor: Principal, id: string): Promi
   const mail = await viewMail(deps.db, id);
   if (mail.state === 'sent') throw new AppError(409, 'mail-already-sent', 'Este correo ya se envió; no se vuelve a enviar.');
   if (mail.state === 'pending' && !mail.failing) throw new AppError(409, 'mail-not-tried', 'Este correo todavía no se intenta enviar: saldrá solo en unos segundos.');
+  // Already due (a retry a moment ago, or its backoff is over): the worker takes it on its own; a second retry would only audit twice.
+  if (mail.state === 'pending' && mail.nextAttemptAt !== null && mail.nextAttemptAt <= deps.clock.now().toISOString()) {
+    throw new AppError(409, 'mail-due', 'Este correo ya está en la cola para enviarse ahora: saldrá solo en unos segundos.');
+  }
   if (mail.secretGone) {
     throw new AppError(
       409,
@@ -31,6 +35,8 @@ export async function retryMail(deps: Deps, actor: Principal, id: string): Promi
       .where('id', '=', mail.id)
       .where('sent_at', 'is', null)
       .where(mail.deadAt ? (eb) => eb('dead_at', '=', mail.deadAt) : (eb) => eb('dead_at', 'is', null))
+      // A waiting mail: of two retries at once, the one that finds it still on its backoff wins; the other is told it changed.
+      .where((eb) => (mail.state === 'pending' && mail.nextAttemptAt !== null ? eb('next_attempt_at', '=', mail.nextAttemptAt) : eb.lit(true)))
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now.toISOString())]))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw new AppError(409, 'mail-changed', 'El correo cambió mientras tanto (se envió o se está enviando). Vuelva a la lista.');

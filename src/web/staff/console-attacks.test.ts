@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueSecretMail } from '../../../tests/outbox-states.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser } from '../../../tests/factories.ts';
 import { signedInStaff } from '../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
@@ -47,6 +48,89 @@ describe('console under attack', () => {
     expect((await rt.deps.db.selectFrom('contracts').select('ends_on').where('id', '=', k).executeTakeFirstOrThrow()).ends_on).toBe('2026-05-01');
     expect(await auditCount('contract.ended')).toBe(before + 1);
     expect(await (await client.get(`/proveedor/clientes/${a.id}`)).text()).toContain('El contrato termina el 1 de mayo de 2026.');
-    void createTechnicalUser;
+  });
+
+  describe('two staff at once', () => {
+    const audits = (action: string, target?: string) => {
+      let q = rt.deps.db.selectFrom('audit_events').select(['detail', 'actor_kind', 'customer_id']).where('action', '=', action);
+      if (target) q = q.where('target_user_id', '=', target);
+      return q.execute();
+    };
+
+    it('disabling (or enabling) the same user twice at once changes and audits it once', async () => {
+      const a = await createCustomerWithAdmin(rt.deps);
+      const t = await createTechnicalUser(rt.deps, a.id);
+      const [{ client: one }, { client: two }] = [await signedInStaff(rt, 'soporte'), await signedInStaff(rt, 'soporte')];
+      const base = `/proveedor/clientes/${a.id}/usuarios/${t.id}`;
+      const off = await Promise.all([one.post(`${base}/deshabilitar`), two.post(`${base}/deshabilitar`)]);
+      expect(off.map((r) => r.status)).toEqual([303, 303]);
+      expect(await audits('user.disabled', t.id)).toHaveLength(1);
+      await Promise.all([one.post(`${base}/habilitar`), two.post(`${base}/habilitar`)]);
+      expect(await audits('user.enabled', t.id)).toHaveLength(1);
+    });
+
+    it('two plan changes (or two ends) of one contract at once: one wins, the other is told it changed (409); the audit says what it really was before', async () => {
+      const a = await createCustomerWithAdmin(rt.deps);
+      const k = await addContractFor(rt.deps, a.id, 'contabilidad', '2026-01-01');
+      const [{ client: one }, { client: two }] = [await signedInStaff(rt, 'soporte'), await signedInStaff(rt, 'soporte')];
+      const base = `/proveedor/clientes/${a.id}/contratos/${k}`;
+      const onlyThis = async (action: string) => (await audits(action)).map((e) => JSON.parse(e.detail!)).filter((d) => d.contractId === k);
+      // Either one after the other (each audit's "before" is the other's "after") or truly at once (one wins, the other gets 409): never two audits from one "before".
+      const chained = (events: Array<Record<string, unknown>>, from: unknown, to: unknown, after: string, before: string) => {
+        let at = from;
+        for (const e of events) {
+          expect(e[before]).toEqual(at);
+          at = e[after];
+        }
+        expect(at).toEqual(to);
+      };
+      const plans = await Promise.all([one.post(`${base}/plan`, { plan: 'Plan Uno' }), two.post(`${base}/plan`, { plan: 'Plan Dos' })]);
+      const saved = await rt.deps.db.selectFrom('contracts').select(['plan', 'ends_on']).where('id', '=', k).executeTakeFirstOrThrow();
+      const planEvents = await onlyThis('contract.plan-changed');
+      expect(planEvents).toHaveLength(plans.filter((r) => r.status === 303).length);
+      chained(planEvents, 'Plan Pyme', saved.plan, 'plan', 'previousPlan');
+      const lost = plans.find((r) => r.status !== 303);
+      if (lost) {
+        expect(lost.status).toBe(409);
+        expect(await lost.text()).toContain('cambió mientras tanto');
+      }
+      const ends = await Promise.all([one.post(`${base}/terminar`, { endsOn: '2026-06-01' }), two.post(`${base}/terminar`, { endsOn: '2026-07-01' })]);
+      expect(ends.every((r) => r.status === 303 || r.status === 409)).toBe(true);
+      const ended = (await rt.deps.db.selectFrom('contracts').select('ends_on').where('id', '=', k).executeTakeFirstOrThrow()).ends_on;
+      const endEvents = await onlyThis('contract.ended');
+      expect(endEvents).toHaveLength(ends.filter((r) => r.status === 303).length);
+      chained(endEvents, null, ended, 'endsOn', 'previousEndsOn');
+    });
+
+    it('resending credentials while another agent deletes or disables the user queues no mail for them', async () => {
+      const a = await createCustomerWithAdmin(rt.deps);
+      const [{ client: one }, { client: two }] = [await signedInStaff(rt, 'soporte'), await signedInStaff(rt, 'soporte')];
+      const mailsTo = async (to: string) => (await rt.deps.db.selectFrom('outbox').select('id').where('to_address', '=', to).execute()).length;
+      const gone = await createTechnicalUser(rt.deps, a.id);
+      const base = `/proveedor/clientes/${a.id}/usuarios/${gone.id}`;
+      const [resent, deleted] = await Promise.all([one.post(`${base}/reenviar`), two.post(`${base}/eliminar`)]);
+      expect(deleted.status).toBe(303);
+      expect(resent.status).toBe(404);
+      expect(await mailsTo(gone.email)).toBe(0);
+      expect(await audits('user.credentials-resent', gone.id)).toHaveLength(0);
+
+      const off = await createTechnicalUser(rt.deps, a.id);
+      const base2 = `/proveedor/clientes/${a.id}/usuarios/${off.id}`;
+      const [resent2, disabled] = await Promise.all([one.post(`${base2}/reenviar`), two.post(`${base2}/deshabilitar`)]);
+      expect(disabled.status).toBe(303);
+      expect(resent2.status).toBe(409);
+      expect(await mailsTo(off.email)).toBe(0);
+      const row = await rt.deps.db.selectFrom('users').select(['password_hash', 'must_change_password']).where('id', '=', off.id).executeTakeFirstOrThrow();
+      expect(row.must_change_password).toBe(0);
+    });
+
+    it('two retries of a failing mail at once: retried and audited once, the other told it changed', async () => {
+      const id = await queueSecretMail(rt, 'reintento@cliente.cl', 'failed');
+      const [{ client: one }, { client: two }] = [await signedInStaff(rt, 'soporte'), await signedInStaff(rt, 'soporte')];
+      const r = await Promise.all([one.post(`/proveedor/correo/${id}/reintentar`), two.post(`/proveedor/correo/${id}/reintentar`)]);
+      expect(r.map((x) => x.status).sort()).toEqual([303, 409]);
+      const retried = (await audits('mail.retried')).filter((e) => JSON.parse(e.detail!).mailId === id);
+      expect(retried).toHaveLength(1);
+    });
   });
 });
