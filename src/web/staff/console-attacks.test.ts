@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueSecretMail } from '../../../tests/outbox-states.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser } from '../../../tests/factories.ts';
@@ -131,6 +132,42 @@ describe('console under attack', () => {
       expect(r.map((x) => x.status).sort()).toEqual([303, 409]);
       const retried = (await audits('mail.retried')).filter((e) => JSON.parse(e.detail!).mailId === id);
       expect(retried).toHaveLength(1);
+    });
+  });
+
+  describe('CSV exports', () => {
+    // What a spreadsheet could run: a formula sign first, maybe after spaces or quotes, full-width forms included.
+    const RUNNABLE = /^[\s"]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/;
+    const HOSTILE = ['=HYPERLINK("http://malo.cl","clic")', ' =1+1', '"=1+1', '\u00A0@SUM(A1)', '＝1+1', '\t=1', 'Comercial;=HYPERLINK("http://malo.cl")', 'Plan, +cmd|\' /C calc\'!A0'];
+
+    /** Every cell as a spreadsheet may cut it: by commas (RFC 4180), and by semicolons, as Excel does in Chile (its list separator). */
+    function cells(csv: string): string[] {
+      const text = csv.replace(/^\uFEFF/, '');
+      const byComma = (parse(text, { relax_column_count: true }) as string[][]).flat();
+      const bySemicolon = text.split(/\r\n/).flatMap((line) => line.split(';'));
+      return [...byComma, ...bySemicolon];
+    }
+
+    it('no cell of the contracts or the audit export starts a formula, however the text hides the sign', async () => {
+      const now = rt.clock.now().toISOString();
+      const { client } = await signedInStaff(rt, 'admin');
+      for (const [i, text] of HOSTILE.entries()) {
+        const a = await createCustomerWithAdmin(rt.deps, { name: text });
+        // Stored straight in the database: rows from before the input rules, or from the CLI, must be safe too.
+        await addContractFor(rt.deps, a.id, 'contabilidad', '2026-01-01', '2026-03-20', text);
+        await rt.deps.db.insertInto('audit_events').values({
+          id: crypto.randomUUID(), at: now, action: 'user.deleted', actor_kind: 'user', actor_user_id: null, actor_staff_id: null, actor_label: text,
+          customer_id: a.id, target_user_id: null, target_label: text, ip: null, detail: JSON.stringify({ name: text, i }),
+        }).execute();
+      }
+      const contracts = await (await client.get('/proveedor/contratos.csv?vencen=30')).text();
+      const audit = await (await client.get('/proveedor/auditoria.csv?accion=user.deleted')).text();
+      for (const csv of [contracts, audit]) {
+        const bad = cells(csv).filter((c) => RUNNABLE.test(c));
+        expect(bad).toEqual([]);
+      }
+      // The text itself is all there, behind its apostrophe.
+      expect(contracts).toContain(`'=HYPERLINK(""http://malo.cl"",""clic"")`);
     });
   });
 });

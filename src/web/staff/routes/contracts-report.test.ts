@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addContractFor, createCustomerWithAdmin } from '../../../../tests/factories.ts';
 import { signedInStaff } from '../../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../../tests/test-runtime.ts';
-import { csvSafe } from './contracts-report.tsx';
+import { safeCsvCell } from '../../../audit/csv-cell.ts';
 
 describe('console: Contratos across customers', () => {
   let rt: TestRuntime;
@@ -49,10 +49,10 @@ describe('console: Contratos across customers', () => {
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://x"") Ñandú"`);
     expect(lines[1]).toContain("'+Plan Pyme");
     expect(lines[1]).toContain(',18');
-    expect(csvSafe('-1')).toBe("'-1");
-    expect(csvSafe('@x')).toBe("'@x");
-    expect(csvSafe('\tx')).toBe("'\tx");
-    expect(csvSafe('Plan')).toBe('Plan');
+    expect(safeCsvCell('-1')).toBe("'-1");
+    expect(safeCsvCell('@x')).toBe("'@x");
+    expect(safeCsvCell('\tx')).toBe("'\tx");
+    expect(safeCsvCell('Plan')).toBe('Plan');
   });
 
   it('is closed to roles without contracts:read', async () => {

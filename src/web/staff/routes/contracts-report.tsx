@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { Hono } from 'hono';
+import { safeCsvCell, UTF8_BOM } from '../../../audit/csv-cell.ts';
 import { listContractsAcross, type ContractsAcrossResult } from '../../../customers/list-contracts-across.ts';
 import { formatDay, vendorToday } from '../../../domain/contracts.ts';
 import { formatRut } from '../../../domain/rut.ts';
@@ -30,11 +31,6 @@ function daysLeft(n: number | null): string {
   if (n === null) return 'Sin término';
   if (n < 0) return 'Terminado';
   return n === 0 ? 'Termina hoy' : n === 1 ? '1 día' : `${n} días`;
-}
-
-/** A spreadsheet reads a cell starting with = + - @ (or a tab, a carriage return) as a formula: an apostrophe keeps it text (OWASP CSV injection). */
-export function csvSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 export const contractsReportRoutes = new Hono<AppEnv>()
@@ -109,11 +105,11 @@ export const contractsReportRoutes = new Hono<AppEnv>()
     const { db, clock } = c.get('deps');
     const today = vendorToday(clock.now());
     const r = await listContractsAcross(db, filtersOf(c.req.query()), today, { all: true });
-    const rows = r.rows.map((k) => [k.customerName, formatRut(k.customerRut), k.systemName, k.plan, k.startsOn, k.endsOn ?? '', k.daysLeft === null ? '' : k.daysLeft < 0 ? 'terminado' : String(k.daysLeft)].map(csvSafe));
+    const rows = r.rows.map((k) => [k.customerName, formatRut(k.customerRut), k.systemName, k.plan, k.startsOn, k.endsOn ?? '', k.daysLeft === null ? '' : k.daysLeft < 0 ? 'terminado' : String(k.daysLeft)].map(safeCsvCell));
     const csv = stringify([['Cliente', 'RUT', 'Sistema', 'Plan', 'Desde', 'Hasta', 'Días restantes'], ...rows], { record_delimiter: 'windows' });
     const name = r.filters.view === 'started' ? `contratos-comenzaron-${today.slice(0, 7)}.csv` : `contratos-terminan-${r.filters.days}-dias-${today}.csv`;
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="${name}"`);
     // The BOM tells Excel the file is UTF-8, or it shows "FerreterÃ­a".
-    return c.body(`\uFEFF${csv}`);
+    return c.body(`${UTF8_BOM}${csv}`);
   });
