@@ -20,24 +20,29 @@ export function userState(u: { disabled_at: string | null; must_change_password:
   return u.must_change_password ? 'pending' : 'active';
 }
 
-/** The customer's users, administrators first, then by name. */
-export async function listUsers(db: Kysely<Database>, customerId: string): Promise<UserListItem[]> {
-  const rows = await db
+/** The customer's users, administrators first, then by name; `page` takes a slice of that order (the console pages a large customer). */
+export async function listUsers(db: Kysely<Database>, customerId: string, page?: { limit: number; offset: number }): Promise<UserListItem[]> {
+  let q = db
     .selectFrom('users')
     .select(['id', 'name', 'email', 'role', 'disabled_at', 'must_change_password', 'last_sign_in_at', 'created_at'])
     .where('customer_id', '=', customerId)
     .orderBy('role')
     .orderBy('name')
     .orderBy('email')
-    .execute();
-  const scopes = await db
+    .orderBy('id');
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  const rows = await q.execute();
+  if (rows.length === 0) return [];
+  let scopeQuery = db
     .selectFrom('user_help_scope as u')
     .innerJoin('users', 'users.id', 'u.user_id')
     .innerJoin('systems', 'systems.id', 'u.system_id')
     .select(['u.user_id', 'systems.name'])
     .where('users.customer_id', '=', customerId)
-    .orderBy('systems.position')
-    .execute();
+    .orderBy('systems.position');
+  if (page) scopeQuery = scopeQuery.where('u.user_id', 'in', rows.map((r) => r.id));
+  const byUser = new Map<string, string[]>();
+  for (const x of await scopeQuery.execute()) byUser.set(x.user_id, [...(byUser.get(x.user_id) ?? []), x.name]);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -46,6 +51,6 @@ export async function listUsers(db: Kysely<Database>, customerId: string): Promi
     state: userState(r),
     lastSignInAt: r.last_sign_in_at,
     createdAt: r.created_at,
-    helpScope: scopes.filter((x) => x.user_id === r.id).map((x) => x.name),
+    helpScope: byUser.get(r.id) ?? [],
   }));
 }

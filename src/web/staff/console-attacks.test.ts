@@ -170,4 +170,25 @@ describe('console under attack', () => {
       expect(contracts).toContain(`'=HYPERLINK(""http://malo.cl"",""clic"")`);
     });
   });
+
+  it('a customer with thousands of users: its page shows them a hundred at a time, with page links', async () => {
+    const a = await createCustomerWithAdmin(rt.deps, { name: 'Empresa Grande' });
+    const now = rt.clock.now().toISOString();
+    const users = Array.from({ length: 2500 }, (_, i) => ({
+      id: crypto.randomUUID(), customer_id: a.id, email: `tecnico${String(i).padStart(4, '0')}@grande.cl`, name: 'Técnico', role: 'technical' as const, password_hash: 'x',
+      must_change_password: 0, temp_password_expires_at: null, disabled_at: null, last_sign_in_at: null, password_changed_at: now, created_by: 'prueba', created_at: now,
+    }));
+    for (let i = 0; i < users.length; i += 250) await rt.deps.db.insertInto('users').values(users.slice(i, i + 250)).execute();
+    const { client } = await signedInStaff(rt, 'soporte');
+    const first = await (await client.get(`/proveedor/clientes/${a.id}`)).text();
+    const rows = (html: string) => (html.match(/<td data-label="Correo">/g) ?? []).length;
+    expect(rows(first)).toBe(100);
+    expect(first).toContain(a.admin.email);
+    expect(first).toContain(`href="/proveedor/clientes/${a.id}?usuarios=2#usuarios"`);
+    expect(first.length).toBeLessThan(400_000);
+    const last = await (await client.get(`/proveedor/clientes/${a.id}?usuarios=26`)).text();
+    expect(rows(last)).toBe(1);
+    expect(last).toContain('tecnico2499@grande.cl');
+    for (const p of ['-1', 'x', '1e309', '%00']) expect(rows(await (await client.get(`/proveedor/clientes/${a.id}?usuarios=${p}`)).text()), p).toBe(100);
+  });
 });

@@ -148,7 +148,7 @@ export const customerPageRoutes = new Hono<AppEnv>()
   .get('/clientes/:id', requireStaff('customers:read'), async (c) => {
     const { db, clock } = c.get('deps');
     const now = clock.now();
-    const o = await customerOverview(db, c.req.param('id'), vendorToday(now), now);
+    const o = await customerOverview(db, c.req.param('id'), vendorToday(now), now, c.req.query('usuarios'));
     const { staff } = staffSessionOf(c);
     const can = (a: Parameters<typeof staffCan>[1]) => staffCan(staff.role, a);
     const { customer } = o;

@@ -8,6 +8,7 @@ import { liftSignInThrottle } from '../../../customers/lift-sign-in-throttle.ts'
 import { resendCredentials } from '../../../customers/resend-credentials.ts';
 import { setUserDisabled } from '../../../customers/set-user-disabled.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
+import { PageLinks } from '../../components/page-links.tsx';
 import { CsrfField } from '../../components/form.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { setFlash } from '../../cookies.ts';
@@ -68,7 +69,10 @@ export function CustomerUsersSection(props: { o: CustomerOverview; canWrite: boo
       </div>
       <div class="table-scroll">
         <table class="data stack">
-          <caption>Usuarios de {customer.name}</caption>
+          <caption>
+            Usuarios de {customer.name}
+            {props.o.usersPageCount > 1 ? ` (${props.o.usersTotal}, página ${props.o.usersPage} de ${props.o.usersPageCount})` : ''}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Nombre</th>
@@ -104,6 +108,7 @@ export function CustomerUsersSection(props: { o: CustomerOverview; canWrite: boo
           </tbody>
         </table>
       </div>
+      <PageLinks page={props.o.usersPage} pageCount={props.o.usersPageCount} href={(n) => `/proveedor/clientes/${customer.id}${n > 1 ? `?usuarios=${n}` : ''}#usuarios`} label="Páginas de usuarios" />
     </section>
   );
 }
