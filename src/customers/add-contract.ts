@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
-import { isCalendarDay } from '../domain/contracts.ts';
+import { isCalendarDay, isContractDay } from '../domain/contracts.ts';
 import { plainLine } from '../domain/plain-text.ts';
 import { ValidationError } from '../errors.ts';
 import { findCustomer, type CustomerRef } from './find-customer.ts';
@@ -13,7 +13,12 @@ import { fieldErrors } from './user-fields.ts';
 export const ContractPlan = plainLine('El plan').min(1, 'Ingrese el plan contratado.').max(120, 'El plan puede tener como máximo 120 caracteres.');
 
 /** A calendar day as the date inputs send it (YYYY-MM-DD). */
-export const contractDay = (message: string) => z.string().trim().refine(isCalendarDay, message);
+export const contractDay = (message: string) =>
+  z
+    .string()
+    .trim()
+    .refine(isCalendarDay, message)
+    .refine(isContractDay, 'Revise el año: debe estar entre 1900 y 2999. Si el contrato no tiene término, deje vacía la fecha de término.');
 
 const START_MESSAGE = 'La fecha de inicio debe ser un día válido AAAA-MM-DD.';
 const END_MESSAGE = 'La fecha de término debe ser un día válido AAAA-MM-DD.';

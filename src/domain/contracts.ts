@@ -53,6 +53,15 @@ export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
+/**
+ * A day a contract can start or end on: a calendar day in years 1900–2999.
+ * "0000-01-01" or "9999-12-31" (a spreadsheet's "forever") is a typo or a
+ * placeholder, not a date: an open-ended contract leaves its end empty.
+ */
+export function isContractDay(s: string): boolean {
+  return isCalendarDay(s) && s >= '1900-01-01' && s <= '2999-12-31';
+}
+
 export function isCalendarDay(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts';
 import { ContractPlan } from '../customers/add-contract.ts';
 import { CustomerName } from '../customers/create-customer.ts';
 import { NewUserFields } from '../customers/user-fields.ts';
-import { isCalendarDay } from '../domain/contracts.ts';
+import { isContractDay } from '../domain/contracts.ts';
 import { formatRut, parseRut, RUT_MESSAGES } from '../domain/rut.ts';
 import type { ImportProblem, ImportRow } from './parse-import-csv.ts';
 
@@ -32,7 +32,7 @@ export type ImportPlan = { ok: true; customers: PlannedCustomer[] } | { ok: fals
 function parseDay(s: string): string | null {
   const dmy = /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/.exec(s);
   const iso = dmy ? `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}` : s;
-  return isCalendarDay(iso) ? iso : null;
+  return isContractDay(iso) ? iso : null;
 }
 
 /** Names compared as a person would: case, accents aside, and runs of spaces do not make another company. */

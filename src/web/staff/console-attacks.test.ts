@@ -191,4 +191,24 @@ describe('console under attack', () => {
     expect(last).toContain('tecnico2499@grande.cl');
     for (const p of ['-1', 'x', '1e309', '%00']) expect(rows(await (await client.get(`/proveedor/clientes/${a.id}?usuarios=${p}`)).text()), p).toBe(100);
   });
+
+  it('contract days outside 1900–2999 (0000-01-01, 9999-12-31 as "forever") are refused in the form and the import, in Spanish, nothing written', async () => {
+    const a = await createCustomerWithAdmin(rt.deps);
+    const { client } = await signedInStaff(rt, 'soporte');
+    const contracts = async () => (await rt.deps.db.selectFrom('contracts').select('id').where('customer_id', '=', a.id).execute()).length;
+    for (const [startsOn, endsOn] of [['0000-01-01', ''], ['2026-01-01', '9999-12-31'], ['1899-12-31', '']]) {
+      const res = await client.post(`/proveedor/clientes/${a.id}/contratos/nuevo`, { system: 'contabilidad', plan: 'Plan Pyme', startsOn, endsOn });
+      expect(res.status, `${startsOn} ${endsOn}`).toBe(422);
+      expect(await res.text()).toContain('debe estar entre 1900 y 2999');
+    }
+    const k = await addContractFor(rt.deps, a.id, 'contabilidad', '2026-01-01');
+    const end = await client.post(`/proveedor/clientes/${a.id}/contratos/${k}/terminar`, { endsOn: '9999-12-31' });
+    expect(end.status).toBe(422);
+    expect(await contracts()).toBe(1);
+    const csv = `rut;razon_social;admin_nombre;admin_correo;sistema;plan;desde;hasta\n${a.rut};${a.name};;;contabilidad;Plan Pyme;01-01-0000;31-12-9999\n`;
+    const imported = await client.post('/proveedor/importar', { texto: csv });
+    expect(imported.status).toBe(422);
+    expect(await imported.text()).toContain('«01-01-0000» no es un día válido');
+    expect(await contracts()).toBe(1);
+  });
 });
