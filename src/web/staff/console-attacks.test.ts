@@ -196,7 +196,7 @@ describe('console under attack', () => {
     const a = await createCustomerWithAdmin(rt.deps);
     const { client } = await signedInStaff(rt, 'soporte');
     const contracts = async () => (await rt.deps.db.selectFrom('contracts').select('id').where('customer_id', '=', a.id).execute()).length;
-    for (const [startsOn, endsOn] of [['0000-01-01', ''], ['2026-01-01', '9999-12-31'], ['1899-12-31', '']]) {
+    for (const [startsOn, endsOn] of [['0000-01-01', ''], ['2026-01-01', '9999-12-31'], ['1899-12-31', '']] as const) {
       const res = await client.post(`/proveedor/clientes/${a.id}/contratos/nuevo`, { system: 'contabilidad', plan: 'Plan Pyme', startsOn, endsOn });
       expect(res.status, `${startsOn} ${endsOn}`).toBe(422);
       expect(await res.text()).toContain('debe estar entre 1900 y 2999');
