@@ -72,7 +72,8 @@ export class HttpDrain {
       if (this.drainingValue) res.setHeader('Connection', 'close');
       res.once('close', () => {
         this.unanswered.delete(res);
-        if (!res.writableFinished) this.o.log.info({ method: req.method, path: req.url }, 'request aborted: the connection closed before the answer was sent');
+        // The path alone: a query may carry a reset or invitation token, and logs are read by more people than the database.
+        if (!res.writableFinished) this.o.log.info({ method: req.method, path: (req.url ?? '').split('?')[0] }, 'request aborted: the connection closed before the answer was sent');
         if (state && --state.active === 0 && this.drainingValue) this.closeWhenIdle(socket, state);
       });
       listener(req, res);

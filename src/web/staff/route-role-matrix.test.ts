@@ -47,8 +47,8 @@ const PROBES: Probe[] = [
   // The sign-in flow: reachable without a session by design (tested in their own files).
   { method: 'GET', route: '/proveedor/ingresar', path: () => '/proveedor/ingresar', action: 'public' },
   { method: 'POST', route: '/proveedor/ingresar', path: () => '/proveedor/ingresar', action: 'public' },
-  { method: 'GET', route: '/proveedor/invitacion/:token', path: () => '/proveedor/invitacion/x', action: 'public' },
-  { method: 'POST', route: '/proveedor/invitacion/:token', path: () => '/proveedor/invitacion/x', action: 'public' },
+  { method: 'GET', route: '/proveedor/invitacion', path: () => '/proveedor/invitacion?token=x', action: 'public' },
+  { method: 'POST', route: '/proveedor/invitacion', path: () => '/proveedor/invitacion?token=x', action: 'public' },
   { method: 'GET', route: '/proveedor/mfa/configurar', path: () => '/proveedor/mfa/configurar', action: 'public' },
   { method: 'POST', route: '/proveedor/mfa/configurar', path: () => '/proveedor/mfa/configurar', action: 'public' },
   { method: 'GET', route: '/proveedor/verificar', path: () => '/proveedor/verificar', action: 'public' },
