@@ -107,7 +107,7 @@ describeInBrowser('manual walkthrough in the browser', { timeout: 45_000 }, () =
     expect(await inForce.locator('tbody tr', { hasText: 'Remuneraciones' }).textContent()).toContain('Termina en 20 días');
     expect(await page.getByRole('heading', { name: 'Por comenzar' }).isVisible()).toBe(true);
     expect(await page.getByRole('heading', { name: 'Terminados' }).isVisible()).toBe(true);
-    expect(await navLinks(page)).toEqual(['Servicios', 'Ayuda en línea', 'Usuarios', 'Mi cuenta']);
+    expect(await navLinks(page)).toEqual(['Servicios', 'Ayuda en línea', 'Usuarios', 'Actividad', 'Mi cuenta']);
     await audit('servicios', page);
     await screenshot(page, 'services');
 
