@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { settleImports } from './imports/run-import.ts';
 import { PasswordHasher } from './auth/password-hasher.ts';
 import { purgeStaleThrottles } from './auth/throttle.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -97,6 +98,8 @@ export async function boot(
       clearInterval(readsTimer);
       clearInterval(throttlePurge);
       await flushReads().catch((err) => log.warn({ err }, 'writing article reads failed'));
+      // An import being written in the background finishes (or fails and says so) before its database goes.
+      await settleImports();
       await worker.stop();
       transport.close();
       await hasher.close();

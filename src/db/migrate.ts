@@ -7,6 +7,7 @@ import * as outboxSecrets from './migrations/2026-12-01T0001-outbox-secrets.ts';
 import * as boundedInputTables from './migrations/2026-12-01T0002-bounded-input-tables.ts';
 import * as staffConsole from './migrations/2026-12-01T0003-staff-console.ts';
 import * as staffKnownDevices from './migrations/2026-12-01T0004-staff-known-devices.ts';
+import * as importProgress from './migrations/2026-12-01T0005-import-progress.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0002-bounded-input-tables': boundedInputTables,
   '2026-12-01T0003-staff-console': staffConsole,
   '2026-12-01T0004-staff-known-devices': staffKnownDevices,
+  '2026-12-01T0005-import-progress': importProgress,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -303,6 +303,11 @@ export interface ImportRunsTable {
   summary: string | null;
   created_at: string;
   finished_at: string | null;
+  /** Administrators' credentials prepared so far, of to_prepare (the slow part, before the write). */
+  prepared: Generated<number>;
+  to_prepare: Generated<number>;
+  /** When the background work last moved: a running run quiet for long was interrupted. */
+  progress_at: Generated<string | null>;
 }
 
 export interface Database {

@@ -65,7 +65,7 @@ describe('runImport', () => {
     ].join('\n');
     const invalid = await runImport(rt.deps, actor, { fileName: 'clientes.csv', bytes: enc(bad) });
     expect(invalid.status).toBe('invalid');
-    const run = await findImportRun(rt.deps.db, invalid.id);
+    const run = await findImportRun(rt.deps.db, invalid.id, rt.clock.now());
     expect(run.totalRows).toBe(5);
     const where = run.problems.map((p) => `${p.line}:${p.column}`);
     expect(where).toEqual(expect.arrayContaining(['5:rut', '5:sistema', '5:desde', '6:desde']));
@@ -75,7 +75,7 @@ describe('runImport', () => {
     const good = bad.split('\n').filter((_, i) => i !== 4 && i !== 5).join('\n');
     const done = await runImport(rt.deps, actor, { fileName: 'clientes.csv', bytes: enc(good) });
     expect(done.status).toBe('done');
-    const ok = await findImportRun(rt.deps.db, done.id);
+    const ok = await findImportRun(rt.deps.db, done.id, rt.clock.now());
     expect(ok).toMatchObject({ status: 'done', totalRows: 3, doneRows: 3, summary: { customersCreated: 2, contractsAdded: 3, mailsQueued: 2 } });
     expect(await count('customers')).toBe(before.customers + 2);
     expect(await count('contracts')).toBe(before.contracts + 3);
@@ -89,14 +89,14 @@ describe('runImport', () => {
     // The same file again: its customers exist now, and so do its contracts.
     const again = await runImport(rt.deps, actor, { fileName: 'clientes.csv', bytes: enc(good) });
     expect(again.status).toBe('invalid');
-    expect((await findImportRun(rt.deps.db, again.id)).problems.some((p) => /ya existe|ya tiene ese contrato/.test(p.message))).toBe(true);
+    expect((await findImportRun(rt.deps.db, again.id, rt.clock.now())).problems.some((p) => /ya existe|ya tiene ese contrato/.test(p.message))).toBe(true);
   });
 
   it('adds a contract to an existing customer when the name matches, and refuses a different name', async () => {
     const c = await createCustomerWithAdmin(rt.deps, { name: 'Ferretería Aurora' });
     const mismatch = await runImport(rt.deps, actor, { fileName: 'x.csv', text: `${HEADER}\n${c.rut},Otra Cosa,,,contabilidad,Plan,2026-01-01,` });
     expect(mismatch.status).toBe('invalid');
-    expect((await findImportRun(rt.deps.db, mismatch.id)).problems[0]).toMatchObject({ line: 2, column: 'razon_social' });
+    expect((await findImportRun(rt.deps.db, mismatch.id, rt.clock.now())).problems[0]).toMatchObject({ line: 2, column: 'razon_social' });
     const added = await runImport(rt.deps, actor, { fileName: 'x.csv', text: `${HEADER}\n${c.rut},ferreteria aurora,,,contabilidad,Plan,2026-01-01,` });
     expect(added.status).toBe('done');
     expect(await rt.deps.db.selectFrom('contracts').select('id').where('customer_id', '=', c.id).execute()).toHaveLength(1);
@@ -133,7 +133,7 @@ describe('runImport', () => {
     expect(run.status).toBe('failed');
     expect(await count('customers')).toBe(before + 1);
     expect(await rt.deps.db.selectFrom('customers').select('id').where('rut', '=', other).execute()).toHaveLength(0);
-    const failed = await findImportRun(rt.deps.db, run.id);
+    const failed = await findImportRun(rt.deps.db, run.id, rt.clock.now());
     expect(failed.summary?.failure).toMatch(/No se escribió nada/);
     expect(await rt.deps.db.selectFrom('outbox').select('id').where('to_address', '=', 'olga@o.cl').execute()).toHaveLength(0);
   });

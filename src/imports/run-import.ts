@@ -37,14 +37,32 @@ async function mapLimited<T, R>(items: T[], limit: number, f: (t: T) => Promise<
   return out;
 }
 
+/** How often a running import says it is alive while it prepares credentials. */
+const PROGRESS_EVERY = 10;
+
+/** Background imports of this process, so closing the runtime waits for them instead of cutting their database. */
+const inFlight = new Set<Promise<unknown>>();
+
+/** Wait for this process's background imports (runtime close, tests). */
+export async function settleImports(): Promise<void> {
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+}
+
 /**
- * A CSV of customers and contracts: checked whole first (every problem with
+ * A CSV of customers and contracts, checked whole first (every problem with
  * its line, nothing written while there is one: the run is kept as
- * 'invalid'), then written in one transaction (customers, their
- * administrators with credentials mails, contracts, the audit rows); a run
- * that fails there is rolled back whole and kept as 'failed' with why.
+ * 'invalid'). A file without problems gets a 'running' run at once and is
+ * written in the background (`done`): the administrators' credentials are
+ * prepared first (a slow hash each, counted in the run for its page), then
+ * everything is written in one transaction (customers, administrators with
+ * their credentials mails, contracts, audit rows); a run that fails there is
+ * rolled back whole and kept as 'failed' with why.
  */
-export async function runImport(deps: Deps, actor: StaffPrincipal, input: { fileName: string; bytes?: Uint8Array; text?: string }): Promise<{ id: string; status: ImportStatus }> {
+export async function startImport(
+  deps: Deps,
+  actor: StaffPrincipal,
+  input: { fileName: string; bytes?: Uint8Array; text?: string },
+): Promise<{ id: string; status: 'invalid' | 'running'; done: Promise<ImportStatus> }> {
   const { db, clock } = deps;
   const id = randomUUID();
   const fileName = withoutRefusedCharacters(input.fileName).trim().slice(0, 200) || 'archivo.csv';
@@ -58,24 +76,54 @@ export async function runImport(deps: Deps, actor: StaffPrincipal, input: { file
       problems: JSON.stringify(plan.problems.slice(0, 1000) satisfies ImportProblem[]), summary: JSON.stringify({ problemCount: plan.problems.length }),
       created_at: created.toISOString(), finished_at: created.toISOString(),
     }).execute();
-    return { id, status: 'invalid' };
+    return { id, status: 'invalid', done: Promise.resolve('invalid') };
   }
 
+  const fresh = plan.customers.filter((c) => c.existingId === null);
   await db.insertInto('import_runs').values({
     id, staff_id: actor.staffId, file_name: fileName, status: 'running', total_rows: totalRows, done_rows: 0, problems: null, summary: null, created_at: created.toISOString(), finished_at: null,
+    prepared: 0, to_prepare: fresh.length, progress_at: created.toISOString(),
   }).execute();
-  const fresh = plan.customers.filter((c) => c.existingId === null);
-  const credentials = await mapLimited(fresh, 4, async () => {
-    const temporary = generateTemporaryPassword();
-    return { temporary, hash: await deps.hasher.hash(temporary) };
+  const done = writeImport(deps, actor, { id, fileName, totalRows, plan, fresh }).catch(async (err: unknown) => {
+    // writeImport records its own failures; this is for what happened while recording them (the database gone): the run will read as interrupted.
+    deps.log.error({ err, importRunId: id }, 'import could not record its outcome');
+    return 'failed' as const;
   });
+  inFlight.add(done);
+  void done.finally(() => inFlight.delete(done));
+  return { id, status: 'running', done };
+}
 
-  const now = clock.now();
+/** The whole import awaited: check, then write (the CLI and tests). */
+export async function runImport(deps: Deps, actor: StaffPrincipal, input: { fileName: string; bytes?: Uint8Array; text?: string }): Promise<{ id: string; status: ImportStatus }> {
+  const started = await startImport(deps, actor, input);
+  return { id: started.id, status: await started.done };
+}
+
+type CheckedPlan = Extract<Awaited<ReturnType<typeof checkImport>>, { ok: true }>;
+
+async function writeImport(
+  deps: Deps,
+  actor: StaffPrincipal,
+  run: { id: string; fileName: string; totalRows: number; plan: CheckedPlan; fresh: PlannedCustomer[] },
+): Promise<ImportStatus> {
+  const { db, clock } = deps;
+  const { id, fileName, totalRows, plan, fresh } = run;
+  let prepared = 0;
   const summary: ImportSummary = { customersCreated: fresh.length, contractsAdded: plan.customers.reduce((n, c) => n + c.contracts.length, 0), mailsQueued: fresh.length };
   try {
+    const credentials = await mapLimited(fresh, 4, async () => {
+      const temporary = generateTemporaryPassword();
+      const hash = await deps.hasher.hash(temporary);
+      if (++prepared % PROGRESS_EVERY === 0 || prepared === fresh.length) {
+        await db.updateTable('import_runs').set({ prepared, progress_at: clock.now().toISOString() }).where('id', '=', id).execute();
+      }
+      return { temporary, hash };
+    });
+    const now = clock.now();
     await db.transaction().execute(async (trx) => {
       // The first statement writes: on SQLite it takes the write lock, so no other import interleaves from here on.
-      await trx.updateTable('import_runs').set({ done_rows: 0 }).where('id', '=', id).execute();
+      await trx.updateTable('import_runs').set({ done_rows: 0, progress_at: clock.now().toISOString() }).where('id', '=', id).execute();
       const existing = plan.customers.filter((c): c is PlannedCustomer & { existingId: string } => c.existingId !== null);
       if (existing.length > 0) await recheckExisting(trx, deps.dialect, existing);
       for (const [i, c] of fresh.entries()) {
@@ -107,10 +155,10 @@ export async function runImport(deps: Deps, actor: StaffPrincipal, input: { file
       failure = 'La importación falló al escribir y se deshizo entera: no se escribió nada. Inténtelo de nuevo en unos minutos.';
     }
     await db.updateTable('import_runs').set({ status: 'failed', summary: JSON.stringify({ customersCreated: 0, contractsAdded: 0, mailsQueued: 0, failure } satisfies ImportSummary), finished_at: clock.now().toISOString() }).where('id', '=', id).execute();
-    return { id, status: 'failed' };
+    return 'failed';
   }
   deps.mailQueued();
-  return { id, status: 'done' };
+  return 'done';
 }
 
 /**

@@ -4,6 +4,7 @@ import { newRut } from '../../../../tests/factories.ts';
 import type { TestClient } from '../../../../tests/client.ts';
 import { signedInStaff } from '../../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../../tests/test-runtime.ts';
+import { settleImports } from '../../../imports/run-import.ts';
 
 let rt: TestRuntime;
 const HEADER = 'rut;razon_social;admin_nombre;admin_correo;sistema;plan;desde;hasta';
@@ -25,6 +26,24 @@ async function upload(client: TestClient, content: string | Uint8Array<ArrayBuff
 const customers = async () => (await rt.deps.db.selectFrom('customers').select('id').execute()).length;
 
 describe('/proveedor/importar', () => {
+  it('shows a running import’s progress, reloading itself, and a run whose process stopped as interrupted with nothing written', async () => {
+    const { client, staff } = await signedInStaff(rt, 'soporte');
+    const id = randomUUID();
+    const at = rt.clock.now().toISOString();
+    await rt.deps.db
+      .insertInto('import_runs')
+      .values({ id, staff_id: staff.id, file_name: 'grande.csv', status: 'running', total_rows: 300, done_rows: 0, problems: null, summary: null, created_at: at, finished_at: null, prepared: 120, to_prepare: 300, progress_at: at })
+      .execute();
+    const page = await (await client.get(`/proveedor/importar/${id}`)).text();
+    expect(page).toContain('120 de 300');
+    expect(page).toContain('<meta http-equiv="refresh" content="2" />');
+    expect(page).toMatch(/<progress id="avance"/);
+    rt.clock.advance(6 * 60_000);
+    const stalled = await (await client.get(`/proveedor/importar/${id}`)).text();
+    expect(stalled).toContain('se interrumpió');
+    expect(stalled).not.toContain('http-equiv="refresh"');
+  });
+
   it('shows the page with the columns and serves the template', async () => {
     const { client } = await signedInStaff(rt, 'soporte');
     const page = await client.get('/proveedor/importar');
@@ -55,8 +74,13 @@ describe('/proveedor/importar', () => {
     const good = `\uFEFF${HEADER}\r\n${rut};Alfa SpA;Ana;ana@alfa.cl;contabilidad;Plan Pyme;2026-01-01;\r\n`;
     const ok = await upload(client, good);
     expect(ok.status).toBe(303);
+    // Answered at once; the writing goes on in the background, and its page says so (and reloads itself) meanwhile.
+    const running = await (await client.get(ok.headers.get('location')!)).text();
+    expect(running).toMatch(/Preparando las credenciales|Escribiendo todo de una vez|Se crearon 1 clientes/);
+    await settleImports();
     const runPage = await (await client.get(ok.headers.get('location')!)).text();
     expect(runPage).toContain('Se crearon 1 clientes');
+    expect(runPage).not.toContain('http-equiv="refresh"');
     expect(await customers()).toBe(before + 1);
     expect(await rt.deps.db.selectFrom('outbox').select('id').where('to_address', '=', 'ana@alfa.cl').execute()).toHaveLength(1);
   });

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { findImportRun, listImportRuns, type ImportRunView } from '../../../imports/find-import-run.ts';
 import { IMPORT_COLUMNS, IMPORT_MAX_ROWS, importTemplate } from '../../../imports/import-format.ts';
-import { runImport } from '../../../imports/run-import.ts';
+import { startImport } from '../../../imports/run-import.ts';
 import { listSystems } from '../../../help/list-systems.ts';
 import { CsrfField, ErrorSummary } from '../../components/form.tsx';
 import { formatDateTime } from '../../components/format.ts';
@@ -14,7 +14,7 @@ import { staffPage } from '../staff-page.tsx';
 const STATUS_LABEL = { invalid: 'Con problemas: no se escribió nada', running: 'En curso', done: 'Importado', failed: 'Falló y se deshizo: no se escribió nada' } as const;
 
 async function renderForm(c: Context<AppEnv>, error?: string) {
-  const runs = await listImportRuns(c.get('deps').db);
+  const runs = await listImportRuns(c.get('deps').db, c.get('deps').clock.now());
   const csrf = c.get('csrfToken');
   return staffPage(
     c,
@@ -87,7 +87,8 @@ async function renderForm(c: Context<AppEnv>, error?: string) {
 function renderRun(c: Context<AppEnv>, r: ImportRunView) {
   return staffPage(
     c,
-    { title: `Importación: ${r.fileName}`, current: 'importar', status: r.status === 'invalid' && c.req.method === 'POST' ? 422 : 200 },
+    // While it runs, the page reloads itself (a meta refresh: no script needed) to show how far it got.
+    { title: `Importación: ${r.fileName}`, current: 'importar', status: r.status === 'invalid' && c.req.method === 'POST' ? 422 : 200, refreshSeconds: r.status === 'running' ? 2 : undefined },
     <>
       <p><a href="/proveedor/importar">← Importar</a></p>
       <h1>Importación de <bdi>{r.fileName}</bdi></h1>
@@ -95,9 +96,25 @@ function renderRun(c: Context<AppEnv>, r: ImportRunView) {
         <dt>Estado</dt><dd>{STATUS_LABEL[r.status]}</dd>
         <dt>Filas revisadas</dt><dd>{r.totalRows}</dd>
         <dt>Filas escritas</dt><dd>{r.doneRows}</dd>
+        {r.toPrepare > 0 ? <><dt>Credenciales preparadas</dt><dd>{r.prepared} de {r.toPrepare}</dd></> : null}
         <dt>Comenzó</dt><dd>{formatDateTime(r.createdAt)}</dd>
         {r.finishedAt ? <><dt>Terminó</dt><dd>{formatDateTime(r.finishedAt)}</dd></> : null}
       </dl>
+      {r.status === 'running' ? (
+        <div class="notice" role="status">
+          <p>
+            <label for="avance">
+              {r.prepared < r.toPrepare
+                ? `Preparando las credenciales de los administradores nuevos: ${r.prepared} de ${r.toPrepare}.`
+                : 'Escribiendo todo de una vez: clientes, administradores, contratos y correos.'}
+            </label>
+          </p>
+          <progress id="avance" max={Math.max(1, r.toPrepare + 1)} value={Math.min(r.prepared, r.toPrepare)}>
+            {r.prepared} de {r.toPrepare}
+          </progress>
+          <p>Esta página se actualiza sola. Nada queda escrito hasta el final: si algo falla, no se escribe nada.</p>
+        </div>
+      ) : null}
       {r.status === 'done' && r.summary ? (
         <p class="notice success" role="status">
           Se crearon {r.summary.customersCreated} clientes y se agregaron {r.summary.contractsAdded} contratos. {r.summary.mailsQueued} administradores recibirán sus credenciales por correo.
@@ -139,14 +156,15 @@ export const importRoutes = new Hono<AppEnv>()
     c.header('Content-Disposition', 'attachment; filename="plantilla-importacion.csv"');
     return c.body(`\uFEFF${importTemplate(systems[0]?.slug, systems[1]?.slug ?? systems[0]?.slug)}`);
   })
-  .get('/importar/:id', requireStaff('import:run'), async (c) => renderRun(c, await findImportRun(c.get('deps').db, c.req.param('id'))))
+  .get('/importar/:id', requireStaff('import:run'), async (c) => renderRun(c, await findImportRun(c.get('deps').db, c.req.param('id'), c.get('deps').clock.now())))
   .post('/importar', requireStaff('import:run'), async (c) => {
     // The file from the multipart form, or the pasted text from the fallback form (both read within the import's own limit).
     const file = c.get('files')?.get('archivo');
     const { texto } = await formFields(c);
     if (!file && !texto?.trim()) return renderForm(c, 'Elija un archivo CSV o pegue su contenido.');
     if (file && file.bytes.byteLength === 0) return renderForm(c, 'El archivo elegido está vacío.');
-    const run = await runImport(c.get('deps'), staffPrincipalOf(c), file ? { fileName: file.name, bytes: file.bytes } : { fileName: 'texto pegado', text: texto! });
-    if (run.status === 'invalid') return renderRun(c, await findImportRun(c.get('deps').db, run.id));
+    // Checked here; a file without problems is written in the background, and its page shows how far it got.
+    const run = await startImport(c.get('deps'), staffPrincipalOf(c), file ? { fileName: file.name, bytes: file.bytes } : { fileName: 'texto pegado', text: texto! });
+    if (run.status === 'invalid') return renderRun(c, await findImportRun(c.get('deps').db, run.id, c.get('deps').clock.now()));
     return c.redirect(`/proveedor/importar/${run.id}`, 303);
   });
