@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import { notFound } from '../../errors.ts';
 import type { AppEnv } from '../env.ts';
+import { loadStaffSession } from '../../staff/staff-session.ts';
+import { readAppCookie } from '../cookies.ts';
 import { csrfGuard } from '../middleware/csrf.ts';
+import { STAFF_SIGN_IN } from './require-staff.ts';
 import { consoleHomeRoutes } from './routes/console-home.tsx';
 import { customerPreviewRoutes } from './routes/customer-preview.tsx';
 import { auditRoutes } from './routes/audit.tsx';
@@ -37,6 +40,15 @@ export function staffApp() {
       await next();
     })
     // The CSV import alone takes a file (multipart) and a larger body; every other console form keeps the 64 KiB urlencoded rule.
+    // The import's body may be 2 MiB: a POST there without a live staff session is sent to sign in before a byte of it is read.
+    .use('/importar', async (c, next) => {
+      if (c.req.method !== 'POST') return next();
+      const token = readAppCookie(c, 'staff');
+      const { db, clock, config } = c.get('deps');
+      const live = token ? await loadStaffSession(db, token, clock.now(), { idleMs: config.staffSessionIdleMs, absoluteMs: config.staffSessionAbsoluteMs }) : null;
+      if (!live || live.secondFactorAt === null) return c.redirect(STAFF_SIGN_IN, 303);
+      return next();
+    })
     .use('*', csrfGuard('staff_csrf', { [IMPORT_PATH]: { maxBytes: IMPORT_BODY_LIMIT, multipart: true } }))
     .use('*', staffSessionLoader)
     .route('/', consoleHomeRoutes)

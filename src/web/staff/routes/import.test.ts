@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRut } from '../../../../tests/factories.ts';
-import type { TestClient } from '../../../../tests/client.ts';
+import { TestClient } from '../../../../tests/client.ts';
 import { signedInStaff } from '../../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../../tests/test-runtime.ts';
 import { settleImports } from '../../../imports/run-import.ts';
@@ -95,6 +95,14 @@ describe('/proveedor/importar', () => {
     expect(text.length).toBeGreaterThan(64 * 1024);
     const res = await client.post('/proveedor/importar', { texto: text });
     expect(res.status).toBe(303);
+  });
+
+  it('sends an upload without a live staff session to sign in before reading it (an oversized one is not even counted)', async () => {
+    const anonymous = new TestClient(rt, {}, 'staff_csrf');
+    await anonymous.get('/proveedor');
+    const res = await upload(anonymous, new Uint8Array(2 * 1024 * 1024 + 10).fill(0x61));
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/proveedor/ingresar');
   });
 
   it('refuses an empty submission with 422, a bad CSRF field with 403, and a body over 2 MiB with 413', async () => {
