@@ -19,7 +19,7 @@ function EndForm(props: { s: UserSessionItem; csrf: string }) {
     <form method="post" action="/cuenta/sesiones/cerrar" class="inline">
       <CsrfField token={props.csrf} />
       <input type="hidden" name="session" value={s.ref} />
-      <button type="submit" aria-label={s.current ? 'Cerrar esta sesión (salir)' : `Cerrar la sesión de ${s.device}, vista por última vez el ${formatDateTime(s.lastSeenAt)}`}>
+      <button type="submit" aria-label={s.current ? 'Salir: cerrar esta sesión' : `Cerrar la sesión de ${s.device}, vista por última vez el ${formatDateTime(s.lastSeenAt)}`}>
         {s.current ? 'Salir' : 'Cerrar'}
       </button>
     </form>

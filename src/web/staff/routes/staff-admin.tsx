@@ -33,6 +33,7 @@ interface PageState {
   refused?: string;
 }
 
+/** Each button's name starts with its visible text (WCAG 2.5.3: a voice user says what they see), then whose row it is. */
 function RowActions(props: { s: StaffListItem; self: boolean; csrf: string }) {
   const { s, csrf } = props;
   if (props.self) return <span class="muted">Su propia cuenta</span>;
@@ -51,14 +52,14 @@ function RowActions(props: { s: StaffListItem; self: boolean; csrf: string }) {
             </option>
           ))}
         </select>{' '}
-        <button type="submit" aria-label={`Cambiar el rol de ${s.email}`}>
+        <button type="submit" aria-label={`Cambiar rol: ${s.email}`}>
           Cambiar rol
         </button>
       </form>
       {s.state === 'invited' ? (
         <form method="post" action={`${base}/reenviar`} class="inline">
           <CsrfField token={csrf} />
-          <button type="submit" aria-label={`Reenviar la invitación a ${s.email}`}>
+          <button type="submit" aria-label={`Reenviar invitación: ${s.email}`}>
             Reenviar invitación
           </button>
         </form>
@@ -66,7 +67,7 @@ function RowActions(props: { s: StaffListItem; self: boolean; csrf: string }) {
       {s.mfaEnrolled ? (
         <form method="post" action={`${base}/restablecer-mfa`} class="inline">
           <CsrfField token={csrf} />
-          <button type="submit" aria-label={`Restablecer el segundo factor de ${s.email}`}>
+          <button type="submit" aria-label={`Restablecer MFA: ${s.email}`}>
             Restablecer MFA
           </button>
         </form>
