@@ -21,7 +21,8 @@ function render(c: Context<AppEnv>, users: UserListItem[], f: AuditFilterInput, 
         Lo que ocurrió en la cuenta de <bdi>{s.customer.name}</bdi>: ingresos correctos y fallidos, cambios de usuarios y de claves, y lo que hizo el proveedor por
         ustedes. El más reciente primero; las horas son de Santiago.
       </p>
-      <ErrorSummary errors={errors} message="Revise los filtros marcados:" />
+      {/* The summary only when a filter is wrong: with a message given, ErrorSummary always shows. */}
+      {Object.keys(errors).length > 0 ? <ErrorSummary errors={errors} message="Revise los filtros marcados:" /> : null}
       <form method="get" action="/actividad" class="card" aria-label="Filtros">
         <FilterSelect id="userId" name="usuario" label="Usuario" value={f.userId} error={errors.userId} options={users.map((u) => [u.id, `${u.name} (${u.email})`] as const)} />
         <FilterInput id="from" name="desde" label="Desde" type="date" value={f.from} error={errors.from} />

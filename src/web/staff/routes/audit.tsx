@@ -43,7 +43,8 @@ function render(c: Context<AppEnv>, f: AuditFilterInput, result: AuditPage | nul
         ) : null}
       </div>
       <p>Cada ingreso, cambio y acción del portal y de la consola, el más reciente primero. Las fechas son de Santiago.</p>
-      <ErrorSummary errors={errors} message="Revise los filtros marcados:" />
+      {/* The summary only when a filter is wrong: with a message given, ErrorSummary always shows. */}
+      {Object.keys(errors).length > 0 ? <ErrorSummary errors={errors} message="Revise los filtros marcados:" /> : null}
       <form method="get" action="/proveedor/auditoria" class="filters card" aria-label="Filtros">
         <FilterInput id="actor" name="actor" label="Actor (correo o nombre)" value={f.actor} error={errors.actor} type="search" maxlength={254} />
         <FilterSelect id="actorKind" name="tipo" label="Tipo de actor" value={f.actorKind} error={errors.actorKind} options={KIND_OPTIONS} />

@@ -41,7 +41,8 @@ async function renderList(c: Context<AppEnv>, f: OutboxFilterInput, errors: Fiel
       <p>
         En cola: <strong>{counts.pending}</strong> (con fallas: {counts.failed}) · Sin entregar: <strong>{counts.dead}</strong> · Enviados: {counts.sent}
       </p>
-      <ErrorSummary errors={errors} message="Revise los filtros marcados:" />
+      {/* The summary only when a filter is wrong: with a message given, ErrorSummary always shows. */}
+      {Object.keys(errors).length > 0 ? <ErrorSummary errors={errors} message="Revise los filtros marcados:" /> : null}
       <form method="get" action="/proveedor/correo" class="filters card" aria-label="Filtros">
         <FilterSelect id="state" name="estado" label="Estado" value={f.state} error={errors.state} options={STATE_OPTIONS} />
         <FilterSelect id="kind" name="tipo" label="Tipo" value={f.kind} error={errors.kind} options={kinds.map((k) => [k, k] as const)} />
