@@ -64,8 +64,8 @@ function Nav(props: { session: LoadedSession; current?: PageProps['current']; cs
  * <svg>) through a context provider that switches on AsyncLocalStorage, a
  * process-wide cost on every later promise (see render-to-string.ts).
  */
-export function documentHead(title: string, iconUrl: string, scripts: readonly string[] = [], styles: readonly string[] = [], refreshSeconds?: number) {
-  return html`<head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" />${refreshSeconds ? html`<meta http-equiv="refresh" content="${String(refreshSeconds)}" />` : ''}<title>${title}</title><link rel="stylesheet" href="/static/styles.css" /><link rel="stylesheet" href="/static/brand.css" />${styles.map((href) => html`<link rel="stylesheet" href="/static/${href}" />`)}<link rel="icon" href="${iconUrl}" />${scripts.map((src) => html`<script src="/static/${src}" defer></script>`)}</head>`;
+export function documentHead(title: string, iconUrl: string, scripts: readonly string[] = [], styles: readonly string[] = []) {
+  return html`<head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" /><title>${title}</title><link rel="stylesheet" href="/static/styles.css" /><link rel="stylesheet" href="/static/brand.css" />${styles.map((href) => html`<link rel="stylesheet" href="/static/${href}" />`)}<link rel="icon" href="${iconUrl}" />${scripts.map((src) => html`<script src="/static/${src}" defer></script>`)}</head>`;
 }
 
 export function Layout(props: PageProps) {

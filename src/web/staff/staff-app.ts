@@ -4,7 +4,7 @@ import type { AppEnv } from '../env.ts';
 import { loadStaffSession } from '../../staff/staff-session.ts';
 import { readAppCookie } from '../cookies.ts';
 import { csrfGuard } from '../middleware/csrf.ts';
-import { STAFF_SIGN_IN } from './require-staff.ts';
+import { STAFF_ENROL, STAFF_SECOND_FACTOR, STAFF_SIGN_IN } from './require-staff.ts';
 import { consoleHomeRoutes } from './routes/console-home.tsx';
 import { customerPreviewRoutes } from './routes/customer-preview.tsx';
 import { auditRoutes } from './routes/audit.tsx';
@@ -46,7 +46,9 @@ export function staffApp() {
       const token = readAppCookie(c, 'staff');
       const { db, clock, config } = c.get('deps');
       const live = token ? await loadStaffSession(db, token, clock.now(), { idleMs: config.staffSessionIdleMs, absoluteMs: config.staffSessionAbsoluteMs }) : null;
-      if (!live || live.secondFactorAt === null) return c.redirect(STAFF_SIGN_IN, 303);
+      if (!live) return c.redirect(STAFF_SIGN_IN, 303);
+      // Half-open (second factor owed): where requireStaff would send it, still without reading the body.
+      if (live.secondFactorAt === null) return c.redirect(live.staff.mfaEnrolled ? STAFF_SECOND_FACTOR : STAFF_ENROL, 303);
       return next();
     })
     .use('*', csrfGuard('staff_csrf', { [IMPORT_PATH]: { maxBytes: IMPORT_BODY_LIMIT, multipart: true } }))

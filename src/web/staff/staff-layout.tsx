@@ -28,8 +28,6 @@ export interface StaffPageProps {
   current?: ConsoleSection;
   /** Sign-in, invitation, enrolment, second factor: no navigation. */
   bare?: boolean;
-  /** Reload the page after this many seconds (a long task's progress, without script). */
-  refreshSeconds?: number;
   children: Child;
 }
 
@@ -67,7 +65,7 @@ export function StaffLayout(props: StaffPageProps) {
   const signedIn = props.session && props.session.secondFactorAt !== null && !props.bare;
   return (
     <html lang="es-CL">
-      {documentHead(`${props.title} · Consola · ${brand.name}`, brand.logoUrl, [], ['console.css'], props.refreshSeconds)}
+      {documentHead(`${props.title} · Consola · ${brand.name}`, brand.logoUrl, [], ['console.css'])}
       <body>
         <a class="skip-link" href="#contenido">
           Ir al contenido

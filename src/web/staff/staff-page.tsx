@@ -6,7 +6,7 @@ import type { AppEnv } from '../env.ts';
 import { StaffLayout, type ConsoleSection } from './staff-layout.tsx';
 
 /** Render a console page inside the console's layout, with the request's staff session, CSRF token and flash. */
-export function staffPage(c: Context<AppEnv>, opts: { title: string; current?: ConsoleSection; bare?: boolean; status?: ContentfulStatusCode; refreshSeconds?: number }, body: Child) {
+export function staffPage(c: Context<AppEnv>, opts: { title: string; current?: ConsoleSection; bare?: boolean; status?: ContentfulStatusCode }, body: Child) {
   return c.html(
     '<!doctype html>' +
       renderToString(
@@ -18,7 +18,6 @@ export function staffPage(c: Context<AppEnv>, opts: { title: string; current?: C
           flash={c.get('flash')}
           current={opts.current}
           bare={opts.bare}
-          refreshSeconds={opts.refreshSeconds}
         >
           {body}
         </StaffLayout>,
