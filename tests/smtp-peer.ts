@@ -139,3 +139,12 @@ export function resetPathIn(mail: ParsedMail): string {
   if (!m) throw new Error('no reset link in mail');
   return m[1]!;
 }
+
+/** The first link in a mail's text to a path starting with `pathPrefix` (e.g. /proveedor/invitacion), as a path with its query. */
+export function linkPathIn(mail: ParsedMail, pathPrefix: string): string {
+  for (const m of (mail.text ?? '').matchAll(/https?:\/\/[^\s<>"]+/g)) {
+    const u = new URL(m[0]);
+    if (u.pathname.startsWith(pathPrefix)) return u.pathname + u.search;
+  }
+  throw new Error(`no link to ${pathPrefix} in mail «${mail.subject ?? ''}»`);
+}

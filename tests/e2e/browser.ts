@@ -49,9 +49,9 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /** Chromium and the portal, side by side; if either fails, the other is closed before the error goes on. */
-export async function startBrowserAndPortal(): Promise<{ browser: Browser; portal: PortalServer }> {
+export async function startBrowserAndPortal(options: Parameters<typeof startPortalServer>[0] = {}): Promise<{ browser: Browser; portal: PortalServer }> {
   const launching = launchChromium();
-  const [b, p] = await Promise.allSettled([launching, startPortalServer()]);
+  const [b, p] = await Promise.allSettled([launching, startPortalServer(options)]);
   if (b.status === 'fulfilled' && p.status === 'fulfilled') return { browser: b.value, portal: p.value };
   if (b.status === 'fulfilled') await b.value.close();
   if (p.status === 'fulfilled') await p.value.close();
@@ -146,12 +146,12 @@ export class AxeAuditor {
     return auditor;
   }
 
-  /** Record what `page` shows now and audit it in the background, under `label`. */
-  async audit(label: string, page: Page): Promise<void> {
+  /** Record what `page` shows now and audit it in the background, under `label` (at `viewport`, the desktop's by default). */
+  async audit(label: string, page: Page, viewport = VIEWPORT): Promise<void> {
     const html = await page.content();
     const at = page.url();
     this.queue = this.queue.then(() =>
-      this.run(at, html).then(
+      this.run(at, html, viewport).then(
         (violations) => {
           for (const v of violations) this.findings.push({ page: `${label} (${new URL(at).pathname})`, ...v });
           this.audited.add(label);
@@ -164,8 +164,9 @@ export class AxeAuditor {
   }
 
   /** axe on `html` as if served at `at`. */
-  async run(at: string, html: string): Promise<Array<Omit<Finding, 'page'>>> {
+  async run(at: string, html: string, viewport = VIEWPORT): Promise<Array<Omit<Finding, 'page'>>> {
     this.html = html;
+    await this.page.setViewportSize(viewport);
     // Without the fragment: going to the same URL with another #hash would not load the page again.
     const url = new URL(at);
     url.hash = '';

@@ -25,7 +25,8 @@ export interface PortalServer {
   close(): Promise<void>;
 }
 
-export async function startPortalServer(): Promise<PortalServer> {
+/** `env`: settings over the defaults below (e.g. SIGN_IN_FAILURE_DELAY_MS for a walk that fails sign-ins on purpose). */
+export async function startPortalServer(options: { env?: Record<string, string> } = {}): Promise<PortalServer> {
   const smtp = new SmtpPeer();
   const smtpUrl = await smtp.start();
 
@@ -52,6 +53,7 @@ export async function startPortalServer(): Promise<PortalServer> {
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    ...options.env,
   });
   const runtime = await boot(config, pino({ level: 'silent' }), schema ? { db: { searchPath: schema, poolSize: 4 } } : {});
   await seedHelpIfEmpty(runtime.deps);
