@@ -55,7 +55,7 @@ export async function addContract(deps: Deps, actor: Principal, ref: CustomerRef
       .values({ id, customer_id: customer.id, system_id: system.id, plan: input.plan, starts_on: input.startsOn, ends_on: input.endsOn, created_at: now.toISOString() })
       .execute();
     await recordAuditEvent(trx, {
-      action: 'contract.added', at: now, ...auditActor(actor), customerId: customer.id,
+      action: 'contract.added', at: now, ...auditActor(actor), customerId: customer.id, targetLabel: `${system.name} · ${input.plan}`,
       detail: { contractId: id, system: system.slug, plan: input.plan, startsOn: input.startsOn, endsOn: input.endsOn },
     });
   });

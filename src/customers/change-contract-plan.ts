@@ -26,7 +26,7 @@ export async function changeContractPlan(deps: Deps, actor: Principal, input: { 
     const r = await trx.updateTable('contracts').set({ plan }).where('id', '=', contract.id).where('plan', '=', contract.plan).executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw contractChanged();
     await recordAuditEvent(trx, {
-      action: 'contract.plan-changed', at: now, ...auditActor(actor), customerId: contract.customer_id,
+      action: 'contract.plan-changed', at: now, ...auditActor(actor), customerId: contract.customer_id, targetLabel: `${contract.system_name} · ${plan}`,
       detail: { contractId: contract.id, system: contract.system_slug, plan, previousPlan: contract.plan },
     });
   });

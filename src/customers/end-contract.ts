@@ -34,7 +34,7 @@ export async function endContract(deps: Deps, actor: Principal, input: { id: str
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw contractChanged();
     await recordAuditEvent(trx, {
-      action: 'contract.ended', at: now, ...auditActor(actor), customerId: contract.customer_id,
+      action: 'contract.ended', at: now, ...auditActor(actor), customerId: contract.customer_id, targetLabel: `${contract.system_name} · ${contract.plan}`,
       detail: { contractId: contract.id, system: contract.system_slug, endsOn, previousEndsOn: contract.ends_on },
     });
   });

@@ -138,7 +138,7 @@ async function writeImport(
           const contractId = randomUUID();
           await trx.insertInto('contracts').values({ id: contractId, customer_id: c.existingId!, system_id: k.systemId, plan: k.plan, starts_on: k.startsOn, ends_on: k.endsOn, created_at: now.toISOString() }).execute();
           await recordAuditEvent(trx, {
-            action: 'contract.added', at: now, ...auditActor(actor), customerId: c.existingId,
+            action: 'contract.added', at: now, ...auditActor(actor), customerId: c.existingId, targetLabel: `${k.system} · ${k.plan}`,
             detail: { contractId, system: k.system, plan: k.plan, startsOn: k.startsOn, endsOn: k.endsOn, importRunId: id },
           });
         }

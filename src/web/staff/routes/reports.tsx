@@ -20,7 +20,7 @@ function render(c: Context<AppEnv>, input: { from?: string; to?: string }, data:
     <>
       <h1>Informes de la ayuda</h1>
       <p>Lo que dicen y buscan los lectores de la ayuda en línea{data ? `, del ${formatDay(data.range.from)} al ${formatDay(data.range.to)}` : ''} (días de Santiago).</p>
-      <ErrorSummary errors={errors} message="Revise las fechas marcadas:" />
+      {Object.keys(errors).length > 0 ? <ErrorSummary errors={errors} message="Revise las fechas marcadas:" /> : null}
       <form method="get" action="/proveedor/informes" class="filters card" aria-label="Período">
         <FilterInput id="from" name="desde" label="Desde" type="date" value={data?.range.from ?? input.from} error={errors.from} />
         <FilterInput id="to" name="hasta" label="Hasta" type="date" value={data?.range.to ?? input.to} error={errors.to} />
