@@ -1,37 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cli, useCliDatabase } from '../../tests/cli-harness.ts';
 import { newRut } from '../../tests/factories.ts';
-import { createTestDatabase, type TestDatabase } from '../../tests/test-database.ts';
-import { runCli } from './main.ts';
 
 // audit list, outbox list, system list and the help reports at the terminal, on the console's operations.
 
-const work = mkdtempSync(join(tmpdir(), 'portal-audit-cli-'));
-const saved = { ...process.env };
-let database: TestDatabase;
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (s) => out.push(s), (s) => err.push(s));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-beforeAll(async () => {
-  database = await createTestDatabase('cli');
-  process.env.DATABASE_URL = database.schema
-    ? `${database.url}${database.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${database.schema}`)}`
-    : join(work, 'portal.sqlite');
-  process.env.LOG_LEVEL = 'silent';
-  delete process.env.SMTP_URL;
-});
-afterAll(async () => {
-  process.env = saved;
-  await database.drop();
-  rmSync(work, { recursive: true, force: true });
-});
+useCliDatabase('portal-audit-cli-', { testDatabase: 'cli' });
 
 describe('portal audit list', () => {
   it('lists every event without --rut, one customer with it, and filters by action, kind and days', async () => {

@@ -1,38 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { cli, useCliDatabase } from '../../tests/cli-harness.ts';
 import { article, PNG, writeHelpFolder } from '../../tests/help-folder.ts';
-import { createTestDatabase, type TestDatabase } from '../../tests/test-database.ts';
-import { runCli } from './main.ts';
 
 // `portal help import` and `help export` as an operator runs them, on the
 // test database (a SQLite file, or a schema of its own on PostgreSQL).
 
-const work = mkdtempSync(join(tmpdir(), 'portal-help-cli-'));
-const saved = { ...process.env };
-let database: TestDatabase;
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (s) => out.push(s), (s) => err.push(s));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-beforeAll(async () => {
-  database = await createTestDatabase('cli');
-  process.env.DATABASE_URL = database.schema
-    ? `${database.url}${database.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${database.schema}`)}`
-    : join(work, 'portal.sqlite');
-  process.env.LOG_LEVEL = 'silent';
-  delete process.env.SMTP_URL;
-});
-afterAll(async () => {
-  process.env = saved;
-  await database.drop();
-  rmSync(work, { recursive: true, force: true });
-});
+const work = useCliDatabase('portal-help-cli-', { testDatabase: 'cli' });
 
 const good = () =>
   writeHelpFolder({

@@ -1,30 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './main.ts';
+import { describe, expect, it } from 'vitest';
+import { cli, useCliDatabase } from '../../tests/cli-harness.ts';
 
 // `portal staff …` end to end on a real SQLite file, as an operator runs it.
 
-const dir = mkdtempSync(join(tmpdir(), 'portal-cli-staff-'));
-const saved = { ...process.env };
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (s) => out.push(s), (s) => err.push(s));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-beforeAll(() => {
-  process.env.DATABASE_URL = join(dir, 'portal.sqlite');
-  process.env.LOG_LEVEL = 'silent';
-  delete process.env.SMTP_URL;
-});
-afterAll(() => {
-  process.env = saved;
-  rmSync(dir, { recursive: true, force: true });
-});
+useCliDatabase('portal-cli-staff-');
 
 describe('portal staff', () => {
   it('lists the staff commands in its usage', async () => {

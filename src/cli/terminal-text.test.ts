@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, useCliDatabase } from '../../tests/cli-harness.ts';
 import { article, writeHelpFolder } from '../../tests/help-folder.ts';
-import { createTestDatabase, type TestDatabase } from '../../tests/test-database.ts';
 import { createDb, type Db } from '../db/create-db.ts';
-import { runCli } from './main.ts';
 
 // What the operator's terminal receives: typed options with control or bidi
 // characters are refused in Spanish, and values stored before that rule
@@ -14,37 +10,20 @@ import { runCli } from './main.ts';
 // escapes by every command that prints them. On the test database: a SQLite
 // file, or a schema of its own on PostgreSQL.
 
-const work = mkdtempSync(join(tmpdir(), 'portal-cli-text-'));
-const saved = { ...process.env };
-let database: TestDatabase;
+useCliDatabase('portal-cli-text-', { testDatabase: 'clitext' });
 let handle: Db;
-
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, (s) => out.push(s), (s) => err.push(s));
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** Anything a terminal would obey: C0 but LF, DEL, C1, bidi controls, separators. */
 const OBEYED = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/u;
 const REFUSED = 'contiene caracteres no permitidos (caracteres de control o de dirección del texto).';
 
 beforeAll(async () => {
-  database = await createTestDatabase('clitext');
-  process.env.DATABASE_URL = database.schema
-    ? `${database.url}${database.url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${database.schema}`)}`
-    : join(work, 'portal.sqlite');
-  process.env.LOG_LEVEL = 'silent';
-  delete process.env.SMTP_URL;
   expect((await cli('help', 'import')).code).toBe(0);
-  handle = createDb(process.env.DATABASE_URL);
+  handle = createDb(process.env.DATABASE_URL!); // set by useCliDatabase's beforeAll, which runs first
 });
+// Before the harness's own afterAll (hooks unwind in reverse): the schema is dropped after this handle closes.
 afterAll(async () => {
   await handle.close();
-  process.env = saved;
-  await database.drop();
-  rmSync(work, { recursive: true, force: true });
 });
 
 describe('the CLI and control characters', () => {
