@@ -1,10 +1,10 @@
-import { html } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { LoadedSession } from '../../auth/session.ts';
 import type { Brand } from '../../config.ts';
 import { formatRut } from '../../domain/rut.ts';
 import { can } from '../../policies/policy.ts';
 import { CsrfField } from '../components/form.tsx';
+import { PageFrame } from './page-frame.tsx';
 
 export interface PageProps {
   title: string;
@@ -59,54 +59,31 @@ function Nav(props: { session: LoadedSession; current?: PageProps['current']; cs
   );
 }
 
-/**
- * The <head> as an escaped string, not JSX: hono/jsx renders <head> (and
- * <svg>) through a context provider that switches on AsyncLocalStorage, a
- * process-wide cost on every later promise (see render-to-string.ts).
- */
-export function documentHead(title: string, iconUrl: string, scripts: readonly string[] = [], styles: readonly string[] = []) {
-  return html`<head><meta charset="utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1" /><title>${title}</title><link rel="stylesheet" href="/static/styles.css" /><link rel="stylesheet" href="/static/brand.css" />${styles.map((href) => html`<link rel="stylesheet" href="/static/${href}" />`)}<link rel="icon" href="${iconUrl}" />${scripts.map((src) => html`<script src="/static/${src}" defer></script>`)}</head>`;
-}
-
 export function Layout(props: PageProps) {
   const { brand } = props;
   return (
-    <html lang="es-CL">
-      {documentHead(`${props.title} · ${brand.name}`, brand.logoUrl, props.scripts)}
-      <body>
-        <a class="skip-link" href="#contenido">
-          Ir al contenido
-        </a>
-        <header class="site-header">
-          <div class="wrap header-row">
-            <a href="/" class="brand">
-              <img src={brand.logoUrl} alt="" width="40" height="40" />
-              <span class="brand-name">{brand.name}</span>
-              {brand.tagline ? <span class="brand-tagline">{brand.tagline}</span> : null}
-            </a>
-            {props.session && !props.bare ? <Nav session={props.session} current={props.current} csrfToken={props.csrfToken} /> : null}
-          </div>
-        </header>
-        <main id="contenido" class={props.bare ? 'wrap narrow' : 'wrap'} tabindex={-1}>
-          {props.flash ? (
-            <p class="notice success" role="status">
-              {props.flash}
-            </p>
-          ) : null}
-          {props.children}
-        </main>
-        <footer class="site-footer">
-          <div class="wrap">
-            <p>Para una mejor experiencia le recomendamos utilizar un navegador web moderno como Chrome, Firefox y Opera.</p>
-            <p>
-              <a href={brand.termsUrl}>Términos y condiciones</a>. {brand.copyright}
-            </p>
-            <p class="support">
-              Soporte: <a href={`mailto:${brand.supportEmail}`}>{brand.supportEmail}</a> · {brand.supportPhone}
-            </p>
-          </div>
-        </footer>
-      </body>
-    </html>
+    <PageFrame
+      documentTitle={`${props.title} · ${brand.name}`}
+      brand={brand}
+      homeHref="/"
+      tagline={brand.tagline}
+      nav={props.session && !props.bare ? <Nav session={props.session} current={props.current} csrfToken={props.csrfToken} /> : null}
+      bare={props.bare}
+      flash={props.flash}
+      scripts={props.scripts}
+      footer={
+        <>
+          <p>Para una mejor experiencia le recomendamos utilizar un navegador web moderno como Chrome, Firefox y Opera.</p>
+          <p>
+            <a href={brand.termsUrl}>Términos y condiciones</a>. {brand.copyright}
+          </p>
+          <p class="support">
+            Soporte: <a href={`mailto:${brand.supportEmail}`}>{brand.supportEmail}</a> · {brand.supportPhone}
+          </p>
+        </>
+      }
+    >
+      {props.children}
+    </PageFrame>
   );
 }

@@ -3,7 +3,7 @@ import type { Brand } from '../../config.ts';
 import { staffCan, STAFF_ROLE_LABEL, type StaffAction } from '../../policies/staff-policy.ts';
 import type { LoadedStaffSession } from '../../staff/staff-session.ts';
 import { CsrfField } from '../components/form.tsx';
-import { documentHead } from '../layouts/layout.tsx';
+import { PageFrame } from '../layouts/page-frame.tsx';
 
 /** The console's sections, in the order of its navigation, each shown to the roles its action allows. */
 export const CONSOLE_SECTIONS = [
@@ -64,41 +64,28 @@ export function StaffLayout(props: StaffPageProps) {
   const { brand } = props;
   const signedIn = props.session && props.session.secondFactorAt !== null && !props.bare;
   return (
-    <html lang="es-CL">
-      {documentHead(`${props.title} · Consola · ${brand.name}`, brand.logoUrl, [], ['console.css'])}
-      <body>
-        <a class="skip-link" href="#contenido">
-          Ir al contenido
-        </a>
-        <header class="site-header console-header">
-          <div class="console-banner">
-            <div class="wrap">Consola del proveedor · {brand.vendor}</div>
-          </div>
-          <div class="wrap header-row">
-            <a href="/proveedor" class="brand">
-              <img src={brand.logoUrl} alt="" width="40" height="40" />
-              <span class="brand-name">{brand.name}</span>
-              <span class="brand-tagline">Consola</span>
-            </a>
-            {signedIn ? <ConsoleNav session={props.session!} current={props.current} csrfToken={props.csrfToken} /> : null}
-          </div>
-        </header>
-        <main id="contenido" class={props.bare ? 'wrap narrow' : 'wrap'} tabindex={-1}>
-          {props.flash ? (
-            <p class="notice success" role="status">
-              {props.flash}
-            </p>
-          ) : null}
-          {props.children}
-        </main>
-        <footer class="site-footer">
-          <div class="wrap">
-            <p>
-              {brand.copyright} · Consola de uso interno de {brand.vendor}.
-            </p>
-          </div>
-        </footer>
-      </body>
-    </html>
+    <PageFrame
+      documentTitle={`${props.title} · Consola · ${brand.name}`}
+      brand={brand}
+      homeHref="/proveedor"
+      tagline="Consola"
+      headerClass="console-header"
+      banner={
+        <div class="console-banner">
+          <div class="wrap">Consola del proveedor · {brand.vendor}</div>
+        </div>
+      }
+      nav={signedIn ? <ConsoleNav session={props.session!} current={props.current} csrfToken={props.csrfToken} /> : null}
+      bare={props.bare}
+      flash={props.flash}
+      styles={['console.css']}
+      footer={
+        <p>
+          {brand.copyright} · Consola de uso interno de {brand.vendor}.
+        </p>
+      }
+    >
+      {props.children}
+    </PageFrame>
   );
 }
