@@ -1,27 +1,25 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { renderToString } from '../../html/render-to-string.ts';
+import { htmlResponse } from '../html-response.ts';
 import type { AppEnv } from '../env.ts';
 import { StaffLayout, type ConsoleSection } from './staff-layout.tsx';
 
 /** Render a console page inside the console's layout, with the request's staff session, CSRF token and flash. */
 export function staffPage(c: Context<AppEnv>, opts: { title: string; current?: ConsoleSection; bare?: boolean; status?: ContentfulStatusCode }, body: Child) {
-  return c.html(
-    '<!doctype html>' +
-      renderToString(
-        <StaffLayout
-          title={opts.title}
-          brand={c.get('deps').config.brand}
-          session={c.get('staffSession') ?? null}
-          csrfToken={c.get('csrfToken') ?? ''}
-          flash={c.get('flash')}
-          current={opts.current}
-          bare={opts.bare}
-        >
-          {body}
-        </StaffLayout>,
-      ),
-    opts.status ?? 200,
+  return htmlResponse(
+    c,
+    <StaffLayout
+      title={opts.title}
+      brand={c.get('deps').config.brand}
+      session={c.get('staffSession') ?? null}
+      csrfToken={c.get('csrfToken') ?? ''}
+      flash={c.get('flash')}
+      current={opts.current}
+      bare={opts.bare}
+    >
+      {body}
+    </StaffLayout>,
+    opts.status,
   );
 }
