@@ -1,4 +1,4 @@
-import type { AuditEventView } from '../../audit/list-audit-events.ts';
+import type { AuditEventView, AuditPage } from '../../audit/list-audit-events.ts';
 import { formatRut } from '../../domain/rut.ts';
 import { formatDateTime } from './format.ts';
 
@@ -47,6 +47,17 @@ export function AuditEventsTable(props: { events: AuditEventView[]; caption: str
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** One page of the trail for Actividad and Auditoría: a notice when nothing matches, else the table and its pager. */
+export function AuditEventsPage(p: { result: AuditPage; empty: string; caption: string; showCustomer: boolean; base: string; query: URLSearchParams; pagerLabel: string }) {
+  if (p.result.events.length === 0) return <p class="notice">{p.empty}</p>;
+  return (
+    <>
+      <AuditEventsTable events={p.result.events} caption={p.caption} showCustomer={p.showCustomer} />
+      <Pager base={p.base} query={p.query} page={p.result.page} hasMore={p.result.hasMore} label={p.pagerLabel} />
+    </>
   );
 }
 

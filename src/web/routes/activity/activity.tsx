@@ -3,9 +3,9 @@ import { Hono } from 'hono';
 import { listAuditEvents, type AuditFilterInput, type AuditPage } from '../../../audit/list-audit-events.ts';
 import { listUsers, type UserListItem } from '../../../customers/list-users.ts';
 import { ValidationError } from '../../../errors.ts';
-import { AuditEventsTable, Pager } from '../../components/audit-events-table.tsx';
-import { FilterInput, FilterSelect } from '../../components/filter-fields.tsx';
-import { ErrorSummary, type FieldErrors } from '../../components/form.tsx';
+import { AuditEventsPage } from '../../components/audit-events-table.tsx';
+import { FilterForm, FilterInput, FilterSelect } from '../../components/filter-fields.tsx';
+import type { FieldErrors } from '../../components/form.tsx';
 import type { AppEnv } from '../../env.ts';
 import { requireUser, sessionOf } from '../../middleware/require-user.ts';
 import { page } from '../../render.tsx';
@@ -21,28 +21,21 @@ function render(c: Context<AppEnv>, users: UserListItem[], f: AuditFilterInput, 
         Lo que ocurrió en la cuenta de <bdi>{s.customer.name}</bdi>: ingresos correctos y fallidos, cambios de usuarios y de claves, y lo que hizo el proveedor por
         ustedes. El más reciente primero; las horas son de Santiago.
       </p>
-      {/* The summary only when a filter is wrong: with a message given, ErrorSummary always shows. */}
-      {Object.keys(errors).length > 0 ? <ErrorSummary errors={errors} message="Revise los filtros marcados:" /> : null}
-      <form method="get" action="/actividad" class="card" aria-label="Filtros">
+      <FilterForm action="/actividad" class="card" errors={errors}>
         <FilterSelect id="userId" name="usuario" label="Usuario" value={f.userId} error={errors.userId} options={users.map((u) => [u.id, `${u.name} (${u.email})`] as const)} />
         <FilterInput id="from" name="desde" label="Desde" type="date" value={f.from} error={errors.from} />
         <FilterInput id="to" name="hasta" label="Hasta" type="date" value={f.to} error={errors.to} />
-        <div class="actions">
-          <button type="submit" class="primary">
-            Filtrar
-          </button>
-          <a href="/actividad">Quitar filtros</a>
-        </div>
-      </form>
+      </FilterForm>
       {result ? (
-        result.events.length === 0 ? (
-          <p class="notice">No hay actividad con esos filtros.</p>
-        ) : (
-          <>
-            <AuditEventsTable events={result.events} caption={`Actividad de ${s.customer.name}, página ${result.page}`} showCustomer={false} />
-            <Pager base="/actividad" query={new URL(c.req.url).searchParams} page={result.page} hasMore={result.hasMore} label="Páginas de actividad" />
-          </>
-        )
+        <AuditEventsPage
+          result={result}
+          empty="No hay actividad con esos filtros."
+          caption={`Actividad de ${s.customer.name}, página ${result.page}`}
+          showCustomer={false}
+          base="/actividad"
+          query={new URL(c.req.url).searchParams}
+          pagerLabel="Páginas de actividad"
+        />
       ) : null}
     </>,
   );

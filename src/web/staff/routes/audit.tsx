@@ -7,9 +7,9 @@ import { ACTOR_KIND_LABEL } from '../../../auth/principal.ts';
 import { vendorToday } from '../../../domain/contracts.ts';
 import { ValidationError } from '../../../errors.ts';
 import { staffCan } from '../../../policies/staff-policy.ts';
-import { AuditEventsTable, Pager } from '../../components/audit-events-table.tsx';
-import { FilterInput, FilterSelect } from '../../components/filter-fields.tsx';
-import { ErrorSummary, type FieldErrors } from '../../components/form.tsx';
+import { AuditEventsPage } from '../../components/audit-events-table.tsx';
+import { FilterForm, FilterInput, FilterSelect } from '../../components/filter-fields.tsx';
+import type { FieldErrors } from '../../components/form.tsx';
 import type { AppEnv } from '../../env.ts';
 import { requireStaff, staffPrincipalOf, staffSessionOf } from '../require-staff.ts';
 import { staffPage } from '../staff-page.tsx';
@@ -43,31 +43,24 @@ function render(c: Context<AppEnv>, f: AuditFilterInput, result: AuditPage | nul
         ) : null}
       </div>
       <p>Cada ingreso, cambio y acción del portal y de la consola, el más reciente primero. Las fechas son de Santiago.</p>
-      {/* The summary only when a filter is wrong: with a message given, ErrorSummary always shows. */}
-      {Object.keys(errors).length > 0 ? <ErrorSummary errors={errors} message="Revise los filtros marcados:" /> : null}
-      <form method="get" action="/proveedor/auditoria" class="filters card" aria-label="Filtros">
+      <FilterForm action="/proveedor/auditoria" errors={errors}>
         <FilterInput id="actor" name="actor" label="Actor (correo o nombre)" value={f.actor} error={errors.actor} type="search" maxlength={254} />
         <FilterSelect id="actorKind" name="tipo" label="Tipo de actor" value={f.actorKind} error={errors.actorKind} options={KIND_OPTIONS} />
         <FilterInput id="customer" name="cliente" label="Cliente (RUT)" value={f.customer} error={errors.customer} maxlength={64} />
         <FilterSelect id="action" name="accion" label="Acción" value={f.action} error={errors.action} options={ACTION_OPTIONS} anyLabel="Todas" />
         <FilterInput id="from" name="desde" label="Desde" type="date" value={f.from} error={errors.from} />
         <FilterInput id="to" name="hasta" label="Hasta" type="date" value={f.to} error={errors.to} />
-        <div class="actions">
-          <button type="submit" class="primary">
-            Filtrar
-          </button>
-          <a href="/proveedor/auditoria">Quitar filtros</a>
-        </div>
-      </form>
+      </FilterForm>
       {result ? (
-        result.events.length === 0 ? (
-          <p class="notice">No hay eventos con esos filtros.</p>
-        ) : (
-          <>
-            <AuditEventsTable events={result.events} caption={`Eventos de auditoría, página ${result.page}`} showCustomer />
-            <Pager base="/proveedor/auditoria" query={query} page={result.page} hasMore={result.hasMore} label="Páginas de eventos" />
-          </>
-        )
+        <AuditEventsPage
+          result={result}
+          empty="No hay eventos con esos filtros."
+          caption={`Eventos de auditoría, página ${result.page}`}
+          showCustomer
+          base="/proveedor/auditoria"
+          query={query}
+          pagerLabel="Páginas de eventos"
+        />
       ) : null}
     </>,
   );

@@ -7,8 +7,8 @@ import { retryMail } from '../../../mail/retry-mail.ts';
 import { viewMail, type MailView } from '../../../mail/view-mail.ts';
 import { staffCan } from '../../../policies/staff-policy.ts';
 import { Pager } from '../../components/audit-events-table.tsx';
-import { FilterInput, FilterSelect } from '../../components/filter-fields.tsx';
-import { CsrfField, ErrorSummary, type FieldErrors } from '../../components/form.tsx';
+import { FilterForm, FilterInput, FilterSelect } from '../../components/filter-fields.tsx';
+import { CsrfField, type FieldErrors } from '../../components/form.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import { setFlash } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
@@ -41,17 +41,11 @@ async function renderList(c: Context<AppEnv>, f: OutboxFilterInput, errors: Fiel
       <p>
         En cola: <strong>{counts.pending}</strong> (con fallas: {counts.failed}) · Sin entregar: <strong>{counts.dead}</strong> · Enviados: {counts.sent}
       </p>
-      {/* The summary only when a filter is wrong: with a message given, ErrorSummary always shows. */}
-      {Object.keys(errors).length > 0 ? <ErrorSummary errors={errors} message="Revise los filtros marcados:" /> : null}
-      <form method="get" action="/proveedor/correo" class="filters card" aria-label="Filtros">
+      <FilterForm action="/proveedor/correo" errors={errors}>
         <FilterSelect id="state" name="estado" label="Estado" value={f.state} error={errors.state} options={STATE_OPTIONS} />
         <FilterSelect id="kind" name="tipo" label="Tipo" value={f.kind} error={errors.kind} options={kinds.map((k) => [k, k] as const)} />
         <FilterInput id="to" name="para" label="Destinatario" type="search" value={f.to} error={errors.to} maxlength={254} />
-        <div class="actions">
-          <button type="submit" class="primary">Filtrar</button>
-          <a href="/proveedor/correo">Quitar filtros</a>
-        </div>
-      </form>
+      </FilterForm>
       {valid && rows.length === 0 ? <p class="notice">No hay correos con esos filtros.</p> : null}
       {rows.length > 0 ? (
         <div class="table-scroll">
