@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
-import { insertUser, setUserDisabled, setUserRole } from '../auth/credentials.ts';
-import { auditActor, principalRef, type Principal } from '../auth/principal.ts';
+import { setUserDisabled, setUserRole } from '../auth/credentials.ts';
+import { auditActor, type Principal } from '../auth/principal.ts';
 import { generateTemporaryPassword } from '../auth/temporary-password.ts';
 import { isUniqueViolation } from '../db/dialect.ts';
-import { temporaryPasswordExpiresAt } from '../domain/temporary-password-expiry.ts';
 import { notFound, ValidationError } from '../errors.ts';
-import { credentialsSender } from './credentials-sender.ts';
 import { findCustomerById, isUuid } from './find-customer.ts';
-import { issueCredentials } from './issue-credentials.ts';
+import { insertUserWithCredentials } from './insert-user-with-credentials.ts';
 import { lockCustomer } from './last-admin-guard.ts';
 import { duplicateEmailMessage, fieldErrors, NewUserFields } from './user-fields.ts';
 
@@ -61,14 +59,7 @@ export async function addCustomerAdmin(deps: Deps, actor: Principal, customerId:
         if (input.previousBecomes === 'technical') await setUserRole(trx, previous.id, 'technical');
         else await setUserDisabled(trx, previous.id, true, now);
       }
-      await insertUser(trx, {
-        id, customerId: customer.id, email: input.email, name: input.name, role: 'admin', passwordHash: hash,
-        temporaryUntil: temporaryPasswordExpiresAt(now, config.tempPasswordMs), createdBy: principalRef(actor), now,
-      });
-      await issueCredentials(
-        trx, config, { userId: id, email: input.email, name: input.name, role: 'admin', customer: { rut: customer.rut, name: customer.name } },
-        hash, temporary, credentialsSender(actor, config), now, false,
-      );
+      await insertUserWithCredentials(trx, config, actor, { id, customer, email: input.email, name: input.name, role: 'admin', temporaryPassword: temporary, passwordHash: hash, now });
       await recordAuditEvent(trx, {
         action: previous ? 'customer.admin-replaced' : 'customer.admin-added', at: now, ...auditActor(actor), customerId: customer.id,
         targetUserId: id, targetLabel: input.email,

@@ -1,12 +1,9 @@
 import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
-import { insertUser } from '../auth/credentials.ts';
-import { auditActor, principalRef, type Principal } from '../auth/principal.ts';
+import { auditActor, type Principal } from '../auth/principal.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
-import { temporaryPasswordExpiresAt } from '../domain/temporary-password-expiry.ts';
-import { credentialsSender } from './credentials-sender.ts';
-import { issueCredentials } from './issue-credentials.ts';
+import { insertUserWithCredentials } from './insert-user-with-credentials.ts';
 
 export interface NewCustomerWithAdmin {
   customerId: string;
@@ -29,14 +26,10 @@ export interface NewCustomerWithAdmin {
  */
 export async function insertCustomerWithAdmin(trx: Kysely<Database>, config: Config, actor: Principal, c: NewCustomerWithAdmin, detail: Record<string, unknown> = {}): Promise<void> {
   await trx.insertInto('customers').values({ id: c.customerId, rut: c.rut, name: c.name, disabled_at: null, created_at: c.now.toISOString() }).execute();
-  await insertUser(trx, {
-    id: c.admin.id, customerId: c.customerId, email: c.admin.email, name: c.admin.name, role: 'admin', passwordHash: c.passwordHash,
-    temporaryUntil: temporaryPasswordExpiresAt(c.now, config.tempPasswordMs), createdBy: principalRef(actor), now: c.now,
+  await insertUserWithCredentials(trx, config, actor, {
+    id: c.admin.id, customer: { id: c.customerId, rut: c.rut, name: c.name }, email: c.admin.email, name: c.admin.name, role: 'admin',
+    temporaryPassword: c.temporaryPassword, passwordHash: c.passwordHash, now: c.now,
   });
-  await issueCredentials(
-    trx, config, { userId: c.admin.id, email: c.admin.email, name: c.admin.name, role: 'admin', customer: { rut: c.rut, name: c.name } },
-    c.passwordHash, c.temporaryPassword, credentialsSender(actor, config), c.now, false,
-  );
   await recordAuditEvent(trx, {
     action: 'customer.created', at: c.now, ...auditActor(actor), customerId: c.customerId, targetUserId: c.admin.id,
     targetLabel: c.admin.email, detail: { rut: c.rut, name: c.name, ...detail },

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
-import { insertUser } from '../auth/credentials.ts';
 import type { CustomerUserPrincipal } from '../auth/principal.ts';
 import { generateTemporaryPassword } from '../auth/temporary-password.ts';
 import { isUniqueViolation } from '../db/dialect.ts';
-import { temporaryPasswordExpiresAt } from '../domain/temporary-password-expiry.ts';
 import { ValidationError } from '../errors.ts';
-import { issueCredentials } from './issue-credentials.ts';
+import { insertUserWithCredentials } from './insert-user-with-credentials.ts';
 import { duplicateEmailMessage, fieldErrors, NewUserFields } from './user-fields.ts';
 
 
@@ -27,8 +25,7 @@ export async function inviteTechnicalUser(deps: Deps, actor: CustomerUserPrincip
   const id = randomUUID();
   try {
     await db.transaction().execute(async (trx) => {
-      await insertUser(trx, { id, customerId: actor.customer.id, email, name, role: 'technical', passwordHash: hash, temporaryUntil: temporaryPasswordExpiresAt(now, config.tempPasswordMs), createdBy: actor.userId, now });
-      await issueCredentials(trx, config, { userId: id, email, name, role: 'technical', customer: actor.customer }, hash, temporary, actor.name, now, false);
+      await insertUserWithCredentials(trx, config, actor, { id, customer: actor.customer, email, name, role: 'technical', temporaryPassword: temporary, passwordHash: hash, now });
       await recordAuditEvent(trx, {
         action: 'user.created', at: now, actorUserId: actor.userId, actorLabel: actor.email, customerId: actor.customer.id,
         targetUserId: id, targetLabel: email, ip: actor.ip, detail: { role: 'technical', name },
