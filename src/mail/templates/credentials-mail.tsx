@@ -3,6 +3,7 @@ import { oneLine } from '../../domain/plain-text.ts';
 import { formatRut } from '../../domain/rut.ts';
 import { MailSecrets } from '../mail-secrets.ts';
 import type { MailMessage } from '../outbox.ts';
+import { MailButton, MailNote } from './mail-blocks.tsx';
 import { MailLayout, renderHtml, textFooter } from './mail-layout.tsx';
 
 export interface CredentialsMailData {
@@ -57,14 +58,12 @@ ${textFooter(d.brand)}`;
         <tr><td>Correo</td><td><strong>{d.to}</strong></td></tr>
         <tr><td>Clave temporal</td><td><strong style="font-family:monospace;font-size:16px">{password}</strong></td></tr>
       </table>
-      <p>
-        <a href={`${d.portalUrl}/ingresar`} style={`background:${d.brand.primaryColor};color:#ffffff;padding:10px 18px;border-radius:4px;text-decoration:none;display:inline-block`}>
-          Ingresar al portal
-        </a>
-      </p>
+      <MailButton brand={d.brand} href={`${d.portalUrl}/ingresar`}>
+        Ingresar al portal
+      </MailButton>
       <p>La clave temporal vence el {expires} y sólo sirve para crear su propia clave: el portal se la pedirá al ingresar.</p>
       {d.resent ? <p>Las credenciales enviadas antes ya no sirven.</p> : null}
-      <p style="color:#5a6675">Si no esperaba este correo, ignórelo.</p>
+      <MailNote>Si no esperaba este correo, ignórelo.</MailNote>
     </MailLayout>,
   );
   return { to: d.to, subject, text, html, kind: d.resent ? 'credentials-resent' : 'credentials', secrets: secrets.values };

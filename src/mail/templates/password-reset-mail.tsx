@@ -2,6 +2,7 @@ import type { Brand } from '../../config.ts';
 import { oneLine } from '../../domain/plain-text.ts';
 import { MailSecrets } from '../mail-secrets.ts';
 import type { MailMessage } from '../outbox.ts';
+import { MailButton, MailLinkText, MailNote } from './mail-blocks.tsx';
 import { MailLayout, renderHtml, textFooter } from './mail-layout.tsx';
 
 /** The link carries the reset token, a secret: the stored bodies hold its placeholder only. */
@@ -24,14 +25,10 @@ ${textFooter(d.brand)}`;
     <MailLayout brand={d.brand} title={subject}>
       <p>Hola {d.name}:</p>
       <p>Recibimos una solicitud para crear una nueva clave de acceso a {d.brand.name}.</p>
-      <p>
-        <a href={link} style={`background:${d.brand.primaryColor};color:#ffffff;padding:10px 18px;border-radius:4px;text-decoration:none;display:inline-block`}>
-          Crear nueva clave
-        </a>
-      </p>
+      <MailButton brand={d.brand} href={link}>Crear nueva clave</MailButton>
       <p>El enlace sirve una sola vez y vence en {d.minutes} minutos. Si el botón no funciona, copie esta dirección en su navegador:</p>
-      <p style="word-break:break-all;font-size:13px">{link}</p>
-      <p style="color:#5a6675">Si usted no lo pidió, ignore este correo: su clave actual sigue funcionando.</p>
+      <MailLinkText href={link} />
+      <MailNote>Si usted no lo pidió, ignore este correo: su clave actual sigue funcionando.</MailNote>
     </MailLayout>,
   );
   return { to: d.to, subject, text, html, kind: 'password-reset', secrets: secrets.values };

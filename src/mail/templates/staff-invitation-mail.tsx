@@ -4,6 +4,7 @@ import { STAFF_ROLE_LABEL } from '../../policies/staff-policy.ts';
 import type { StaffRole } from '../../db/schema.ts';
 import { MailSecrets } from '../mail-secrets.ts';
 import type { MailMessage } from '../outbox.ts';
+import { MailButton, MailLinkText, MailNote } from './mail-blocks.tsx';
 import { MailLayout, renderHtml, textFooter } from './mail-layout.tsx';
 
 export interface StaffInvitationMailData {
@@ -46,16 +47,12 @@ ${textFooter(d.brand)}`;
       <p>
         {d.invitedBy} lo invitó a la consola del proveedor de {d.brand.name} ({d.brand.vendor}) con el perfil <strong>{role}</strong>.
       </p>
-      <p>
-        <a href={link} style={`background:${d.brand.primaryColor};color:#ffffff;padding:10px 18px;border-radius:4px;text-decoration:none;display:inline-block`}>
-          Elegir mi clave
-        </a>
-      </p>
+      <MailButton brand={d.brand} href={link}>Elegir mi clave</MailButton>
       <p>El enlace sirve una sola vez y vence el {expires}. Si el botón no funciona, copie esta dirección en su navegador:</p>
-      <p style="word-break:break-all;font-size:13px">{link}</p>
+      <MailLinkText href={link} />
       <p>Después configurará una aplicación de autenticación en su teléfono: la consola pide siempre un segundo factor.</p>
       {d.resent ? <p>Los enlaces enviados antes ya no sirven.</p> : null}
-      <p style="color:#5a6675">Si no esperaba este correo, ignórelo.</p>
+      <MailNote>Si no esperaba este correo, ignórelo.</MailNote>
     </MailLayout>,
   );
   return { to: d.to, subject, text, html, kind: d.resent ? 'staff-invitation-resent' : 'staff-invitation', secrets: secrets.values };
