@@ -1,11 +1,10 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOperator } from '../../auth/principal.ts';
 import { inviteStaff } from '../../staff/invite-staff.ts';
 import { FREE_CODE_ATTEMPTS } from '../../staff/second-factor.ts';
 import { TestClient, location } from '../../../tests/client.ts';
 import { createCustomerWithAdmin } from '../../../tests/factories.ts';
+import { captureLog } from '../../../tests/log-capture.ts';
 import { consoleClient, invitationPathFor, recoveryCodesOnPage, secretOnPage } from '../../../tests/staff-auth-helpers.ts';
 import { createTestStaff, staffClient, totpCode, type TestStaff } from '../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
@@ -19,12 +18,11 @@ import { STEP_UP_FIELD } from './step-up.tsx';
  */
 describe('staff identity under attack', () => {
   let rt: TestRuntime;
-  const logLines: string[] = [];
+  let logLines: string[] = [];
   beforeAll(async () => {
     rt = await createTestRuntime({ withHelp: false });
     // Every request's log line, as the server writes it.
-    const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
-    (rt.deps as { log: pino.Logger }).log = pino({ level: 'info' }, sink);
+    logLines = captureLog(rt);
   });
   afterAll(async () => rt.close());
 

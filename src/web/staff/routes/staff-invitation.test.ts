@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOperator } from '../../../auth/principal.ts';
 import { hashToken } from '../../../auth/token.ts';
 import { inviteStaff } from '../../../staff/invite-staff.ts';
 import { location } from '../../../../tests/client.ts';
+import { captureLog } from '../../../../tests/log-capture.ts';
 import { auditRows, consoleClient, invitationPathFor, recoveryCodesOnPage, secretOnPage } from '../../../../tests/staff-auth-helpers.ts';
 import { totpCode } from '../../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../../tests/test-runtime.ts';
@@ -14,12 +13,11 @@ const PASSWORD = 'lámpara verde sobre el muelle de chiloé';
 describe('staff invitation → password → TOTP enrolment', () => {
   let rt: TestRuntime;
   let seq = 0;
-  const logLines: string[] = [];
+  let logLines: string[] = [];
   beforeAll(async () => {
     rt = await createTestRuntime({ withHelp: false });
     // The request log as the server writes it.
-    const sink = new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) });
-    (rt.deps as { log: pino.Logger }).log = pino({ level: 'info' }, sink);
+    logLines = captureLog(rt);
   });
   afterAll(async () => rt.close());
 
