@@ -30,12 +30,17 @@ export async function startHttpPortal(opts: Parameters<typeof createTestRuntime>
   };
 }
 
-/** A browser over fetch: keeps cookies, fills in the CSRF field, comes from one address (X-Forwarded-For). */
+/**
+ * A browser over fetch: keeps cookies, fills in the CSRF field from its
+ * cookie (`csrf` for the portal, `staff_csrf` for the console), comes from
+ * one address (X-Forwarded-For).
+ */
 export class HttpBrowser {
   readonly cookies = new Map<string, string>();
   constructor(
     private readonly portal: HttpPortal,
     readonly address: string,
+    private readonly csrfCookie = 'csrf',
   ) {}
 
   async request(path: string, form?: Record<string, string>) {
@@ -46,7 +51,7 @@ export class HttpBrowser {
     let body: string | undefined;
     if (form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams({ _csrf: this.cookies.get('csrf') ?? '', ...form }).toString();
+      body = new URLSearchParams({ _csrf: this.cookies.get(this.csrfCookie) ?? '', ...form }).toString();
     }
     const res = await fetch(this.portal.base + path, { method: form ? 'POST' : 'GET', headers, body, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {

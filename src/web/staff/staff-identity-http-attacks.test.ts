@@ -3,7 +3,7 @@ import { cliOperator } from '../../auth/principal.ts';
 import { inviteStaff } from '../../staff/invite-staff.ts';
 import { replaceRecoveryCodes } from '../../staff/recovery-codes.ts';
 import { FREE_CODE_ATTEMPTS } from '../../staff/second-factor.ts';
-import { startHttpPortal, type HttpPortal } from '../../../tests/http-portal.ts';
+import { HttpBrowser, startHttpPortal, type HttpPortal } from '../../../tests/http-portal.ts';
 import { invitationPathFor } from '../../../tests/staff-auth-helpers.ts';
 import { createTestStaff, totpCode, type TestStaff } from '../../../tests/staff-fixtures.ts';
 import { STEP_UP_FIELD } from './step-up.tsx';
@@ -21,27 +21,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => portal.close());
 
-/** A browser at the console: its cookies, the console's CSRF field, one address. */
-class ConsoleBrowser {
-  readonly cookies = new Map<string, string>();
-  readonly address = `203.0.113.${++addressSeq % 250}`;
-
-  async request(path: string, form?: Record<string, string>) {
-    const headers: Record<string, string> = { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'x-forwarded-for': this.address };
-    let body: string | undefined;
-    if (form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams({ _csrf: this.cookies.get('staff_csrf') ?? '', ...form }).toString();
-    }
-    const res = await fetch(portal.base + path, { method: form ? 'POST' : 'GET', headers, body, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const [k, v] = [pair!.slice(0, eq), pair!.slice(eq + 1)];
-      if (!v || /max-age=0/i.test(line)) this.cookies.delete(k);
-      else this.cookies.set(k, v);
-    }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+/** A browser at the console: its cookies, the console's CSRF field, an address of its own. */
+class ConsoleBrowser extends HttpBrowser {
+  constructor() {
+    super(portal, `203.0.113.${++addressSeq % 250}`, 'staff_csrf');
   }
 
   async passwordOnly(staff: TestStaff) {
