@@ -3,7 +3,7 @@ import type { LoadedSession } from '../../auth/session.ts';
 import type { Brand } from '../../config.ts';
 import { formatRut } from '../../domain/rut.ts';
 import { can } from '../../policies/policy.ts';
-import { CsrfField } from '../components/form.tsx';
+import { SignOutForm } from '../components/sign-out-form.tsx';
 import { PageFrame } from './page-frame.tsx';
 
 export interface PageProps {
@@ -48,12 +48,7 @@ function Nav(props: { session: LoadedSession; current?: PageProps['current']; cs
           {/* <bdi>: a name written right to left, or holding a direction override stored before they were refused, cannot reorder what follows it. */}
           <bdi>{session.user.name}</bdi> · <bdi>{session.customer.name}</bdi> ({formatRut(session.customer.rut)})
         </span>
-        <form method="post" action="/salir" class="inline">
-          <CsrfField token={props.csrfToken} />
-          <button type="submit" class="link-button">
-            Salir
-          </button>
-        </form>
+        <SignOutForm action="/salir" csrfToken={props.csrfToken} />
       </div>
     </nav>
   );

@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { Brand } from '../../config.ts';
 import { staffCan, STAFF_ROLE_LABEL, type StaffAction } from '../../policies/staff-policy.ts';
 import type { LoadedStaffSession } from '../../staff/staff-session.ts';
-import { CsrfField } from '../components/form.tsx';
+import { SignOutForm } from '../components/sign-out-form.tsx';
 import { PageFrame } from '../layouts/page-frame.tsx';
 
 /** The console's sections, in the order of its navigation, each shown to the roles its action allows. */
@@ -48,12 +48,7 @@ function ConsoleNav(props: { session: LoadedStaffSession; current?: ConsoleSecti
         <span>
           <bdi>{staff.name}</bdi> · {STAFF_ROLE_LABEL[staff.role]}
         </span>
-        <form method="post" action="/proveedor/salir" class="inline">
-          <CsrfField token={props.csrfToken} />
-          <button type="submit" class="link-button">
-            Salir
-          </button>
-        </form>
+        <SignOutForm action="/proveedor/salir" csrfToken={props.csrfToken} />
       </div>
     </nav>
   );
