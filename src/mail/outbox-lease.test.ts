@@ -55,6 +55,19 @@ function worker(over: Partial<OutboxWorkerOptions> = {}): OutboxWorker {
 const row = (id: string) => rt.deps.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * `w`'s pass, once its send has reached the peer: the other worker must not
+ * be the one to claim the row first (then `w` finds it taken and the test
+ * would be about the other worker).
+ */
+async function sendingFirst(w: OutboxWorker): Promise<{ pass: Promise<number> }> {
+  const seen = peer.received.length;
+  const pass = w.runOnce();
+  await peer.waitForReceived(seen + 1);
+  // Wrapped: an async function returning the bare promise would wait for the whole pass.
+  return { pass };
+}
+
 /** Run `other` over and over while `first` is busy; what `other` delivered in all. */
 async function meanwhile(first: Promise<number>, other: OutboxWorker): Promise<number> {
   let done = false;
@@ -73,7 +86,7 @@ describe('outbox leases on a real SMTP peer', () => {
     peer.dataDelayMs = 1_500; // almost four leases
     const a = worker();
     const b = worker();
-    const first = a.runOnce();
+    const { pass: first } = await sendingFirst(a);
     const byB = await meanwhile(first, b);
     expect(await first).toBe(1);
     expect(byB).toBe(0);
@@ -89,7 +102,7 @@ describe('outbox leases on a real SMTP peer', () => {
     peer.dataDelayMs = 1_500;
     const a = worker({ renewEveryMs: 60_000 });
     const b = worker({ renewEveryMs: 60_000 });
-    const first = a.runOnce();
+    const { pass: first } = await sendingFirst(a);
     await meanwhile(first, b);
     await first;
     const copies = peer.to('dos-veces@perno.cl');
