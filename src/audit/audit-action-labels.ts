@@ -39,6 +39,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'staff.invited': 'Personal invitado',
   'staff.invitation-accepted': 'Invitación de personal aceptada',
   'staff.invitation-resent': 'Invitación de personal reenviada',
+  'staff.password-link-sent': 'Enlace para nueva clave enviado',
   'staff.role-changed': 'Cambio de rol del personal',
   'staff.disabled': 'Personal deshabilitado',
   'staff.enabled': 'Personal habilitado',

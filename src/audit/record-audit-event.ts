@@ -42,6 +42,7 @@ export type AuditAction =
   | 'staff.enabled'
   | 'staff.mfa-enrolled'
   | 'staff.mfa-reset'
+  | 'staff.password-link-sent'
   | 'staff.recovery-code-used'
   | 'staff.sign-in.ok'
   | 'staff.sign-in.failed'

@@ -8,7 +8,7 @@ useCliDatabase('portal-cli-staff-');
 describe('portal staff', () => {
   it('lists the staff commands in its usage', async () => {
     const r = await cli('--help');
-    for (const c of ['staff create', 'staff resend-invitation', 'staff reset-mfa']) expect(r.out).toContain(`portal ${c}`);
+    for (const c of ['staff create', 'staff resend-invitation', 'staff reset-password', 'staff reset-mfa']) expect(r.out).toContain(`portal ${c}`);
   });
 
   it('creates an administrator whose invitation waits in the outbox, audited as the CLI', async () => {
@@ -28,6 +28,11 @@ describe('portal staff', () => {
     const resent = await cli('staff', 'resend-invitation', '--email', 'JEFA@proveedor.cl');
     expect(resent.code).toBe(0);
     expect(resent.out).toContain('Nueva invitación');
+
+    // Still without a password: there is none to replace, and the message says what to do instead.
+    const reset = await cli('staff', 'reset-password', '--email', 'jefa@proveedor.cl');
+    expect(reset.code).toBe(1);
+    expect(reset.err).toContain('reenvíele la invitación');
   });
 
   it('explains a bad role or a missing option', async () => {

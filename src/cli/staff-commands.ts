@@ -1,4 +1,5 @@
 import { findStaffByEmail } from '../staff/find-staff.ts';
+import { sendStaffPasswordLink } from '../staff/send-staff-password-link.ts';
 import { inviteStaff } from '../staff/invite-staff.ts';
 import { resendStaffInvitation } from '../staff/resend-staff-invitation.ts';
 import { resetStaffMfa } from '../staff/reset-staff-mfa.ts';
@@ -27,6 +28,15 @@ export const STAFF_COMMANDS: Record<string, Command> = {
       const staff = await findStaffByEmail(rt.deps.db, need(o, 'email'));
       await resendStaffInvitation(rt.deps, ctx.operator, staff.id);
       out(`Nueva invitación para ${staff.email} en la cola de correo.`);
+    },
+  },
+  'staff reset-password': {
+    usage: 'staff reset-password --email persona@proveedor.cl',
+    summary: 'Para quien olvidó su clave: la clave deja de servir, se cierran sus sesiones y recibe por correo un enlace de un solo uso para elegir otra (el segundo factor no cambia).',
+    async run(rt, o, out, ctx) {
+      const staff = await findStaffByEmail(rt.deps.db, need(o, 'email'));
+      await sendStaffPasswordLink(rt.deps, ctx.operator, staff.id);
+      out(`Enlace para nueva clave de ${staff.email} en la cola de correo.`);
     },
   },
   'staff reset-mfa': {

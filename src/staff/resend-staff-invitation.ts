@@ -15,7 +15,7 @@ export async function resendStaffInvitation(deps: Deps, actor: Principal, staffI
   const { db, clock, config } = deps;
   // From the URL: anything but a UUID names nobody (a NUL is an error on PostgreSQL).
   if (!isUuid(staffId)) throw notFound();
-  const staff = await db.selectFrom('staff').select(['id', 'email', 'name', 'role', 'password_hash', 'disabled_at']).where('id', '=', staffId).executeTakeFirst();
+  const staff = await db.selectFrom('staff').select(['id', 'email', 'name', 'role', 'password_hash', 'disabled_at', 'totp_enrolled_at']).where('id', '=', staffId).executeTakeFirst();
   if (!staff) throw notFound();
   if (staff.password_hash !== null) throw new AppError(409, 'staff-invitation-accepted', INVITATION_ALREADY_ACCEPTED);
   if (staff.disabled_at !== null) throw new AppError(409, 'staff-disabled', 'Esta persona está deshabilitada. Habilítela antes de reenviar su invitación.');
@@ -24,7 +24,8 @@ export async function resendStaffInvitation(deps: Deps, actor: Principal, staffI
     // Only while still pending: an acceptance between the read and here leaves nothing to resend.
     const pending = await trx.selectFrom('staff').select('id').where('id', '=', staff.id).where('password_hash', 'is', null).executeTakeFirst();
     if (!pending) throw new AppError(409, 'staff-invitation-accepted', INVITATION_ALREADY_ACCEPTED);
-    await issueStaffInvitation(trx, config, staff, invitedBy(actor, config.brand.vendor), now, true);
+    // A member who already has a second factor is choosing a new password (sendStaffPasswordLink), not accepting an invitation.
+    await issueStaffInvitation(trx, config, staff, invitedBy(actor, config.brand.vendor), now, true, staff.totp_enrolled_at !== null);
     await recordAuditEvent(trx, { action: 'staff.invitation-resent', at: now, ...auditActor(actor), customerId: null, targetLabel: staff.email, detail: { staffId: staff.id } });
   });
   deps.mailQueued();

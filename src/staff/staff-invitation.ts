@@ -25,6 +25,8 @@ export async function issueStaffInvitation(
   invitedBy: string,
   now: Date,
   resent: boolean,
+  /** The member had a password (forgotten): the mail says a new one is chosen, the second factor unchanged. */
+  passwordReset = false,
 ): Promise<void> {
   const token = newToken();
   const expiresAt = new Date(now.getTime() + config.staffInvitationMs);
@@ -35,7 +37,7 @@ export async function issueStaffInvitation(
     .execute();
   await enqueueMail(
     trx,
-    staffInvitationMail({ brand: config.brand, to: staff.email, name: staff.name, role: staff.role, link: `${config.publicUrl}${invitationPath(token)}`, expiresAt, invitedBy, resent }),
+    staffInvitationMail({ brand: config.brand, to: staff.email, name: staff.name, role: staff.role, link: `${config.publicUrl}${invitationPath(token)}`, expiresAt, invitedBy, resent, passwordReset }),
     now,
   );
 }

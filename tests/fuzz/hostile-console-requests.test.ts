@@ -92,7 +92,7 @@ const AUDIT_ACTION_NEEDS: Record<string, ReadonlyArray<StaffAction | 'public'>> 
   'contract.plan-changed': ['contracts:write'], 'user.credentials-resent': ['users:write'], 'user.disabled': ['users:write'], 'user.enabled': ['users:write'],
   'user.deleted': ['users:write'], 'user.throttle-lifted': ['users:write'], 'user.sessions-ended': ['users:write'], 'mail.retried': ['mail:write'],
   'mail.discarded': ['mail:write'], 'audit.exported': ['audit:export'], 'staff.invited': ['staff:manage'], 'staff.invitation-resent': ['staff:manage'],
-  'staff.role-changed': ['staff:manage'], 'staff.disabled': ['staff:manage'], 'staff.enabled': ['staff:manage'], 'staff.mfa-reset': ['staff:manage'],
+  'staff.role-changed': ['staff:manage'], 'staff.disabled': ['staff:manage'], 'staff.enabled': ['staff:manage'], 'staff.mfa-reset': ['staff:manage'], 'staff.password-link-sent': ['staff:manage'],
   'staff.preview-as-customer': ['preview:customer'],
   'staff.sign-in.ok': ['public'], 'staff.sign-in.failed': ['public'], 'staff.sign-in.throttled': ['public'], 'staff.second-factor.ok': ['public'],
   'staff.second-factor.failed': ['public'], 'staff.step-up': ['public'], 'staff.sign-out': ['public'], 'staff.mfa-enrolled': ['public'],

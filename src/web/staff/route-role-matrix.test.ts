@@ -110,6 +110,7 @@ const PROBES: Probe[] = [
   { method: 'POST', route: '/proveedor/personal/invitar', path: () => '/proveedor/personal/invitar', action: 'staff:manage', form: () => ({ email: '', name: '', role: 'lectura' }) },
   { method: 'POST', route: '/proveedor/personal/:id/reenviar', path: (f) => `/proveedor/personal/${f.invitedId}/reenviar`, action: 'staff:manage' },
   { method: 'POST', route: '/proveedor/personal/:id/rol', path: (f) => `/proveedor/personal/${f.target.id}/rol`, action: 'staff:manage', form: () => ({ role: 'editor' }) },
+  { method: 'POST', route: '/proveedor/personal/:id/nueva-clave', path: (f) => `/proveedor/personal/${f.target.id}/nueva-clave`, action: 'staff:manage' },
   { method: 'POST', route: '/proveedor/personal/:id/restablecer-mfa', path: (f) => `/proveedor/personal/${f.target.id}/restablecer-mfa`, action: 'staff:manage' },
   { method: 'POST', route: '/proveedor/personal/:id/deshabilitar', path: (f) => `/proveedor/personal/${f.target.id}/deshabilitar`, action: 'staff:manage' },
   { method: 'POST', route: '/proveedor/personal/:id/habilitar', path: (f) => `/proveedor/personal/${f.target.id}/habilitar`, action: 'staff:manage' },

@@ -8,6 +8,7 @@ import { inviteStaff } from '../../../staff/invite-staff.ts';
 import { listStaff, type StaffListItem, type StaffState } from '../../../staff/list-staff.ts';
 import { resendStaffInvitation } from '../../../staff/resend-staff-invitation.ts';
 import { resetStaffMfa } from '../../../staff/reset-staff-mfa.ts';
+import { sendStaffPasswordLink } from '../../../staff/send-staff-password-link.ts';
 import { setStaffDisabled } from '../../../staff/set-staff-disabled.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../components/form.tsx';
 import { formatDateTime } from '../../components/format.ts';
@@ -61,6 +62,14 @@ function RowActions(props: { s: StaffListItem; self: boolean; csrf: string }) {
           <CsrfField token={csrf} />
           <button type="submit" aria-label={`Reenviar invitación: ${s.email}`}>
             Reenviar invitación
+          </button>
+        </form>
+      ) : null}
+      {s.state === 'active' || s.state === 'pending-enrolment' ? (
+        <form method="post" action={`${base}/nueva-clave`} class="inline">
+          <CsrfField token={csrf} />
+          <button type="submit" aria-label={`Enviar enlace para nueva clave: ${s.email}`}>
+            Enviar enlace para nueva clave
           </button>
         </form>
       ) : null}
@@ -234,6 +243,12 @@ export const staffAdminRoutes = new Hono<AppEnv>()
     change(c, async () => {
       const r = await setStaffDisabled(c.get('deps'), staffPrincipalOf(c), { staffId: c.req.param('id'), disabled: false });
       return r.changed ? `${r.name} quedó habilitado.` : `${r.name} ya estaba habilitado.`;
+    }),
+  )
+  .post('/personal/:id/nueva-clave', requireStaff('staff:manage'), (c) =>
+    change(c, async () => {
+      const { email } = await sendStaffPasswordLink(c.get('deps'), staffPrincipalOf(c), c.req.param('id'));
+      return `Enviamos a ${email} un enlace para elegir una nueva clave; su clave anterior ya no sirve y sus sesiones se cerraron.`;
     }),
   )
   .post('/personal/:id/restablecer-mfa', requireStaff('staff:manage'), (c) =>
