@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { settleImports } from './imports/run-import.ts';
 import { PasswordHasher } from './auth/password-hasher.ts';
 import { purgeStaleThrottles } from './auth/throttle.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -7,6 +6,7 @@ import type { Config } from './config.ts';
 import { createDb, type CreateDbOptions } from './db/create-db.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
+import { settleImports } from './imports/run-import.ts';
 import { vendorToday } from './domain/contracts.ts';
 import { ArticleReads } from './help/article-reads.ts';
 import { HelpSearch } from './help/search/help-search.ts';

@@ -249,7 +249,7 @@ export interface StaffTable {
   totp_last_step: number | null;
   disabled_at: string | null;
   last_sign_in_at: string | null;
-  /** A staff id, or 'cli:<os user>' for the operator's command line. */
+  /** Who created the row, as principalRef() writes it: 'staff:<id>', 'cli:operador (<os user>)'; 'demo' for the demo data. */
   created_by: string;
   created_at: string;
 }
@@ -297,7 +297,7 @@ export interface ImportRunsTable {
   status: string;
   total_rows: number;
   done_rows: Generated<number>;
-  /** JSON [{ line, field, message }] */
+  /** JSON [{ line, column, message }] (imports/parse-import-csv.ts ImportProblem). */
   problems: string | null;
   /** JSON: what was created. */
   summary: string | null;
@@ -343,6 +343,5 @@ export interface Database {
 
 export type User = Selectable<UsersTable>;
 export type Customer = Selectable<CustomersTable>;
-export type Staff = Selectable<StaffTable>;
 export type NewOutboxMessage = Insertable<OutboxTable>;
 export type UserUpdate = Updateable<UsersTable>;
