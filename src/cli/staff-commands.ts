@@ -1,9 +1,23 @@
-import { findStaffByEmail } from '../staff/find-staff.ts';
+import { findStaffByEmail, type StaffSummary } from '../staff/find-staff.ts';
 import { sendStaffPasswordLink } from '../staff/send-staff-password-link.ts';
 import { inviteStaff } from '../staff/invite-staff.ts';
 import { resendStaffInvitation } from '../staff/resend-staff-invitation.ts';
 import { resetStaffMfa } from '../staff/reset-staff-mfa.ts';
+import type { Runtime } from '../boot.ts';
+import type { CliPrincipal } from '../auth/principal.ts';
 import { need, type Command } from './command.ts';
+
+/** A command on one staff member named by --email: the operation's result line is printed. */
+function byEmail(verb: string, summary: string, act: (rt: Runtime, operator: CliPrincipal, staff: StaffSummary) => Promise<string>): Command {
+  return {
+    usage: `staff ${verb} --email persona@proveedor.cl`,
+    summary,
+    async run(rt, o, out, ctx) {
+      const staff = await findStaffByEmail(rt.deps.db, need(o, 'email'));
+      out(await act(rt, ctx.operator, staff));
+    },
+  };
+}
 
 /**
  * The vendor's staff from the server's terminal: the first administrator is
@@ -21,31 +35,28 @@ export const STAFF_COMMANDS: Record<string, Command> = {
       out(`Invitación para ${email.trim().toLowerCase()} en la cola de correo (portal outbox list); el enlace vence en ${hours} horas.`);
     },
   },
-  'staff resend-invitation': {
-    usage: 'staff resend-invitation --email persona@proveedor.cl',
-    summary: 'Envía una nueva invitación a quien aún no eligió su clave; el enlace anterior deja de servir.',
-    async run(rt, o, out, ctx) {
-      const staff = await findStaffByEmail(rt.deps.db, need(o, 'email'));
-      await resendStaffInvitation(rt.deps, ctx.operator, staff.id);
-      out(`Nueva invitación para ${staff.email} en la cola de correo.`);
+  'staff resend-invitation': byEmail(
+    'resend-invitation',
+    'Envía una nueva invitación a quien aún no eligió su clave; el enlace anterior deja de servir.',
+    async (rt, operator, staff) => {
+      await resendStaffInvitation(rt.deps, operator, staff.id);
+      return `Nueva invitación para ${staff.email} en la cola de correo.`;
     },
-  },
-  'staff reset-password': {
-    usage: 'staff reset-password --email persona@proveedor.cl',
-    summary: 'Para quien olvidó su clave: la clave deja de servir, se cierran sus sesiones y recibe por correo un enlace de un solo uso para elegir otra (el segundo factor no cambia).',
-    async run(rt, o, out, ctx) {
-      const staff = await findStaffByEmail(rt.deps.db, need(o, 'email'));
-      await sendStaffPasswordLink(rt.deps, ctx.operator, staff.id);
-      out(`Enlace para nueva clave de ${staff.email} en la cola de correo.`);
+  ),
+  'staff reset-password': byEmail(
+    'reset-password',
+    'Para quien olvidó su clave: la clave deja de servir, se cierran sus sesiones y recibe por correo un enlace de un solo uso para elegir otra (el segundo factor no cambia).',
+    async (rt, operator, staff) => {
+      await sendStaffPasswordLink(rt.deps, operator, staff.id);
+      return `Enlace para nueva clave de ${staff.email} en la cola de correo.`;
     },
-  },
-  'staff reset-mfa': {
-    usage: 'staff reset-mfa --email persona@proveedor.cl',
-    summary: 'Borra el segundo factor y los códigos de recuperación de una persona y cierra sus sesiones; al ingresar configurará uno nuevo.',
-    async run(rt, o, out, ctx) {
-      const staff = await findStaffByEmail(rt.deps.db, need(o, 'email'));
-      const r = await resetStaffMfa(rt.deps, ctx.operator, staff.id);
-      out(`Segundo factor de ${r.email} restablecido; ${r.sessionsEnded} sesiones cerradas.`);
+  ),
+  'staff reset-mfa': byEmail(
+    'reset-mfa',
+    'Borra el segundo factor y los códigos de recuperación de una persona y cierra sus sesiones; al ingresar configurará uno nuevo.',
+    async (rt, operator, staff) => {
+      const r = await resetStaffMfa(rt.deps, operator, staff.id);
+      return `Segundo factor de ${r.email} restablecido; ${r.sessionsEnded} sesiones cerradas.`;
     },
-  },
+  ),
 };
