@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { insertUser } from '../auth/credentials.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
-import { vendorToday } from '../domain/contracts.ts';
+import { addDays, vendorToday } from '../domain/contracts.ts';
 import { formatRut } from '../domain/rut.ts';
 import { importHelpTree } from '../help/import/import-help-tree.ts';
 import { readHelpTree } from '../help/import/read-help-tree.ts';
@@ -25,12 +27,6 @@ const MORE_CUSTOMERS: Array<{ rut: string; name: string; admin: string; email: s
   { rut: '78901234-2', name: 'Clínica Dental Sonrisa SpA', admin: 'Felipe Araya', email: 'felipe@sonrisa.cl', contracts: [['factura-electronica', 'Plan Emisor', -400, -10]] },
 ];
 
-function shiftDay(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
 /** The shipped help corpus, on a database that has none yet. */
 export async function seedHelpIfEmpty(deps: Deps): Promise<boolean> {
   const any = await deps.db.selectFrom('systems').select('id').limit(1).executeTakeFirst();
@@ -52,13 +48,13 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<typeof DEMO | null> {
   const today = vendorToday(now);
   const systems = new Map((await db.selectFrom('systems').select(['id', 'slug']).execute()).map((s) => [s.slug, s.id]));
   const customerId = randomUUID();
-  const [adminHash, techHash] = await Promise.all([hasher.hash(DEMO.admin.password), hasher.hash(DEMO.technical.password)]);
+  const [adminHash, techHash, staffHash] = await Promise.all([hasher.hash(DEMO.admin.password), hasher.hash(DEMO.technical.password), hasher.hash(DEMO.staff.password)]);
   const contracts: Array<[string, string, string, string | null]> = [
-    ['contabilidad', 'Plan Pyme', shiftDay(today, -400), null],
-    ['remuneraciones', 'Plan 50 trabajadores', shiftDay(today, -200), shiftDay(today, 20)],
-    ['factura-electronica', 'Plan Emisor', shiftDay(today, -90), shiftDay(today, 275)],
-    ['inventario', 'Plan Bodega', shiftDay(today, -700), shiftDay(today, -30)],
-    ['inventario', 'Plan Multibodega', shiftDay(today, 15), null],
+    ['contabilidad', 'Plan Pyme', addDays(today, -400), null],
+    ['remuneraciones', 'Plan 50 trabajadores', addDays(today, -200), addDays(today, 20)],
+    ['factura-electronica', 'Plan Emisor', addDays(today, -90), addDays(today, 275)],
+    ['inventario', 'Plan Bodega', addDays(today, -700), addDays(today, -30)],
+    ['inventario', 'Plan Multibodega', addDays(today, 15), null],
   ];
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('customers').values({ id: customerId, rut: DEMO.rut, name: DEMO.customer, disabled_at: null, created_at: now.toISOString() }).execute();
@@ -74,39 +70,37 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<typeof DEMO | null> {
       if (!systemId) continue;
       await trx.insertInto('contracts').values({ id: randomUUID(), customer_id: customerId, system_id: systemId, plan, starts_on: startsOn, ends_on: endsOn, created_at: now.toISOString() }).execute();
     }
+    // All in the one transaction: a start cut short leaves no half demo (which, having customers, would never be completed).
+    await seedMoreCustomers(trx, systems, today, adminHash, now);
+    await seedDemoStaff(trx, staffHash, now);
   });
-  await seedMoreCustomers(deps, systems, today, adminHash);
-  await seedDemoStaff(deps);
   deps.log.info({ rut: formatRut(DEMO.rut), admin: DEMO.admin.email, technical: DEMO.technical.email, staff: DEMO.staff.email }, 'demo data loaded');
   return DEMO;
 }
 
-async function seedMoreCustomers(deps: Deps, systems: Map<string, string>, today: string, adminHash: string): Promise<void> {
-  const now = deps.clock.now();
-  await deps.db.transaction().execute(async (trx) => {
-    for (const c of MORE_CUSTOMERS) {
-      const customerId = randomUUID();
-      await trx.insertInto('customers').values({ id: customerId, rut: c.rut, name: c.name, disabled_at: null, created_at: now.toISOString() }).execute();
-      await insertUser(trx, { id: randomUUID(), customerId, email: c.email, name: c.admin, role: 'admin', passwordHash: adminHash, temporaryUntil: null, createdBy: 'demo', now });
-      for (const [slug, plan, from, to] of c.contracts) {
-        const systemId = systems.get(slug);
-        if (!systemId) continue;
-        await trx
-          .insertInto('contracts')
-          .values({ id: randomUUID(), customer_id: customerId, system_id: systemId, plan, starts_on: shiftDay(today, from), ends_on: to === null ? null : shiftDay(today, to), created_at: now.toISOString() })
-          .execute();
-      }
+async function seedMoreCustomers(trx: Kysely<Database>, systems: Map<string, string>, today: string, adminHash: string, now: Date): Promise<void> {
+  for (const c of MORE_CUSTOMERS) {
+    const customerId = randomUUID();
+    await trx.insertInto('customers').values({ id: customerId, rut: c.rut, name: c.name, disabled_at: null, created_at: now.toISOString() }).execute();
+    await insertUser(trx, { id: randomUUID(), customerId, email: c.email, name: c.admin, role: 'admin', passwordHash: adminHash, temporaryUntil: null, createdBy: 'demo', now });
+    for (const [slug, plan, from, to] of c.contracts) {
+      const systemId = systems.get(slug);
+      if (!systemId) continue;
+      await trx
+        .insertInto('contracts')
+        .values({ id: randomUUID(), customer_id: customerId, system_id: systemId, plan, starts_on: addDays(today, from), ends_on: to === null ? null : addDays(today, to), created_at: now.toISOString() })
+        .execute();
     }
-  });
+  }
 }
 
 /** The demo console administrator: password set, no second factor yet (the first sign-in enrols it). */
-async function seedDemoStaff(deps: Deps): Promise<void> {
-  const now = deps.clock.now().toISOString();
-  await deps.db
+async function seedDemoStaff(trx: Kysely<Database>, passwordHash: string, at: Date): Promise<void> {
+  const now = at.toISOString();
+  await trx
     .insertInto('staff')
     .values({
-      id: randomUUID(), email: DEMO.staff.email, name: DEMO.staff.name, role: 'admin', password_hash: await deps.hasher.hash(DEMO.staff.password),
+      id: randomUUID(), email: DEMO.staff.email, name: DEMO.staff.name, role: 'admin', password_hash: passwordHash,
       password_changed_at: now, totp_secret: null, totp_enrolled_at: null, totp_last_step: null, disabled_at: null, last_sign_in_at: null,
       created_by: 'demo', created_at: now,
     })
