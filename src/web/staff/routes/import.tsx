@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { UTF8_BOM } from '../../../audit/csv-cell.ts';
 import { findImportRun, listImportRuns, type ImportRunView } from '../../../imports/find-import-run.ts';
 import { IMPORT_COLUMNS, IMPORT_MAX_ROWS, importTemplate } from '../../../imports/import-format.ts';
 import { startImport } from '../../../imports/run-import.ts';
@@ -159,7 +160,7 @@ export const importRoutes = new Hono<AppEnv>()
     const systems = await listSystems(c.get('deps').db);
     c.header('Content-Type', 'text/csv; charset=utf-8');
     c.header('Content-Disposition', 'attachment; filename="plantilla-importacion.csv"');
-    return c.body(`\uFEFF${importTemplate(systems[0]?.slug, systems[1]?.slug ?? systems[0]?.slug)}`);
+    return c.body(`${UTF8_BOM}${importTemplate(systems[0]?.slug, systems[1]?.slug ?? systems[0]?.slug)}`);
   })
   .get('/importar/:id', requireStaff('import:run'), async (c) => renderRun(c, await findImportRun(c.get('deps').db, c.req.param('id'), c.get('deps').clock.now())))
   .post('/importar', requireStaff('import:run'), async (c) => {
