@@ -84,7 +84,7 @@ export async function startImport(
     id, staff_id: actor.staffId, file_name: fileName, status: 'running', total_rows: totalRows, done_rows: 0, problems: null, summary: null, created_at: created.toISOString(), finished_at: null,
     prepared: 0, to_prepare: fresh.length, progress_at: created.toISOString(),
   }).execute();
-  const done = writeImport(deps, actor, { id, fileName, totalRows, plan, fresh }).catch(async (err: unknown) => {
+  const done = writeImport(deps, actor, { id, fileName, totalRows, plan, fresh }).catch((err: unknown) => {
     // writeImport records its own failures; this is for what happened while recording them (the database gone): the run will read as interrupted.
     deps.log.error({ err, importRunId: id }, 'import could not record its outcome');
     return 'failed' as const;
@@ -94,7 +94,7 @@ export async function startImport(
   return { id, status: 'running', done };
 }
 
-/** The whole import awaited: check, then write (the CLI and tests). */
+/** The whole import awaited: check, then write (tests). */
 export async function runImport(deps: Deps, actor: StaffPrincipal, input: { fileName: string; bytes?: Uint8Array; text?: string }): Promise<{ id: string; status: ImportStatus }> {
   const started = await startImport(deps, actor, input);
   return { id: started.id, status: await started.done };
@@ -123,7 +123,7 @@ async function writeImport(
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
       // The first statement writes: on SQLite it takes the write lock, so no other import interleaves from here on.
-      await trx.updateTable('import_runs').set({ done_rows: 0, progress_at: clock.now().toISOString() }).where('id', '=', id).execute();
+      await trx.updateTable('import_runs').set({ done_rows: 0, progress_at: now.toISOString() }).where('id', '=', id).execute();
       const existing = plan.customers.filter((c): c is PlannedCustomer & { existingId: string } => c.existingId !== null);
       if (existing.length > 0) await recheckExisting(trx, deps.dialect, existing);
       for (const [i, c] of fresh.entries()) {
