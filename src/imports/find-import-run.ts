@@ -5,9 +5,9 @@ import type { ImportProblem } from './parse-import-csv.ts';
 import type { ImportStatus, ImportSummary } from './run-import.ts';
 
 /** A running run that has not moved for this long was cut off (its process stopped): nothing was written, the write being one transaction. */
-export const IMPORT_STALL_MS = 5 * 60_000;
+const IMPORT_STALL_MS = 5 * 60_000;
 
-export const INTERRUPTED = 'La importación se interrumpió (el servidor se detuvo) antes de terminar, y no se escribió nada. Vuelva a subir el archivo.';
+const INTERRUPTED = 'La importación se interrumpió (el servidor se detuvo) antes de terminar, y no se escribió nada. Vuelva a subir el archivo.';
 
 export interface ImportRunView {
   id: string;
