@@ -64,7 +64,3 @@ export function staffCan(role: StaffRole, action: StaffAction): boolean {
 export function authorizeStaff(role: StaffRole, action: StaffAction): void {
   if (!staffCan(role, action)) throw forbidden();
 }
-
-export function isStaffRole(v: unknown): v is StaffRole {
-  return typeof v === 'string' && (STAFF_ROLES as readonly string[]).includes(v);
-}
