@@ -3,6 +3,8 @@ import type { Database } from '../db/schema.ts';
 
 export type UserState = 'pending' | 'active' | 'disabled';
 
+export const USER_STATE_LABEL: Record<UserState, string> = { pending: 'Pendiente de primer ingreso', active: 'Activo', disabled: 'Deshabilitado' };
+
 export interface UserListItem {
   id: string;
   name: string;

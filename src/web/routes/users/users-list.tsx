@@ -1,12 +1,10 @@
 import { Hono } from 'hono';
-import { listUsers, type UserListItem } from '../../../customers/list-users.ts';
+import { listUsers, USER_STATE_LABEL, type UserListItem } from '../../../customers/list-users.ts';
 import { CsrfField } from '../../components/form.tsx';
 import { formatDateTime } from '../../components/format.ts';
 import type { AppEnv } from '../../env.ts';
 import { requireUser, sessionOf } from '../../middleware/require-user.ts';
 import { page } from '../../render.tsx';
-
-const STATE_LABEL = { pending: 'Pendiente de primer ingreso', active: 'Activo', disabled: 'Deshabilitado' } as const;
 
 function UserActions(props: { u: UserListItem; csrf: string }) {
   const { u } = props;
@@ -80,7 +78,7 @@ export const usersListRoutes = new Hono<AppEnv>().use('/usuarios', requireUser('
                   ) : null}
                 </td>
                 <td data-label="Estado">
-                  <span class={`badge state-${u.state}`}>{STATE_LABEL[u.state]}</span>
+                  <span class={`badge state-${u.state}`}>{USER_STATE_LABEL[u.state]}</span>
                 </td>
                 <td data-label="Último ingreso">{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : 'Nunca'}</td>
                 <td data-label="Acciones">

@@ -5,6 +5,7 @@ import { deleteUser } from '../../../customers/delete-user.ts';
 import { endUserSessions } from '../../../customers/end-user-sessions.ts';
 import { loadUserFor, type UserRef } from '../../../customers/find-managed-user.ts';
 import { liftSignInThrottle } from '../../../customers/lift-sign-in-throttle.ts';
+import { USER_STATE_LABEL } from '../../../customers/list-users.ts';
 import { resendCredentials } from '../../../customers/resend-credentials.ts';
 import { setUserDisabled } from '../../../customers/set-user-disabled.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
@@ -16,7 +17,6 @@ import type { AppEnv } from '../../env.ts';
 import { requireStaff, staffPrincipalOf } from '../require-staff.ts';
 import { staffPage } from '../staff-page.tsx';
 
-const STATE_LABEL = { pending: 'Pendiente de primer ingreso', active: 'Activo', disabled: 'Deshabilitado' } as const;
 type UserRow = CustomerOverview['users'][number];
 
 function ActionButton(props: { href: string; csrf: string; label: string; name: string; danger?: boolean }) {
@@ -93,7 +93,7 @@ export function CustomerUsersSection(props: { o: CustomerOverview; canWrite: boo
                 <td data-label="Correo">{u.email}</td>
                 <td data-label="Perfil">{u.role === 'admin' ? 'Administrador' : 'Técnico'}</td>
                 <td data-label="Estado">
-                  <span class={`badge state-${u.state}`}>{STATE_LABEL[u.state]}</span>
+                  <span class={`badge state-${u.state}`}>{USER_STATE_LABEL[u.state]}</span>
                   {u.throttledUntil ? <span class="badge warning">Ingreso bloqueado hasta {formatDateTime(u.throttledUntil)}</span> : null}
                 </td>
                 <td data-label="Último ingreso">{u.lastSignInAt ? formatDateTime(u.lastSignInAt) : 'Nunca'}</td>
