@@ -1,18 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { TestClient } from '../client.ts';
-import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../factories.ts';
+import { createConsoleFixture, type ConsoleFixture } from '../console-fixture.ts';
 import { createTestStaff, staffClient, type TestStaff } from '../staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../test-runtime.ts';
-import { cliOperator } from '../../src/auth/principal.ts';
-import { createCustomer } from '../../src/customers/create-customer.ts';
+import { encodeSegment, prng, randomBytes, type Rng } from './hostile-inputs.ts';
 import type { StaffRole } from '../../src/db/schema.ts';
 import { formatRut, rutCheckDigit } from '../../src/domain/rut.ts';
 import { IMPORT_BODY_LIMIT } from '../../src/imports/import-format.ts';
 import { settleImports } from '../../src/imports/run-import.ts';
 import { STEP_UP_ACTIONS, staffCan, type StaffAction } from '../../src/policies/staff-policy.ts';
-import { inviteStaff } from '../../src/staff/invite-staff.ts';
 import { createStaffSession } from '../../src/staff/staff-session.ts';
 
 /**
@@ -31,21 +28,6 @@ import { createStaffSession } from '../../src/staff/staff-session.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261208);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  return { next, int, pick };
-}
-type Rng = ReturnType<typeof prng>;
 
 const NASTY = [
   '', ' ', 'a', '..', '../../etc/passwd', '%2e%2e%2f%2e%2e%2fetc', '%00', 'a%00b', '%ZZ', '%C3%28', '%E2%80%AE', '%1b%5d0%3bx%07', '\u202e', '\u0000', '\u200f\u2066x',
@@ -98,16 +80,6 @@ const AUDIT_ACTION_NEEDS: Record<string, ReadonlyArray<StaffAction | 'public'>> 
   'staff.second-factor.failed': ['public'], 'staff.step-up': ['public'], 'staff.sign-out': ['public'], 'staff.mfa-enrolled': ['public'],
   'staff.recovery-code-used': ['public'], 'staff.invitation-accepted': ['public'],
 };
-
-function encodeSegment(rng: Rng, v: string): string {
-  return rng.next() < 0.5 ? v.replace(/[\s/?#]/g, (c) => encodeURIComponent(c)) : encodeURIComponent(v);
-}
-
-function randomBytes(rng: Rng, n: number): Uint8Array {
-  const b = new Uint8Array(n);
-  for (let i = 0; i < n; i++) b[i] = rng.int(256);
-  return b;
-}
 
 function formBody(rng: Rng, csrf: string | undefined): string {
   const p = new URLSearchParams();
@@ -208,18 +180,8 @@ function importMultipart(rng: Rng, csrf: string | undefined): { type: string; bo
   return { type, body, valid };
 }
 
-interface Fixture {
-  customer: TestCustomer;
-  techId: string;
-  contractId: string;
-  mailId: string;
-  importId: string;
-  target: TestStaff;
-  invitedId: string;
-}
-
 let rt: TestRuntime;
-let f: Fixture;
+let f: ConsoleFixture;
 const clients = new Map<Who, TestClient>();
 const staffOf = new Map<Who, TestStaff>();
 let routes: Array<{ method: string; route: string; re: RegExp; action: StaffAction | 'public' }>;
@@ -238,25 +200,14 @@ async function openSessions(): Promise<void> {
 
 beforeAll(async () => {
   rt = await createTestRuntime();
-  const customer = await createCustomerWithAdmin(rt.deps);
-  const tech = await createTechnicalUser(rt.deps, customer.id);
-  const contractId = await addContractFor(rt.deps, customer.id, 'contabilidad', '2026-01-01', '2026-12-31');
-  await createCustomer(rt.deps, cliOperator('prueba'), { rut: '11.111.111-1', name: 'Cliente del Correo SpA', adminName: 'Ana Correo', adminEmail: 'ana@correo.cl' });
-  const mail = await rt.deps.db.selectFrom('outbox').select('id').where('to_address', '=', 'ana@correo.cl').executeTakeFirstOrThrow();
+  f = await createConsoleFixture(rt);
   for (const who of ['admin', 'soporte', 'editor', 'lectura'] as const) staffOf.set(who, await createTestStaff(rt.deps, who));
   staffOf.set('stale', await createTestStaff(rt.deps, 'admin'));
   staffOf.set('half-open', await createTestStaff(rt.deps, 'soporte'));
-  const importId = randomUUID();
-  const now = rt.clock.now().toISOString();
-  await rt.deps.db.insertInto('import_runs').values({ id: importId, staff_id: staffOf.get('soporte')!.id, file_name: 'clientes.csv', status: 'invalid', total_rows: 1, problems: '[]', summary: null, created_at: now, finished_at: now }).execute();
-  // The staff member the console's Personal actions aim at, with a session of its own that disabling must end.
-  const target = await createTestStaff(rt.deps, 'lectura');
-  await staffClient(rt, target);
-  const { staffId: invitedId } = await inviteStaff(rt.deps, cliOperator('prueba'), { email: 'invitada@proveedor.cl', name: 'Invitada Pendiente', role: 'lectura' });
-  f = { customer, techId: tech.id, contractId, mailId: mail.id, importId, target, invitedId };
+  await staffClient(rt, f.target); // a session of its own, that disabling it must end
   await openSessions();
   const signedIn = new TestClient(rt);
-  expect((await signedIn.signIn(customer.rut, customer.admin.email, customer.admin.password)).status).toBe(303);
+  expect((await signedIn.signIn(f.customer.rut, f.customer.admin.email, f.customer.admin.password)).status).toBe(303);
   const inConsole = new TestClient(rt, {}, 'staff_csrf');
   for (const [k, v] of signedIn.cookies) inConsole.cookies.set(k, v);
   await inConsole.get('/proveedor/ingresar');

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { TestClient } from '../client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../factories.ts';
 import { createTestRuntime, type TestRuntime } from '../test-runtime.ts';
+import { encodeSegment, prng, randomBytes, type Rng } from './hostile-inputs.ts';
 
 /**
  * Thousands of hostile requests at every route the app has, from a seeded
@@ -15,20 +16,6 @@ import { createTestRuntime, type TestRuntime } from '../test-runtime.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000);
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  return { next, int, pick };
-}
 
 let rt: TestRuntime;
 let customer: TestCustomer;
@@ -68,12 +55,7 @@ const NASTY = [
   '99999999999999999999', '1e309', 'NaN', 'null', 'undefined', 'true', '[]', '{}', 'contabilidad', 'cierre-mensual',
 ];
 
-function encodeSegment(rng: ReturnType<typeof prng>, v: string): string {
-  // Sometimes raw (already percent-encoded or broken), sometimes encoded.
-  return rng.next() < 0.5 ? v.replace(/[\s/?#]/g, (c) => encodeURIComponent(c)) : encodeURIComponent(v);
-}
-
-function fillPath(rng: ReturnType<typeof prng>, path: string): string {
+function fillPath(rng: Rng, path: string): string {
   return path.replace(/:(\w+)/g, (_, name: string) => {
     const real: Record<string, string[]> = { id: [techId, customer.admin.id], system: ['contabilidad', 'remuneraciones'], article: ['cierre-mensual'], file: ['logo.svg', 'imagenes/x.png'] };
     if (rng.next() < 0.4 && real[name]) return rng.pick(real[name]!);
@@ -81,15 +63,9 @@ function fillPath(rng: ReturnType<typeof prng>, path: string): string {
   });
 }
 
-function randomBytes(rng: ReturnType<typeof prng>, n: number): Uint8Array {
-  const b = new Uint8Array(n);
-  for (let i = 0; i < n; i++) b[i] = rng.int(256);
-  return b;
-}
-
 const FIELDS = ['rut', 'email', 'password', 'name', 'currentPassword', 'newPassword', 'repeatPassword', 'token', 'helpful', 'comment', 'systems', 'scope', 'confirm', 'q', 'volver'];
 
-function formBody(rng: ReturnType<typeof prng>, csrf: string | undefined): string {
+function formBody(rng: Rng, csrf: string | undefined): string {
   const p = new URLSearchParams();
   if (csrf && rng.next() < 0.8) p.set('_csrf', rng.next() < 0.9 ? csrf : rng.pick(NASTY));
   const n = rng.int(6);
@@ -104,7 +80,7 @@ function formBody(rng: ReturnType<typeof prng>, csrf: string | undefined): strin
   return s;
 }
 
-function multipartBody(rng: ReturnType<typeof prng>, csrf: string | undefined): { type: string; body: string | Uint8Array } {
+function multipartBody(rng: Rng, csrf: string | undefined): { type: string; body: string | Uint8Array } {
   const boundary = rng.pick(['----x', 'b', '', '"quoted"', 'a'.repeat(200)]);
   const type = rng.pick([`multipart/form-data; boundary=${boundary}`, 'multipart/form-data', 'multipart/form-data; boundary=']);
   const good = `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf ?? ''}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n--${boundary}--\r\n`;
