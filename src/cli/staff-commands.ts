@@ -1,4 +1,4 @@
-import { findStaffByEmail, type StaffSummary } from '../staff/find-staff.ts';
+import { findStaffByEmail, type StaffRef } from '../staff/find-staff.ts';
 import { sendStaffPasswordLink } from '../staff/send-staff-password-link.ts';
 import { inviteStaff } from '../staff/invite-staff.ts';
 import { resendStaffInvitation } from '../staff/resend-staff-invitation.ts';
@@ -8,7 +8,7 @@ import type { CliPrincipal } from '../auth/principal.ts';
 import { need, type Command } from './command.ts';
 
 /** A command on one staff member named by --email: the operation's result line is printed. */
-function byEmail(verb: string, summary: string, act: (rt: Runtime, operator: CliPrincipal, staff: StaffSummary) => Promise<string>): Command {
+function byEmail(verb: string, summary: string, act: (rt: Runtime, operator: CliPrincipal, staff: StaffRef) => Promise<string>): Command {
   return {
     usage: `staff ${verb} --email persona@proveedor.cl`,
     summary,
