@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient, location } from '../../../tests/client.ts';
-import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../../../tests/factories.ts';
-import { createTestStaff, staffClient, type TestStaff } from '../../../tests/staff-fixtures.ts';
+import { createConsoleFixture, type ConsoleFixture as Fixture } from '../../../tests/console-fixture.ts';
+import { createTestStaff, staffClient } from '../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
-import { cliOperator } from '../../auth/principal.ts';
-import { createCustomer } from '../../customers/create-customer.ts';
 import type { StaffRole } from '../../db/schema.ts';
 import { STAFF_ROLES, staffCan, type StaffAction } from '../../policies/staff-policy.ts';
-import { inviteStaff } from '../../staff/invite-staff.ts';
 
 /**
  * Every console route × every staff role, plus a signed-out visitor and a
@@ -18,16 +14,6 @@ import { inviteStaff } from '../../staff/invite-staff.ts';
  * table below must list every route the console has: a new route without an
  * entry fails the completeness test.
  */
-
-interface Fixture {
-  customer: TestCustomer;
-  techId: string;
-  contractId: string;
-  mailId: string;
-  importId: string;
-  target: TestStaff;
-  invitedId: string;
-}
 
 interface Probe {
   method: 'GET' | 'POST';
@@ -153,21 +139,7 @@ describe('console routes × roles', () => {
 
   beforeAll(async () => {
     rt = await createTestRuntime();
-    const customer = await createCustomerWithAdmin(rt.deps);
-    const tech = await createTechnicalUser(rt.deps, customer.id);
-    const contractId = await addContractFor(rt.deps, customer.id, 'contabilidad', '2026-01-01', '2026-12-31');
-    // A credentials mail in the outbox, as the console's Correo page would show it.
-    const made = await createCustomer(rt.deps, cliOperator('prueba'), { rut: '11.111.111-1', name: 'Cliente del Correo SpA', adminName: 'Ana Correo', adminEmail: 'ana@correo.cl' });
-    const mail = await rt.deps.db.selectFrom('outbox').select('id').where('to_address', '=', 'ana@correo.cl').executeTakeFirstOrThrow();
-    expect(made.rut).toBe('11111111-1');
-    const importId = randomUUID();
-    await rt.deps.db
-      .insertInto('import_runs')
-      .values({ id: importId, staff_id: (await createTestStaff(rt.deps, 'soporte')).id, file_name: 'clientes.csv', status: 'invalid', total_rows: 1, problems: '[]', summary: null, created_at: rt.clock.now().toISOString(), finished_at: rt.clock.now().toISOString() })
-      .execute();
-    const target = await createTestStaff(rt.deps, 'lectura');
-    const { staffId: invitedId } = await inviteStaff(rt.deps, cliOperator('prueba'), { email: 'invitada@proveedor.cl', name: 'Invitada Pendiente', role: 'lectura' });
-    f = { customer, techId: tech.id, contractId, mailId: mail.id, importId, target, invitedId };
+    f = await createConsoleFixture(rt);
     for (const role of STAFF_ROLES) clients.set(role, await staffClient(rt, await createTestStaff(rt.deps, role)));
   });
   afterAll(async () => rt?.close());
