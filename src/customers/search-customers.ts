@@ -136,8 +136,3 @@ export async function searchCustomers(db: Kysely<Database>, raw: unknown, today:
     filters,
   };
 }
-
-/** The systems, for the "has a contract in force for" select. */
-export async function systemChoices(db: Kysely<Database>): Promise<{ slug: string; name: string }[]> {
-  return db.selectFrom('systems').select(['slug', 'name']).orderBy('position').execute();
-}

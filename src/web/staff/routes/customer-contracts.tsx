@@ -5,9 +5,9 @@ import { changeContractPlan } from '../../../customers/change-contract-plan.ts';
 import { endContract } from '../../../customers/end-contract.ts';
 import { findContract } from '../../../customers/find-contract.ts';
 import { findCustomerById } from '../../../customers/find-customer.ts';
-import { systemChoices } from '../../../customers/search-customers.ts';
 import { formatDay, vendorToday } from '../../../domain/contracts.ts';
 import { ValidationError } from '../../../errors.ts';
+import { listSystems } from '../../../help/list-systems.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../components/form.tsx';
 import { setFlash } from '../../cookies.ts';
@@ -23,7 +23,7 @@ function crumbs(customer: Customer, here: string) {
 }
 
 async function renderNew(c: Context<AppEnv>, customer: Customer, v: Record<string, string | undefined>, errors: FieldErrors, status: 200 | 422 = 200) {
-  const systems = await systemChoices(c.get('deps').db);
+  const systems = await listSystems(c.get('deps').db);
   return staffPage(
     c,
     { title: 'Agregar contrato', current: 'clientes', status },

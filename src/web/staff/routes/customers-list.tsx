@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
-import { searchCustomers, systemChoices, type CustomerSearchResult } from '../../../customers/search-customers.ts';
+import { searchCustomers, type CustomerSearchResult } from '../../../customers/search-customers.ts';
 import { vendorToday } from '../../../domain/contracts.ts';
 import { formatRut } from '../../../domain/rut.ts';
+import { listSystems } from '../../../help/list-systems.ts';
 import { staffCan } from '../../../policies/staff-policy.ts';
 import { FilterInput, FilterSelect } from '../../components/filter-fields.tsx';
 import { PageLinks } from '../../components/page-links.tsx';
@@ -33,7 +34,7 @@ export const customersListRoutes = new Hono<AppEnv>().get('/clientes', requireSt
     { q: q.q, state: STATE_PARAM[q.estado as keyof typeof STATE_PARAM], system: q.sistema || undefined, endingWithin: q.vencen || undefined, page: q.pagina },
     vendorToday(clock.now()),
   );
-  const systems = await systemChoices(db);
+  const systems = await listSystems(db);
   const { staff } = staffSessionOf(c);
   const f = result.filters;
   const filtered = Boolean(f.q || f.state || f.system || f.endingWithin);
