@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { listAuditEvents, type AuditEventView } from '../../../audit/list-audit-events.ts';
 import { customerOverview, type CustomerOverview } from '../../../customers/customer-overview.ts';
 import { setCustomerDisabled } from '../../../customers/set-customer-disabled.ts';
-import { vendorToday } from '../../../domain/contracts.ts';
+import { ENDING_SOON_DAYS, vendorToday } from '../../../domain/contracts.ts';
 import { formatRut } from '../../../domain/rut.ts';
 import { staffCan } from '../../../policies/staff-policy.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
@@ -61,7 +61,7 @@ function ContractsSection(props: { o: CustomerOverview; canWrite: boolean }) {
                   <td data-label="Hasta">{k.endsOn ? formatDay(k.endsOn) : 'Sin término'}</td>
                   <td data-label="Estado">
                     <span class={`badge ${STATUS_CLASS[k.status]}`}>{STATUS_LABEL[k.status]}</span>
-                    {k.daysLeft !== null ? <span class={k.daysLeft <= 30 ? 'badge warning' : 'badge'}>{daysText(k.daysLeft)}</span> : null}
+                    {k.daysLeft !== null ? <span class={k.daysLeft <= ENDING_SOON_DAYS ? 'badge warning' : 'badge'}>{daysText(k.daysLeft)}</span> : null}
                   </td>
                   {props.canWrite ? (
                     <td data-label="Acciones">
