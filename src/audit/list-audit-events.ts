@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { ACTOR_KIND_LABEL, ACTOR_KINDS, type ActorKind } from '../auth/principal.ts';
+import { isUuid } from '../customers/find-customer.ts';
 import type { Database } from '../db/schema.ts';
 import { addDays, isCalendarDay } from '../domain/contracts.ts';
 import { plainLine } from '../domain/plain-text.ts';
@@ -63,7 +64,6 @@ export interface CustomerScope {
 }
 
 export const AUDIT_PAGE_SIZE = 50;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Parse the filters, or throw a ValidationError with Spanish messages keyed by field. */
 export function parseAuditFilters(input: AuditFilterInput): AuditFilterValues {
@@ -91,7 +91,7 @@ export async function listAuditEvents(
 
   let customerId: string | undefined = scope?.customerId;
   if (!scope && f.customer) {
-    if (UUID.test(f.customer)) customerId = f.customer.toLowerCase();
+    if (isUuid(f.customer)) customerId = f.customer.toLowerCase();
     else {
       const rut = parseRut(f.customer);
       if (!rut.ok) throw new ValidationError({ customer: 'Escriba el RUT del cliente, como 12.345.678-5.' }, 'Revise los filtros marcados.');

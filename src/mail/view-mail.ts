@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
+import { isUuid } from '../customers/find-customer.ts';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../errors.ts';
 import type { OutboxState } from './list-outbox.ts';
 import { hasSecretPlaceholder, hideSecrets } from './mail-secrets.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface MailView {
   id: string;
@@ -31,7 +31,7 @@ export interface MailView {
 
 /** One outbox mail for the console; an unknown id is a 404. */
 export async function viewMail(db: Kysely<Database>, id: string): Promise<MailView> {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const r = await db
     .selectFrom('outbox')
     .select((eb) => [
