@@ -1,8 +1,8 @@
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
-import { AppError, notFound } from '../errors.ts';
-import { isUuid } from '../customers/find-customer.ts';
+import { AppError } from '../errors.ts';
+import { findStaffById } from './find-staff.ts';
 import { authorizeStaffManager } from './authorize-staff-manager.ts';
 import { invitedBy } from './invite-staff.ts';
 import { issueStaffInvitation } from './staff-invitation.ts';
@@ -13,10 +13,7 @@ export const INVITATION_ALREADY_ACCEPTED = 'Esta persona ya eligió su clave: no
 export async function resendStaffInvitation(deps: Deps, actor: Principal, staffId: string): Promise<{ email: string }> {
   authorizeStaffManager(actor);
   const { db, clock, config } = deps;
-  // From the URL: anything but a UUID names nobody (a NUL is an error on PostgreSQL).
-  if (!isUuid(staffId)) throw notFound();
-  const staff = await db.selectFrom('staff').select(['id', 'email', 'name', 'role', 'password_hash', 'disabled_at', 'totp_enrolled_at']).where('id', '=', staffId).executeTakeFirst();
-  if (!staff) throw notFound();
+  const staff = await findStaffById(db, staffId);
   if (staff.password_hash !== null) throw new AppError(409, 'staff-invitation-accepted', INVITATION_ALREADY_ACCEPTED);
   if (staff.disabled_at !== null) throw new AppError(409, 'staff-disabled', 'Esta persona está deshabilitada. Habilítela antes de reenviar su invitación.');
   const now = clock.now();

@@ -2,8 +2,7 @@ import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
 import { clearKey } from '../auth/throttle.ts';
-import { notFound } from '../errors.ts';
-import { isUuid } from '../customers/find-customer.ts';
+import { findStaffById } from './find-staff.ts';
 import { authorizeStaffManager } from './authorize-staff-manager.ts';
 import { codeThrottleKey } from './second-factor.ts';
 import { revokeStaffSessions } from './staff-session.ts';
@@ -16,10 +15,7 @@ import { revokeStaffSessions } from './staff-session.ts';
 export async function resetStaffMfa(deps: Deps, actor: Principal, staffId: string): Promise<{ email: string; sessionsEnded: number }> {
   authorizeStaffManager(actor);
   const { db, clock } = deps;
-  // From the URL: anything but a UUID names nobody (a NUL is an error on PostgreSQL).
-  if (!isUuid(staffId)) throw notFound();
-  const staff = await db.selectFrom('staff').select(['id', 'email']).where('id', '=', staffId).executeTakeFirst();
-  if (!staff) throw notFound();
+  const staff = await findStaffById(db, staffId);
   const now = clock.now();
   const sessionsEnded = await db.transaction().execute(async (trx) => {
     await trx.updateTable('staff').set({ totp_secret: null, totp_enrolled_at: null, totp_last_step: null }).where('id', '=', staff.id).execute();

@@ -1,8 +1,8 @@
 import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
-import { isUuid } from '../customers/find-customer.ts';
-import { AppError, notFound } from '../errors.ts';
+import { findStaffById } from './find-staff.ts';
+import { AppError } from '../errors.ts';
 import { authorizeStaffManager } from './authorize-staff-manager.ts';
 import { invitedBy } from './invite-staff.ts';
 import { clearStaffPassword } from './staff-credentials.ts';
@@ -20,13 +20,10 @@ export const NO_PASSWORD_YET = 'Esta persona todavía no eligió su clave: reenv
 export async function sendStaffPasswordLink(deps: Deps, actor: Principal, staffId: string): Promise<{ email: string }> {
   authorizeStaffManager(actor);
   const { db, clock, config } = deps;
-  // From the URL: anything but a UUID names nobody (a NUL is an error on PostgreSQL).
-  if (!isUuid(staffId)) throw notFound();
   if (actor.kind === 'staff' && actor.staffId === staffId) {
     throw new AppError(409, 'staff-self', 'No puede enviarse a usted mismo un enlace para nueva clave desde aquí: cerraría su propia sesión.');
   }
-  const staff = await db.selectFrom('staff').select(['id', 'email', 'name', 'role', 'password_hash', 'disabled_at', 'totp_enrolled_at']).where('id', '=', staffId).executeTakeFirst();
-  if (!staff) throw notFound();
+  const staff = await findStaffById(db, staffId);
   if (staff.disabled_at !== null) throw new AppError(409, 'staff-disabled', 'Esta persona está deshabilitada. Habilítela antes de enviarle un enlace para nueva clave.');
   if (staff.password_hash === null) throw new AppError(409, 'staff-no-password', NO_PASSWORD_YET);
   const now = clock.now();

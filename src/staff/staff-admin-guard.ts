@@ -1,17 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Principal } from '../auth/principal.ts';
-import type { Database, StaffRole } from '../db/schema.ts';
-import { AppError, forbidden, notFound } from '../errors.ts';
+import type { Database } from '../db/schema.ts';
+import { AppError, forbidden } from '../errors.ts';
 import { staffCan } from '../policies/staff-policy.ts';
-import { isUuid } from '../customers/find-customer.ts';
+import { findStaffById, type StaffRow } from './find-staff.ts';
 
-export interface StaffTarget {
-  id: string;
-  email: string;
-  name: string;
-  role: StaffRole;
-  disabled_at: string | null;
-}
+export type StaffTarget = StaffRow;
 
 /**
  * Serialise every change that could take away an administrator: a no-op
@@ -27,14 +21,8 @@ export async function lockActiveAdmins(trx: Kysely<Database>): Promise<void> {
   await trx.updateTable('staff').set((eb) => ({ role: eb.ref('role') })).where('role', '=', 'admin').where('disabled_at', 'is', null).execute();
 }
 
-/** The staff member to change, read inside the transaction (after the lock); unknown ids answer 404. */
-export async function loadStaffTarget(trx: Kysely<Database>, staffId: string): Promise<StaffTarget> {
-  // The id comes from the URL: anything but a UUID names nobody (and a NUL is an error on PostgreSQL).
-  if (!isUuid(staffId)) throw notFound();
-  const t = await trx.selectFrom('staff').select(['id', 'email', 'name', 'role', 'disabled_at']).where('id', '=', staffId).executeTakeFirst();
-  if (!t) throw notFound();
-  return t;
-}
+/** The staff member to change: read inside the transaction, after lockActiveAdmins, so it is what the lock holder left. */
+export const loadStaffTarget = (trx: Kysely<Database>, staffId: string): Promise<StaffTarget> => findStaffById(trx, staffId);
 
 /**
  * The actor's permission, read again inside the transaction: the session
