@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isUuid } from '../customers/find-customer.ts';
 import type { Database } from '../db/schema.ts';
 import { notFound } from '../errors.ts';
 import type { ImportProblem } from './parse-import-csv.ts';
@@ -26,8 +27,6 @@ export interface ImportRunView {
   staffName: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 type RunRow = {
   id: string; file_name: string; status: string; total_rows: number; done_rows: number; problems: string | null; summary: string | null;
   created_at: string; finished_at: string | null; name: string | null; prepared: number; to_prepare: number; progress_at: string | null;
@@ -53,7 +52,7 @@ const base = (db: Kysely<Database>) =>
 
 /** One import run, for its page; an unknown id is a 404. */
 export async function findImportRun(db: Kysely<Database>, id: string, now: Date): Promise<ImportRunView> {
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound();
   const r = await base(db).where('r.id', '=', id).executeTakeFirst();
   if (!r) throw notFound();
   return view(r, now);
