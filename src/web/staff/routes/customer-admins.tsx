@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { listCustomerAdmins } from '../../../customers/list-customer-admins.ts';
 import { Hono } from 'hono';
 import { addCustomerAdmin } from '../../../customers/add-customer-admin.ts';
 import { findCustomerById } from '../../../customers/find-customer.ts';
@@ -16,7 +17,7 @@ type Values = { name?: string; email?: string; replaces?: string; previousBecome
 async function render(c: Context<AppEnv>, v: Values, errors: FieldErrors, status: 200 | 422 = 200) {
   const { db } = c.get('deps');
   const customer = await findCustomerById(db, c.req.param('id') ?? '');
-  const admins = await db.selectFrom('users').select(['id', 'name', 'email']).where('customer_id', '=', customer.id).where('role', '=', 'admin').orderBy('name').execute();
+  const admins = await listCustomerAdmins(db, customer.id);
   const replacing = Boolean(v.replaces) && admins.length > 0;
   const title = replacing ? 'Reemplazar administrador' : 'Agregar administrador';
   return staffPage(
