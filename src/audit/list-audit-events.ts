@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { ACTOR_KIND_LABEL, ACTOR_KINDS, type ActorKind } from '../auth/principal.ts';
 import { isUuid } from '../customers/find-customer.ts';
+import { fieldErrors } from '../customers/user-fields.ts';
 import type { Database } from '../db/schema.ts';
 import { addDays, isCalendarDay } from '../domain/contracts.ts';
 import { plainLine } from '../domain/plain-text.ts';
@@ -69,9 +70,7 @@ export const AUDIT_PAGE_SIZE = 50;
 export function parseAuditFilters(input: AuditFilterInput): AuditFilterValues {
   const r = AuditFilters.safeParse(input);
   if (r.success) return r.data;
-  const errors: Record<string, string> = {};
-  for (const issue of r.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-  throw new ValidationError(errors, 'Revise los filtros marcados.');
+  throw new ValidationError(fieldErrors(r.error), 'Revise los filtros marcados.');
 }
 
 /**

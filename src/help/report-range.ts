@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fieldErrors } from '../customers/user-fields.ts';
 import { addDays, isCalendarDay, vendorToday } from '../domain/contracts.ts';
 import { santiagoDayStart } from '../domain/santiago-day.ts';
 import { ValidationError } from '../errors.ts';
@@ -23,11 +24,7 @@ export interface ReportRange {
 
 export function parseReportRange(input: { from?: string; to?: string }, now: Date): ReportRange {
   const r = ReportRangeInput.safeParse(input);
-  if (!r.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of r.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    throw new ValidationError(errors, 'Revise las fechas marcadas.');
-  }
+  if (!r.success) throw new ValidationError(fieldErrors(r.error), 'Revise las fechas marcadas.');
   const to = r.data.to ?? (r.data.from ? addDays(r.data.from, DEFAULT_REPORT_DAYS - 1) : vendorToday(now));
   const from = r.data.from ?? addDays(to, -(DEFAULT_REPORT_DAYS - 1));
   return { from, to, fromInstant: santiagoDayStart(from), toInstant: santiagoDayStart(addDays(to, 1)) };

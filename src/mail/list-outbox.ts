@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
+import { fieldErrors } from '../customers/user-fields.ts';
 import type { Database } from '../db/schema.ts';
 import { plainLine } from '../domain/plain-text.ts';
 import { ValidationError } from '../errors.ts';
@@ -41,11 +42,7 @@ export async function listOutbox(
   o: OutboxFilterInput & { limit?: number; offset?: number } = {},
 ): Promise<OutboxEntry[]> {
   const parsed = OutboxFilters.safeParse({ state: o.state, to: o.to, kind: o.kind });
-  if (!parsed.success) {
-    const errors: Record<string, string> = {};
-    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
-    throw new ValidationError(errors, 'Revise los filtros marcados.');
-  }
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error), 'Revise los filtros marcados.');
   const f = parsed.data;
   let q = db
     .selectFrom('outbox')
