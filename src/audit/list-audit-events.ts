@@ -4,30 +4,27 @@ import { ACTOR_KIND_LABEL, ACTOR_KINDS, type ActorKind } from '../auth/principal
 import { isUuid } from '../customers/find-customer.ts';
 import { fieldErrors } from '../customers/user-fields.ts';
 import type { Database } from '../db/schema.ts';
-import { addDays, isCalendarDay } from '../domain/contracts.ts';
+import { addDays } from '../domain/contracts.ts';
+import { blankAsMissing, optionalDay } from '../domain/filter-input.ts';
 import { plainLine } from '../domain/plain-text.ts';
 import { parseRut } from '../domain/rut.ts';
 import { santiagoDayStart } from '../domain/santiago-day.ts';
 import { ValidationError } from '../errors.ts';
 import { AUDIT_ACTIONS, auditActionLabel } from './audit-action-labels.ts';
 
-/** An empty field of a filter form means "any". */
-const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const day = (what: string) => z.string().trim().refine(isCalendarDay, { message: `${what} debe ser un día válido AAAA-MM-DD.` });
-
 /** The audit filters, from the console's form, the customer's Actividad page and the CLI alike. */
 export const AuditFilters = z
   .object({
     /** Part of the actor's e-mail or label, any case. */
-    actor: z.preprocess(blank, plainLine('El actor').max(254, 'El actor puede tener como máximo 254 caracteres.').optional()),
-    actorKind: z.preprocess(blank, z.enum(ACTOR_KINDS as [ActorKind, ...ActorKind[]], { error: 'Elija un tipo de actor de la lista.' }).optional()),
+    actor: z.preprocess(blankAsMissing, plainLine('El actor').max(254, 'El actor puede tener como máximo 254 caracteres.').optional()),
+    actorKind: z.preprocess(blankAsMissing, z.enum(ACTOR_KINDS as [ActorKind, ...ActorKind[]], { error: 'Elija un tipo de actor de la lista.' }).optional()),
     /** A customer's id (a link from its page) or its RUT typed any way. */
-    customer: z.preprocess(blank, plainLine('El cliente').max(64, 'Escriba el RUT del cliente, como 12.345.678-5.').optional()),
-    action: z.preprocess(blank, z.enum(AUDIT_ACTIONS, { error: 'Elija una acción de la lista.' }).optional()),
-    from: z.preprocess(blank, day('La fecha «desde»').optional()),
-    to: z.preprocess(blank, day('La fecha «hasta»').optional()),
+    customer: z.preprocess(blankAsMissing, plainLine('El cliente').max(64, 'Escriba el RUT del cliente, como 12.345.678-5.').optional()),
+    action: z.preprocess(blankAsMissing, z.enum(AUDIT_ACTIONS, { error: 'Elija una acción de la lista.' }).optional()),
+    from: optionalDay('La fecha «desde»'),
+    to: optionalDay('La fecha «hasta»'),
     /** A user of the customer: events they did or that were done to them. */
-    userId: z.preprocess(blank, z.string().max(64).optional()),
+    userId: z.preprocess(blankAsMissing, z.string().max(64).optional()),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'La fecha «hasta» no puede ser anterior a la fecha «desde».' });
 

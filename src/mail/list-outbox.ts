@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { fieldErrors } from '../customers/user-fields.ts';
 import type { Database } from '../db/schema.ts';
+import { blankAsMissing } from '../domain/filter-input.ts';
 import { plainLine } from '../domain/plain-text.ts';
 import { ValidationError } from '../errors.ts';
 
@@ -24,14 +25,12 @@ export interface OutboxEntry {
   lastError: string | null;
 }
 
-const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
 /** The outbox filters, shared by the console's form and `outbox list`. */
 export const OutboxFilters = z.object({
-  state: z.preprocess(blank, z.enum(['sent', 'pending', 'failed', 'dead'], { error: 'Elija un estado de la lista.' }).optional()),
+  state: z.preprocess(blankAsMissing, z.enum(['sent', 'pending', 'failed', 'dead'], { error: 'Elija un estado de la lista.' }).optional()),
   /** Part of the recipient's address, any case. */
-  to: z.preprocess(blank, plainLine('El destinatario').max(254, 'El destinatario puede tener como máximo 254 caracteres.').optional()),
-  kind: z.preprocess(blank, z.string().trim().max(60, 'Elija un tipo de la lista.').regex(/^[\w.-]+$/, 'Elija un tipo de la lista.').optional()),
+  to: z.preprocess(blankAsMissing, plainLine('El destinatario').max(254, 'El destinatario puede tener como máximo 254 caracteres.').optional()),
+  kind: z.preprocess(blankAsMissing, z.string().trim().max(60, 'Elija un tipo de la lista.').regex(/^[\w.-]+$/, 'Elija un tipo de la lista.').optional()),
 });
 
 export type OutboxFilterInput = Partial<Record<'state' | 'to' | 'kind', string>>;
