@@ -32,7 +32,7 @@ export interface LargeBodyRule {
   multipart: boolean;
 }
 
-export async function readForm(c: Context<AppEnv>, maxBytes = FORM_BODY_LIMIT, rule?: LargeBodyRule): Promise<{ form: URLSearchParams; files: Map<string, UploadedFile> }> {
+export async function readForm(c: Context<AppEnv>, rule?: LargeBodyRule): Promise<{ form: URLSearchParams; files: Map<string, UploadedFile> }> {
   const contentType = c.req.header('content-type') ?? '';
   const [essence, ...params] = contentType.split(';').map((p) => p.trim().toLowerCase());
   const charset = params.find((p) => p.startsWith('charset='))?.slice(8).replace(/^"(.*)"$/, '$1');
@@ -41,7 +41,7 @@ export async function readForm(c: Context<AppEnv>, maxBytes = FORM_BODY_LIMIT, r
   const encoding = c.req.header('content-encoding');
   if (encoding && encoding.toLowerCase() !== 'identity') throw unsupportedBody();
 
-  const limit = rule?.maxBytes ?? maxBytes;
+  const limit = rule?.maxBytes ?? FORM_BODY_LIMIT;
   const declared = c.req.header('content-length');
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(c);
   const bytes = await readAtMost(c.req.raw.body, limit);

@@ -32,7 +32,7 @@ export function csrfGuard(cookie: 'csrf' | 'staff_csrf', largeBodies: Readonly<R
       throw csrfFailed();
     }
     // Paths given their own body rule (the CSV upload) by exact path; every other POST keeps the form limit.
-    const { form, files } = await readForm(c, undefined, Object.hasOwn(largeBodies, c.req.path) ? largeBodies[c.req.path] : undefined);
+    const { form, files } = await readForm(c, Object.hasOwn(largeBodies, c.req.path) ? largeBodies[c.req.path] : undefined);
     const sent = form.get('_csrf') ?? '';
     const a = Buffer.from(sent);
     const b = Buffer.from(readAppCookie(c, cookie) ?? '');
