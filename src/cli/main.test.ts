@@ -58,6 +58,10 @@ describe('portal CLI', () => {
   it('disables a customer and enables it again', async () => {
     expect((await cli('customer', 'disable', '--rut', '12.345.678-5')).out).toContain('deshabilitado');
     expect((await cli('customer', 'list')).out).toMatch(/Ferretería Sur\s+deshabilitado/);
+    // The console's filters, as options with a value (not flags).
+    expect((await cli('customer', 'list', '--state', 'disabled', '--search', 'ferreter')).out).toMatch(/Ferretería Sur\s+deshabilitado/);
+    expect((await cli('customer', 'list', '--state', 'active')).out).toBe('No hay clientes.');
+    expect((await cli('customer', 'list', '--search', 'nadie')).out).toBe('No hay clientes.');
     expect((await cli('customer', 'enable', '--rut', '12.345.678-5')).out).toContain('habilitado');
   });
 
