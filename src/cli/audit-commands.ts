@@ -1,10 +1,8 @@
 import { listAuditEvents } from '../audit/list-audit-events.ts';
 import { ValidationError } from '../errors.ts';
 import { listSystems } from '../help/list-systems.ts';
-import { UsageError, type Command, type Options } from './command.ts';
+import { optional, UsageError, type Command } from './command.ts';
 import { table } from './table.ts';
-
-const text = (o: Options, name: string) => (typeof o[name] === 'string' ? (o[name] as string) : undefined);
 
 /** The audit trail at the terminal: the console's listing operation and filters. */
 export const AUDIT_COMMANDS: Record<string, Command> = {
@@ -13,7 +11,7 @@ export const AUDIT_COMMANDS: Record<string, Command> = {
     summary: 'Muestra el registro de auditoría (de un cliente con --rut), el más reciente primero; filtra por acción, tipo de actor (user, staff, cli, api, anonymous), actor y días de Santiago.',
     async run(rt, o, out) {
       const limit = Math.min(1000, Number(o.limit ?? 50) || 50);
-      const filters = { customer: text(o, 'rut'), action: text(o, 'action'), actorKind: text(o, 'kind'), actor: text(o, 'actor'), from: text(o, 'from'), to: text(o, 'to') };
+      const filters = { customer: optional(o, 'rut'), action: optional(o, 'action'), actorKind: optional(o, 'kind'), actor: optional(o, 'actor'), from: optional(o, 'from'), to: optional(o, 'to') };
       const r = await listAuditEvents(rt.deps.db, filters, { page: Number(o.page ?? 1) || 1, pageSize: limit }).catch((err) => {
         if (err instanceof ValidationError) throw new UsageError(Object.values(err.fieldErrors).join(' '));
         throw err;

@@ -24,6 +24,12 @@ export class UsageError extends Error {}
 /** The command explained its failure on stderr already; this is the closing line, and exit code 1. */
 export class CommandFailed extends Error {}
 
+/** An option's value when given with one (`--to texto`); undefined when absent or given as a bare flag. */
+export function optional(o: Options, name: string): string | undefined {
+  const v = o[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
 export function need(o: Options, name: string): string {
   const v = o[name];
   if (typeof v !== 'string' || v.trim() === '') throw new UsageError(`Falta la opción --${name}.`);

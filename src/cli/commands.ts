@@ -10,7 +10,7 @@ import { setCustomerDisabled } from '../customers/set-customer-disabled.ts';
 import { vendorToday } from '../domain/contracts.ts';
 import { formatRut } from '../domain/rut.ts';
 import { AUDIT_COMMANDS, SYSTEM_COMMANDS } from './audit-commands.ts';
-import { need, type Command } from './command.ts';
+import { need, optional, type Command } from './command.ts';
 import { HELP_COMMANDS } from './help-commands.ts';
 import { HELP_REPORT_COMMANDS } from './help-report-commands.ts';
 import { OUTBOX_COMMANDS } from './outbox-commands.ts';
@@ -49,8 +49,7 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'customer list [--search texto-o-RUT] [--state active|disabled] [--system contabilidad] [--ending 30|60|90] [--page 2]',
     summary: 'Lista los clientes (25 por página) con su número de usuarios y de servicios vigentes; los mismos filtros que la consola.',
     async run(rt, o, out) {
-      const opt = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-      const r = await searchCustomers(rt.deps.db, { q: opt('search'), state: opt('state'), system: opt('system'), endingWithin: opt('ending'), page: opt('page') }, vendorToday(rt.deps.clock.now()));
+      const r = await searchCustomers(rt.deps.db, { q: optional(o, 'search'), state: optional(o, 'state'), system: optional(o, 'system'), endingWithin: optional(o, 'ending'), page: optional(o, 'page') }, vendorToday(rt.deps.clock.now()));
       if (!r.rows.length) return out(r.total ? `No hay clientes en la página ${r.page} (hay ${r.pageCount}).` : 'No hay clientes.');
       out(table(['RUT', 'Cliente', 'Estado', 'Usuarios', 'Vigentes'], r.rows.map((c) => [formatRut(c.rut), c.name, c.disabled ? 'deshabilitado' : 'activo', c.users, c.contractsInForce])));
       if (r.pageCount > 1) out(`Página ${r.page} de ${r.pageCount} (${r.total} clientes). Siguiente: --page ${Math.min(r.page + 1, r.pageCount)}`);

@@ -3,13 +3,13 @@ import { articleComments, feedbackReport } from '../help/feedback-report.ts';
 import { mostReadArticles, searchMissReport } from '../help/reading-report.ts';
 import { parseReportRange, type ReportRange } from '../help/report-range.ts';
 import { listSearchMisses } from '../help/search/record-search-miss.ts';
-import type { Command, Options } from './command.ts';
+import { optional, type Command, type Options } from './command.ts';
 import { table } from './table.ts';
 
 /** --from/--to when given (Santiago days, as the console's Informes); undefined: all time, as before. */
 function rangeOf(rt: Runtime, o: Options, always = false): ReportRange | undefined {
-  const from = typeof o.from === 'string' ? o.from : undefined;
-  const to = typeof o.to === 'string' ? o.to : undefined;
+  const from = optional(o, 'from');
+  const to = optional(o, 'to');
   return from || to || always ? parseReportRange({ from, to }, rt.deps.clock.now()) : undefined;
 }
 

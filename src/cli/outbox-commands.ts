@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { countOutbox, listOutbox, type OutboxState } from '../mail/list-outbox.ts';
 import { purgeOutbox } from '../mail/purge-outbox.ts';
-import { UsageError, type Command } from './command.ts';
+import { optional, UsageError, type Command } from './command.ts';
 import { table } from './table.ts';
 
 const STATE: Record<OutboxState, string> = { sent: 'enviado', pending: 'en cola', dead: 'rechazado (no se reintenta)' };
@@ -17,10 +17,9 @@ export const OUTBOX_COMMANDS: Record<string, Command> = {
       if (states.length > 1) throw new UsageError('Use sólo una de --pending, --failed, --dead o --sent.');
       const state = states[0];
       const limit = Math.min(1000, Number(o.limit ?? 50) || 50);
-      const text = (name: string) => (typeof o[name] === 'string' ? (o[name] as string) : undefined);
       const counts = await countOutbox(rt.deps.db);
       // The console's listing operation: the same filters, the same Spanish refusals.
-      const rows = await listOutbox(rt.deps.db, { state, to: text('to'), kind: text('kind'), limit }).catch((err) => {
+      const rows = await listOutbox(rt.deps.db, { state, to: optional(o, 'to'), kind: optional(o, 'kind'), limit }).catch((err) => {
         if (err instanceof ValidationError) throw new UsageError(Object.values(err.fieldErrors).join(' '));
         throw err;
       });
