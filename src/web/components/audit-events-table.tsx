@@ -1,6 +1,7 @@
 import type { AuditEventView, AuditPage } from '../../audit/list-audit-events.ts';
 import { formatRut } from '../../domain/rut.ts';
 import { formatDateTime } from './format.ts';
+import { Pager } from './page-links.tsx';
 
 /** The audit trail as a table that stacks on a phone; the customer's page leaves out the customer and address columns. */
 export function AuditEventsTable(props: { events: AuditEventView[]; caption: string; showCustomer: boolean }) {
@@ -58,38 +59,5 @@ export function AuditEventsPage(p: { result: AuditPage; empty: string; caption: 
       <AuditEventsTable events={p.result.events} caption={p.caption} showCustomer={p.showCustomer} />
       <Pager base={p.base} query={p.query} page={p.result.page} hasMore={p.result.hasMore} label={p.pagerLabel} />
     </>
-  );
-}
-
-/** Previous / next links that keep the filters (a query string without its page). */
-export function Pager(props: { base: string; query: URLSearchParams; page: number; hasMore: boolean; label: string }) {
-  const href = (n: number) => {
-    const q = new URLSearchParams(props.query);
-    q.delete('pagina');
-    if (n > 1) q.set('pagina', String(n));
-    const s = q.toString();
-    return s ? `${props.base}?${s}` : props.base;
-  };
-  if (props.page === 1 && !props.hasMore) return null;
-  return (
-    <nav aria-label={props.label}>
-      <ul class="pagination">
-        {props.page > 1 ? (
-          <li>
-            <a href={href(props.page - 1)} rel="prev">
-              ← Anteriores
-            </a>
-          </li>
-        ) : null}
-        <li aria-current="page">Página {props.page}</li>
-        {props.hasMore ? (
-          <li>
-            <a href={href(props.page + 1)} rel="next">
-              Siguientes →
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </nav>
   );
 }

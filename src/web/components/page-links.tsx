@@ -46,3 +46,40 @@ export function PageLinks(props: { page: number; pageCount: number; href: (page:
     </nav>
   );
 }
+
+/**
+ * Previous / next links only, for a list that does not count its rows (it
+ * reads one row past the page to know there is more). They keep the filters:
+ * the query string without its page.
+ */
+export function Pager(props: { base: string; query: URLSearchParams; page: number; hasMore: boolean; label: string }) {
+  const href = (n: number) => {
+    const q = new URLSearchParams(props.query);
+    q.delete('pagina');
+    if (n > 1) q.set('pagina', String(n));
+    const s = q.toString();
+    return s ? `${props.base}?${s}` : props.base;
+  };
+  if (props.page === 1 && !props.hasMore) return null;
+  return (
+    <nav aria-label={props.label}>
+      <ul class="pagination">
+        {props.page > 1 ? (
+          <li>
+            <a href={href(props.page - 1)} rel="prev">
+              ← Anteriores
+            </a>
+          </li>
+        ) : null}
+        <li aria-current="page">Página {props.page}</li>
+        {props.hasMore ? (
+          <li>
+            <a href={href(props.page + 1)} rel="next">
+              Siguientes →
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+}

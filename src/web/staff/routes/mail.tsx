@@ -6,7 +6,7 @@ import { countOutbox, listOutbox, outboxKinds, type OutboxEntry, type OutboxFilt
 import { retryMail } from '../../../mail/retry-mail.ts';
 import { viewMail, type MailView } from '../../../mail/view-mail.ts';
 import { staffCan } from '../../../policies/staff-policy.ts';
-import { Pager } from '../../components/audit-events-table.tsx';
+import { Pager } from '../../components/page-links.tsx';
 import { FilterForm, FilterInput, FilterSelect } from '../../components/filter-fields.tsx';
 import { CsrfField, type FieldErrors } from '../../components/form.tsx';
 import { formatDateTime } from '../../components/format.ts';
