@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { ACTOR_KIND_LABEL, ACTOR_KINDS, type ActorKind } from '../auth/principal.ts';
 import { isUuid } from '../customers/find-customer.ts';
+import { containsPattern } from '../customers/folded-name.ts';
 import { fieldErrors } from '../customers/user-fields.ts';
 import type { Database } from '../db/schema.ts';
 import { addDays } from '../domain/contracts.ts';
@@ -109,7 +110,7 @@ export async function listAuditEvents(
   if (f.userId) q = q.where((eb) => eb.or([eb('e.actor_user_id', '=', f.userId!), eb('e.target_user_id', '=', f.userId!)]));
   if (f.actor) {
     // The typed text is matched literally: % and _ are not wildcards for the person typing.
-    const pattern = `%${f.actor.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    const pattern = containsPattern(f.actor.toLowerCase());
     q = scope
       ? q.where(sql<boolean>`(e.actor_kind = 'user' or e.actor_kind = 'anonymous') and lower(e.actor_label) like ${pattern} escape '\\'`)
       : q.where(sql<boolean>`lower(e.actor_label) like ${pattern} escape '\\'`);

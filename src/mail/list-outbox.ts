@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
+import { containsPattern } from '../customers/folded-name.ts';
 import { fieldErrors } from '../customers/user-fields.ts';
 import type { Database } from '../db/schema.ts';
 import { blankAsMissing } from '../domain/filter-input.ts';
@@ -56,8 +57,7 @@ export async function listOutbox(
   if (f.state === 'dead') q = q.where('dead_at', 'is not', null);
   if (f.kind) q = q.where('kind', '=', f.kind);
   if (f.to) {
-    const pattern = `%${f.to.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    q = q.where(sql<boolean>`lower(to_address) like ${pattern} escape '\\'`);
+    q = q.where(sql<boolean>`lower(to_address) like ${containsPattern(f.to.toLowerCase())} escape '\\'`);
   }
   const rows = await q.execute();
   return rows.map((r) => {
