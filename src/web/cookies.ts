@@ -43,3 +43,11 @@ export function clearAppCookie(c: Context<AppEnv>, base: AppCookie): void {
 export function setFlash(c: Context<AppEnv>, message: string, cookie: 'flash' | 'staff_flash' = 'flash'): void {
   setAppCookie(c, cookie, Buffer.from(message, 'utf8').toString('base64url'), 60);
 }
+
+/** The one-time message a POST left for this page, if any: put on the context for the layout, and its cookie cleared. */
+export function takeFlash(c: Context<AppEnv>, cookie: 'flash' | 'staff_flash' = 'flash'): void {
+  const flash = readAppCookie(c, cookie);
+  if (!flash) return;
+  c.set('flash', Buffer.from(flash, 'base64url').toString('utf8').slice(0, 500));
+  clearAppCookie(c, cookie);
+}

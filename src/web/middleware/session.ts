@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { loadSession } from '../../auth/session.ts';
-import { clearAppCookie, readAppCookie } from '../cookies.ts';
+import { clearAppCookie, readAppCookie, takeFlash } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 
 /** Loads the signed-in user, if any; a dead session's cookie is cleared. */
@@ -12,10 +12,6 @@ export const sessionLoader: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (session) c.set('session', session);
     else clearAppCookie(c, 'sid');
   }
-  const flash = readAppCookie(c, 'flash');
-  if (flash) {
-    c.set('flash', Buffer.from(flash, 'base64url').toString('utf8').slice(0, 500));
-    clearAppCookie(c, 'flash');
-  }
+  takeFlash(c);
   await next();
 };

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { loadStaffSession } from '../../staff/staff-session.ts';
-import { clearAppCookie, readAppCookie } from '../cookies.ts';
+import { clearAppCookie, readAppCookie, takeFlash } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 
 /** Loads the staff member behind the console's own cookie, if any; a dead session's cookie is cleared. */
@@ -13,10 +13,6 @@ export const staffSessionLoader: MiddlewareHandler<AppEnv> = async (c, next) => 
     if (session) c.set('staffSession', session);
     else clearAppCookie(c, 'staff');
   }
-  const flash = readAppCookie(c, 'staff_flash');
-  if (flash) {
-    c.set('flash', Buffer.from(flash, 'base64url').toString('utf8').slice(0, 500));
-    clearAppCookie(c, 'staff_flash');
-  }
+  takeFlash(c, 'staff_flash');
   await next();
 };
