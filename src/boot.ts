@@ -10,6 +10,7 @@ import { settleImports } from './imports/run-import.ts';
 import { vendorToday } from './domain/contracts.ts';
 import { ArticleReads } from './help/article-reads.ts';
 import { HelpSearch } from './help/search/help-search.ts';
+import { JobScheduler } from './jobs/job-scheduler.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './mail/worker.ts';
 import { cookieNameFor } from './web/cookies.ts';
 import { PageCache } from './web/page-cache.ts';
@@ -18,6 +19,8 @@ import { DevMailbox, smtpTransport, type MailTransport } from './mail/transport.
 export interface Runtime {
   deps: Deps;
   worker: OutboxWorker;
+  /** Timed work (scheduled publishing, digests): started by the server; tests call runDue(). */
+  scheduler: JobScheduler;
   transport: MailTransport;
   close(): Promise<void>;
 }
@@ -70,6 +73,7 @@ export async function boot(
     });
   }
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
+  const scheduler = new JobScheduler(clock, log);
   const deps: Deps = {
     db,
     dialect,
@@ -93,9 +97,11 @@ export async function boot(
   return {
     deps,
     worker,
+    scheduler,
     transport,
     async close() {
       clearInterval(readsTimer);
+      await scheduler.stop();
       clearInterval(throttlePurge);
       await flushReads().catch((err) => log.warn({ err }, 'writing article reads failed'));
       // An import being written in the background finishes (or fails and says so) before its database goes.

@@ -103,6 +103,8 @@ const EnvSchema = z
       .max(10_000, SIGN_IN_DELAY_HELP)
       .default(750),
     PAGE_CACHE: bool.default(true),
+    // Whether the author of a help draft may publish it: false asks for a second person (four eyes).
+    HELP_SELF_PUBLISH: bool.default(false),
     // A client that stalls its headers or body is answered 408 and let go (Node's defaults hold one 5 minutes).
     HEADERS_TIMEOUT_SECONDS: positiveInt('HEADERS_TIMEOUT_SECONDS', 10),
     REQUEST_TIMEOUT_SECONDS: positiveInt('REQUEST_TIMEOUT_SECONDS', 30),
@@ -176,6 +178,8 @@ export interface Config {
   signInFailureDelayMs: number;
   passwordHashConcurrency: number;
   pageCache: boolean;
+  /** The author of a help draft may publish it themselves (else another person with help:publish must). */
+  helpSelfPublish: boolean;
   /** node:http: the whole request's headers must arrive within headersTimeoutMs, headers and body within requestTimeoutMs. */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
@@ -221,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signInFailureDelayMs: e.SIGN_IN_FAILURE_DELAY_MS,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     pageCache: e.PAGE_CACHE,
+    helpSelfPublish: e.HELP_SELF_PUBLISH,
     headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_SECONDS, e.REQUEST_TIMEOUT_SECONDS) * 1000,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,

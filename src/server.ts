@@ -34,7 +34,7 @@ try {
   process.stderr.write(`${err.message} (${[cause?.code, cause?.message].filter(Boolean).join(': ')})\n`);
   process.exit(1);
 }
-const { deps, worker } = runtime;
+const { deps, worker, scheduler } = runtime;
 
 await seedHelpIfEmpty(deps);
 if (config.demoData && (await seedDemoIfEmpty(deps))) {
@@ -48,6 +48,7 @@ if (config.demoData && (await seedDemoIfEmpty(deps))) {
 }
 if (config.devMailbox) log.warn({ mailbox: `${config.publicUrl}/dev/correo` }, 'SMTP_URL is not set: mail stays in the development mailbox page');
 worker.start();
+scheduler.start();
 
 const server = createServer({
   headersTimeout: config.headersTimeoutMs,

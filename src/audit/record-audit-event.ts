@@ -51,7 +51,28 @@ export type AuditAction =
   | 'staff.second-factor.failed'
   | 'staff.step-up'
   | 'staff.sign-out'
-  | 'staff.preview-as-customer';
+  | 'staff.preview-as-customer'
+  | 'help.article-created'
+  | 'help.draft-saved'
+  | 'help.draft-submitted'
+  | 'help.draft-discarded'
+  | 'help.published'
+  | 'help.unpublished'
+  | 'help.version-restored'
+  | 'help.article-moved'
+  | 'help.attachment-uploaded'
+  | 'help.schedule-created'
+  | 'help.schedule-cancelled'
+  | 'help.schedule-failed'
+  | 'help.system-created'
+  | 'help.system-changed'
+  | 'help.category-created'
+  | 'help.category-changed'
+  | 'help.reordered'
+  | 'help.synonyms-changed'
+  | 'help.imported'
+  | 'help.digest-subscribed'
+  | 'help.digest-unsubscribed';
 
 export interface AuditEvent {
   action: AuditAction;

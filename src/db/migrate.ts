@@ -8,6 +8,8 @@ import * as boundedInputTables from './migrations/2026-12-01T0002-bounded-input-
 import * as staffConsole from './migrations/2026-12-01T0003-staff-console.ts';
 import * as staffKnownDevices from './migrations/2026-12-01T0004-staff-known-devices.ts';
 import * as importProgress from './migrations/2026-12-01T0005-import-progress.ts';
+import * as helpAuthoring from './migrations/2026-12-01T0006-help-authoring.ts';
+import * as searchFields from './migrations/2026-12-01T0007-search-fields.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -21,6 +23,8 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0003-staff-console': staffConsole,
   '2026-12-01T0004-staff-known-devices': staffKnownDevices,
   '2026-12-01T0005-import-progress': importProgress,
+  '2026-12-01T0006-help-authoring': helpAuthoring,
+  '2026-12-01T0007-search-fields': searchFields,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

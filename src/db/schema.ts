@@ -56,6 +56,7 @@ export interface HelpCategoriesTable {
   slug: string;
   name: string;
   position: number;
+  description: Generated<string>;
 }
 
 export interface HelpArticlesTable {
@@ -77,6 +78,8 @@ export interface HelpArticlesTable {
   toc: string;
   /** What the article was imported from; an import with the same hash changes nothing. */
   source_hash: string;
+  /** The published version's number in help_article_versions (0: none recorded yet). */
+  version_no: Generated<number>;
 }
 
 export interface HelpArticleTagsTable {
@@ -95,6 +98,8 @@ export interface HelpAttachmentsTable {
   sha256: string;
   data: Buffer;
   updated_at: string;
+  /** 1: uploaded for a draft, served to nobody but the console until the draft is published. */
+  draft: Generated<number>;
 }
 
 export interface HelpVotesTable {
@@ -289,6 +294,111 @@ export interface StaffKnownDevicesTable {
   last_used_at: string;
 }
 
+export type HelpDraftState = 'draft' | 'review';
+
+/** The working copy of an article in the console: one per article, never read by a reader's page. */
+export interface HelpArticleDraftsTable {
+  article_id: string;
+  category_id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  tags: string;
+  position: number;
+  body_md: string;
+  state: HelpDraftState;
+  /** Optimistic lock: a save names the revision it started from. */
+  revision: number;
+  /** The published version this draft started from (0: a new article). */
+  base_version: number;
+  author_staff_id: string | null;
+  author_label: string;
+  updated_by_label: string;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+}
+
+export type HelpVersionSource = 'console' | 'schedule' | 'import' | 'restore';
+
+/** Every published version of an article, as it was published. */
+export interface HelpArticleVersionsTable {
+  id: string;
+  article_id: string;
+  version_no: number;
+  category_id: string;
+  slug: string;
+  title: string;
+  summary: string;
+  tags: string;
+  position: number;
+  body_md: string;
+  change_note: string;
+  source: HelpVersionSource;
+  author_label: string;
+  published_by_staff_id: string | null;
+  published_by_label: string;
+  published_at: string;
+}
+
+export interface HelpSlugRedirectsTable {
+  system_id: string;
+  old_slug: string;
+  article_id: string;
+  created_at: string;
+}
+
+export type HelpScheduleAction = 'publish' | 'unpublish';
+export type HelpScheduleOutcome = 'done' | 'failed' | 'cancelled';
+
+export interface HelpSchedulesTable {
+  id: string;
+  article_id: string;
+  action: HelpScheduleAction;
+  /** UTC ISO instant. */
+  run_at: string;
+  draft_revision: number | null;
+  change_note: Generated<string>;
+  created_by_staff_id: string | null;
+  created_by_label: string;
+  created_at: string;
+  done_at: string | null;
+  outcome: HelpScheduleOutcome | null;
+  outcome_detail: string | null;
+}
+
+export interface HelpReaderVisitsTable {
+  user_id: string;
+  previous_at: string | null;
+  last_at: string;
+}
+
+export interface HelpDigestSubscriptionsTable {
+  user_id: string;
+  unsubscribe_hash: string;
+  subscribed_at: string;
+  last_sent_at: string | null;
+}
+
+export interface HelpSearchLogTable {
+  id: string;
+  at: string;
+  day: string;
+  user_id: string | null;
+  query: string;
+  system_slug: string;
+  results: number;
+  opened_at: string | null;
+  opened_article_id: string | null;
+}
+
+export interface JobRunsTable {
+  key: string;
+  claimed_at: string;
+  claimed_by: string;
+  finished_at: string | null;
+}
+
 export interface ImportRunsTable {
   id: string;
   staff_id: string;
@@ -339,6 +449,14 @@ export interface Database {
   staff_sessions: StaffSessionsTable;
   staff_known_devices: StaffKnownDevicesTable;
   import_runs: ImportRunsTable;
+  help_article_drafts: HelpArticleDraftsTable;
+  help_article_versions: HelpArticleVersionsTable;
+  help_slug_redirects: HelpSlugRedirectsTable;
+  help_schedules: HelpSchedulesTable;
+  help_reader_visits: HelpReaderVisitsTable;
+  help_digest_subscriptions: HelpDigestSubscriptionsTable;
+  help_search_log: HelpSearchLogTable;
+  job_runs: JobRunsTable;
 }
 
 export type User = Selectable<UsersTable>;

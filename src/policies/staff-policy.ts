@@ -27,12 +27,17 @@ export type StaffAction =
   | 'staff:read'
   /** Invite, change role, disable, reset MFA: sensitive. */
   | 'staff:manage'
-  | 'help:write';
+  /** See the help as the console shows it: drafts, versions, schedules, the broken-link report. */
+  | 'help:read'
+  /** Write drafts, systems, categories, files and synonyms; send a draft to review. */
+  | 'help:write'
+  /** Publish, unpublish, schedule and restore (whether on one's own draft: HELP_SELF_PUBLISH). */
+  | 'help:publish';
 
 export const STAFF_ACTIONS: readonly StaffAction[] = [
   'console:view', 'customers:read', 'customers:write', 'customers:disable', 'contracts:read', 'contracts:write', 'users:write',
   'import:run', 'mail:read', 'mail:write', 'audit:read', 'audit:export', 'reports:read', 'preview:customer', 'staff:read',
-  'staff:manage', 'help:write',
+  'staff:manage', 'help:read', 'help:write', 'help:publish',
 ];
 
 export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'soporte', 'editor', 'lectura'];
@@ -48,10 +53,10 @@ const STAFF_ALLOWED: Record<StaffRole, ReadonlySet<StaffAction>> = {
   admin: new Set(STAFF_ACTIONS),
   soporte: new Set<StaffAction>([
     'console:view', 'customers:read', 'customers:write', 'customers:disable', 'contracts:read', 'contracts:write', 'users:write',
-    'import:run', 'mail:read', 'mail:write', 'audit:read', 'reports:read', 'preview:customer',
+    'import:run', 'mail:read', 'mail:write', 'audit:read', 'reports:read', 'preview:customer', 'help:read',
   ]),
-  editor: new Set<StaffAction>(['console:view', 'help:write', 'reports:read', 'preview:customer']),
-  lectura: new Set<StaffAction>(['console:view', 'customers:read', 'contracts:read', 'mail:read', 'audit:read', 'audit:export', 'reports:read']),
+  editor: new Set<StaffAction>(['console:view', 'help:read', 'help:write', 'help:publish', 'reports:read', 'preview:customer']),
+  lectura: new Set<StaffAction>(['console:view', 'customers:read', 'contracts:read', 'mail:read', 'audit:read', 'audit:export', 'reports:read', 'help:read']),
 };
 
 /** Actions that ask for the second factor again when the last one is older than STAFF_STEP_UP_MINUTES. */

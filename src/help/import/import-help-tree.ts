@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Dialect } from '../../db/create-db.ts';
-import type { Database } from '../../db/schema.ts';
+import type { Database, HelpAttachmentsTable } from '../../db/schema.ts';
 import { UnavailableError } from '../../errors.ts';
 import { foldText } from '../search/fold-text.ts';
 import { bumpIndexVersion, removeSearchEntries, replaceSynonyms, writeSearchEntries, type IndexableArticle } from '../search/search-index.ts';
@@ -149,7 +149,7 @@ async function importInOneTransaction(
       const inserts = [];
       const updates = [];
       const tags: { article_id: string; tag: string }[] = [];
-      const attachments: Database['help_attachments'][] = [];
+      const attachments: Insertable<HelpAttachmentsTable>[] = [];
       const index: IndexableArticle[] = [];
       for (const a of batch) {
         const system = systems.get(a.system);
@@ -223,9 +223,9 @@ function articleValues(a: TreeArticle, categoryId: string, at: string) {
   };
 }
 
-function byBytes(rows: Database['help_attachments'][]): Database['help_attachments'][][] {
-  const out: Database['help_attachments'][][] = [];
-  let current: Database['help_attachments'][] = [];
+function byBytes(rows: Insertable<HelpAttachmentsTable>[]): Insertable<HelpAttachmentsTable>[][] {
+  const out: Insertable<HelpAttachmentsTable>[][] = [];
+  let current: Insertable<HelpAttachmentsTable>[] = [];
   let bytes = 0;
   for (const r of rows) {
     if (current.length > 0 && (bytes + r.size > ATTACHMENT_BATCH_BYTES || current.length >= 100)) {

@@ -10,6 +10,7 @@ export const CONSOLE_SECTIONS = [
   { key: 'inicio', href: '/proveedor', label: 'Inicio', action: 'console:view' },
   { key: 'clientes', href: '/proveedor/clientes', label: 'Clientes', action: 'customers:read' },
   { key: 'contratos', href: '/proveedor/contratos', label: 'Contratos', action: 'contracts:read' },
+  { key: 'ayuda', href: '/proveedor/ayuda', label: 'Ayuda', action: 'help:read' },
   { key: 'importar', href: '/proveedor/importar', label: 'Importar', action: 'import:run' },
   { key: 'correo', href: '/proveedor/correo', label: 'Correo', action: 'mail:read' },
   { key: 'auditoria', href: '/proveedor/auditoria', label: 'Auditoría', action: 'audit:read' },
