@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { vendorToday } from '../../../domain/contracts.ts';
 import { notFound } from '../../../errors.ts';
 import { readableSystem, type SystemSummary } from '../../../help/help-access.ts';
-import { readAttachment } from '../../../help/read-attachment.ts';
+import { readAttachment, type AttachmentFile } from '../../../help/read-attachment.ts';
 import type { AppEnv } from '../../env.ts';
 import { helpReaderOf } from './help-reader.ts';
 
@@ -30,6 +30,11 @@ export async function sendAttachment(c: Context<AppEnv>, system: SystemSummary, 
     throw notFound();
   }
   const file = await readAttachment(db, system, articleSlug, path);
+  return sendAttachmentFile(c, file, path);
+}
+
+/** An attachment already allowed to this request, with the headers that keep it from acting as a page of ours (the console serves drafts' files with these too). */
+export function sendAttachmentFile(c: Context<AppEnv>, file: AttachmentFile, path: string) {
   const etag = `"${file.sha256}"`;
   // Private: a shared cache must never hand it to someone else. No-cache: the
   // browser's own cache is shared by everyone who signs in on that browser,
