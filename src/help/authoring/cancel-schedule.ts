@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAuditEvent } from '../../audit/record-audit-event.ts';
 import { auditActor, principalName, type Principal } from '../../auth/principal.ts';
+import { isUuid } from '../../customers/find-customer.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import type { HelpWriteContext } from './help-write-context.ts';
@@ -16,6 +17,7 @@ export const scheduleAlreadySettled = () =>
  */
 export async function cancelSchedule(db: Kysely<Database>, ctx: HelpWriteContext, by: Principal, input: { scheduleId: string; articleId: string }): Promise<void> {
   authorizeSchedule(by);
+  if (!isUuid(input.scheduleId) || !isUuid(input.articleId)) throw notFound();
   await db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('help_schedules as s')

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordAuditEvent } from '../../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../../auth/principal.ts';
+import { isUuid } from '../../customers/find-customer.ts';
 import { fieldErrors } from '../../customers/user-fields.ts';
 import type { Database, HelpScheduleAction } from '../../db/schema.ts';
 import { plainLine } from '../../domain/plain-text.ts';
@@ -22,7 +23,13 @@ export const ScheduleArticleActionInput = z
     if (v.action === 'publish' && v.changeNote.length === 0) ctx.addIssue({ code: 'custom', path: ['changeNote'], message: 'Escriba qué cambia en esta publicación (se guarda en el historial del artículo).' });
   });
 
-export type ScheduleArticleActionFields = z.input<typeof ScheduleArticleActionInput>;
+/** As a form or the CLI sends it: the schema decides what is valid. */
+export interface ScheduleArticleActionFields {
+  action: string;
+  day: string;
+  time: string;
+  changeNote?: string;
+}
 
 export interface ScheduledAction {
   id: string;
@@ -46,6 +53,7 @@ export async function scheduleArticleAction(
   input: { articleId: string } & ScheduleArticleActionFields,
 ): Promise<ScheduledAction> {
   authorizeSchedule(by);
+  if (!isUuid(input.articleId)) throw notFound();
   const parsed = ScheduleArticleActionInput.safeParse(input);
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const { action, day, time, changeNote } = parsed.data;
