@@ -10,6 +10,7 @@ import { settleImports } from './imports/run-import.ts';
 import { vendorToday } from './domain/contracts.ts';
 import { ArticleReads } from './help/article-reads.ts';
 import { HelpSearch } from './help/search/help-search.ts';
+import { pruneSearchLog } from './help/search/prune-search-log.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './mail/worker.ts';
 import { cookieNameFor } from './web/cookies.ts';
@@ -74,6 +75,8 @@ export async function boot(
   }
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
   const scheduler = new JobScheduler(clock, log);
+  // Every instance may run it: deleting what is past the retention twice deletes nothing the second time.
+  scheduler.add({ name: 'help-search-log-retention', everyMs: 6 * 3_600_000, run: async (now) => void (await pruneSearchLog(db, now)) });
   const deps: Deps = {
     db,
     dialect,

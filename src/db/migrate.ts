@@ -10,6 +10,7 @@ import * as staffKnownDevices from './migrations/2026-12-01T0004-staff-known-dev
 import * as importProgress from './migrations/2026-12-01T0005-import-progress.ts';
 import * as helpAuthoring from './migrations/2026-12-01T0006-help-authoring.ts';
 import * as searchFields from './migrations/2026-12-01T0007-search-fields.ts';
+import * as searchLogAllowance from './migrations/2026-12-01T0008-search-log-allowance.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0005-import-progress': importProgress,
   '2026-12-01T0006-help-authoring': helpAuthoring,
   '2026-12-01T0007-search-fields': searchFields,
+  '2026-12-01T0008-search-log-allowance': searchLogAllowance,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

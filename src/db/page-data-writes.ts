@@ -10,9 +10,10 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
  */
 // help_reads: view counts (the "most read" list may lag until the next change);
 // help_search_misses: what searches found nothing, for the vendor only (with
-// its per-user allowance, and the pruning that keeps it bounded).
-const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance']);
-const QUIET_DELETES = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance']);
+// its per-user allowance, and the pruning that keeps it bounded);
+// help_search_log: every search and the result opened, for the vendor only (same).
+const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance']);
+const QUIET_DELETES = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance']);
 const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
   outbox: 'all',
   throttles: 'all',
@@ -21,6 +22,8 @@ const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
   help_reads: 'all',
   help_search_misses: 'all',
   help_search_miss_allowance: 'all',
+  help_search_log: 'all',
+  help_search_log_allowance: 'all',
   sessions: new Set(['last_seen_at']),
   users: new Set(['last_sign_in_at']),
 };

@@ -392,6 +392,14 @@ export interface HelpSearchLogTable {
   opened_article_id: string | null;
 }
 
+/** How many search-log rows a user's searches took on a day (help/search/log-search.ts). */
+export interface HelpSearchLogAllowanceTable {
+  user_id: string;
+  /** Day in Santiago, YYYY-MM-DD. */
+  day: string;
+  taken: number;
+}
+
 export interface JobRunsTable {
   key: string;
   claimed_at: string;
@@ -456,6 +464,7 @@ export interface Database {
   help_reader_visits: HelpReaderVisitsTable;
   help_digest_subscriptions: HelpDigestSubscriptionsTable;
   help_search_log: HelpSearchLogTable;
+  help_search_log_allowance: HelpSearchLogAllowanceTable;
   job_runs: JobRunsTable;
 }
 

@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import { vendorToday } from '../../domain/contracts.ts';
 import type { SystemSummary } from '../../help/help-access.ts';
 import type { ArticleView, CategoryWithArticles, HomeArticle } from '../../help/read-help.ts';
-import type { SearchResults } from '../../help/search/help-search.ts';
+import type { SearchHit, SearchResults } from '../../help/search/help-search.ts';
 import { Breadcrumbs } from './breadcrumbs.tsx';
 import { formatDay } from './format.ts';
 
@@ -269,6 +269,8 @@ export function SearchResultsBody(props: {
   missesRecorded: boolean;
 }) {
   const { q, r, selected, links } = props;
+  /** Where a result links (default: the article); the customer's search sends it through its click recorder. */
+  hitHref?: (hit: SearchHit, rank: number) => string;
   if (!r) {
     return (
       <>
@@ -312,10 +314,10 @@ export function SearchResultsBody(props: {
         </p>
       ) : (
         <ol class="search-results" start={(r.page - 1) * props.perPage + 1}>
-          {r.hits.map((h) => (
+          {r.hits.map((h, i) => (
             <li>
               <h2>
-                <a href={links.article(h.systemSlug, h.slug)}>{raw(h.titleHtml)}</a>
+                <a href={props.hitHref ? props.hitHref(h, (r.page - 1) * props.perPage + i + 1) : links.article(h.systemSlug, h.slug)}>{raw(h.titleHtml)}</a>
               </h2>
               <p class="result-where">
                 {h.systemName} › {h.categoryName}

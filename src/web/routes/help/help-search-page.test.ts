@@ -40,7 +40,12 @@ async function totalFor(text: string, systems: string[]): Promise<number> {
 }
 
 const results = (html: string) => between(html, '<ol class="search-results"', '</ol>');
-const resultLinks = (html: string) => [...results(html).matchAll(/<h2><a href="([^"]+)">/g)].map((m) => m[1]!);
+/** Each result's article; page 1's links go through the click recorder (/ayuda/buscar/ir?b=…&a=<system>/<slug>). */
+const resultLinks = (html: string) =>
+  [...results(html).matchAll(/<h2><a href="([^"]+)">/g)].map((m) => {
+    const href = m[1]!.replaceAll('&amp;', '&');
+    return href.startsWith('/ayuda/buscar/ir?') ? `/ayuda/${new URL(href, 'http://x').searchParams.get('a')}` : href;
+  });
 const heading = (html: string) => /<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1];
 
 function misses() {
@@ -55,7 +60,8 @@ describe('the search page', () => {
     expect(heading(html)).toBe(`${total} resultados para «cierre mensual»`);
     expect(html).toContain('<title>Buscar «cierre mensual» · ');
     const first = between(results(html), '<li>', '</li>');
-    expect(first).toContain('<h2><a href="/ayuda/contabilidad/cierre-mensual"><mark>Cierre</mark> <mark>mensual</mark> de la contabilidad</a></h2>');
+    expect(first).toMatch(/<h2><a href="\/ayuda\/buscar\/ir\?b=[0-9a-f-]{36}&amp;a=contabilidad%2Fcierre-mensual"><mark>Cierre<\/mark> <mark>mensual<\/mark> de la contabilidad<\/a><\/h2>/);
+    expect(resultLinks(html)[0]).toBe('/ayuda/contabilidad/cierre-mensual');
     expect(first).toContain('<p class="result-where">Contabilidad › Cierre e impuestos</p>');
     expect(first).toMatch(/<p class="snippet">[^<]*(<mark>[^<]+<\/mark>[^<]*)+<\/p>/);
     expect(resultLinks(html).every((h) => /^\/ayuda\/(contabilidad|inventario)\//.test(h))).toBe(true);

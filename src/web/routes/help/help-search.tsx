@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
 import { withoutRefusedCharacters } from '../../../domain/plain-text.ts';
+import type { SearchHit } from '../../../help/search/help-search.ts';
+import { logSearch } from '../../../help/search/log-search.ts';
+import { openSearchResult } from '../../../help/search/open-search-result.ts';
 import { recordSearchMiss } from '../../../help/search/record-search-miss.ts';
+import { notFound } from '../../../errors.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
 import { CUSTOMER_HELP, SearchResultsBody } from '../../components/help-views.tsx';
@@ -10,6 +14,11 @@ import { page } from '../../render.tsx';
 import { HELP_PAGE, readableSystemsOf } from './help-reader.ts';
 
 export const PER_PAGE = 10;
+
+/** Where a result of logged search `logId` links: through /ayuda/buscar/ir, which records the opening. */
+export function resultHref(logId: string, h: Pick<SearchHit, 'systemSlug' | 'slug'>): string {
+  return `/ayuda/buscar/ir?b=${encodeURIComponent(logId)}&a=${encodeURIComponent(`${h.systemSlug}/${h.slug}`)}`;
+}
 const SUGGESTIONS = 6;
 
 /**
@@ -32,16 +41,34 @@ export const helpSearchRoutes = new Hono<AppEnv>()
     const selected = systems.find((s) => s.slug === c.req.query('sistema')) ?? null;
     const pageNo = Number.parseInt(c.req.query('pagina') ?? '1', 10) || 1;
     const r = q ? await helpSearch.search({ text: q, systemIds: selected ? [selected.id] : systems.map((s) => s.id), page: pageNo, perPage: PER_PAGE }) : null;
-    if (r && r.searched && r.total === 0 && pageNo === 1 && systems.length > 0) await recordSearchMiss(db, { text: q, systemSlug: selected?.slug ?? null, userId: sessionOf(c).user.id, now: clock.now() });
+    const userId = sessionOf(c).user.id;
+    if (r && r.searched && r.total === 0 && pageNo === 1 && systems.length > 0) await recordSearchMiss(db, { text: q, systemSlug: selected?.slug ?? null, userId, now: clock.now() });
+    // Page 1 is the search; later pages are the same search read further, their links go straight to the articles.
+    const logId = r && r.searched && r.page === 1 && systems.length > 0 ? await logSearch(db, { userId, text: q, systemSlug: selected?.slug ?? null, results: Number(r.total), now: clock.now() }) : null;
+    const hitHref = logId ? (h: SearchHit) => resultHref(logId, h) : undefined;
     return page(
       c,
       { title: q ? `Buscar «${q}»` : 'Buscar en la ayuda', ...HELP_PAGE },
       <>
         <Breadcrumbs items={[['Ayuda en línea', '/ayuda'], ['Buscar', null]]} />
         <HelpSearchBox query={q} system={selected?.slug} />
-        <SearchResultsBody q={q} r={r} systems={systems} selected={selected} perPage={PER_PAGE} links={CUSTOMER_HELP} missesRecorded />
+        <SearchResultsBody q={q} r={r} systems={systems} selected={selected} perPage={PER_PAGE} links={CUSTOMER_HELP} missesRecorded hitHref={hitHref} />
       </>,
     );
+  })
+  // A result link of a logged search: recorded without JavaScript, then the article. Only ever a
+  // redirect to an article this person may read, built from the validated slugs; anything else 404.
+  .get('/ayuda/buscar/ir', async (c) => {
+    const { db, clock } = c.get('deps');
+    const target = await openSearchResult(db, await readableSystemsOf(c), {
+      logId: (c.req.query('b') ?? '').slice(0, 100),
+      target: (c.req.query('a') ?? '').slice(0, 300),
+      userId: sessionOf(c).user.id,
+      now: clock.now(),
+    });
+    if (!target) throw notFound();
+    c.header('Cache-Control', 'private, no-store');
+    return c.redirect(`/ayuda/${target.systemSlug}/${target.slug}`, 302);
   })
   .get('/ayuda/sugerencias', async (c) => {
     const { helpSearch } = c.get('deps');
