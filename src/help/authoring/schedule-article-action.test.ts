@@ -61,8 +61,16 @@ describe('scheduleArticleAction', () => {
     expect((await refusal(scheduleArticleAction(rt.deps.db, ctx, by, { ...base, day: '2026-02-30', time: '12:00' }))).day).toMatch(/no son válidas/);
     expect((await refusal(scheduleArticleAction(rt.deps.db, ctx, by, { ...base, day: 'mañana', time: '25' }))).day).toMatch(/AAAA-MM-DD/);
     expect((await refusal(scheduleArticleAction(rt.deps.db, ctx, by, { ...base, action: 'publish', day: '2026-05-01', time: '08:00', changeNote: 'x' }))).action).toMatch(/no tiene un borrador/);
-    expect((await refusal(scheduleArticleAction(rt.deps.db, ctx, by, { ...base, action: 'publish', day: '2026-05-01', time: '08:00' }))).changeNote).toMatch(/Escriba qué cambia/);
+    expect((await refusal(scheduleArticleAction(rt.deps.db, ctx, by, { ...base, action: 'publish', day: '2026-05-01', time: '08:00' }))).changeNote).toMatch(/^Escriba una nota que diga qué cambió/);
     expect(await listSchedules(rt.deps.db, { articleId: a.id })).toEqual([]);
+  });
+
+  it('refuses to schedule the publish of one’s own draft (four eyes), unless self-publishing is on', async () => {
+    const a = await someArticle(rt, 6);
+    await writeDraft(rt, a.id, editor, 'Lo escribí yo');
+    const input = { articleId: a.id, action: 'publish', day: '2026-05-01', time: '08:00', changeNote: 'Cambio' };
+    expect((await refusal(scheduleArticleAction(rt.deps.db, writeContext(rt), principalOf(editor), input))).action).toMatch(/cuatro ojos/);
+    await scheduleArticleAction(rt.deps.db, { ...writeContext(rt), selfPublish: true }, principalOf(editor), input);
   });
 
   it('is for help:publish only, and an unknown article is a 404', async () => {

@@ -7,20 +7,31 @@ import { isUuid } from '../../customers/find-customer.ts';
 import { fieldErrors } from '../../customers/user-fields.ts';
 import type { Database, HelpScheduleAction } from '../../db/schema.ts';
 import { plainLine } from '../../domain/plain-text.ts';
+import { ChangeNote } from './article-fields.ts';
+import { draftOf } from './article-for-writing.ts';
+import { FOUR_EYES_MESSAGE, isDraftAuthor } from './publish-draft.ts';
 import { formatSantiagoInstant, santiagoToInstant } from '../../domain/santiago-local-time.ts';
 import { notFound, ValidationError } from '../../errors.ts';
 import type { HelpWriteContext } from './help-write-context.ts';
 import { authorizeSchedule, scheduleCreator } from './schedule-principal.ts';
+
+// The note becomes the version's change note (publish) or the unpublish's note: the same rules as publishing by hand.
+const UnpublishNote = plainLine('La nota').max(200, 'La nota admite hasta 200 caracteres.');
 
 export const ScheduleArticleActionInput = z
   .object({
     action: z.enum(['publish', 'unpublish'], 'Elija si programa una publicación o una despublicación.'),
     day: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ingrese la fecha como AAAA-MM-DD.'),
     time: z.string().trim().regex(/^\d{2}:\d{2}$/, 'Ingrese la hora como HH:MM (24 horas).'),
-    changeNote: plainLine('La nota del cambio').max(300, 'La nota del cambio puede tener como máximo 300 caracteres.').default(''),
+    changeNote: z.string().default(''),
   })
-  .superRefine((v, ctx) => {
-    if (v.action === 'publish' && v.changeNote.length === 0) ctx.addIssue({ code: 'custom', path: ['changeNote'], message: 'Escriba qué cambia en esta publicación (se guarda en el historial del artículo).' });
+  .transform((v, ctx) => {
+    const note = (v.action === 'publish' ? ChangeNote : UnpublishNote).safeParse(v.changeNote);
+    if (!note.success) {
+      ctx.addIssue({ code: 'custom', path: ['changeNote'], message: note.error.issues[0]?.message ?? 'Revise la nota.' });
+      return z.NEVER;
+    }
+    return { ...v, changeNote: note.data };
   });
 
 /** As a form or the CLI sends it: the schema decides what is valid. */
@@ -73,7 +84,7 @@ export async function scheduleArticleAction(
     if (ctx.dialect === 'postgres') articleQuery = articleQuery.forUpdate();
     const article = await articleQuery.executeTakeFirst();
     if (!article) throw notFound();
-    const draft = await trx.selectFrom('help_article_drafts').select(['revision', 'title']).where('article_id', '=', article.id).executeTakeFirst();
+    const draft = await draftOf(trx, article.id);
     const pending = await trx.selectFrom('help_schedules').select(['action', 'run_at']).where('article_id', '=', article.id).where('done_at', 'is', null).execute();
     const same = pending.find((p) => p.action === action);
     if (same) {
@@ -82,6 +93,8 @@ export async function scheduleArticleAction(
       });
     }
     if (action === 'publish' && !draft) throw new ValidationError({ action: 'Este artículo no tiene un borrador: no hay nada que publicar. Edite el artículo primero.' });
+    // publishDraft checks it again when the time comes; said now, the person can ask a colleague today instead of finding a failure later.
+    if (action === 'publish' && !ctx.selfPublish && isDraftAuthor(draft!, by)) throw new ValidationError({ action: FOUR_EYES_MESSAGE });
     if (action === 'unpublish') {
       const publishBefore = pending.some((p) => p.action === 'publish' && p.run_at < when.at.toISOString());
       if (Number(article.published) !== 1 && !publishBefore) throw new ValidationError({ action: 'El artículo no está publicado ni tiene una publicación programada antes de esa fecha.' });
@@ -90,13 +103,13 @@ export async function scheduleArticleAction(
     await trx
       .insertInto('help_schedules')
       .values({
-        id, article_id: article.id, action, run_at: when.at.toISOString(), draft_revision: action === 'publish' ? Number(draft!.revision) : null,
+        id, article_id: article.id, action, run_at: when.at.toISOString(), draft_revision: action === 'publish' ? draft!.revision : null,
         change_note: changeNote, ...scheduleCreator(by), created_at: ctx.now.toISOString(), done_at: null, outcome: null, outcome_detail: null,
       })
       .execute();
     await recordAuditEvent(trx, {
       action: 'help.schedule-created', at: ctx.now, ...auditActor(by), customerId: null, targetLabel: draft?.title ?? article.title,
-      detail: { scheduleId: id, articleId: article.id, action, runAt: when.at.toISOString(), santiago: `${day} ${time}`, draftRevision: action === 'publish' ? Number(draft!.revision) : null },
+      detail: { scheduleId: id, articleId: article.id, action, runAt: when.at.toISOString(), santiago: `${day} ${time}`, draftRevision: action === 'publish' ? draft!.revision : null },
     });
     return { id, action, runAt: when.at, ambiguous: when.ambiguous };
   });
