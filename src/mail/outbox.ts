@@ -17,7 +17,16 @@ export interface MailMessage {
    * build it with MailSecrets; a mail without secrets leaves it out.
    */
   secrets?: Record<string, string>;
+  /**
+   * Extra headers (List-Unsubscribe…). A value may hold a secret's
+   * placeholder, filled in at send time like the bodies.
+   */
+  headers?: Record<string, string>;
 }
+
+/** A header the outbox may add: a plain name, never one the worker sets itself. */
+const HEADER_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+const RESERVED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'message-id', 'date', 'content-type', 'mime-version', 'content-transfer-encoding']);
 
 /**
  * Queue a message. Call it with the transaction of the change that causes the
@@ -25,10 +34,15 @@ export interface MailMessage {
  */
 export async function enqueueMail(db: Kysely<Database>, m: MailMessage, now: Date): Promise<string> {
   // A template that wrote a secret into the body itself would leave it in the table after sending.
+  const headerValues = Object.values(m.headers ?? {});
   for (const value of Object.values(m.secrets ?? {})) {
-    if (m.subject.includes(value) || m.text.includes(value) || m.html.includes(value)) {
-      throw new Error(`mail "${m.kind}" carries a secret in its subject or body: write its placeholder (MailSecrets) instead`);
+    if (m.subject.includes(value) || m.text.includes(value) || m.html.includes(value) || headerValues.some((h) => h.includes(value))) {
+      throw new Error(`mail "${m.kind}" carries a secret in its subject, body or headers: write its placeholder (MailSecrets) instead`);
     }
+  }
+  for (const [name, value] of Object.entries(m.headers ?? {})) {
+    // A line break in a value would start a header of its own.
+    if (!HEADER_NAME.test(name) || RESERVED_HEADERS.has(name.toLowerCase()) || /[\r\n]/.test(value)) throw new Error(`mail "${m.kind}" has an unacceptable header: ${name}`);
   }
   const id = randomUUID();
   await db
@@ -47,6 +61,7 @@ export async function enqueueMail(db: Kysely<Database>, m: MailMessage, now: Dat
       sent_at: null,
       last_error: null,
       secrets: serializeSecrets(m.secrets),
+      headers: m.headers && Object.keys(m.headers).length > 0 ? JSON.stringify(m.headers) : null,
     })
     .execute();
   return id;

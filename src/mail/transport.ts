@@ -10,6 +10,8 @@ export interface OutgoingMail {
   text: string;
   html: string;
   messageId: string;
+  /** Extra headers, secrets filled in (List-Unsubscribe…). */
+  headers?: Record<string, string>;
 }
 
 /** Where the outbox worker hands a message. */

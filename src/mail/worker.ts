@@ -39,6 +39,13 @@ export interface OutboxWorkerOptions {
 
 type Row = Selectable<OutboxTable>;
 
+/** outbox.headers as sent: placeholders filled like the text body's (fillSecrets throws when one has no value). */
+function outboxHeaders(stored: string | null, secrets: Record<string, string> | null): { headers?: Record<string, string> } {
+  if (!stored) return {};
+  const parsed = JSON.parse(stored) as Record<string, string>;
+  return { headers: Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, fillSecrets(v, secrets, 'text')])) };
+}
+
 /** Why a send was cut short by the worker itself (the AbortSignal's reason). */
 class Interrupted extends Error {
   constructor(readonly why: 'stopping' | 'lease-lost' | 'too-slow') {
@@ -206,6 +213,7 @@ export class OutboxWorker {
             text: fillSecrets(row.text_body, secrets, 'text'),
             html: fillSecrets(row.html_body, secrets, 'html'),
             messageId: row.message_id!,
+            ...outboxHeaders(row.headers, secrets),
           },
           controller.signal,
         );
