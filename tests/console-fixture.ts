@@ -20,6 +20,8 @@ export interface ConsoleFixture {
   target: TestStaff;
   /** A staff member invited but not yet signed up. */
   invitedId: string;
+  /** A published article of the shipped help. */
+  articleId: string;
 }
 
 export async function createConsoleFixture(rt: TestRuntime): Promise<ConsoleFixture> {
@@ -38,5 +40,6 @@ export async function createConsoleFixture(rt: TestRuntime): Promise<ConsoleFixt
     .execute();
   const target = await createTestStaff(rt.deps, 'lectura');
   const { staffId: invitedId } = await inviteStaff(rt.deps, cliOperator('prueba'), { email: 'invitada@proveedor.cl', name: 'Invitada Pendiente', role: 'lectura' });
-  return { customer, techId: tech.id, contractId, mailId: mail.id, importId, target, invitedId };
+  const article = await rt.deps.db.selectFrom('help_articles').select('id').where('published', '=', 1).orderBy('id').limit(1).executeTakeFirstOrThrow();
+  return { customer, techId: tech.id, contractId, mailId: mail.id, importId, target, invitedId, articleId: article.id };
 }

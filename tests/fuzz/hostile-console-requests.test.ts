@@ -51,6 +51,7 @@ function routeAction(method: string, route: string): StaffAction | 'public' {
   if (r === '/') return 'console:view';
   if (/^\/(ingresar|invitacion|mfa\/configurar|verificar|salir)$/.test(r)) return 'public';
   if (r.includes('/vista-previa')) return 'preview:customer';
+  if (r.startsWith('/ayuda/articulos/:id/programar')) return method === 'GET' ? 'help:read' : 'help:publish';
   if (r.startsWith('/clientes/:id/usuarios/')) return 'users:write';
   if (r.startsWith('/clientes/:id/contratos')) return 'contracts:write';
   if (r.startsWith('/clientes/:id/administradores') || r === '/clientes/nuevo') return 'customers:write';
@@ -76,6 +77,7 @@ const AUDIT_ACTION_NEEDS: Record<string, ReadonlyArray<StaffAction | 'public'>> 
   'mail.discarded': ['mail:write'], 'audit.exported': ['audit:export'], 'staff.invited': ['staff:manage'], 'staff.invitation-resent': ['staff:manage'],
   'staff.role-changed': ['staff:manage'], 'staff.disabled': ['staff:manage'], 'staff.enabled': ['staff:manage'], 'staff.mfa-reset': ['staff:manage'], 'staff.password-link-sent': ['staff:manage'],
   'staff.preview-as-customer': ['preview:customer'],
+  'help.schedule-created': ['help:publish'], 'help.schedule-cancelled': ['help:publish'],
   'staff.sign-in.ok': ['public'], 'staff.sign-in.failed': ['public'], 'staff.sign-in.throttled': ['public'], 'staff.second-factor.ok': ['public'],
   'staff.second-factor.failed': ['public'], 'staff.step-up': ['public'], 'staff.sign-out': ['public'], 'staff.mfa-enrolled': ['public'],
   'staff.recovery-code-used': ['public'], 'staff.invitation-accepted': ['public'],
@@ -109,6 +111,7 @@ function wellFormed(rng: Rng, route: string): Record<string, string> | null {
     [/\/personal\/invitar$/, () => ({ email: `inv${n}-${SEED}@proveedor.cl`, name: 'Persona Invitada', role: rng.pick(['admin', 'soporte', 'editor', 'lectura']) })],
     [/\/rol$/, () => ({ role: rng.pick(['admin', 'soporte', 'editor', 'lectura']) })],
     [/\/importar$/, () => ({ texto: validCsv(rng) })],
+    [/\/programar$/, () => ({ action: rng.pick(['publish', 'unpublish']), day: rng.pick(['2026-06-30', '2026-09-06', '2025-01-01']), time: rng.pick(['10:00', '00:30', '23:59']), changeNote: 'Cambio programado' })],
   ];
   const hit = forms.find(([re]) => re.test(route));
   if (!hit) return null;
@@ -226,7 +229,7 @@ afterAll(() => rt?.close());
 
 function fillPath(rng: Rng, route: string): string {
   const real: Record<string, string[]> = {
-    id: [f.customer.id, f.mailId, f.importId, f.target.id, f.invitedId], cid: [f.contractId], uid: [f.techId, f.customer.admin.id],
+    id: [f.customer.id, f.mailId, f.importId, f.target.id, f.invitedId, f.articleId], cid: [f.contractId], uid: [f.techId, f.customer.admin.id],
     system: ['contabilidad', 'remuneraciones'], article: ['cierre-mensual'],
   };
   const proper: Record<string, string> = { '/clientes/': f.customer.id, '/correo/': f.mailId, '/importar/': f.importId, '/personal/': rng.pick([f.target.id, f.invitedId]) };

@@ -100,9 +100,13 @@ const PROBES: Probe[] = [
   { method: 'POST', route: '/proveedor/personal/:id/restablecer-mfa', path: (f) => `/proveedor/personal/${f.target.id}/restablecer-mfa`, action: 'staff:manage' },
   { method: 'POST', route: '/proveedor/personal/:id/deshabilitar', path: (f) => `/proveedor/personal/${f.target.id}/deshabilitar`, action: 'staff:manage' },
   { method: 'POST', route: '/proveedor/personal/:id/habilitar', path: (f) => `/proveedor/personal/${f.target.id}/habilitar`, action: 'staff:manage' },
+  // Ayuda: programar
+  { method: 'GET', route: '/proveedor/ayuda/articulos/:id/programar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar`, action: 'help:read' },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/:id/programar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar`, action: 'help:publish', form: () => ({ action: 'unpublish', day: day, time: '10:00' }) },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/:id/programar/:sid/cancelar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar/00000000-0000-4000-8000-000000000000/cancelar`, action: 'help:publish' },
 ];
 
-const TABLES = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes'] as const;
+const TABLES = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes', 'help_schedules'] as const;
 
 async function rowCounts(rt: TestRuntime): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};

@@ -26,6 +26,7 @@ import { customerNewRoutes } from './routes/customer-new.tsx';
 import { customerPageRoutes } from './routes/customer-page.tsx';
 import { customerUsersRoutes } from './routes/customer-users.tsx';
 import { customersListRoutes } from './routes/customers-list.tsx';
+import { helpArticleScheduleRoutes } from './routes/help-article-schedule.tsx';
 
 /**
  * The vendor's console, mounted at /proveedor: its own CSRF cookie and its
@@ -74,6 +75,8 @@ export function staffApp() {
     .route('/', customerAdminsRoutes)
     .route('/', customerPageRoutes)
     .route('/', contractsReportRoutes)
+    // Ayuda: an article's schedule (/ayuda/articulos/:id/programar).
+    .route('/', helpArticleScheduleRoutes)
     .all('*', () => {
       throw notFound();
     });
