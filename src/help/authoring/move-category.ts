@@ -10,7 +10,8 @@ import type { HelpWriteContext } from './help-write-context.ts';
 import { authorizeHelpWrite, lockHelpStructure, MoveDirection, movedOrder } from './structure-fields.ts';
 
 export const MoveCategoryInput = z.object({ direction: MoveDirection });
-export type MoveCategoryInput = z.input<typeof MoveCategoryInput>;
+/** As a form posts it: checked by the schema. */
+export type MoveCategoryInput = { direction: string };
 
 /** One place up or down within its system; the system's categories are renumbered 0..n-1 under the structure lock (see moveSystem). */
 export async function moveCategory(

@@ -9,7 +9,8 @@ import type { HelpWriteContext } from './help-write-context.ts';
 import { authorizeHelpWrite, lockHelpStructure, MoveDirection, movedOrder } from './structure-fields.ts';
 
 export const MoveSystemInput = z.object({ direction: MoveDirection });
-export type MoveSystemInput = z.input<typeof MoveSystemInput>;
+/** As a form posts it: checked by the schema. */
+export type MoveSystemInput = { direction: string };
 
 /**
  * One place up or down in the help's and the contract form's order. The

@@ -19,7 +19,7 @@ export const UploadArticleFileInput = z.object({
   fileName: z.string().max(1000),
   data: z.instanceof(Uint8Array),
 });
-export type UploadArticleFileInput = z.input<typeof UploadArticleFileInput>;
+export type UploadArticleFileInput = { articleId: string; fileName: string; data: Uint8Array };
 
 export interface UploadedArticleFile {
   path: string;

@@ -17,7 +17,12 @@ import { readForm, type LargeBodyRule } from '../request-body.ts';
  * while read, see request-body.ts), and only then the token inside it. The
  * body is read here once and kept on the context for the route.
  */
-export function csrfGuard(cookie: 'csrf' | 'staff_csrf', largeBodies: Readonly<Record<string, LargeBodyRule>> = {}): MiddlewareHandler<AppEnv> {
+export function csrfGuard(
+  cookie: 'csrf' | 'staff_csrf',
+  largeBodies: Readonly<Record<string, LargeBodyRule>> | ((path: string) => LargeBodyRule | undefined) = {},
+): MiddlewareHandler<AppEnv> {
+  // By exact path, or by a function for paths with an id in them (an article's file upload).
+  const ruleFor = typeof largeBodies === 'function' ? largeBodies : (path: string) => (Object.hasOwn(largeBodies, path) ? largeBodies[path] : undefined);
   return async (c, next) => {
     let token = readAppCookie(c, cookie);
     if (!token || !/^[\w-]{43}$/.test(token)) {
@@ -31,8 +36,8 @@ export function csrfGuard(cookie: 'csrf' | 'staff_csrf', largeBodies: Readonly<R
     if (origin && origin !== 'null' && origin !== new URL(c.get('deps').config.publicUrl).origin && origin !== new URL(c.req.url).origin) {
       throw csrfFailed();
     }
-    // Paths given their own body rule (the CSV upload) by exact path; every other POST keeps the form limit.
-    const { form, files } = await readForm(c, Object.hasOwn(largeBodies, c.req.path) ? largeBodies[c.req.path] : undefined);
+    // Paths given their own body rule (the CSV upload, an article's files); every other POST keeps the form limit.
+    const { form, files } = await readForm(c, ruleFor(c.req.path));
     const sent = form.get('_csrf') ?? '';
     const a = Buffer.from(sent);
     const b = Buffer.from(readAppCookie(c, cookie) ?? '');

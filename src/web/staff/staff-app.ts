@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { notFound } from '../../errors.ts';
 import type { AppEnv } from '../env.ts';
 import { loadStaffSession } from '../../staff/staff-session.ts';
@@ -26,7 +26,27 @@ import { customerNewRoutes } from './routes/customer-new.tsx';
 import { customerPageRoutes } from './routes/customer-page.tsx';
 import { customerUsersRoutes } from './routes/customer-users.tsx';
 import { customersListRoutes } from './routes/customers-list.tsx';
+import { helpLandingRoutes } from './routes/help/help-landing.tsx';
+import { helpSystemNewRoutes } from './routes/help/help-system-new.tsx';
+import { helpSystemPageRoutes } from './routes/help/help-system-page.tsx';
+import { helpCategoriesRoutes } from './routes/help/help-categories.tsx';
+import { ARTICLE_FILES_BODY_RULE, ARTICLE_FILES_UPLOAD, helpArticleFilesRoutes } from './routes/help/help-article-files.tsx';
+import { helpBrokenLinksRoutes } from './routes/help/help-broken-links.tsx';
 import { helpArticleScheduleRoutes } from './routes/help-article-schedule.tsx';
+
+const IMPORT_RULE = { maxBytes: IMPORT_BODY_LIMIT, multipart: true };
+
+/** A POST with a large body and no live staff session is sent to sign in before a byte of it is read. */
+const signedInBeforeLargeBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.method !== 'POST') return next();
+  const token = readAppCookie(c, 'staff');
+  const { db, clock, config } = c.get('deps');
+  const live = token ? await loadStaffSession(db, token, clock.now(), { idleMs: config.staffSessionIdleMs, absoluteMs: config.staffSessionAbsoluteMs }) : null;
+  if (!live) return c.redirect(STAFF_SIGN_IN, 303);
+  // Half-open (second factor owed): where requireStaff would send it, still without reading the body.
+  if (live.secondFactorAt === null) return c.redirect(live.staff.mfaEnrolled ? STAFF_SECOND_FACTOR : STAFF_ENROL, 303);
+  return next();
+};
 
 /**
  * The vendor's console, mounted at /proveedor: its own CSRF cookie and its
@@ -40,19 +60,12 @@ export function staffApp() {
       c.header('X-Robots-Tag', 'noindex');
       await next();
     })
-    // The CSV import alone takes a file (multipart) and a larger body; every other console form keeps the 64 KiB urlencoded rule.
-    // The import's body may be 2 MiB: a POST there without a live staff session is sent to sign in before a byte of it is read.
-    .use('/importar', async (c, next) => {
-      if (c.req.method !== 'POST') return next();
-      const token = readAppCookie(c, 'staff');
-      const { db, clock, config } = c.get('deps');
-      const live = token ? await loadStaffSession(db, token, clock.now(), { idleMs: config.staffSessionIdleMs, absoluteMs: config.staffSessionAbsoluteMs }) : null;
-      if (!live) return c.redirect(STAFF_SIGN_IN, 303);
-      // Half-open (second factor owed): where requireStaff would send it, still without reading the body.
-      if (live.secondFactorAt === null) return c.redirect(live.staff.mfaEnrolled ? STAFF_SECOND_FACTOR : STAFF_ENROL, 303);
-      return next();
-    })
-    .use('*', csrfGuard('staff_csrf', { [IMPORT_PATH]: { maxBytes: IMPORT_BODY_LIMIT, multipart: true } }))
+    // The CSV import and an article's file upload alone take a file (multipart) and a larger body; every other console form keeps
+    // the 64 KiB urlencoded rule. A POST there without a live staff session is sent to sign in before a byte of it is read.
+    .use('/importar', signedInBeforeLargeBody)
+    // An article's file upload (up to 5 MiB): the same rule as the import.
+    .use('/ayuda/articulos/:id/archivos', signedInBeforeLargeBody)
+    .use('*', csrfGuard('staff_csrf', (path) => (path === IMPORT_PATH ? IMPORT_RULE : ARTICLE_FILES_UPLOAD.test(path) ? ARTICLE_FILES_BODY_RULE : undefined)))
     .use('*', staffSessionLoader)
     .route('/', consoleHomeRoutes)
     // Ver como cliente: before the customer modules, so no middleware of theirs under /clientes/:id runs for it.
@@ -77,6 +90,13 @@ export function staffApp() {
     .route('/', contractsReportRoutes)
     // Ayuda: an article's schedule (/ayuda/articulos/:id/programar).
     .route('/', helpArticleScheduleRoutes)
+    // Ayuda: the landing, systems and categories (sistemas/nuevo before sistemas/:slug), an article's files, the broken-link report.
+    .route('/', helpLandingRoutes)
+    .route('/', helpSystemNewRoutes)
+    .route('/', helpSystemPageRoutes)
+    .route('/', helpCategoriesRoutes)
+    .route('/', helpArticleFilesRoutes)
+    .route('/', helpBrokenLinksRoutes)
     .all('*', () => {
       throw notFound();
     });
