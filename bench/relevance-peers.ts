@@ -126,8 +126,8 @@ async function ours(tree: HelpTree, dialect: Dialect, url: string, schema?: stri
 }
 
 // ---------------------------------------------------------------------------
-// MiniSearch 7: title boosted (the same order as ours: title, then headings and
-// tags, then summary, then body), fuzzy 0.2 and prefix on every term, accent
+// MiniSearch 7: title boosted (ours' order: title, then headings and tags,
+// then body; the summary, which ours does not index, between), fuzzy 0.2 and prefix on every term, accent
 // folding and Spanish stop words in processTerm (index and query alike), the
 // vendor's synonyms as OR groups.
 
