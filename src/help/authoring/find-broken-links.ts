@@ -78,7 +78,8 @@ export async function findBrokenLinks(db: Kysely<Database>): Promise<{ published
     for (const a of r.assets) {
       if (!fileSet.has(key(b.articleId, a.path))) out.push({ ...base, kind: 'file', target: a.path, reason: 'no-file', line: a.line });
     }
-    return out;
+    // In the order they appear in the article.
+    return out.sort((x, y) => x.line - y.line);
   };
 
   return {
