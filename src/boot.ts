@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createDb, type CreateDbOptions } from './db/create-db.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { ensureSearchIndexFormat } from './help/search/search-index-format.ts';
 import type { Deps } from './deps.ts';
 import { settleImports } from './imports/run-import.ts';
 import { vendorToday } from './domain/contracts.ts';
@@ -42,6 +43,8 @@ export async function boot(
   const { db, dialect, dataVersion, close } = createDb(config.databaseUrl, { log, ...opts.db, onPageDataWrite: () => pageCache?.bump() });
   const applied = await migrateToLatest(db);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+  const reindexed = await ensureSearchIndexFormat(db, dialect);
+  if (reindexed > 0) log.info({ articles: reindexed }, 'help search index rebuilt for its new format');
   const clock = opts.clock ?? systemClock;
   const transport = opts.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl, config.smtpTimeoutMs) : new DevMailbox());
   const worker = new OutboxWorker({

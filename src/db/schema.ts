@@ -149,6 +149,14 @@ export interface HelpSearchWordsTable {
 export interface HelpIndexStateTable {
   id: number;
   version: number;
+  /** The search index's format (search-index-format.ts): boot re-indexes when it is older than the code's. */
+  format: Generated<number>;
+}
+
+/** A stem → how many indexed articles have it; '#docs' and '#len:<field>' hold the totals BM25F needs. */
+export interface HelpSearchTermsTable {
+  term: string;
+  count: number;
 }
 
 export interface UserHelpScopeTable {
@@ -444,6 +452,7 @@ export interface Database {
   help_synonyms: HelpSynonymsTable;
   help_search_words: HelpSearchWordsTable;
   help_index_state: HelpIndexStateTable;
+  help_search_terms: HelpSearchTermsTable;
   user_help_scope: UserHelpScopeTable;
   sessions: SessionsTable;
   password_resets: PasswordResetsTable;

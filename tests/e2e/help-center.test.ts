@@ -294,7 +294,7 @@ describeInBrowser('help center in the browser', { timeout: 30_000 }, () => {
     // Nothing found: a clear page, with ways out.
     await searchBox(page).fill('xyzzy quásar');
     await Promise.all([page.waitForURL((u) => u.pathname === '/ayuda/buscar'), page.getByRole('search').getByRole('button', { name: 'Buscar' }).click()]);
-    expect(await heading(page)).toBe('No encontramos artículos para «xyzzy quásar»');
+    expect(await heading(page)).toBe('No encontramos artículos sobre «xyzzy quásar»');
     expect(await page.locator('ol.search-results').count()).toBe(0);
     expect(await page.locator('.empty-search').getByRole('link', { name: 'portada de la ayuda' }).getAttribute('href')).toBe('/ayuda');
     await axe.audit('buscar (sin resultados)', page);
@@ -498,7 +498,7 @@ describeInBrowser('help center in the browser', { timeout: 30_000 }, () => {
     expect(await help.getByRole('navigation', { name: 'Filtrar por sistema' }).count()).toBe(0);
     // A filter for a system outside the scope is ignored, not obeyed.
     await help.goto(url('/ayuda/buscar?q=conciliaci%C3%B3n+bancaria&sistema=contabilidad'));
-    expect(await heading(help)).toMatch(/^(\d+ resultados? para|No encontramos artículos para) «conciliación bancaria»$/);
+    expect(await heading(help)).toMatch(/^(\d+ resultados? para|No encontramos artículos sobre) «conciliación bancaria»$/);
     expect(await help.locator('ol.search-results a[href^="/ayuda/contabilidad/"]').count()).toBe(0);
     expect(await help.locator('form.help-search input[name=sistema]').count()).toBe(0);
     await axe.audit('buscar (técnico limitado)', help);

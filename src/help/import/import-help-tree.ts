@@ -172,7 +172,7 @@ async function importInOneTransaction(
         }
         for (const tag of foldedTags(a.tags)) tags.push({ article_id: id, tag });
         for (const f of a.assets) attachments.push({ id: randomUUID(), article_id: id, path: f.path, content_type: f.contentType, size: f.size, sha256: f.sha256, data: f.data, updated_at: at });
-        index.push({ id, systemId: system.id, title: a.title, headings: a.headings, tags: a.tags, bodyText: a.text });
+        index.push({ id, systemId: system.id, title: a.title, summary: a.summary, headings: a.headings, tags: a.tags, bodyText: a.text });
       }
 
       const replaced = updates.map((u) => u.id);

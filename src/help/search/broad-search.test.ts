@@ -48,9 +48,15 @@ describe('broad searches', () => {
     const query = await broad.parse(text);
     const adapter = rt.deps.dialect === 'postgres' ? postgresSearch : fts5Search;
     const tier = async (t: 'title-all' | 'meta' | 'body-only') => {
-      const rows = await adapter.page(rt.deps.db, { query, mode: 'all', systemIds, tier: t, order: 'recent', limit: 1000, offset: 0, withBody: false });
-      expect(await adapter.count(rt.deps.db, { query, mode: 'all', systemIds, tier: t })).toBe(rows.length);
-      return rows;
+      const ids = await adapter.recent(rt.deps.db, { query, mode: 'all', systemIds, tier: t }, 1000, 0);
+      expect(await adapter.count(rt.deps.db, { query, mode: 'all', systemIds, tier: t })).toBe(ids.length);
+      const rows = await rt.deps.db
+        .selectFrom('help_articles as a')
+        .innerJoin('systems as s', 's.id', 'a.system_id')
+        .select(['a.id', 'a.title', 'a.slug', 'a.updated_at', 's.slug as system_slug'])
+        .where('a.id', 'in', ids)
+        .execute();
+      return ids.map((id) => rows.find((r) => r.id === id)!);
     };
     const [title, meta, body] = [await tier('title-all'), await tier('meta'), await tier('body-only')];
     expect(title.length).toBeGreaterThan(0);
@@ -71,9 +77,9 @@ describe('broad searches', () => {
   it('suggestions and the relaxed search go through the same path', async () => {
     const typing = await broad.search({ text: 'liquidaci', systemIds, perPage: 6, typing: true });
     expect(typing.hits[0]?.slug).toBe('liquidacion-de-sueldo');
-    const relaxed = await broad.search({ text: 'factoring vacaciones', systemIds });
+    const relaxed = await broad.search({ text: '¿dónde veo el libro mayor?', systemIds });
     expect(relaxed.relaxed).toBe(true);
-    expect(relaxed.total).toBe((await exact.search({ text: 'factoring vacaciones', systemIds })).total);
+    expect(relaxed.hits.map((h) => h.slug)).toEqual((await exact.search({ text: '¿dónde veo el libro mayor?', systemIds })).hits.map((h) => h.slug));
   });
 
   it('the highlighting matcher gives the same answers with the vocabulary as by stemming each word', async () => {

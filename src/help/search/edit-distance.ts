@@ -33,3 +33,36 @@ export function withinOneEdit(a: string, b: string): boolean {
     sameFrom(a, i + 2, b, i + 2)
   );
 }
+
+/**
+ * The optimal string alignment distance between `a` and `b` (insertions,
+ * deletions, substitutions, swaps of adjacent characters), or `max + 1` as
+ * soon as it is known to be larger than `max`: the two-typo check of long
+ * words runs it against a slice of the vocabulary, and most words are out of
+ * reach after a few rows.
+ */
+export function editDistanceAtMost(a: string, b: string, max: number): number {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > max) return max + 1;
+  let prev2 = new Array<number>(lb + 1).fill(0);
+  let prev = Array.from({ length: lb + 1 }, (_, j) => j);
+  let cur = new Array<number>(lb + 1).fill(0);
+  for (let i = 1; i <= la; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= lb; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) d = Math.min(d, prev2[j - 2]! + 1);
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
+  }
+  return Math.min(prev[lb]!, max + 1);
+}

@@ -4,8 +4,9 @@ import type { Database } from '../../db/schema.ts';
 import { fts5Search } from './fts5-search-adapter.ts';
 import { parseSearchQuery, queryMatcher, synonymStems, type ParsedQuery } from './parse-search-query.ts';
 import { postgresSearch } from './postgres-search-adapter.ts';
+import { Bm25fScorer, byScore } from './bm25f.ts';
 import { TIERS, type RankedArticle, type SearchAdapter, type SearchSet, type SearchTier } from './search-adapter.ts';
-import { SearchVocabulary } from './search-vocabulary.ts';
+import { SearchVocabulary, termStats } from './search-vocabulary.ts';
 import { highlight, snippet } from './snippet.ts';
 
 export interface SearchHit {
@@ -24,11 +25,16 @@ export interface SearchResults {
   /** False when the text had nothing to search for (only stop words or symbols). */
   searched: boolean;
   total: number;
+  /** The ranked list; empty when nothing relevant was found (see `closest`). */
   hits: SearchHit[];
   page: number;
   pages: number;
-  /** True when no article had every word and these have some of them. */
+  /** True when no article had every word and these have most of them (by weight). */
   relaxed: boolean;
+  /** When `hits` is empty: up to three articles closest to the query, not answers (shown apart, marked as such). */
+  closest: SearchHit[];
+  /** The query with its unknown words taken for known ones ("finikito" → "finiquito"), or null. */
+  suggestion: string | null;
 }
 
 export interface SearchRequest {
@@ -39,15 +45,25 @@ export interface SearchRequest {
   perPage?: number;
   /** Suggestions while typing: the last word is a prefix, no snippets. */
   typing?: boolean;
+  /** Raw synonym groups (entries may be phrases) used instead of the stored ones: the synonym editor's preview. */
+  synonymGroups?: string[][];
 }
 
 const MAX_PAGE = 100;
+const CLOSEST = 3;
 
 /**
  * Above this many matches a search is "broad": listed tier by tier rather
  * than scored (see search()).
  */
 export const BROAD_SEARCH = 2_000;
+
+/**
+ * When no article has every term, an article with some of them is an
+ * answer only if the terms it has carry at least this share of the query's
+ * IDF weight: a question may lose a common word, never its telling one.
+ */
+export const RELAXED_SHARE = 0.7;
 
 /**
  * Search over the help the reader may read. The caller passes the systems
@@ -70,18 +86,20 @@ export class HelpSearch {
     this.adapter = dialect === 'postgres' ? postgresSearch : fts5Search;
   }
 
-  /** The vocabulary and synonyms, reloaded when an import moved the index version. */
+  /** The vocabulary, term counts and synonyms, reloaded when an import moved the index version. */
   async vocabulary(): Promise<SearchVocabulary> {
     const state = await this.db.selectFrom('help_index_state').select('version').where('id', '=', 1).executeTakeFirst();
     const version = Number(state?.version ?? 0);
     if (this.cached?.version === version) return this.cached.vocabulary;
-    const [words, synonyms] = await Promise.all([
+    const [words, synonyms, counts] = await Promise.all([
       this.db.selectFrom('help_search_words').select(['word', 'stem']).execute(),
       this.db.selectFrom('help_synonyms').select(['group_no', 'word']).orderBy('group_no').execute(),
+      this.db.selectFrom('help_search_terms').select(['term', 'count']).execute(),
     ]);
     const groups = new Map<number, string[]>();
     for (const s of synonyms) groups.set(s.group_no, [...(groups.get(s.group_no) ?? []), s.word]);
-    const vocabulary = new SearchVocabulary(words, [...groups.values()].map((g) => ({ stems: synonymStems(g) })));
+    const stats = termStats(new Map(counts.map((c) => [c.term, Number(c.count)])));
+    const vocabulary = new SearchVocabulary(words, [...groups.values()].map((g) => ({ stems: synonymStems(g) })), stats);
     this.cached = { version, vocabulary };
     return vocabulary;
   }
@@ -93,73 +111,112 @@ export class HelpSearch {
   async search(r: SearchRequest): Promise<SearchResults> {
     const perPage = r.perPage ?? 10;
     const page = Math.min(MAX_PAGE, Math.max(1, Math.floor(r.page ?? 1)));
-    const vocabulary = await this.vocabulary();
+    const stored = await this.vocabulary();
+    // The preview's list is analysed per request and never cached: it changes with every edit.
+    const vocabulary = r.synonymGroups ? stored.withSynonyms(r.synonymGroups.map((g) => ({ stems: synonymStems(g) }))) : stored;
     const query = parseSearchQuery(r.text, vocabulary, { typing: r.typing });
-    if (query.terms.length === 0 || r.systemIds.length === 0) return { searched: query.terms.length > 0, total: 0, hits: [], page: 1, pages: 0, relaxed: false };
+    const empty = { total: 0, hits: [], page: 1, pages: 0, relaxed: false, closest: [], suggestion: null };
+    if (query.terms.length === 0 || r.systemIds.length === 0) return { searched: query.terms.length > 0, ...empty };
     const offset = (page - 1) * perPage;
     // A reader of every system needs no filter (it costs a few milliseconds on
     // a large index). Read now, never cached: a stale list would open a system.
     const allowed = new Set(r.systemIds);
     const every = (await this.db.selectFrom('systems').select('id').execute()).every((s) => allowed.has(s.id));
     const systemIds = every ? null : r.systemIds;
-    const set = (mode: 'all' | 'any', tier: SearchTier = 'all'): SearchSet => ({ query, mode, systemIds, tier });
-    const pageOf = (mode: 'all' | 'any', tier: SearchTier, order: 'rank' | 'recent', limit: number, from: number) =>
-      this.adapter.page(this.db, { ...set(mode, tier), order, limit, offset: from, withBody: !r.typing });
+    const set = (mode: 'all' | 'any', tier: SearchTier = 'all', required?: number[]): SearchSet => ({ query, mode, systemIds, tier, ...(required ? { required } : {}) });
+    const scorer = new Bm25fScorer(query.terms, vocabulary.stats);
+    // The relaxed search scores its candidates whatever the broad threshold (its
+    // required terms keep them few); past this many it scores the newest.
+    const ranked = async (s: SearchSet, limit = this.broad) => (await this.adapter.candidates(this.db, s, limit)).map((c) => scorer.score(c)).sort(byScore);
+    const relaxedLimit = Math.max(this.broad, BROAD_SEARCH);
+    const suggestion = suggestionOf(query, vocabulary);
 
-    /** The page's rows among `total` matches (ranked; broad searches tier by tier). */
-    const rowsOf = async (mode: 'all' | 'any', total: number): Promise<RankedArticle[]> => {
-      if (offset >= total) return [];
-      if (total <= this.broad) return pageOf(mode, 'all', 'rank', perPage, offset);
-      // Scoring every match of a broad search (a common word in 40,000
-      // articles) costs tens of milliseconds, and title above headings and
-      // tags above body orders most of it anyway: list the matches tier by
-      // tier (every word in the title, some, in headings or tags, only in the
-      // body), newest first within a tier. A tier listed newest first stops
-      // at the page's last row; only tiers skipped whole are counted.
-      const rows: RankedArticle[] = [];
+    /** A broad search's page: scoring every match of a common word costs tens of milliseconds, so tier by tier, newest first within a tier. */
+    const broadPage = async (): Promise<string[]> => {
+      const ids: string[] = [];
       let skip = offset;
       for (const tier of TIERS) {
         if (tier === 'title-some' && query.terms.length === 1) continue; // the same as title-all
         if (skip > 0) {
-          const inTier = await this.adapter.count(this.db, set(mode, tier));
+          const inTier = await this.adapter.count(this.db, set('all', tier));
           if (skip >= inTier) {
             skip -= inTier;
             continue;
           }
         }
-        rows.push(...(await pageOf(mode, tier, 'recent', perPage - rows.length, skip)));
+        ids.push(...(await this.adapter.recent(this.db, set('all', tier), perPage - ids.length, skip)));
         skip = 0;
-        if (rows.length === perPage) break;
+        if (ids.length === perPage) break;
       }
-      return rows;
+      return ids;
     };
 
     let total = await this.adapter.count(this.db, set('all'));
-    let mode: 'all' | 'any' = 'all';
-    if (total === 0 && query.terms.length > 1) {
-      // No article has every word: show those with some of them, saying so.
-      mode = 'any';
-      total = await this.adapter.count(this.db, set('any'));
+    let relaxed = false;
+    let pageIds: string[] = [];
+    let closestIds: string[] = [];
+    if (total > this.broad) {
+      if (offset < total) pageIds = await broadPage();
+    } else if (total > 0) {
+      pageIds = (await ranked(set('all'))).slice(offset, offset + perPage).map((s) => s.id);
+    } else if (query.terms.length > 1) {
+      // No article has every term. Those with most of the query's weight are
+      // answers; a term heavier than what may be missing is required of each.
+      const weights = scorer.weights();
+      const missing = (1 - RELAXED_SHARE) * weights.reduce((a, b) => a + b, 0);
+      const required = weights.flatMap((w, i) => (w > missing ? [i] : []));
+      const answers = required.length < weights.length ? (await ranked(set('any', 'all', required), relaxedLimit)).filter((s) => s.coverage >= RELAXED_SHARE - 1e-9) : [];
+      if (answers.length > 0) {
+        relaxed = true;
+        total = answers.length;
+        pageIds = answers.slice(offset, offset + perPage).map((s) => s.id);
+      } else if (!r.typing) {
+        closestIds = (await ranked(set('any'), relaxedLimit)).slice(0, CLOSEST).map((s) => s.id);
+      }
     }
-    const relaxed = mode === 'any' && total > 0;
-    const rows = await rowsOf(mode, total);
+    const articles = await readRankedArticles(this.db, [...pageIds, ...closestIds], !r.typing);
     const matches = queryMatcher(query, vocabulary);
+    const toHit = (row: RankedArticle): SearchHit => ({
+      systemSlug: row.system_slug,
+      systemName: row.system_name,
+      categoryName: row.category_name,
+      slug: row.slug,
+      title: row.title,
+      titleHtml: highlight(row.title, matches),
+      snippetHtml: r.typing ? '' : snippet(row.body_text, row.summary, matches),
+      updatedAt: row.updated_at,
+    });
+    const hitsOf = (ids: string[]) => ids.flatMap((id) => (articles.has(id) ? [toHit(articles.get(id)!)] : []));
     return {
       searched: true,
       total,
-      hits: rows.map((row: RankedArticle) => ({
-        systemSlug: row.system_slug,
-        systemName: row.system_name,
-        categoryName: row.category_name,
-        slug: row.slug,
-        title: row.title,
-        titleHtml: highlight(row.title, matches),
-        snippetHtml: r.typing ? '' : snippet(row.body_text, row.summary, matches),
-        updatedAt: row.updated_at,
-      })),
+      hits: hitsOf(pageIds),
       page,
       pages: Math.ceil(total / perPage),
       relaxed,
+      closest: hitsOf(closestIds),
+      suggestion,
     };
   }
+}
+
+/** The query as the person probably meant it, when a word of it was unknown and taken for another; else null. */
+function suggestionOf(query: ParsedQuery, vocabulary: SearchVocabulary): string | null {
+  if (!query.terms.some((t) => t.corrected && !vocabulary.hasStem(t.alternatives[0]!.stems[0]!))) return null;
+  return query.terms.map((t) => t.corrected ?? t.word).join(' ');
+}
+
+/** The articles a page shows, by id (only the page's rows are read). */
+async function readRankedArticles(db: Kysely<Database>, ids: string[], withBody: boolean): Promise<Map<string, RankedArticle>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('help_articles as a')
+    .innerJoin('systems as s', 's.id', 'a.system_id')
+    .innerJoin('help_categories as c', 'c.id', 'a.category_id')
+    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.updated_at', 's.slug as system_slug', 's.name as system_name', 'c.name as category_name'])
+    .$if(withBody, (q) => q.select('a.body_text'))
+    .where('a.id', 'in', ids)
+    .where('a.published', '=', 1)
+    .execute();
+  return new Map(rows.map((row) => [row.id, { body_text: '', ...row } as RankedArticle]));
 }

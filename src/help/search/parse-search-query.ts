@@ -1,16 +1,24 @@
-import { foldText } from './fold-text.ts';
 import type { SearchVocabulary } from './search-vocabulary.ts';
-import { TYPO_MIN_LENGTH } from './search-vocabulary.ts';
 import { stemSpanish } from './spanish-stemmer.ts';
 import { isStopWord } from './spanish-stop-words.ts';
-import { tokenize } from './tokenize.ts';
+import { analyze, tokenize } from './tokenize.ts';
 
-/** One word of the query: an article matches it when it has any of these stems. */
+/** One way an article can match a term: a stem, or a phrase of adjacent stems; `factor` ranks it against the typed word (1). */
+export interface Alternative {
+  stems: string[];
+  factor: number;
+}
+
+/** One word (or synonym phrase) of the query: an article matches it when it has any of its alternatives. */
 export interface QueryTerm {
   word: string;
+  /** Every stem of every alternative (highlighting, the broad search's tiers). */
   stems: string[];
+  alternatives: Alternative[];
   /** Set while the person is still typing this word: also words that start with it. */
   prefix: string | null;
+  /** The word the index does not know was taken for this one (a typo): offered as "¿Quiso decir…?". */
+  corrected: string | null;
 }
 
 export interface ParsedQuery {
@@ -19,48 +27,87 @@ export interface ParsedQuery {
 
 const MAX_TERMS = 8;
 const PREFIX_MIN_LENGTH = 3;
+/** A synonym counts a little below the word typed, so an article with the very word wins a tie. */
+export const SYNONYM = 0.9;
+/** A word completed while typing, likewise. */
+export const COMPLETION = 0.9;
+
+const STEM_RE = /^[a-z0-9]+$/;
 
 /**
  * Turns what someone typed into terms the index understands: folded,
- * stemmed, without stop words, widened by the vendor's synonyms, by one typo
- * in longer words the index does not know, and (the last word, while
- * typing) by the words that start with it.
+ * stemmed, without stop words; a run of words that is a synonym phrase
+ * ("nota de crédito") is one term; each term widened by the vendor's
+ * synonyms (words or phrases), by likely typos of a word the index does not
+ * know, and (the last word, while typing) by the words that start with it.
  */
 export function parseSearchQuery(text: string, vocabulary: SearchVocabulary, opts: { typing?: boolean } = {}): ParsedQuery {
   const source = text.slice(0, 200);
   const tokens = tokenize(source).filter((t) => !isStopWord(t.folded));
+  const stemsOf = tokens.map((t) => stemSpanish(t.folded));
   const endsInWord = tokens.length > 0 && tokens.at(-1)!.end === source.length;
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
-  for (const [i, t] of tokens.entries()) {
-    if (seen.has(t.folded) || terms.length >= MAX_TERMS) continue;
-    seen.add(t.folded);
-    const stem = stemSpanish(t.folded);
-    const stems = new Set<string>([stem]);
-    const typingThis = Boolean(opts.typing) && endsInWord && i === tokens.length - 1 && t.folded.length >= PREFIX_MIN_LENGTH;
-    if (typingThis) for (const s of vocabulary.stemsWithPrefix(t.folded)) stems.add(s);
-    if (!vocabulary.hasStem(stem) && stems.size === 1 && t.folded.length >= TYPO_MIN_LENGTH) {
-      for (const s of vocabulary.stemsOneEditAway(t.folded)) stems.add(s);
+  for (let i = 0; i < tokens.length && terms.length < MAX_TERMS; i++) {
+    const t = tokens[i]!;
+    const phrase = vocabulary.phrasesStartingWith(stemsOf[i]!).find((p) => p.every((s, k) => stemsOf[i + k] === s));
+    if (phrase) {
+      const word = tokens.slice(i, i + phrase.length).map((x) => x.folded).join(' ');
+      i += phrase.length - 1;
+      if (seen.has(word)) continue;
+      seen.add(word);
+      const alternatives = withSynonyms([{ stems: phrase, factor: 1 }], vocabulary);
+      terms.push(term(word, alternatives, null, null));
+      continue;
     }
-    for (const s of [...stems]) for (const syn of vocabulary.synonyms(s)) stems.add(syn);
-    terms.push({ word: t.folded, stems: [...stems].filter((s) => /^[a-z0-9]+$/.test(s)), prefix: typingThis ? t.folded : null });
+    if (seen.has(t.folded)) continue;
+    seen.add(t.folded);
+    const stem = stemsOf[i]!;
+    const alternatives: Alternative[] = [{ stems: [stem], factor: 1 }];
+    const typingThis = Boolean(opts.typing) && endsInWord && i === tokens.length - 1 && t.folded.length >= PREFIX_MIN_LENGTH;
+    if (typingThis) for (const s of vocabulary.stemsWithPrefix(t.folded)) if (s !== stem) alternatives.push({ stems: [s], factor: COMPLETION });
+    let corrected: string | null = null;
+    if (!vocabulary.hasStem(stem) && alternatives.length === 1) {
+      const fixes = vocabulary.corrections(t.folded);
+      for (const c of fixes) alternatives.push({ stems: [c.stem], factor: c.factor });
+      corrected = fixes[0]?.word ?? null;
+    }
+    terms.push(term(t.folded, withSynonyms(alternatives, vocabulary), typingThis ? t.folded : null, corrected));
   }
-  return { terms: terms.filter((t) => t.stems.length > 0) };
+  return { terms: terms.filter((t) => t.alternatives.length > 0) };
 }
 
-/** Stems of a synonym line, as the vocabulary wants them. */
+function term(word: string, alternatives: Alternative[], prefix: string | null, corrected: string | null): QueryTerm {
+  const valid = alternatives.filter((a) => a.stems.length > 0 && a.stems.every((s) => STEM_RE.test(s)));
+  return { word, stems: [...new Set(valid.flatMap((a) => a.stems))], alternatives: valid, prefix, corrected };
+}
+
+/** The alternatives and their synonyms (a synonym of a typo's correction is as uncertain as the correction). */
+function withSynonyms(alternatives: Alternative[], vocabulary: SearchVocabulary): Alternative[] {
+  const out = new Map<string, Alternative>();
+  const add = (a: Alternative) => {
+    const key = a.stems.join(' ');
+    const had = out.get(key);
+    if (!had || had.factor < a.factor) out.set(key, a);
+  };
+  for (const a of alternatives) add(a);
+  for (const a of alternatives) for (const syn of vocabulary.synonyms(a.stems.join(' '))) add({ stems: syn.split(' '), factor: a.factor * SYNONYM });
+  return [...out.values()];
+}
+
+/** Stems of a synonym line, as the vocabulary wants them: each entry analysed like article text, a phrase's stems joined by one space. */
 export function synonymStems(words: string[]): string[] {
-  return [...new Set(words.map((w) => stemSpanish(foldText(w))).filter(Boolean))];
+  return [...new Set(words.map((w) => analyze(w).join(' ')).filter(Boolean))];
 }
 
-/** FTS5 MATCH text: every term, any of its stems. Stems are [a-z0-9]+, so quoting is safe. */
+/** FTS5 MATCH text: every term, any of its alternatives. Stems are [a-z0-9]+, so quoting is safe. */
 export function toFts5Match(q: ParsedQuery, mode: 'all' | 'any' = 'all'): string {
   return q.terms.map((t) => toFts5Term(t)).join(mode === 'all' ? ' AND ' : ' OR ');
 }
 
-/** FTS5 MATCH text for one term, anywhere or only in these columns. */
+/** FTS5 MATCH text for one term, anywhere or only in these columns; a phrase is a quoted run of stems. */
 export function toFts5Term(t: QueryTerm, columns: string[] = []): string {
-  const any = `(${t.stems.map((s) => `"${s}"`).join(' OR ')})`;
+  const any = `(${t.alternatives.map((a) => `"${a.stems.join(' ')}"`).join(' OR ')})`;
   return columns.length > 0 ? `{${columns.join(' ')}} : ${any}` : any;
 }
 
@@ -69,9 +116,10 @@ export function toTsQuery(q: ParsedQuery, mode: 'all' | 'any' = 'all'): string {
   return q.terms.map((t) => `(${toTsTerm(t)})`).join(mode === 'all' ? ' & ' : ' | ');
 }
 
-/** to_tsquery('simple', …) text for one term, anywhere or only in lexemes of this weight (A title, B headings and tags). */
+/** to_tsquery('simple', …) text for one term, anywhere or only in lexemes of this weight (A title, B summary, headings and tags); a phrase is stems joined by <->. */
 export function toTsTerm(t: QueryTerm, weight?: 'A' | 'B'): string {
-  return t.stems.map((s) => (weight ? `${s}:${weight}` : s)).join(' | ');
+  const stem = (s: string) => (weight ? `${s}:${weight}` : s);
+  return t.alternatives.map((a) => (a.stems.length === 1 ? stem(a.stems[0]!) : `(${a.stems.map(stem).join(' <-> ')})`)).join(' | ');
 }
 
 /** Whether a word of an article is one the query asked for (for highlighting). */

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import type { Candidate } from './bm25f.ts';
 import type { ParsedQuery } from './parse-search-query.ts';
 
 /** One ranked article, with what a result line shows. */
 export interface RankedArticle {
+  id: string;
   slug: string;
   title: string;
   summary: string;
@@ -17,8 +19,9 @@ export interface RankedArticle {
 /**
  * Which matching articles: all of them, or one tier of them, each tier
  * without the ones before it: every query word in the title
- * ('title-all'), some in the title ('title-some'), some in headings or tags
- * ('meta'), only in the body ('body-only'). Broad searches list tier by tier.
+ * ('title-all'), some in the title ('title-some'), some in the summary,
+ * headings or tags ('meta'), only in the body ('body-only'). Broad searches
+ * list tier by tier.
  */
 export type SearchTier = 'all' | 'title-all' | 'title-some' | 'meta' | 'body-only';
 
@@ -27,30 +30,24 @@ export const TIERS: readonly Exclude<SearchTier, 'all'>[] = ['title-all', 'title
 
 export interface SearchSet {
   query: ParsedQuery;
-  /** 'all': every term must match; 'any': at least one (the fallback when 'all' finds nothing). */
+  /** 'all': every term must match; 'any': at least one (the relaxed search when 'all' finds nothing). */
   mode: 'all' | 'any';
+  /** In 'any' mode, the terms (indexes into query.terms) that must match all the same. */
+  required?: number[];
   /** The systems the reader may search, never empty; null when that is every system (no filter to apply). */
   systemIds: string[] | null;
   tier: SearchTier;
 }
 
-export interface SearchPageRequest extends SearchSet {
-  /** 'rank': by relevance (see SearchAdapter); 'recent': newest (re)indexed first, nothing scored. */
-  order: 'rank' | 'recent';
-  limit: number;
-  offset: number;
-  /** Suggestions need no body text. */
-  withBody: boolean;
-}
-
 /**
- * One per dialect. Ranked pages are ordered by the same counts on both (query
- * terms matched, in 'any' mode; terms in the title; terms in headings or
- * tags), so title above headings and tags above body holds as a rule on both
- * databases; the engine's own score (bm25, ts_rank) orders what ties on them,
- * and the more recently (re)indexed article wins a tie in score.
+ * One per dialect. The engines only find the matching articles and count
+ * them; the ranking is BM25F in TypeScript (bm25f.ts) over the stems the
+ * candidates hold, so it is the same on both databases.
  */
 export interface SearchAdapter {
   count(db: Kysely<Database>, r: SearchSet): Promise<number>;
-  page(db: Kysely<Database>, r: SearchPageRequest): Promise<RankedArticle[]>;
+  /** The matching articles' stems, the most recently (re)indexed first, at most `limit`. */
+  candidates(db: Kysely<Database>, r: SearchSet, limit: number): Promise<Candidate[]>;
+  /** Article ids of a page of matches, newest (re)indexed first, nothing scored (the broad search). */
+  recent(db: Kysely<Database>, r: SearchSet, limit: number, offset: number): Promise<string[]>;
 }

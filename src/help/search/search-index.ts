@@ -11,6 +11,7 @@ export interface IndexableArticle {
   id: string;
   systemId: string;
   title: string;
+  summary: string;
   headings: string[];
   tags: string;
   bodyText: string;
@@ -43,6 +44,56 @@ function analyseField(text: string, words: Map<string, string>): string {
   return stems.join(' ');
 }
 
+/** The indexed fields, in the order of the FTS5 columns; each holds stems separated by single spaces. */
+export const SEARCH_FIELDS = ['title', 'summary', 'headings', 'tags', 'body'] as const;
+export type SearchField = (typeof SEARCH_FIELDS)[number];
+export type FieldStems = Record<SearchField, string>;
+
+/** help_search_terms keys of the totals: articles indexed, and each field's length summed over them. */
+export const DOCS_KEY = '#docs';
+export const lengthKey = (f: SearchField) => `#len:${f}`;
+
+/** How many stems a field holds. */
+export function fieldLength(stems: string): number {
+  if (stems === '') return 0;
+  let n = 1;
+  for (let i = stems.indexOf(' '); i >= 0; i = stems.indexOf(' ', i + 1)) n++;
+  return n;
+}
+
+/** What one article adds to help_search_terms: one per distinct stem, one to #docs, its field lengths. */
+function termCounts(rows: FieldStems[], sign: 1 | -1): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (k: string, n: number) => counts.set(k, (counts.get(k) ?? 0) + sign * n);
+  for (const r of rows) {
+    add(DOCS_KEY, 1);
+    const distinct = new Set<string>();
+    for (const f of SEARCH_FIELDS) {
+      add(lengthKey(f), fieldLength(r[f]));
+      if (r[f] !== '') for (const s of r[f].split(' ')) distinct.add(s);
+    }
+    for (const s of distinct) add(s, 1);
+  }
+  return counts;
+}
+
+/**
+ * Adds (or takes away) the counts. Keys in sorted order, so two transactions
+ * that touch the same terms lock them in the same order (PostgreSQL: no
+ * deadlock between two publishes).
+ */
+async function applyTermCounts(db: Db, counts: Map<string, number>): Promise<void> {
+  const rows = [...counts].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const part of chunks(rows)) {
+    await db
+      .insertInto('help_search_terms')
+      .values(part.map(([term, count]) => ({ term, count })))
+      .onConflict((oc) => oc.column('term').doUpdateSet({ count: sql`help_search_terms.count + excluded.count` }))
+      .execute();
+  }
+  if (rows.some(([, n]) => n < 0)) await db.deleteFrom('help_search_terms').where('count', '<=', 0).execute();
+}
+
 /** Put these articles in the search index (replacing what it had for them). */
 export async function writeSearchEntries(db: Db, dialect: Dialect, articles: IndexableArticle[]): Promise<void> {
   if (articles.length === 0) return;
@@ -52,28 +103,31 @@ export async function writeSearchEntries(db: Db, dialect: Dialect, articles: Ind
     id: a.id,
     systemId: a.systemId,
     title: analyseField(a.title, words),
+    summary: analyseField(a.summary, words),
     headings: analyseField(a.headings.join('\n'), words),
     tags: analyseField(a.tags, words),
     body: analyseField(a.bodyText, words),
   }));
   for (const part of chunks(rows, 200)) {
     if (dialect === 'postgres') {
-      // Title A, headings and tags B, body D: ts_rank weighs them like FTS5's bm25 column weights.
-      await sql`insert into help_search (article_id, system_id, document) values ${sql.join(
+      // The tsvector finds the candidates (title A, summary, headings and tags B, body D: the broad search's
+      // tiers); the stems of each field, kept beside it, are what the ranking reads (bm25f.ts).
+      await sql`insert into help_search (article_id, system_id, title, summary, headings, tags, body, document) values ${sql.join(
         part.map(
           (r) =>
-            sql`(${r.id}, ${r.systemId}, setweight(to_tsvector('simple', ${r.title}), 'A') || setweight(to_tsvector('simple', ${`${r.headings} ${r.tags}`}), 'B') || setweight(to_tsvector('simple', ${r.body}), 'D'))`,
+            sql`(${r.id}, ${r.systemId}, ${r.title}, ${r.summary}, ${r.headings}, ${r.tags}, ${r.body}, setweight(to_tsvector('simple', ${r.title}), 'A') || setweight(to_tsvector('simple', ${`${r.summary} ${r.headings} ${r.tags}`}), 'B') || setweight(to_tsvector('simple', ${r.body}), 'D'))`,
         ),
       )}`.execute(db);
     } else {
       // Rowids come from help_search_docs, in insertion order: a re-indexed article gets a higher one (ties go to it).
       const docs = await sql<{ id: number; article_id: string }>`insert into help_search_docs (article_id) values ${sql.join(part.map((r) => sql`(${r.id})`))} returning id, article_id`.execute(db);
       const rowid = new Map(docs.rows.map((d) => [d.article_id, d.id]));
-      await sql`insert into help_search (rowid, article_id, system_token, title, headings, tags, body) values ${sql.join(
-        part.map((r) => sql`(${rowid.get(r.id)!}, ${r.id}, ${systemToken(r.systemId)}, ${r.title}, ${r.headings}, ${r.tags}, ${r.body})`),
+      await sql`insert into help_search (rowid, article_id, system_token, title, summary, headings, tags, body) values ${sql.join(
+        part.map((r) => sql`(${rowid.get(r.id)!}, ${r.id}, ${systemToken(r.systemId)}, ${r.title}, ${r.summary}, ${r.headings}, ${r.tags}, ${r.body})`),
       )}`.execute(db);
     }
   }
+  await applyTermCounts(db, termCounts(rows, 1));
   for (const part of chunks([...words])) {
     await db
       .insertInto('help_search_words')
@@ -86,19 +140,24 @@ export async function writeSearchEntries(db: Db, dialect: Dialect, articles: Ind
 /** Take articles out of the search index (unpublished ones are not searchable). */
 export async function removeSearchEntries(db: Db, dialect: Dialect, articleIds: string[]): Promise<void> {
   for (const ids of chunks(articleIds)) {
+    const fields = sql.raw(SEARCH_FIELDS.join(', '));
     if (dialect === 'postgres') {
-      await sql`delete from help_search where article_id in (${sql.join(ids)})`.execute(db);
+      const old = await sql<FieldStems>`delete from help_search where article_id in (${sql.join(ids)}) returning ${fields}`.execute(db);
+      await applyTermCounts(db, termCounts(old.rows, -1));
     } else {
-      await sql`delete from help_search where rowid in (select id from help_search_docs where article_id in (${sql.join(ids)}))`.execute(db);
+      const inDocs = sql`rowid in (select id from help_search_docs where article_id in (${sql.join(ids)}))`;
+      const old = await sql<FieldStems>`select ${fields} from help_search where ${inDocs}`.execute(db);
+      await sql`delete from help_search where ${inDocs}`.execute(db);
       await sql`delete from help_search_docs where article_id in (${sql.join(ids)})`.execute(db);
+      await applyTermCounts(db, termCounts(old.rows, -1));
     }
   }
 }
 
-/** Replace the vendor's synonym groups (folded words). */
+/** Replace the vendor's synonym groups (folded entries; an entry may be a phrase, "nota de credito"). */
 export async function replaceSynonyms(db: Db, groups: string[][]): Promise<void> {
   await db.deleteFrom('help_synonyms').execute();
-  const rows = groups.flatMap((g, i) => [...new Set(g.map((w) => foldText(w.trim())).filter(Boolean))].map((word) => ({ group_no: i + 1, word })));
+  const rows = groups.flatMap((g, i) => [...new Set(g.map((w) => foldText(w.trim()).replace(/\s+/g, ' ')).filter(Boolean))].map((word) => ({ group_no: i + 1, word })));
   for (const part of chunks(rows)) await db.insertInto('help_synonyms').values(part).execute();
 }
 

@@ -162,10 +162,21 @@ function dropIf(w: string, tail: string, region: Region, r: Regions): string {
   return w.endsWith(tail) && inRegion(w.length - tail.length, region, r) ? w.slice(0, w.length - tail.length) : w;
 }
 
+/**
+ * Words that only end like the agent suffix "-ante" ("solicitante" is one who
+ * solicita): cutting them would merge them with an unrelated verb —
+ * "importante" (in almost every article's callout) with "importar", "restante"
+ * with "restar", "bastante" with "bastar".
+ */
+const NOT_AGENT_ANTE = new Set(
+  ['importante', 'bastante', 'constante', 'estante', 'instante', 'restante', 'semejante', 'elegante', 'gigante', 'interesante', 'relevante'].flatMap((w) => [w, `${w}s`]),
+);
+
 /** The new word, or undefined when step 1 removed nothing. */
 function standardSuffix(w: string, r: Regions): string | undefined {
   const suffix = longestSuffix(w, STEP1_SUFFIXES);
   if (suffix === undefined) return undefined;
+  if ((suffix === 'ante' || suffix === 'antes') && NOT_AGENT_ANTE.has(w)) return undefined;
   const rule = STEP1_RULES.get(suffix)!;
   const start = w.length - suffix.length;
   const region = rule.kind === 'amente' ? 'R1' : 'R2';
@@ -240,8 +251,22 @@ const VERB_SUFFIXES = byLengthDesc([
   'ase', 'ases', 'asen', 'aseis', 'asemos', 'iese', 'ieses', 'iesen', 'ieseis', 'iesemos',
 ]);
 
+/** Participles, which are also nouns ("salida", "partida", "pasado"). */
+const PARTICIPLES = new Set(['ado', 'ido', 'ados', 'idos', 'ada', 'ida', 'adas', 'idas']);
+/**
+ * A participle leaves at least this much: a root of three letters is too
+ * short to tell words apart ("salida" would be "sal", the stem of "sala";
+ * "comida" that of "coma").
+ */
+const PARTICIPLE_MIN_ROOT = 4;
+
 function verbSuffix(w: string, r: Regions, again = true): string | undefined {
-  const suffix = longestSuffix(w, VERB_SUFFIXES, r.rv);
+  let suffix = longestSuffix(w, VERB_SUFFIXES, r.rv);
+  if (suffix !== undefined && PARTICIPLES.has(suffix) && w.length - suffix.length < PARTICIPLE_MIN_ROOT) {
+    // The participle stays; a shorter ending ("as" of "salidas") may still go.
+    const rest = suffix;
+    suffix = longestSuffix(w, VERB_SUFFIXES.filter((x) => x.length < rest.length && !PARTICIPLES.has(x)), r.rv);
+  }
   if (suffix === undefined) return undefined;
   const start = w.length - suffix.length;
   // "entreguen" -> "entreg": the "u" only kept the "g" hard before "e".

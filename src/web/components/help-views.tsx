@@ -252,9 +252,79 @@ function SystemFilter(props: { q: string; systems: SystemSummary[]; selected: st
 
 function resultsHeading(r: SearchResults, q: string, systemName: string | null): string {
   const where = systemName ? ` en ${systemName}` : '';
-  if (r.total === 0) return `No encontramos artículos para «${q}»${where}`;
+  if (r.total === 0) return `No encontramos artículos sobre «${q}»${where}`;
   const count = r.total === 1 ? '1 resultado' : `${r.total.toLocaleString('es-CL')} resultados`;
   return `${count} para «${q}»${where}`;
+}
+
+/** One result line: title (linked), where it sits, the passage that matched. */
+function ResultItem(props: { h: SearchHit; href: string; level: 'h2' | 'h3' }) {
+  const { h } = props;
+  const title = <a href={props.href}>{raw(h.titleHtml)}</a>;
+  return (
+    <li>
+      {props.level === 'h2' ? <h2>{title}</h2> : <h3>{title}</h3>}
+      <p class="result-where">
+        {h.systemName} › {h.categoryName}
+      </p>
+      {h.snippetHtml ? <p class="snippet">{raw(h.snippetHtml)}</p> : null}
+    </li>
+  );
+}
+
+/**
+ * Nothing relevant was found: said plainly, with a correction to try, the
+ * closest articles apart (marked as not answers, no ranking), and the help
+ * of the reader's systems.
+ */
+// The closest articles link straight to the article: they are not results, so not counted as result clicks.
+function NoAnswer(props: { q: string; r: SearchResults; systems: SystemSummary[]; selected: SystemSummary | null; links: HelpLinks; missesRecorded: boolean }) {
+  const { q, r, selected, links } = props;
+  return (
+    <div class="empty-search">
+      {r.suggestion ? (
+        <p class="suggestion">
+          ¿Quiso decir <a href={links.search(r.suggestion, selected?.slug ?? null)}>«{r.suggestion}»</a>?
+        </p>
+      ) : null}
+      {r.closest.length > 0 ? (
+        <section aria-labelledby="closest-heading" class="closest">
+          <h2 id="closest-heading">Artículos cercanos (no exactos)</h2>
+          <p class="muted">No responden exactamente a su búsqueda, pero tratan temas parecidos.</p>
+          <ul class="search-results closest-results">
+            {r.closest.map((h, i) => (
+              <ResultItem h={h} href={links.article(h.systemSlug, h.slug)} level="h3" />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <p>Puede intentar:</p>
+      <ul>
+        <li>revisar cómo se escribió, o usar otras palabras;</li>
+        {selected ? (
+          <li>
+            <a href={links.search(q, null)}>buscar en todos sus sistemas</a>;
+          </li>
+        ) : null}
+        {props.systems.length > 0 ? (
+          <li>
+            recorrer la ayuda de sus sistemas:{' '}
+            {props.systems.map((sys, i) => (
+              <>
+                {i > 0 ? ', ' : ''}
+                <a href={links.system(sys.slug)}>{sys.name}</a>
+              </>
+            ))}
+            ;
+          </li>
+        ) : null}
+        <li>
+          volver a la <a href={links.home}>portada de la ayuda</a>.
+        </li>
+      </ul>
+      {props.missesRecorded ? <p class="muted">Registramos las búsquedas sin resultados para escribir lo que falta.</p> : null}
+    </div>
+  );
 }
 
 /** The search page below its search box: the prompt, or the results with their filter and pages. */
@@ -267,10 +337,11 @@ export function SearchResultsBody(props: {
   links: HelpLinks;
   /** The customer's help records searches without results (and says so); the preview records nothing. */
   missesRecorded: boolean;
-}) {
-  const { q, r, selected, links } = props;
   /** Where a result links (default: the article); the customer's search sends it through its click recorder. */
   hitHref?: (hit: SearchHit, rank: number) => string;
+}) {
+  const { q, r, selected, links } = props;
+  const href = props.hitHref ?? ((h: SearchHit) => links.article(h.systemSlug, h.slug));
   if (!r) {
     return (
       <>
@@ -291,23 +362,14 @@ export function SearchResultsBody(props: {
     <>
       <h1 aria-live="polite">{resultsHeading(r, q, selected?.name ?? null)}</h1>
       <SystemFilter q={q} systems={props.systems} selected={selected?.slug ?? null} links={links} />
-      {r.relaxed ? <p class="notice">Ningún artículo tiene todas las palabras; estos tienen algunas de ellas.</p> : null}
+      {r.relaxed ? <p class="notice">Ningún artículo tiene todas las palabras; estos tienen las más importantes.</p> : null}
+      {r.total > 0 && r.suggestion ? (
+        <p class="suggestion">
+          ¿Quiso decir <a href={links.search(r.suggestion, selected?.slug ?? null)}>«{r.suggestion}»</a>?
+        </p>
+      ) : null}
       {r.total === 0 ? (
-        <div class="empty-search">
-          <p>Puede intentar:</p>
-          <ul>
-            <li>revisar cómo se escribió, o usar menos palabras;</li>
-            {selected ? (
-              <li>
-                <a href={links.search(q, null)}>buscar en todos sus sistemas</a>;
-              </li>
-            ) : null}
-            <li>
-              recorrer los temas desde la <a href={links.home}>portada de la ayuda</a>.
-            </li>
-          </ul>
-          {props.missesRecorded ? <p class="muted">Registramos las búsquedas sin resultados para escribir lo que falta.</p> : null}
-        </div>
+        <NoAnswer q={q} r={r} systems={props.systems} selected={selected} links={links} missesRecorded={props.missesRecorded} />
       ) : r.hits.length === 0 ? (
         <p>
           No hay más resultados. <a href={links.search(q, selected?.slug ?? null)}>Volver a la primera página</a>.
@@ -315,15 +377,7 @@ export function SearchResultsBody(props: {
       ) : (
         <ol class="search-results" start={(r.page - 1) * props.perPage + 1}>
           {r.hits.map((h, i) => (
-            <li>
-              <h2>
-                <a href={props.hitHref ? props.hitHref(h, (r.page - 1) * props.perPage + i + 1) : links.article(h.systemSlug, h.slug)}>{raw(h.titleHtml)}</a>
-              </h2>
-              <p class="result-where">
-                {h.systemName} › {h.categoryName}
-              </p>
-              <p class="snippet">{raw(h.snippetHtml)}</p>
-            </li>
+            <ResultItem h={h} href={href(h, (r.page - 1) * props.perPage + i + 1)} level="h2" />
           ))}
         </ol>
       )}

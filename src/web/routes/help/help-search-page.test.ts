@@ -126,7 +126,7 @@ describe('the search page', () => {
     const before = await misses();
     expect(before).toEqual([]);
     const html = await searchPage('q=zzqxw+plof');
-    expect(heading(html)).toBe('No encontramos artículos para «zzqxw plof»');
+    expect(heading(html)).toBe('No encontramos artículos sobre «zzqxw plof»');
     const tips = between(html, '<div class="empty-search">', '</div>');
     expect(tips).toContain('revisar cómo se escribió, o usar menos palabras;');
     expect(tips).toContain('<a href="/ayuda">portada de la ayuda</a>');

@@ -1,0 +1,116 @@
+import type { Alternative, QueryTerm } from './parse-search-query.ts';
+import { fieldLength, SEARCH_FIELDS, type FieldStems, type SearchField } from './search-index.ts';
+import type { TermStats } from './search-vocabulary.ts';
+
+/**
+ * BM25F (Robertson & Zaragoza): each field's term count, weighted and
+ * normalised by the field's length, is summed into one pseudo-frequency per
+ * term, saturated once, and multiplied by the term's IDF. The title weighs
+ * most; the summary, headings and tags say what the article is about in few
+ * words; the body only mentions. Computed here, on both databases, from the
+ * stems each field holds: the same formula and the same numbers on SQLite and
+ * PostgreSQL.
+ */
+export const FIELD_WEIGHT: Readonly<Record<SearchField, number>> = { title: 6, summary: 3, headings: 2.5, tags: 3, body: 1 };
+/** How much a field's length discounts its counts (0: not at all). Short fields barely vary. */
+const FIELD_B: Readonly<Record<SearchField, number>> = { title: 0.3, summary: 0.4, headings: 0.5, tags: 0.2, body: 0.75 };
+const K1 = 1.2;
+
+/** One matching article as the index holds it: its stems per field, and its (re)index order for ties. */
+export interface Candidate {
+  id: string;
+  seq: number;
+  fields: FieldStems;
+}
+
+export interface Scored {
+  id: string;
+  seq: number;
+  score: number;
+  /** The share (0–1) of the query's IDF weight this article matches. */
+  coverage: number;
+}
+
+export function idf(df: number, docs: number): number {
+  return Math.log(1 + (Math.max(docs, df) - df + 0.5) / (df + 0.5));
+}
+
+/** A phrase is at most as frequent as its rarest stem. */
+function dfOf(a: Alternative, stats: TermStats): number {
+  return Math.min(...a.stems.map((s) => stats.df(s)));
+}
+
+/**
+ * A term's IDF is that of the word typed (its first alternative): a synonym
+ * or completion does not change how telling the person's word is, and a
+ * rare synonym once in one body must not outweigh the typed word elsewhere.
+ * A word the index does not know weighs as its likeliest correction, or as a
+ * word no article has when there is none — except a short one ("veo",
+ * "dio"): too short to be telling or to guess a typo in, it weighs nothing.
+ */
+export function termIdf(t: QueryTerm, stats: TermStats): number {
+  const typed = dfOf(t.alternatives[0]!, stats);
+  const df = typed > 0 ? typed : Math.max(0, ...t.alternatives.map((a) => dfOf(a, stats)));
+  if (df === 0 && t.word.length <= UNKNOWN_SHORT) return 0;
+  return idf(df, stats.docs);
+}
+
+/** Unknown words this short are the verbs and fillers of a question, not its topic. */
+const UNKNOWN_SHORT = 3;
+
+/** Occurrences of ` needle ` in ` hay ` (both already padded with spaces). */
+function occurrences(hay: string, needle: string): number {
+  let n = 0;
+  for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + needle.length - 1)) n++;
+  return n;
+}
+
+export class Bm25fScorer {
+  private readonly idfs: number[];
+  private readonly total: number;
+  private readonly needles: string[][];
+
+  constructor(
+    private readonly terms: QueryTerm[],
+    private readonly stats: TermStats,
+  ) {
+    this.idfs = terms.map((t) => termIdf(t, stats));
+    this.total = this.idfs.reduce((a, b) => a + b, 0);
+    this.needles = terms.map((t) => t.alternatives.map((a) => ` ${a.stems.join(' ')} `));
+  }
+
+  /** Each term's IDF, in query order. */
+  weights(): readonly number[] {
+    return this.idfs;
+  }
+
+  score(c: Candidate): Scored {
+    const padded = SEARCH_FIELDS.map((f) => ` ${c.fields[f]} `);
+    const norm = SEARCH_FIELDS.map((f) => {
+      const b = FIELD_B[f];
+      return FIELD_WEIGHT[f] / (1 - b + (b * fieldLength(c.fields[f])) / this.stats.avgLength(f));
+    });
+    let score = 0;
+    let covered = 0;
+    for (let t = 0; t < this.terms.length; t++) {
+      const alternatives = this.terms[t]!.alternatives;
+      let best = 0;
+      for (let a = 0; a < alternatives.length; a++) {
+        const needle = this.needles[t]![a]!;
+        let tf = 0;
+        for (let f = 0; f < padded.length; f++) if (c.fields[SEARCH_FIELDS[f]!] !== '') tf += norm[f]! * occurrences(padded[f]!, needle);
+        if (tf > 0) best = Math.max(best, (alternatives[a]!.factor * tf) / (K1 + tf));
+      }
+      if (best > 0) {
+        score += this.idfs[t]! * best;
+        covered += this.idfs[t]!;
+      }
+    }
+    return { id: c.id, seq: c.seq, score, coverage: this.total > 0 ? covered / this.total : 0 };
+  }
+}
+
+/** Best first; the more recently (re)indexed article wins a tie. */
+export function byScore(a: Scored, b: Scored): number {
+  return b.score - a.score || b.seq - a.seq;
+}
