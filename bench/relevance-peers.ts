@@ -6,9 +6,11 @@
 //   database: SQLite in memory; PostgreSQL at DATABASE_URL, or
 //   postgres://postgres@127.0.0.1:5432/test, in a schema of its own dropped
 //   at the end; skipped with a note when no server answers);
-//   MiniSearch 7 and Lunr 2 (lunr-languages Spanish), each in two query modes:
-//   "OR" (the library's default: any word, ranked) and "AND→OR" (every word,
-//   and only when no article has them all, any word: what our engine does).
+//   MiniSearch 7 and Lunr 2 (lunr-languages Spanish), each in three query
+//   modes: "OR" (the library's default: any word, ranked), "AND" (every word
+//   or nothing: the only mode that can answer a no-answer query honestly) and
+//   "AND→OR" (every word, and only when no article has them all, any word:
+//   what our engine does).
 //
 // The peers get the fairest configuration we could think of (see PEERS below):
 // fields title, summary, tags, headings and body with the title boosted; accent
@@ -131,7 +133,9 @@ async function ours(tree: HelpTree, dialect: Dialect, url: string, schema?: stri
 // folding and Spanish stop words in processTerm (index and query alike), the
 // vendor's synonyms as OR groups.
 
-function miniSearch(tree: HelpTree, mode: 'OR' | 'AND→OR'): Engine {
+type PeerMode = 'OR' | 'AND' | 'AND→OR';
+
+function miniSearch(tree: HelpTree, mode: PeerMode): Engine {
   const ms = new MiniSearch<{ id: string; title: string; summary: string; tags: string; headings: string; body: string }>({
     fields: ['title', 'summary', 'tags', 'headings', 'body'],
     processTerm: (term) => {
@@ -181,7 +185,7 @@ const foldedStopWords: lunr.PipelineFunction = (token) => (isStopWord(foldText(t
 lunr.Pipeline.registerFunction(foldStems, 'bench-fold-stems');
 lunr.Pipeline.registerFunction(foldedStopWords, 'bench-folded-stop-words');
 
-function lunrEngine(tree: HelpTree, mode: 'OR' | 'AND→OR'): Engine {
+function lunrEngine(tree: HelpTree, mode: PeerMode): Engine {
   const index = lunr(function () {
     this.use(lunrEs);
     // lunr.es puts trimmer, stop words and stemmer in the pipeline: replace the stemmer by the folding one.
@@ -217,10 +221,10 @@ function lunrEngine(tree: HelpTree, mode: 'OR' | 'AND→OR'): Engine {
       const last = typing && /[\p{L}\p{N}]$/u.test(text) ? groups.length - 1 : -1;
       const all = index.query((q) => groups.forEach((g, i) => clauses(q, g, i === last)));
       let results = all;
-      if (mode === 'AND→OR' && groups.length > 1) {
+      if (mode !== 'OR' && groups.length > 1) {
         const each = groups.map((g, i) => new Set(index.query((q) => clauses(q, g, i === last)).map((r) => r.ref)));
         const every = all.filter((r) => each.every((s) => s.has(r.ref)));
-        if (every.length > 0) results = every;
+        if (every.length > 0 || mode === 'AND') results = every;
       }
       return { hits: results.slice(0, PER_PAGE).map((r) => asHit(r.ref)) };
     },
@@ -318,7 +322,8 @@ async function main() {
   const pgs = sqliteOnly ? null : await pgSchema(url);
   try {
     if (pgs) engines.push(await ours(tree, 'postgres', url, pgs.schema));
-    engines.push(miniSearch(tree, 'OR'), miniSearch(tree, 'AND→OR'), lunrEngine(tree, 'OR'), lunrEngine(tree, 'AND→OR'));
+    for (const mode of ['OR', 'AND', 'AND→OR'] as const) engines.push(miniSearch(tree, mode));
+    for (const mode of ['OR', 'AND', 'AND→OR'] as const) engines.push(lunrEngine(tree, mode));
     const sets = [
       { name: `set 1 (${RELEVANCE_SET.length} pairs, src/help/search/relevance-set.ts; "within" ignored)`, id: 'set1', cases: casesOfSet1(RELEVANCE_SET) },
       { name: `set 2 (${RELEVANCE_SET_2.length} queries, src/help/search/relevance-set-2.ts)`, id: 'set2', cases: casesOfSet2(RELEVANCE_SET_2) },
