@@ -4,7 +4,7 @@ import type { Database } from '../src/db/schema.ts';
 import type { Deps } from '../src/deps.ts';
 import type { HelpWriteContext } from '../src/help/authoring/help-write-context.ts';
 
-// Shared by the authoring operations' tests (the authoring operations' tests): run an operation in its own transaction, as the routes do.
+// Shared by the help authoring operations' tests: run an operation in its own transaction, as the routes do.
 
 export function writeContext(deps: Deps, selfPublish = false): HelpWriteContext {
   return { dialect: deps.dialect, now: deps.clock.now(), selfPublish };

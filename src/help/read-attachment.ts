@@ -11,7 +11,7 @@ export interface AttachmentFile {
   data: Buffer;
 }
 
-/** A file of a published article of a system the reader may read (the caller got `system` from help-access). */
+/** A published file of a published article of a system the reader may read (the caller got `system` from help-access). */
 export async function readAttachment(db: Kysely<Database>, system: SystemSummary, articleSlug: string, path: string): Promise<AttachmentFile> {
   // PostgreSQL answers a NUL byte ("%00" in the URL) with an error, not with no row.
   if (!ARTICLE_SLUG.test(articleSlug) || path.includes('\0')) throw notFound();
@@ -23,6 +23,8 @@ export async function readAttachment(db: Kysely<Database>, system: SystemSummary
     .where('a.slug', '=', articleSlug)
     .where('a.published', '=', 1)
     .where('f.path', '=', path)
+    // A file uploaded for a draft waits for the draft's publish (decision 0017).
+    .where('f.draft', '=', 0)
     .executeTakeFirst();
   if (!f) throw notFound();
   return { contentType: f.content_type, size: f.size, sha256: f.sha256, data: Buffer.from(f.data) };

@@ -47,6 +47,12 @@ export interface RenderOptions {
   slug: string;
   /** The file line the Markdown starts on (after the front matter), so lines point into the file. */
   firstLine?: number;
+  /**
+   * Where the article's files are served from instead of the reader's URL
+   * (/ayuda/<sistema>/<slug>/adjuntos): the console's preview of a draft
+   * shows its files from the console, drafts included.
+   */
+  assetBase?: string;
 }
 
 interface Env extends RenderOptions {
@@ -106,7 +112,7 @@ function rewriteRelative(token: Token, attr: 'href' | 'src', isImage: boolean, l
   }
   const normalized = posix.normalize(path);
   env.result.assets.push({ path: normalized, line });
-  token.attrSet(attr, `/ayuda/${env.system}/${env.slug}/adjuntos/${encodePath(normalized)}`);
+  token.attrSet(attr, `${env.assetBase ?? `/ayuda/${env.system}/${env.slug}/adjuntos`}/${encodePath(normalized)}`);
 }
 
 /**

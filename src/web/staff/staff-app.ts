@@ -33,6 +33,12 @@ import { helpCategoriesRoutes } from './routes/help/help-categories.tsx';
 import { ARTICLE_FILES_BODY_RULE, ARTICLE_FILES_UPLOAD, helpArticleFilesRoutes } from './routes/help/help-article-files.tsx';
 import { helpBrokenLinksRoutes } from './routes/help/help-broken-links.tsx';
 import { helpArticleScheduleRoutes } from './routes/help-article-schedule.tsx';
+import { helpArticleNewRoutes } from './routes/help/help-article-new.tsx';
+import { helpArticleEditorRoutes } from './routes/help/help-article-editor.tsx';
+import { helpArticlePreviewRoutes } from './routes/help/help-article-preview.tsx';
+import { helpArticlePublishingRoutes } from './routes/help/help-article-publishing.tsx';
+import { helpArticleHistoryRoutes } from './routes/help/help-article-history.tsx';
+import { helpArticleDiffRoutes } from './routes/help/help-article-diff.tsx';
 
 const IMPORT_RULE = { maxBytes: IMPORT_BODY_LIMIT, multipart: true };
 
@@ -97,6 +103,13 @@ export function staffApp() {
     .route('/', helpCategoriesRoutes)
     .route('/', helpArticleFilesRoutes)
     .route('/', helpBrokenLinksRoutes)
+    // Ayuda: writing an article (articulos/nuevo before articulos/:id), previewing, publishing, its history.
+    .route('/', helpArticleNewRoutes)
+    .route('/', helpArticleEditorRoutes)
+    .route('/', helpArticlePreviewRoutes)
+    .route('/', helpArticlePublishingRoutes)
+    .route('/', helpArticleHistoryRoutes)
+    .route('/', helpArticleDiffRoutes)
     .all('*', () => {
       throw notFound();
     });

@@ -29,6 +29,8 @@ export interface StaffPageProps {
   current?: ConsoleSection;
   /** Sign-in, invitation, enrolment, second factor: no navigation. */
   bare?: boolean;
+  /** Scripts from /static a page adds to what works without them (the help editor's live preview). */
+  scripts?: readonly string[];
   children: Child;
 }
 
@@ -75,6 +77,7 @@ export function StaffLayout(props: StaffPageProps) {
       bare={props.bare}
       flash={props.flash}
       styles={['console.css']}
+      scripts={props.scripts}
       footer={
         <p>
           {brand.copyright} · Consola de uso interno de {brand.vendor}.

@@ -6,7 +6,7 @@ import type { AppEnv } from '../env.ts';
 import { StaffLayout, type ConsoleSection } from './staff-layout.tsx';
 
 /** Render a console page inside the console's layout, with the request's staff session, CSRF token and flash. */
-export function staffPage(c: Context<AppEnv>, opts: { title: string; current?: ConsoleSection; bare?: boolean; status?: ContentfulStatusCode }, body: Child) {
+export function staffPage(c: Context<AppEnv>, opts: { title: string; current?: ConsoleSection; bare?: boolean; status?: ContentfulStatusCode; scripts?: readonly string[] }, body: Child) {
   return htmlResponse(
     c,
     <StaffLayout
@@ -17,6 +17,7 @@ export function staffPage(c: Context<AppEnv>, opts: { title: string; current?: C
       flash={c.get('flash')}
       current={opts.current}
       bare={opts.bare}
+      scripts={opts.scripts}
     >
       {body}
     </StaffLayout>,

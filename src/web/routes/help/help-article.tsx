@@ -3,7 +3,9 @@ import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { vendorToday } from '../../../domain/contracts.ts';
 import { readableSystem, type SystemSummary } from '../../../help/help-access.ts';
+import { movedArticleSlug } from '../../../help/moved-article.ts';
 import { readArticle, type ArticleView } from '../../../help/read-help.ts';
+import { AppError } from '../../../errors.ts';
 import { VoteComment, voteOf, voteOnArticle, type ArticleVote } from '../../../help/vote-on-article.ts';
 import { CsrfField } from '../../components/form.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
@@ -67,7 +69,13 @@ export const helpArticleRoutes = new Hono<AppEnv>()
   .get('/ayuda/:system/:article', async (c) => {
     const { db, clock, articleReads } = c.get('deps');
     const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
-    const a = await readArticle(db, system, c.req.param('article'));
+    const a = await readArticle(db, system, c.req.param('article')).catch(async (err: unknown) => {
+      // A renamed article: old links and bookmarks keep working, and search engines learn the new address.
+      const moved = err instanceof AppError && err.status === 404 ? await movedArticleSlug(db, system, c.req.param('article')) : null;
+      if (moved) return moved;
+      throw err;
+    });
+    if (typeof a === 'string') return c.redirect(`/ayuda/${system.slug}/${a}`, 301);
     articleReads.record(system.slug, a.slug);
     const vote = await voteOf(db, sessionOf(c).user.id, a.id);
     const feedback = <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} />;

@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { vendorToday } from '../../../domain/contracts.ts';
-import { notFound } from '../../../errors.ts';
+import { AppError, notFound } from '../../../errors.ts';
 import { readableSystem, type SystemSummary } from '../../../help/help-access.ts';
+import { movedArticleSlug } from '../../../help/moved-article.ts';
 import { readAttachment, type AttachmentFile } from '../../../help/read-attachment.ts';
 import type { AppEnv } from '../../env.ts';
 import { helpReaderOf } from './help-reader.ts';
@@ -17,7 +18,15 @@ const INLINE = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
 export const helpAttachmentRoutes = new Hono<AppEnv>().get('/ayuda/:system/:article/adjuntos/*', async (c) => {
   const { db, clock } = c.get('deps');
   const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
-  return sendAttachment(c, system, c.req.param('article'), `/ayuda/${c.req.param('system')}/${c.req.param('article')}/adjuntos/`);
+  const prefix = `/ayuda/${c.req.param('system')}/${c.req.param('article')}/adjuntos/`;
+  try {
+    return await sendAttachment(c, system, c.req.param('article'), prefix);
+  } catch (err) {
+    // A file of a renamed article: an image embedded elsewhere by its old address still opens.
+    const moved = err instanceof AppError && err.status === 404 ? await movedArticleSlug(db, system, c.req.param('article')) : null;
+    if (!moved) throw err;
+    return c.redirect(`/ayuda/${system.slug}/${moved}/adjuntos/${c.req.path.slice(prefix.length)}`, 301);
+  }
 });
 
 /** The file under `prefix` of an article of a system the reader was already allowed (the console's preview serves them too). */

@@ -10,6 +10,7 @@ const FILES: Record<string, string> = {
   'console.css': 'text/css; charset=utf-8',
   'logo.svg': 'image/svg+xml',
   'help-search.js': 'text/javascript; charset=utf-8',
+  'help-editor.js': 'text/javascript; charset=utf-8',
 };
 
 // Read once at start: a handful of small files, served from memory.
