@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { boot } from '../boot.ts';
+import { loadConfig } from '../config.ts';
 import { cli, useCliDatabase } from '../../tests/cli-harness.ts';
 import { article, PNG, writeHelpFolder } from '../../tests/help-folder.ts';
 
@@ -57,6 +60,40 @@ describe('portal help', () => {
       const missing = await cli('help', 'export');
       expect(missing.code).toBe(1);
       expect(missing.err).toContain('Uso: portal help export <carpeta>');
+    } finally {
+      help.remove();
+    }
+  });
+
+  it('lists what the folder overrode of the work done in the browser, and audits the import', async () => {
+    const help = good();
+    try {
+      await cli('help', 'import', help.dir);
+      const rt = await boot(loadConfig({ ...process.env, LOG_LEVEL: 'silent' }), pino({ level: 'silent' }));
+      try {
+        const a = await rt.deps.db.selectFrom('help_articles').select(['id', 'version_no']).where('slug', '=', 'inicio').executeTakeFirstOrThrow();
+        // A version published in the browser, as publishDraft leaves it (the title typed with a bidi override).
+        await rt.deps.db.updateTable('help_articles').set({ title: 'Inicio \u202e(web)', version_no: Number(a.version_no) + 1, source_hash: '' }).where('id', '=', a.id).execute();
+        await rt.deps.db
+          .insertInto('help_article_versions')
+          .values({
+            id: crypto.randomUUID(), article_id: a.id, version_no: Number(a.version_no) + 1, category_id: (await rt.deps.db.selectFrom('help_articles').select('category_id').where('id', '=', a.id).executeTakeFirstOrThrow()).category_id,
+            slug: 'inicio', title: 'Inicio \u202e(web)', summary: '', tags: '', position: 0, body_md: 'Hola desde el navegador.\n', change_note: 'Web', source: 'console',
+            author_label: 'Ana', published_by_staff_id: null, published_by_label: 'Beto', published_at: new Date().toISOString(),
+          })
+          .execute();
+      } finally {
+        await rt.close();
+      }
+      const r = await cli('help', 'import', help.dir);
+      expect(r.code).toBe(0);
+      expect(r.out.split('\n')).toEqual([
+        'Ayuda importada: 0 nuevos, 1 actualizado, 2 sin cambios, 0 despublicados (2 sistemas).',
+        'La carpeta reemplazó lo hecho en el navegador en 1 artículo (las versiones anteriores quedan en el historial de cada artículo; exporte antes de importar para conservarlas en la carpeta):',
+        '  contabilidad/primeros-pasos/inicio.md «Inicio \\u202e(web)»: su versión 2 fue publicada en el navegador; queda en el historial y puede restaurarse.',
+      ]);
+      const audit = await cli('audit', 'list', '--action', 'help.imported');
+      expect(audit.out).toContain('help.imported');
     } finally {
       help.remove();
     }

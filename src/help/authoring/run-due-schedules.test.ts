@@ -87,7 +87,7 @@ describe('the help-schedules job', () => {
       expect(view).toMatchObject({ id: s.id, state: 'done', doneAt: DUE.toISOString(), outcomeDetail: `Publicada la versión ${a.version_no}.` });
       rt.clock.set(new Date(DUE.getTime() + 3_600_000));
       await rt.scheduler.runDue();
-      const versions = await rt.deps.db.selectFrom('help_article_versions').selectAll().where('article_id', '=', id!).execute();
+      const versions = await rt.deps.db.selectFrom('help_article_versions').selectAll().where('article_id', '=', id!).where('source', '=', 'schedule').execute();
       expect(versions.map((v) => [v.source, v.change_note, v.published_by_label])).toEqual([['schedule', 'Publicar Tasa nueva', editor.name]]);
       // The staff member who scheduled it is the actor; the server did it (no address), at the time they chose.
       const published = await auditFor(rt, 'help.published', id!);
@@ -111,7 +111,7 @@ describe('the help-schedules job', () => {
       const [view] = await listSchedules(rt.deps.db, { articleId: id! });
       expect(view).toMatchObject({ state: 'failed', stateLabel: 'Falló' });
       expect(view!.outcomeDetail).toBe('El borrador cambió después de programar la publicación (se programó su revisión 1) o ya no existe: no se publicó. Revise el borrador y vuelva a programarla.');
-      expect(await rt.deps.db.selectFrom('help_article_versions').select('id').where('article_id', '=', id!).execute()).toEqual([]);
+      expect(await rt.deps.db.selectFrom('help_article_versions').select('id').where('article_id', '=', id!).where('source', '=', 'schedule').execute()).toEqual([]);
       expect((await rt.deps.db.selectFrom('help_article_drafts').select('title').where('article_id', '=', id!).executeTakeFirstOrThrow()).title).toBe('Segunda versión');
       const failed = await auditFor(rt, 'help.schedule-failed', id!);
       expect(failed).toHaveLength(1);
@@ -164,7 +164,7 @@ describe('the help-schedules job', () => {
       // The scheduler's own runs report nothing; what they did shows in the rows below.
       expect(done).toBeLessThanOrEqual(ids.length);
       for (const id of ids) {
-        const versions = await a.deps.db.selectFrom('help_article_versions').select('version_no').where('article_id', '=', id).execute();
+        const versions = await a.deps.db.selectFrom('help_article_versions').select('version_no').where('article_id', '=', id).where('source', '=', 'schedule').execute();
         expect(versions, id).toHaveLength(1);
         expect(await auditFor(a, 'help.published', id), id).toHaveLength(1);
         const [view] = await listSchedules(a.deps.db, { articleId: id });
@@ -187,7 +187,7 @@ describe('the help-schedules job', () => {
       await after.scheduler.runDue();
       const [view] = await listSchedules(after.deps.db, { articleId: id! });
       expect(view).toMatchObject({ state: 'done' });
-      expect(await after.deps.db.selectFrom('help_article_versions').select('id').where('article_id', '=', id!).execute()).toHaveLength(1);
+      expect(await after.deps.db.selectFrom('help_article_versions').select('id').where('article_id', '=', id!).where('source', '=', 'schedule').execute()).toHaveLength(1);
       expect((await after.deps.db.selectFrom('help_articles').select('title').where('id', '=', id!).executeTakeFirstOrThrow()).title).toBe('Tras reiniciar');
     } finally {
       await after.close();

@@ -80,7 +80,8 @@ export async function exportHelpTree(db: Kysely<Database>, dir: string): Promise
   // A few articles at a time: attachments may be megabytes each.
   const ids = [...folderOf.keys()];
   for (let i = 0; i < ids.length; i += 100) {
-    const rows = await db.selectFrom('help_attachments').select(['article_id', 'path', 'data']).where('article_id', 'in', ids.slice(i, i + 100)).execute();
+    // A draft's uploads are not published yet: the folder is what readers see.
+    const rows = await db.selectFrom('help_attachments').select(['article_id', 'path', 'data']).where('article_id', 'in', ids.slice(i, i + 100)).where('draft', '=', 0).execute();
     for (const f of rows) {
       const path = `${folderOf.get(f.article_id)}/${f.path}`;
       write(path, Buffer.from(f.data));

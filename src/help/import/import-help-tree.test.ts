@@ -41,7 +41,7 @@ const bySlug = async (slug: string) => (await articles()).find((a) => a.slug ===
 describe('importHelpTree', () => {
   it('imports a folder, and a second time changes nothing at all', async () => {
     const progress: ImportProgress[] = [];
-    expect(await run((p) => progress.push(p))).toEqual({ created: 3, updated: 0, unchanged: 0, unpublished: 0, systems: 2, articles: 3 });
+    expect(await run((p) => progress.push(p))).toEqual({ created: 3, updated: 0, unchanged: 0, unpublished: 0, systems: 2, articles: 3, overwritten: [] });
     expect(progress.map((p) => `${p.done}/${p.total} ${p.path}`)).toEqual([
       '1/3 contabilidad/cierre/cierre-mensual.md',
       '2/3 contabilidad/primeros-pasos/configurar-empresa.md',
@@ -64,7 +64,7 @@ describe('importHelpTree', () => {
     const before = await articles();
     const attachmentIds = await rt.deps.db.selectFrom('help_attachments').select('id').orderBy('id').execute();
     rt.clock.advance(60_000);
-    expect(await run()).toEqual({ created: 0, updated: 0, unchanged: 3, unpublished: 0, systems: 2, articles: 3 });
+    expect(await run()).toEqual({ created: 0, updated: 0, unchanged: 3, unpublished: 0, systems: 2, articles: 3, overwritten: [] });
     expect(await articles()).toEqual(before);
     expect(await rt.deps.db.selectFrom('help_attachments').select('id').orderBy('id').execute()).toEqual(attachmentIds);
     expect(await indexVersion()).toBe(version);
