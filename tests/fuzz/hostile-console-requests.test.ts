@@ -50,6 +50,12 @@ function routeAction(method: string, route: string): StaffAction | 'public' {
   const r = route.replace(/^\/proveedor/, '') || '/';
   if (r === '/') return 'console:view';
   if (/^\/(ingresar|invitacion|mfa\/configurar|verificar|salir)$/.test(r)) return 'public';
+  // Before the customer preview's rule: an article's Vista previa is the help editor's.
+  if (r === '/ayuda/articulos/nuevo') return 'help:write';
+  if (r === '/ayuda/articulos/:id/vista-previa') return 'help:read';
+  if (/^\/ayuda\/articulos\/:id\/(publicar|despublicar|restaurar)$/.test(r)) return 'help:publish';
+  if (/^\/ayuda\/articulos\/:id\/(guardar|enviar|descartar)$/.test(r)) return 'help:write';
+  if (/^\/ayuda\/articulos\/:id(\/historial|\/diferencias)?$/.test(r)) return 'help:read';
   if (r.includes('/vista-previa')) return 'preview:customer';
   if (r.startsWith('/ayuda/articulos/:id/programar')) return method === 'GET' ? 'help:read' : 'help:publish';
   if (r.startsWith('/clientes/:id/usuarios/')) return 'users:write';
@@ -77,6 +83,8 @@ const AUDIT_ACTION_NEEDS: Record<string, ReadonlyArray<StaffAction | 'public'>> 
   'mail.discarded': ['mail:write'], 'audit.exported': ['audit:export'], 'staff.invited': ['staff:manage'], 'staff.invitation-resent': ['staff:manage'],
   'staff.role-changed': ['staff:manage'], 'staff.disabled': ['staff:manage'], 'staff.enabled': ['staff:manage'], 'staff.mfa-reset': ['staff:manage'], 'staff.password-link-sent': ['staff:manage'],
   'staff.preview-as-customer': ['preview:customer'],
+  'help.article-created': ['help:write'], 'help.draft-saved': ['help:write'], 'help.draft-submitted': ['help:write'], 'help.draft-discarded': ['help:write'],
+  'help.published': ['help:publish'], 'help.unpublished': ['help:publish'], 'help.version-restored': ['help:publish'],
   'help.schedule-created': ['help:publish'], 'help.schedule-cancelled': ['help:publish'],
   'staff.sign-in.ok': ['public'], 'staff.sign-in.failed': ['public'], 'staff.sign-in.throttled': ['public'], 'staff.second-factor.ok': ['public'],
   'staff.second-factor.failed': ['public'], 'staff.step-up': ['public'], 'staff.sign-out': ['public'], 'staff.mfa-enrolled': ['public'],
@@ -111,6 +119,10 @@ function wellFormed(rng: Rng, route: string): Record<string, string> | null {
     [/\/personal\/invitar$/, () => ({ email: `inv${n}-${SEED}@proveedor.cl`, name: 'Persona Invitada', role: rng.pick(['admin', 'soporte', 'editor', 'lectura']) })],
     [/\/rol$/, () => ({ role: rng.pick(['admin', 'soporte', 'editor', 'lectura']) })],
     [/\/importar$/, () => ({ texto: validCsv(rng) })],
+    [/\/articulos\/:id\/(guardar|enviar|vista-previa)$/, () => ({ revision: rng.pick(['0', '1', '2']), title: `Artículo fuzz ${n}`, slug: rng.pick(['', `fuzz-${n}`]), categoryId: helpCategoryId, position: '1', summary: 'Resumen.', tags: 'fuzz', body: '## Paso\n\nTexto.' })],
+    [/\/articulos\/:id\/publicar$/, () => ({ revision: rng.pick(['1', '2', '3']), changeNote: 'Cambio de prueba.' })],
+    [/\/articulos\/:id\/(despublicar|descartar)$/, () => ({ revision: rng.pick(['1', '2']), note: '' })],
+    [/\/articulos\/:id\/restaurar$/, () => ({ version: rng.pick(['1', '2']), revision: rng.pick(['0', '1', '2']) })],
     [/\/programar$/, () => ({ action: rng.pick(['publish', 'unpublish']), day: rng.pick(['2026-06-30', '2026-09-06', '2025-01-01']), time: rng.pick(['10:00', '00:30', '23:59']), changeNote: 'Cambio programado' })],
   ];
   const hit = forms.find(([re]) => re.test(route));
@@ -124,6 +136,8 @@ function wellFormed(rng: Rng, route: string): Record<string, string> | null {
 }
 
 let fresh = 0;
+/** A category of the fixture article's system, so a well-formed draft save can pass validation and write. */
+let helpCategoryId = '';
 /** A CSV with one new customer that passes every check: a RUT with its check digit, an address nobody has. */
 function validCsv(rng: Rng): string {
   fresh++;
@@ -204,6 +218,7 @@ async function openSessions(): Promise<void> {
 beforeAll(async () => {
   rt = await createTestRuntime();
   f = await createConsoleFixture(rt);
+  helpCategoryId = (await rt.deps.db.selectFrom('help_articles').select('category_id').where('id', '=', f.articleId).executeTakeFirstOrThrow()).category_id;
   for (const who of ['admin', 'soporte', 'editor', 'lectura'] as const) staffOf.set(who, await createTestStaff(rt.deps, who));
   staffOf.set('stale', await createTestStaff(rt.deps, 'admin'));
   staffOf.set('half-open', await createTestStaff(rt.deps, 'soporte'));
@@ -232,9 +247,9 @@ function fillPath(rng: Rng, route: string): string {
     id: [f.customer.id, f.mailId, f.importId, f.target.id, f.invitedId, f.articleId], cid: [f.contractId], uid: [f.techId, f.customer.admin.id],
     system: ['contabilidad', 'remuneraciones'], article: ['cierre-mensual'],
   };
-  const proper: Record<string, string> = { '/clientes/': f.customer.id, '/correo/': f.mailId, '/importar/': f.importId, '/personal/': rng.pick([f.target.id, f.invitedId]) };
+  const proper: Record<string, string> = { '/clientes/': f.customer.id, '/correo/': f.mailId, '/importar/': f.importId, '/personal/': rng.pick([f.target.id, f.invitedId]), '/articulos/': f.articleId };
   return route
-    .replace(/\/(clientes|correo|importar|personal)\/:id/, (m, seg: string) => (rng.next() < 0.6 ? `/${seg}/${proper[`/${seg}/`]}` : m))
+    .replace(/\/(clientes|correo|importar|personal|articulos)\/:id/, (m, seg: string) => (rng.next() < 0.6 ? `/${seg}/${proper[`/${seg}/`]}` : m))
     .replace(/:(\w+)/g, (_, name: string) => (rng.next() < 0.5 && real[name] ? rng.pick(real[name]!) : encodeSegment(rng, rng.pick(NASTY))))
     .replace(/\*$/, () => rng.pick(['x.png', 'imagenes/x.png', encodeSegment(rng, rng.pick(NASTY))]));
 }
@@ -261,7 +276,7 @@ function refused(who: Who, action: StaffAction | 'public' | null): boolean {
 }
 
 async function snapshot(): Promise<string> {
-  const tables = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs'];
+  const tables = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'help_articles', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects'];
   const r = await sql<Record<string, unknown>>`select ${sql.join(tables.map((t) => sql`(select count(*) from ${sql.table(t)}) as ${sql.ref(t)}`))}`.execute(rt.deps.db);
   const state = await Promise.all([
     rt.deps.db.selectFrom('contracts').select(['plan', 'ends_on']).orderBy('id').execute(),
@@ -269,6 +284,9 @@ async function snapshot(): Promise<string> {
     rt.deps.db.selectFrom('customers').select('disabled_at').orderBy('id').execute(),
     rt.deps.db.selectFrom('staff').select(['role', 'disabled_at', 'totp_secret']).orderBy('id').execute(),
     rt.deps.db.selectFrom('outbox').select(['dead_at', 'next_attempt_at']).orderBy('id').execute(),
+    // A refused draft save, publish or unpublish changes a row without adding one.
+    rt.deps.db.selectFrom('help_articles').select(['published', 'version_no']).orderBy('id').execute(),
+    rt.deps.db.selectFrom('help_article_drafts').select(['article_id', 'revision', 'state']).orderBy('article_id').execute(),
   ]);
   return JSON.stringify([Object.values(r.rows[0]!).map(Number), state]);
 }

@@ -100,13 +100,26 @@ const PROBES: Probe[] = [
   { method: 'POST', route: '/proveedor/personal/:id/restablecer-mfa', path: (f) => `/proveedor/personal/${f.target.id}/restablecer-mfa`, action: 'staff:manage' },
   { method: 'POST', route: '/proveedor/personal/:id/deshabilitar', path: (f) => `/proveedor/personal/${f.target.id}/deshabilitar`, action: 'staff:manage' },
   { method: 'POST', route: '/proveedor/personal/:id/habilitar', path: (f) => `/proveedor/personal/${f.target.id}/habilitar`, action: 'staff:manage' },
+  // Ayuda: writing articles (a form that fails validation, so allowed roles write nothing either)
+  { method: 'GET', route: '/proveedor/ayuda/articulos/nuevo', path: () => '/proveedor/ayuda/articulos/nuevo?sistema=contabilidad', action: 'help:write' },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/nuevo', path: () => '/proveedor/ayuda/articulos/nuevo?sistema=contabilidad', action: 'help:write', form: () => ({ title: '', categoryId: '' }) },
+  { method: 'GET', route: '/proveedor/ayuda/articulos/:id', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}`, action: 'help:read' },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/:id/guardar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/guardar`, action: 'help:write', form: () => ({ revision: '0', title: '' }) },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/:id/enviar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/enviar`, action: 'help:write', form: () => ({ revision: '0', title: '' }) },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/:id/vista-previa', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/vista-previa`, action: 'help:read', form: () => ({ title: 'Vista', body: '## Hola' }) },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/:id/publicar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/publicar`, action: 'help:publish', form: () => ({ revision: '1', changeNote: '' }) },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/:id/despublicar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/despublicar`, action: 'help:publish', form: () => ({ note: 'x'.repeat(300) }) },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/:id/descartar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/descartar`, action: 'help:write', form: () => ({ revision: '1' }) },
+  { method: 'GET', route: '/proveedor/ayuda/articulos/:id/historial', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/historial`, action: 'help:read' },
+  { method: 'GET', route: '/proveedor/ayuda/articulos/:id/diferencias', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/diferencias?de=actual&a=actual`, action: 'help:read' },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/:id/restaurar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/restaurar`, action: 'help:publish', form: () => ({ version: '999', revision: '0' }) },
   // Ayuda: programar
   { method: 'GET', route: '/proveedor/ayuda/articulos/:id/programar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar`, action: 'help:read' },
   { method: 'POST', route: '/proveedor/ayuda/articulos/:id/programar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar`, action: 'help:publish', form: () => ({ action: 'unpublish', day: day, time: '10:00' }) },
   { method: 'POST', route: '/proveedor/ayuda/articulos/:id/programar/:sid/cancelar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar/00000000-0000-4000-8000-000000000000/cancelar`, action: 'help:publish' },
 ];
 
-const TABLES = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes', 'help_schedules'] as const;
+const TABLES = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes', 'help_schedules', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects'] as const;
 
 async function rowCounts(rt: TestRuntime): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -121,6 +134,7 @@ async function rowCounts(rt: TestRuntime): Promise<Record<string, number>> {
     rt.deps.db.selectFrom('customers').select('disabled_at').orderBy('id').execute(),
     rt.deps.db.selectFrom('staff').select(['role', 'disabled_at', 'totp_secret']).orderBy('id').execute(),
     rt.deps.db.selectFrom('outbox').select(['dead_at', 'next_attempt_at']).orderBy('id').execute(),
+    rt.deps.db.selectFrom('help_articles').select(['published', 'version_no']).orderBy('id').execute(),
   ]);
   counts.state = JSON.stringify(state).length + hash(JSON.stringify(state));
   return counts;
