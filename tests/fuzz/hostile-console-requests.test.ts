@@ -57,6 +57,10 @@ function routeAction(method: string, route: string): StaffAction | 'public' {
   if (/^\/ayuda\/articulos\/:id\/(guardar|enviar|descartar)$/.test(r)) return 'help:write';
   if (/^\/ayuda\/articulos\/:id(\/historial|\/diferencias)?$/.test(r)) return 'help:read';
   if (r.includes('/vista-previa')) return 'preview:customer';
+  if (r.startsWith('/ayuda/articulos/:id/archivos')) return method === 'GET' ? 'help:read' : 'help:write';
+  if (r === '/ayuda' || r === '/ayuda/enlaces-rotos') return 'help:read';
+  if (r === '/ayuda/sistemas/nuevo' || r.startsWith('/ayuda/sistemas/:slug/categorias/')) return 'help:write';
+  if (r.startsWith('/ayuda/sistemas/')) return method === 'GET' ? 'help:read' : 'help:write';
   if (r.startsWith('/ayuda/articulos/:id/programar')) return method === 'GET' ? 'help:read' : 'help:publish';
   if (r.startsWith('/clientes/:id/usuarios/')) return 'users:write';
   if (r.startsWith('/clientes/:id/contratos')) return 'contracts:write';
@@ -83,6 +87,8 @@ const AUDIT_ACTION_NEEDS: Record<string, ReadonlyArray<StaffAction | 'public'>> 
   'mail.discarded': ['mail:write'], 'audit.exported': ['audit:export'], 'staff.invited': ['staff:manage'], 'staff.invitation-resent': ['staff:manage'],
   'staff.role-changed': ['staff:manage'], 'staff.disabled': ['staff:manage'], 'staff.enabled': ['staff:manage'], 'staff.mfa-reset': ['staff:manage'], 'staff.password-link-sent': ['staff:manage'],
   'staff.preview-as-customer': ['preview:customer'],
+  'help.system-created': ['help:write'], 'help.system-changed': ['help:write'], 'help.category-created': ['help:write'], 'help.category-changed': ['help:write'],
+  'help.reordered': ['help:write'], 'help.attachment-uploaded': ['help:write'],
   'help.article-created': ['help:write'], 'help.draft-saved': ['help:write'], 'help.draft-submitted': ['help:write'], 'help.draft-discarded': ['help:write'],
   'help.published': ['help:publish'], 'help.unpublished': ['help:publish'], 'help.version-restored': ['help:publish'],
   'help.schedule-created': ['help:publish'], 'help.schedule-cancelled': ['help:publish'],
@@ -119,6 +125,10 @@ function wellFormed(rng: Rng, route: string): Record<string, string> | null {
     [/\/personal\/invitar$/, () => ({ email: `inv${n}-${SEED}@proveedor.cl`, name: 'Persona Invitada', role: rng.pick(['admin', 'soporte', 'editor', 'lectura']) })],
     [/\/rol$/, () => ({ role: rng.pick(['admin', 'soporte', 'editor', 'lectura']) })],
     [/\/importar$/, () => ({ texto: validCsv(rng) })],
+    [/\/ayuda\/sistemas\/nuevo$/, () => ({ slug: `fuzz-${SEED}-${n}`, name: `Sistema fuzz ${n}`, description: rng.pick(['', 'Un sistema de prueba.']) })],
+    [/\/categorias\/nueva$/, () => ({ slug: rng.pick([`fuzz-${n}`, 'primeros-pasos']), name: `Categoría fuzz ${n}`, description: '' })],
+    [/\/ayuda\/sistemas\/.*\/mover$/, () => ({ direction: rng.pick(['arriba', 'abajo']) })],
+    [/\/ayuda\/sistemas\/:slug(\/categorias\/:cat)?$/, () => ({ name: `Nombre fuzz ${n}`, description: rng.pick(['', 'Descripción.']) })],
     [/\/articulos\/:id\/(guardar|enviar|vista-previa)$/, () => ({ revision: rng.pick(['0', '1', '2']), title: `Artículo fuzz ${n}`, slug: rng.pick(['', `fuzz-${n}`]), categoryId: helpCategoryId, position: '1', summary: 'Resumen.', tags: 'fuzz', body: '## Paso\n\nTexto.' })],
     [/\/articulos\/:id\/publicar$/, () => ({ revision: rng.pick(['1', '2', '3']), changeNote: 'Cambio de prueba.' })],
     [/\/articulos\/:id\/(despublicar|descartar)$/, () => ({ revision: rng.pick(['1', '2']), note: '' })],
@@ -245,7 +255,7 @@ afterAll(() => rt?.close());
 function fillPath(rng: Rng, route: string): string {
   const real: Record<string, string[]> = {
     id: [f.customer.id, f.mailId, f.importId, f.target.id, f.invitedId, f.articleId], cid: [f.contractId], uid: [f.techId, f.customer.admin.id],
-    system: ['contabilidad', 'remuneraciones'], article: ['cierre-mensual'],
+    system: ['contabilidad', 'remuneraciones'], article: ['cierre-mensual'], slug: ['contabilidad', 'inventario'], cat: ['primeros-pasos'],
   };
   const proper: Record<string, string> = { '/clientes/': f.customer.id, '/correo/': f.mailId, '/importar/': f.importId, '/personal/': rng.pick([f.target.id, f.invitedId]), '/articulos/': f.articleId };
   return route
@@ -276,7 +286,7 @@ function refused(who: Who, action: StaffAction | 'public' | null): boolean {
 }
 
 async function snapshot(): Promise<string> {
-  const tables = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'help_articles', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects'];
+  const tables = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'systems', 'help_categories', 'help_attachments', 'help_articles', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects'];
   const r = await sql<Record<string, unknown>>`select ${sql.join(tables.map((t) => sql`(select count(*) from ${sql.table(t)}) as ${sql.ref(t)}`))}`.execute(rt.deps.db);
   const state = await Promise.all([
     rt.deps.db.selectFrom('contracts').select(['plan', 'ends_on']).orderBy('id').execute(),
@@ -284,6 +294,8 @@ async function snapshot(): Promise<string> {
     rt.deps.db.selectFrom('customers').select('disabled_at').orderBy('id').execute(),
     rt.deps.db.selectFrom('staff').select(['role', 'disabled_at', 'totp_secret']).orderBy('id').execute(),
     rt.deps.db.selectFrom('outbox').select(['dead_at', 'next_attempt_at']).orderBy('id').execute(),
+    rt.deps.db.selectFrom('systems').select(['name', 'description', 'position']).orderBy('id').execute(),
+    rt.deps.db.selectFrom('help_categories').select(['name', 'description', 'position']).orderBy('id').execute(),
     // A refused draft save, publish or unpublish changes a row without adding one.
     rt.deps.db.selectFrom('help_articles').select(['published', 'version_no']).orderBy('id').execute(),
     rt.deps.db.selectFrom('help_article_drafts').select(['article_id', 'revision', 'state']).orderBy('article_id').execute(),
@@ -336,8 +348,11 @@ describe(`${REQUESTS} hostile requests at the console (seed ${SEED})`, () => {
           const m = importMultipart(rng, csrf);
           headers['content-type'] = m.type;
           body = m.body;
-          const isImport = new URL(path, 'http://localhost').pathname === '/proveedor/importar';
-          if (!isImport && m.type.includes('boundary=') && headers.origin !== 'https://evil.example' && method === 'POST') expect415 = true;
+          const pathname = new URL(path, 'http://localhost').pathname;
+          const isImport = pathname === '/proveedor/importar';
+          // An article's file upload takes multipart too.
+          const takesFiles = isImport || /^\/proveedor\/ayuda\/articulos\/[^/]+\/archivos$/.test(pathname);
+          if (!takesFiles && m.type.includes('boundary=') && headers.origin !== 'https://evil.example' && method === 'POST') expect415 = true;
           if (isImport) importsSent++;
         } else if (kind === 7) {
           headers['content-type'] = rng.pick(['application/json', 'text/plain', 'text/csv', 'application/octet-stream', '']);

@@ -113,13 +113,29 @@ const PROBES: Probe[] = [
   { method: 'GET', route: '/proveedor/ayuda/articulos/:id/historial', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/historial`, action: 'help:read' },
   { method: 'GET', route: '/proveedor/ayuda/articulos/:id/diferencias', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/diferencias?de=actual&a=actual`, action: 'help:read' },
   { method: 'POST', route: '/proveedor/ayuda/articulos/:id/restaurar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/restaurar`, action: 'help:publish', form: () => ({ version: '999', revision: '0' }) },
+  // Ayuda: landing, systems and categories, an article's files, broken links (forms that fail validation: allowed roles write nothing either)
+  { method: 'GET', route: '/proveedor/ayuda', path: () => '/proveedor/ayuda', action: 'help:read' },
+  { method: 'GET', route: '/proveedor/ayuda/sistemas/nuevo', path: () => '/proveedor/ayuda/sistemas/nuevo', action: 'help:write' },
+  { method: 'POST', route: '/proveedor/ayuda/sistemas/nuevo', path: () => '/proveedor/ayuda/sistemas/nuevo', action: 'help:write', form: () => ({ slug: 'Mal Código', name: '' }) },
+  { method: 'GET', route: '/proveedor/ayuda/sistemas/:slug', path: () => '/proveedor/ayuda/sistemas/contabilidad', action: 'help:read' },
+  { method: 'POST', route: '/proveedor/ayuda/sistemas/:slug', path: () => '/proveedor/ayuda/sistemas/contabilidad', action: 'help:write', form: () => ({ name: '' }) },
+  { method: 'POST', route: '/proveedor/ayuda/sistemas/:slug/mover', path: () => '/proveedor/ayuda/sistemas/contabilidad/mover', action: 'help:write', form: () => ({ direction: 'de lado' }) },
+  { method: 'GET', route: '/proveedor/ayuda/sistemas/:slug/categorias/nueva', path: () => '/proveedor/ayuda/sistemas/contabilidad/categorias/nueva', action: 'help:write' },
+  { method: 'POST', route: '/proveedor/ayuda/sistemas/:slug/categorias/nueva', path: () => '/proveedor/ayuda/sistemas/contabilidad/categorias/nueva', action: 'help:write', form: () => ({ slug: '', name: '' }) },
+  { method: 'GET', route: '/proveedor/ayuda/sistemas/:slug/categorias/:cat', path: () => '/proveedor/ayuda/sistemas/contabilidad/categorias/primeros-pasos', action: 'help:write' },
+  { method: 'POST', route: '/proveedor/ayuda/sistemas/:slug/categorias/:cat', path: () => '/proveedor/ayuda/sistemas/contabilidad/categorias/primeros-pasos', action: 'help:write', form: () => ({ name: '' }) },
+  { method: 'POST', route: '/proveedor/ayuda/sistemas/:slug/categorias/:cat/mover', path: () => '/proveedor/ayuda/sistemas/contabilidad/categorias/primeros-pasos/mover', action: 'help:write', form: () => ({ direction: '' }) },
+  { method: 'GET', route: '/proveedor/ayuda/articulos/:id/archivos', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/archivos`, action: 'help:read' },
+  { method: 'POST', route: '/proveedor/ayuda/articulos/:id/archivos', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/archivos`, action: 'help:write' },
+  { method: 'GET', route: '/proveedor/ayuda/articulos/:id/archivos/*', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/archivos/imagenes/no-existe.png`, action: 'help:read' },
+  { method: 'GET', route: '/proveedor/ayuda/enlaces-rotos', path: () => '/proveedor/ayuda/enlaces-rotos', action: 'help:read' },
   // Ayuda: programar
   { method: 'GET', route: '/proveedor/ayuda/articulos/:id/programar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar`, action: 'help:read' },
   { method: 'POST', route: '/proveedor/ayuda/articulos/:id/programar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar`, action: 'help:publish', form: () => ({ action: 'unpublish', day: day, time: '10:00' }) },
   { method: 'POST', route: '/proveedor/ayuda/articulos/:id/programar/:sid/cancelar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar/00000000-0000-4000-8000-000000000000/cancelar`, action: 'help:publish' },
 ];
 
-const TABLES = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes', 'help_schedules', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects'] as const;
+const TABLES = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes', 'systems', 'help_categories', 'help_attachments', 'help_schedules', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects'] as const;
 
 async function rowCounts(rt: TestRuntime): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -134,6 +150,8 @@ async function rowCounts(rt: TestRuntime): Promise<Record<string, number>> {
     rt.deps.db.selectFrom('customers').select('disabled_at').orderBy('id').execute(),
     rt.deps.db.selectFrom('staff').select(['role', 'disabled_at', 'totp_secret']).orderBy('id').execute(),
     rt.deps.db.selectFrom('outbox').select(['dead_at', 'next_attempt_at']).orderBy('id').execute(),
+    rt.deps.db.selectFrom('systems').select(['slug', 'name', 'description', 'position']).orderBy('id').execute(),
+    rt.deps.db.selectFrom('help_categories').select(['slug', 'name', 'description', 'position']).orderBy('id').execute(),
     rt.deps.db.selectFrom('help_articles').select(['published', 'version_no']).orderBy('id').execute(),
   ]);
   counts.state = JSON.stringify(state).length + hash(JSON.stringify(state));
