@@ -12,8 +12,8 @@ export interface ArticleFeedback {
   comments: number;
 }
 
-/** Votes per article, most "No" first: what the vendor should rewrite next. With a range: the votes cast or changed in it. */
-export async function feedbackReport(db: Kysely<Database>, range?: ReportRange): Promise<ArticleFeedback[]> {
+/** Votes per article, most "No" first: what the vendor should rewrite next. With a range: the votes cast or changed in it; with a system: its articles only. */
+export async function feedbackReport(db: Kysely<Database>, range?: ReportRange, system?: string): Promise<ArticleFeedback[]> {
   let q = db
     .selectFrom('help_votes as v')
     .innerJoin('help_articles as a', 'a.id', 'v.article_id')
@@ -28,6 +28,7 @@ export async function feedbackReport(db: Kysely<Database>, range?: ReportRange):
     ])
     .groupBy(['s.slug', 'a.slug', 'a.title']);
   if (range) q = q.where('v.updated_at', '>=', range.fromInstant).where('v.updated_at', '<', range.toInstant);
+  if (system) q = q.where('s.slug', '=', system);
   const rows = await q.execute();
   return rows
     .map((r) => ({ system: r.system, slug: r.slug, title: r.title, yes: toCount(r.yes), no: toCount(r.no), comments: toCount(r.comments) }))
@@ -63,9 +64,9 @@ export interface RangeComment extends FeedbackComment {
   slug: string;
 }
 
-/** Every comment of the range (newest first, at most `limit`), in one query: the report groups them under their article. */
-export async function commentsInRange(db: Kysely<Database>, range: ReportRange, limit = 500): Promise<RangeComment[]> {
-  const rows = await db
+/** Every comment of the range (newest first, at most `limit`; of one system, or only "No" ones, when asked), in one query: the report groups them under their article. */
+export async function commentsInRange(db: Kysely<Database>, range: ReportRange, limit = 500, only: { system?: string; helpful?: boolean } = {}): Promise<RangeComment[]> {
+  let q = db
     .selectFrom('help_votes as v')
     .innerJoin('help_articles as a', 'a.id', 'v.article_id')
     .innerJoin('systems as s', 's.id', 'a.system_id')
@@ -76,7 +77,9 @@ export async function commentsInRange(db: Kysely<Database>, range: ReportRange, 
     .where('v.updated_at', '>=', range.fromInstant)
     .where('v.updated_at', '<', range.toInstant)
     .orderBy('v.updated_at', 'desc')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  if (only.system) q = q.where('s.slug', '=', only.system);
+  if (only.helpful !== undefined) q = q.where('v.helpful', '=', only.helpful ? 1 : 0);
+  const rows = await q.execute();
   return rows.map((r) => ({ system: r.system, slug: r.slug, at: r.updated_at, helpful: r.helpful === 1, comment: r.comment ?? '', customer: r.name }));
 }

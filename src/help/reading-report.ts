@@ -9,17 +9,18 @@ export interface SystemReads {
   articles: Array<{ slug: string; title: string; reads: number }>;
 }
 
-/** The most read articles of each system over the range's days, `perSystem` each; one grouped query. */
-export async function mostReadArticles(db: Kysely<Database>, range: ReportRange, perSystem = 10): Promise<SystemReads[]> {
-  const rows = await db
+/** The most read articles of each system over the range's days, `perSystem` each (of one system, when given); one grouped query. */
+export async function mostReadArticles(db: Kysely<Database>, range: ReportRange, perSystem = 10, system?: string): Promise<SystemReads[]> {
+  let q = db
     .selectFrom('help_reads as r')
     .innerJoin('help_articles as a', 'a.id', 'r.article_id')
     .innerJoin('systems as s', 's.id', 'a.system_id')
     .select((eb) => ['s.slug as system', 's.name as system_name', 's.position', 'a.slug', 'a.title', eb.fn.sum<number>('r.count').as('reads')])
     .where('r.day', '>=', range.from)
     .where('r.day', '<=', range.to)
-    .groupBy(['s.slug', 's.name', 's.position', 'a.slug', 'a.title'])
-    .execute();
+    .groupBy(['s.slug', 's.name', 's.position', 'a.slug', 'a.title']);
+  if (system) q = q.where('s.slug', '=', system);
+  const rows = await q.execute();
   const bySystem = new Map<string, SystemReads & { position: number }>();
   for (const r of rows) {
     let s = bySystem.get(r.system);

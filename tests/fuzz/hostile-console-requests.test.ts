@@ -39,7 +39,7 @@ const NASTY = [
 
 const FIELDS = [
   'rut', 'name', 'adminName', 'adminEmail', 'email', 'role', 'system', 'plan', 'startsOn', 'endsOn', 'code', 'password', 'texto', 'q', 'cliente', 'vencen',
-  'desde', 'hasta', 'accion', 'actor', 'volver', 'token', 'confirm', 'recoveryCode', 'estado', 'pagina', 'newPassword', 'repeatPassword',
+  'desde', 'hasta', 'accion', 'actor', 'volver', 'token', 'confirm', 'recoveryCode', 'estado', 'pagina', 'newPassword', 'repeatPassword', 'sistema', 'base',
 ];
 
 type Who = 'anon' | 'customer' | 'half-open' | StaffRole | 'stale';
@@ -62,6 +62,9 @@ function routeAction(method: string, route: string): StaffAction | 'public' {
   if (r === '/ayuda/sistemas/nuevo' || r.startsWith('/ayuda/sistemas/:slug/categorias/')) return 'help:write';
   if (r.startsWith('/ayuda/sistemas/')) return method === 'GET' ? 'help:read' : 'help:write';
   if (r.startsWith('/ayuda/articulos/:id/programar')) return method === 'GET' ? 'help:read' : 'help:publish';
+  if (r === '/ayuda/busquedas') return 'reports:read';
+  if (r === '/ayuda/sinonimos/probar') return 'help:read';
+  if (r === '/ayuda/sinonimos') return method === 'GET' ? 'help:read' : 'help:write';
   if (r.startsWith('/clientes/:id/usuarios/')) return 'users:write';
   if (r.startsWith('/clientes/:id/contratos')) return 'contracts:write';
   if (r.startsWith('/clientes/:id/administradores') || r === '/clientes/nuevo') return 'customers:write';
@@ -91,7 +94,7 @@ const AUDIT_ACTION_NEEDS: Record<string, ReadonlyArray<StaffAction | 'public'>> 
   'help.reordered': ['help:write'], 'help.attachment-uploaded': ['help:write'],
   'help.article-created': ['help:write'], 'help.draft-saved': ['help:write'], 'help.draft-submitted': ['help:write'], 'help.draft-discarded': ['help:write'],
   'help.published': ['help:publish'], 'help.unpublished': ['help:publish'], 'help.version-restored': ['help:publish'],
-  'help.schedule-created': ['help:publish'], 'help.schedule-cancelled': ['help:publish'],
+  'help.schedule-created': ['help:publish'], 'help.schedule-cancelled': ['help:publish'], 'help.synonyms-changed': ['help:write'],
   'staff.sign-in.ok': ['public'], 'staff.sign-in.failed': ['public'], 'staff.sign-in.throttled': ['public'], 'staff.second-factor.ok': ['public'],
   'staff.second-factor.failed': ['public'], 'staff.step-up': ['public'], 'staff.sign-out': ['public'], 'staff.mfa-enrolled': ['public'],
   'staff.recovery-code-used': ['public'], 'staff.invitation-accepted': ['public'],

@@ -133,9 +133,14 @@ const PROBES: Probe[] = [
   { method: 'GET', route: '/proveedor/ayuda/articulos/:id/programar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar`, action: 'help:read' },
   { method: 'POST', route: '/proveedor/ayuda/articulos/:id/programar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar`, action: 'help:publish', form: () => ({ action: 'unpublish', day: day, time: '10:00' }) },
   { method: 'POST', route: '/proveedor/ayuda/articulos/:id/programar/:sid/cancelar', path: (f) => `/proveedor/ayuda/articulos/${f.articleId}/programar/00000000-0000-4000-8000-000000000000/cancelar`, action: 'help:publish' },
+  // Ayuda: search analytics and synonyms
+  { method: 'GET', route: '/proveedor/ayuda/busquedas', path: () => '/proveedor/ayuda/busquedas?desde=2026-01-01&hasta=2026-03-01&sistema=contabilidad', action: 'reports:read' },
+  { method: 'GET', route: '/proveedor/ayuda/sinonimos', path: () => '/proveedor/ayuda/sinonimos', action: 'help:read' },
+  { method: 'POST', route: '/proveedor/ayuda/sinonimos/probar', path: () => '/proveedor/ayuda/sinonimos/probar', action: 'help:read', form: () => ({ texto: 'NC, nota de crédito', base: '', q: 'nc' }) },
+  { method: 'POST', route: '/proveedor/ayuda/sinonimos', path: () => '/proveedor/ayuda/sinonimos', action: 'help:write', form: () => ({ texto: 'NC, nota de crédito', base: 'not-the-saved-list', q: '' }) },
 ];
 
-const TABLES = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes', 'systems', 'help_categories', 'help_attachments', 'help_schedules', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects'] as const;
+const TABLES = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes', 'systems', 'help_categories', 'help_attachments', 'help_schedules', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects', 'help_synonyms', 'help_search_log'] as const;
 
 async function rowCounts(rt: TestRuntime): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};

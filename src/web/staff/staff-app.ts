@@ -11,6 +11,8 @@ import { auditRoutes } from './routes/audit.tsx';
 import { mailRoutes } from './routes/mail.tsx';
 import { importRoutes } from './routes/import.tsx';
 import { reportsRoutes } from './routes/reports.tsx';
+import { helpSearchAnalyticsRoutes } from './routes/help/help-search-analytics.tsx';
+import { helpSynonymsRoutes } from './routes/help/help-synonyms.tsx';
 import { IMPORT_BODY_LIMIT, IMPORT_PATH } from '../../imports/import-format.ts';
 import { staffAdminRoutes } from './routes/staff-admin.tsx';
 import { staffSessionLoader } from './staff-session-loader.ts';
@@ -85,6 +87,9 @@ export function staffApp() {
     .route('/', mailRoutes)
     .route('/', importRoutes)
     .route('/', reportsRoutes)
+    // Ayuda: the search analytics and the synonym editor.
+    .route('/', helpSearchAnalyticsRoutes)
+    .route('/', helpSynonymsRoutes)
     .route('/', staffAdminRoutes)
     // Clientes: /clientes/nuevo before /clientes/:id.
     .route('/', customersListRoutes)

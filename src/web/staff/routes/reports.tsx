@@ -9,6 +9,7 @@ import { ErrorSummary, type FieldErrors } from '../../components/form.tsx';
 import { formatDateTime, formatDay } from '../../components/format.ts';
 import type { AppEnv } from '../../env.ts';
 import { requireStaff } from '../require-staff.ts';
+import { commentsByArticle, FeedbackTable, MostReadLists } from '../help-report-views.tsx';
 import { staffPage } from '../staff-page.tsx';
 
 type Data = { range: ReportRange; feedback: Awaited<ReturnType<typeof feedbackReport>>; comments: Map<string, RangeComment[]>; misses: Awaited<ReturnType<typeof searchMissReport>>; reads: Awaited<ReturnType<typeof mostReadArticles>> };
@@ -32,43 +33,7 @@ function render(c: Context<AppEnv>, input: { from?: string; to?: string }, data:
       {data ? (
         <>
           <h2>Votos «¿Le fue útil?»</h2>
-          {data.feedback.length === 0 ? (
-            <p>No hubo votos en el período.</p>
-          ) : (
-            <div class="table-scroll">
-              <table class="data stack">
-                <caption>Votos por artículo, los más «No» primero</caption>
-                <thead><tr><th scope="col">Artículo</th><th scope="col">Sistema</th><th scope="col">Sí</th><th scope="col">No</th><th scope="col">Comentarios</th></tr></thead>
-                <tbody>
-                  {data.feedback.map((f) => {
-                    const comments = data.comments.get(`${f.system}/${f.slug}`) ?? [];
-                    return (
-                      <tr>
-                        <th scope="row">{f.title}</th>
-                        <td data-label="Sistema">{f.system}</td>
-                        <td data-label="Sí">{f.yes}</td>
-                        <td data-label="No">{f.no}</td>
-                        <td data-label="Comentarios">
-                          {comments.length === 0 ? f.comments || '—' : (
-                            <details>
-                              <summary>{comments.length} {comments.length === 1 ? 'comentario' : 'comentarios'}</summary>
-                              <ul>
-                                {comments.map((k) => (
-                                  <li>
-                                    <strong>{k.helpful ? 'Sí' : 'No'}</strong> · <bdi>{k.customer}</bdi> · {formatDateTime(k.at)}: <q>{k.comment}</q>
-                                  </li>
-                                ))}
-                              </ul>
-                            </details>
-                          )}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <FeedbackTable feedback={data.feedback} comments={data.comments} caption="Votos por artículo, los más «No» primero" empty="No hubo votos en el período." />
           <h2>Búsquedas sin resultados</h2>
           {data.misses.length === 0 ? (
             <p>No hubo búsquedas sin resultados en el período.</p>
@@ -91,19 +56,7 @@ function render(c: Context<AppEnv>, input: { from?: string; to?: string }, data:
             </div>
           )}
           <h2>Artículos más leídos</h2>
-          {data.reads.length === 0 ? <p>No hubo lecturas en el período.</p> : null}
-          {data.reads.map((s) => (
-            <section aria-labelledby={`leidos-${s.system}`}>
-              <h3 id={`leidos-${s.system}`}>{s.systemName}</h3>
-              <ol>
-                {s.articles.map((a) => (
-                  <li>
-                    {a.title} <span class="muted">({a.reads} {a.reads === 1 ? 'lectura' : 'lecturas'})</span>
-                  </li>
-                ))}
-              </ol>
-            </section>
-          ))}
+          <MostReadLists reads={data.reads} idPrefix="leidos" />
         </>
       ) : null}
     </>,
@@ -121,7 +74,5 @@ export const reportsRoutes = new Hono<AppEnv>().get('/informes', requireStaff('r
     throw err;
   }
   const [feedback, comments, misses, reads] = await Promise.all([feedbackReport(db, range), commentsInRange(db, range), searchMissReport(db, range), mostReadArticles(db, range)]);
-  const grouped = new Map<string, RangeComment[]>();
-  for (const k of comments) grouped.set(`${k.system}/${k.slug}`, [...(grouped.get(`${k.system}/${k.slug}`) ?? []), k]);
-  return render(c, input, { range, feedback, comments: grouped, misses, reads }, {});
+  return render(c, input, { range, feedback, comments: commentsByArticle(comments), misses, reads }, {});
 });

@@ -1,0 +1,63 @@
+import type { Transaction } from 'kysely';
+import { z } from 'zod';
+import { recordAuditEvent } from '../../audit/record-audit-event.ts';
+import { auditActor, type StaffPrincipal } from '../../auth/principal.ts';
+import type { Database } from '../../db/schema.ts';
+import { AppError, ValidationError } from '../../errors.ts';
+import { authorizeStaff } from '../../policies/staff-policy.ts';
+import type { HelpWriteContext } from '../authoring/help-write-context.ts';
+import { loadSynonyms } from './load-synonyms.ts';
+import { bumpIndexVersion, replaceSynonyms } from './search-index.ts';
+import { groupKey, parseSynonymList, problemText, type SynonymProblem } from './synonym-list.ts';
+
+export const SaveSynonymsInput = z.object({
+  text: z.string(),
+  /** The hash of the list the editor started from (loadSynonyms().hash). */
+  baseHash: z.string().max(64),
+});
+
+/** The edited list has problems: each names its line; nothing was saved. */
+export class SynonymListInvalid extends ValidationError {
+  constructor(readonly problems: SynonymProblem[]) {
+    super({ text: problems.map(problemText).join(' ') }, problems.length === 1 ? 'La lista de sinónimos tiene un problema:' : `La lista de sinónimos tiene ${problems.length} problemas:`);
+  }
+}
+
+export const synonymsChangedMeanwhile = () =>
+  new AppError(409, 'synonyms-changed', 'Otra persona guardó los sinónimos mientras usted los editaba. Su texto sigue abajo: compárelo con la lista guardada y vuelva a guardar.');
+
+/** Groups of the summary kept in the audit row: enough to see what changed, bounded whatever the list. */
+const SUMMARY_GROUPS = 50;
+
+/**
+ * Replace the synonym list with the edited text, if it is valid and the list
+ * is still the one the editor started from. One transaction: the groups, the
+ * index version (every process reloads its vocabulary at its next search)
+ * and the audit row with the groups added and removed.
+ */
+export async function saveSynonyms(trx: Transaction<Database>, ctx: HelpWriteContext, by: StaffPrincipal, input: z.infer<typeof SaveSynonymsInput>): Promise<{ changed: boolean; added: number; removed: number }> {
+  authorizeStaff(by.role, 'help:write');
+  const { text, baseHash } = SaveSynonymsInput.parse(input);
+  const parsed = parseSynonymList(text);
+  if (parsed.problems.length > 0) throw new SynonymListInvalid(parsed.problems);
+  // Two saves at once: PostgreSQL takes them one after the other on this row; SQLite runs one write transaction at a time.
+  if (ctx.dialect === 'postgres') await trx.selectFrom('help_index_state').select('version').where('id', '=', 1).forUpdate().execute();
+  const current = await loadSynonyms(trx);
+  if (current.hash !== baseHash) throw synonymsChangedMeanwhile();
+  const before = new Set(current.groups.map(groupKey));
+  const after = new Set(parsed.groups.map(groupKey));
+  const added = [...after].filter((g) => !before.has(g));
+  const removed = [...before].filter((g) => !after.has(g));
+  const reordered = added.length === 0 && removed.length === 0;
+  if (reordered && current.groups.length === parsed.groups.length) return { changed: false, added: 0, removed: 0 };
+  await replaceSynonyms(trx, parsed.groups);
+  await bumpIndexVersion(trx);
+  await recordAuditEvent(trx, {
+    action: 'help.synonyms-changed',
+    at: ctx.now,
+    ...auditActor(by),
+    customerId: null,
+    detail: { groups: parsed.groups.length, added: added.slice(0, SUMMARY_GROUPS), removed: removed.slice(0, SUMMARY_GROUPS), addedCount: added.length, removedCount: removed.length },
+  });
+  return { changed: true, added: added.length, removed: removed.length };
+}

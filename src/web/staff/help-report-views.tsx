@@ -1,0 +1,71 @@
+import type { ArticleFeedback, RangeComment } from '../../help/feedback-report.ts';
+import type { SystemReads } from '../../help/reading-report.ts';
+import { formatDateTime } from '../components/format.ts';
+
+/** The comments of a range, under their article's "<system>/<slug>" key (the order commentsInRange gave). */
+export function commentsByArticle(comments: RangeComment[]): Map<string, RangeComment[]> {
+  const grouped = new Map<string, RangeComment[]>();
+  for (const k of comments) grouped.set(`${k.system}/${k.slug}`, [...(grouped.get(`${k.system}/${k.slug}`) ?? []), k]);
+  return grouped;
+}
+
+/** Votes per article with their comments folded under each row: the console's Informes and Búsquedas pages. */
+export function FeedbackTable(props: { feedback: ArticleFeedback[]; comments: Map<string, RangeComment[]>; caption: string; empty: string }) {
+  if (props.feedback.length === 0) return <p>{props.empty}</p>;
+  return (
+    <div class="table-scroll">
+      <table class="data stack">
+        <caption>{props.caption}</caption>
+        <thead><tr><th scope="col">Artículo</th><th scope="col">Sistema</th><th scope="col">Sí</th><th scope="col">No</th><th scope="col">Comentarios</th></tr></thead>
+        <tbody>
+          {props.feedback.map((f) => {
+            const comments = props.comments.get(`${f.system}/${f.slug}`) ?? [];
+            return (
+              <tr>
+                <th scope="row">{f.title}</th>
+                <td data-label="Sistema">{f.system}</td>
+                <td data-label="Sí">{f.yes}</td>
+                <td data-label="No">{f.no}</td>
+                <td data-label="Comentarios">
+                  {comments.length === 0 ? f.comments || '—' : (
+                    <details>
+                      <summary>{comments.length} {comments.length === 1 ? 'comentario' : 'comentarios'}</summary>
+                      <ul>
+                        {comments.map((k) => (
+                          <li>
+                            <strong>{k.helpful ? 'Sí' : 'No'}</strong> · <bdi>{k.customer}</bdi> · {formatDateTime(k.at)}: <q>{k.comment}</q>
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** The most read articles, a list per system under an h3. */
+export function MostReadLists(props: { reads: SystemReads[]; idPrefix: string }) {
+  if (props.reads.length === 0) return <p>No hubo lecturas en el período.</p>;
+  return (
+    <>
+      {props.reads.map((s) => (
+        <section aria-labelledby={`${props.idPrefix}-${s.system}`}>
+          <h3 id={`${props.idPrefix}-${s.system}`}>{s.systemName}</h3>
+          <ol>
+            {s.articles.map((a) => (
+              <li>
+                {a.title} <span class="muted">({a.reads} {a.reads === 1 ? 'lectura' : 'lecturas'})</span>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ))}
+    </>
+  );
+}
