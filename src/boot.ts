@@ -13,6 +13,7 @@ import { ArticleReads } from './help/article-reads.ts';
 import { HelpSearch } from './help/search/help-search.ts';
 import { runDueSchedules } from './help/authoring/run-due-schedules.ts';
 import { pruneSearchLog } from './help/search/prune-search-log.ts';
+import { helpDigestJob } from './help/digest/help-digest-job.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './mail/worker.ts';
 import { cookieNameFor } from './web/cookies.ts';
@@ -81,6 +82,8 @@ export async function boot(
   const scheduler = new JobScheduler(clock, log);
   // Scheduled publish and unpublish: each due row is claimed in the transaction that carries it out, so every instance may look.
   scheduler.add({ name: 'help-schedules', everyMs: 15_000, run: async (now) => void (await runDueSchedules(db, { dialect, selfPublish: config.helpSelfPublish, log }, now)) });
+  // The weekly help digest: every instance checks, the database decides who mails whom (send-help-digests.ts).
+  scheduler.add(helpDigestJob({ db, dialect, config, log, mailQueued: () => worker.wake() }));
   // Every instance may run it: deleting what is past the retention twice deletes nothing the second time.
   scheduler.add({ name: 'help-search-log-retention', everyMs: 6 * 3_600_000, run: async (now) => void (await pruneSearchLog(db, now)) });
   const deps: Deps = {

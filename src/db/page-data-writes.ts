@@ -12,8 +12,12 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
 // help_search_misses: what searches found nothing, for the vendor only (with
 // its per-user allowance, and the pruning that keeps it bounded);
 // help_search_log: every search and the result opened, for the vendor only (same).
-const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance']);
-const QUIET_DELETES = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance']);
+// help_reader_visits: when a reader last opened the help home, shown only by that
+// page, which the cache never keeps (web/page-cache.ts); a visit must not empty
+// everyone's cache. help_digest_*: the weekly digest's subscriptions and links,
+// shown on /cuenta/novedades only, never cached; the job writes thousands weekly.
+const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_reader_visits', 'help_digest_subscriptions', 'help_digest_unsubscribe_links']);
+const QUIET_DELETES = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_digest_subscriptions', 'help_digest_unsubscribe_links']);
 const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
   outbox: 'all',
   throttles: 'all',
@@ -24,6 +28,8 @@ const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
   help_search_miss_allowance: 'all',
   help_search_log: 'all',
   help_search_log_allowance: 'all',
+  help_reader_visits: 'all',
+  help_digest_subscriptions: 'all',
   sessions: new Set(['last_seen_at']),
   users: new Set(['last_sign_in_at']),
 };

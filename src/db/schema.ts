@@ -205,6 +205,8 @@ export interface OutboxTable {
   dead_at: Generated<string | null>;
   /** 'permanent' | 'deferred' | 'connection' (see mail/send-failure.ts), NULL after success. */
   last_error_kind: Generated<string | null>;
+  /** Extra headers (JSON, name → value; a value may hold a secret's placeholder), or NULL. */
+  headers: Generated<string | null>;
 }
 
 export interface AuditEventsTable {
@@ -388,6 +390,13 @@ export interface HelpDigestSubscriptionsTable {
   last_sent_at: string | null;
 }
 
+/** Every unsubscribe token of a subscription's mails, as SHA-256 (help/digest/): older mails' links keep working. */
+export interface HelpDigestUnsubscribeLinksTable {
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+}
+
 export interface HelpSearchLogTable {
   id: string;
   at: string;
@@ -472,6 +481,7 @@ export interface Database {
   help_schedules: HelpSchedulesTable;
   help_reader_visits: HelpReaderVisitsTable;
   help_digest_subscriptions: HelpDigestSubscriptionsTable;
+  help_digest_unsubscribe_links: HelpDigestUnsubscribeLinksTable;
   help_search_log: HelpSearchLogTable;
   help_search_log_allowance: HelpSearchLogAllowanceTable;
   job_runs: JobRunsTable;

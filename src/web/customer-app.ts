@@ -14,6 +14,8 @@ import { resetPasswordRoutes } from './routes/auth/reset-password.tsx';
 import { signInRoutes } from './routes/auth/sign-in.tsx';
 import { signOutRoutes } from './routes/auth/sign-out.ts';
 import { helpRoutes } from './routes/help/help.tsx';
+import { DIGEST_UNSUBSCRIBE_PATH, helpDigestUnsubscribeRoutes } from './routes/help/help-digest-unsubscribe.tsx';
+import { helpDigestSettingsRoutes } from './routes/account/help-digest-settings.tsx';
 import { devMailboxRoutes } from './routes/pages/dev-mailbox.tsx';
 import { homeRoutes } from './routes/pages/home.ts';
 import { termsRoutes } from './routes/pages/terms.tsx';
@@ -35,7 +37,10 @@ export function customerApp(pageCache: PageCache | undefined) {
   if (pageCache) app.use('*', pageCacheFill(pageCache));
   // A POST's Origin, type, size and token are checked before its session is even looked up:
   // a refused body costs no database work and can leave no row behind.
-  app.use('*', csrfProtection);
+  // One exception, that exact path and POST only: the digest mail's one-click
+  // unsubscribe (RFC 8058), which mail clients post without cookies or a form
+  // token. The random token in its address is what authorizes it, not a session.
+  app.use('*', (c, next) => (c.req.method === 'POST' && c.req.path === DIGEST_UNSUBSCRIBE_PATH ? next() : csrfProtection(c, next)));
   app.use('*', sessionLoader);
   app.use('*', forcePasswordChange);
 
@@ -46,12 +51,16 @@ export function customerApp(pageCache: PageCache | undefined) {
   app.route('/', resetPasswordRoutes);
   app.route('/', newPasswordRoutes);
   app.route('/', servicesRoutes);
+  // Before the help's sign-in guard: the digest's unsubscribe link works signed out.
+  app.route('/', helpDigestUnsubscribeRoutes);
   app.route('/', helpRoutes);
   app.route('/', usersListRoutes);
   app.route('/', usersNewRoutes);
   app.route('/', usersHelpScopeRoutes);
   app.route('/', usersActionsRoutes);
   app.route('/', accountRoutes);
+  // After accountRoutes, whose /cuenta/* guard must run first.
+  app.route('/', helpDigestSettingsRoutes);
   app.route('/', activityRoutes);
   app.route('/', sessionsRoutes);
   app.route('/', termsRoutes);

@@ -121,8 +121,8 @@ describe('page cache bounds', () => {
     const { store, serve, lines } = newCache();
     const sid = token();
     const csrf = token();
-    store(sid, csrf, '/ayuda');
-    expect(serve(sid, csrf, '/ayuda', '6.6.6.6, 198.51.100.9').served).toBe(true);
+    store(sid, csrf, '/ayuda/contabilidad');
+    expect(serve(sid, csrf, '/ayuda/contabilidad', '6.6.6.6, 198.51.100.9').served).toBe(true);
     expect(lines.at(-1)).toMatchObject({ msg: 'request', cache: 'hit', ip: '198.51.100.9' });
   });
 });

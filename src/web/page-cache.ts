@@ -33,8 +33,12 @@ import { clientAddressResolver, type ClientAddressOf } from './client-address.ts
  */
 
 // Not attachments (binary, large, better left to the browser's cache) nor the suggestions' JSON.
+// Not the help home either: its "changes since your last visit" moves with the
+// clock (a visit starts after 30 quiet minutes, help/news/record-help-visit.ts),
+// not with a write, and each rendering records the visit. Nor the digest's
+// unsubscribe page, which is about a token and not about the session.
 export const CACHEABLE = (path: string) =>
-  path === '/servicios' || path === '/ayuda' || (path.startsWith('/ayuda/') && !path.includes('/adjuntos/') && path !== '/ayuda/sugerencias');
+  path === '/servicios' || (path.startsWith('/ayuda/') && !path.includes('/adjuntos/') && path !== '/ayuda/sugerencias' && !path.startsWith('/ayuda/resumen/'));
 
 interface Entry {
   /** The session token's hash: the owner, for the per-session cap. */

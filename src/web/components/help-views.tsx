@@ -53,7 +53,7 @@ function ArticleList(props: { articles: HomeArticle[]; links: HelpLinks; detail:
 }
 
 /** The help home below its search box: the systems, what changed lately and what others read most. */
-export function HelpHomeBody(props: { systems: SystemSummary[]; recent: HomeArticle[]; popular: HomeArticle[]; links: HelpLinks }) {
+export function HelpHomeBody(props: { systems: SystemSummary[]; recent: HomeArticle[]; popular: HomeArticle[]; links: HelpLinks; /** What changed since the reader's last visit (the customer's help only). */ changes?: Child }) {
   const { links } = props;
   return (
     <>
@@ -68,6 +68,7 @@ export function HelpHomeBody(props: { systems: SystemSummary[]; recent: HomeArti
           </li>
         ))}
       </ul>
+      {props.changes ?? null}
       <div class="help-highlights">
         <section aria-labelledby="recientes">
           <h2 id="recientes">Actualizados recientemente</h2>
@@ -85,12 +86,13 @@ export function HelpHomeBody(props: { systems: SystemSummary[]; recent: HomeArti
 }
 
 /** One system's categories and their articles. */
-export function SystemContents(props: { system: SystemSummary; categories: CategoryWithArticles[]; links: HelpLinks }) {
+export function SystemContents(props: { system: SystemSummary; categories: CategoryWithArticles[]; links: HelpLinks; /** A link to the system's Novedades (the customer's help only). */ news?: Child }) {
   const { system, links } = props;
   return (
     <>
       <h1>{system.name}</h1>
       <p>{system.description}</p>
+      {props.news ?? null}
       {props.categories.map((cat) => (
         <section aria-labelledby={`cat-${cat.slug}`} class="help-category">
           <h2 id={`cat-${cat.slug}`}>{cat.name}</h2>

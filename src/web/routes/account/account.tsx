@@ -49,6 +49,12 @@ async function render(c: Context<AppEnv>, errors: FieldErrors, status: 200 | 422
         <p>Al cambiar la clave se cierran sus sesiones en otros equipos.</p>
         <ChangePasswordForm csrf={c.get('csrfToken')} action="/cuenta/clave" errors={errors} email={s.user.email} button="Cambiar clave" />
       </section>
+      <section class="card" aria-labelledby="resumen-ayuda">
+        <h2 id="resumen-ayuda">Resumen semanal de la ayuda</h2>
+        <p>
+          <a href="/cuenta/novedades">Recibir cada semana un resumen de los cambios en la ayuda de mis sistemas</a> (o dejar de recibirlo).
+        </p>
+      </section>
       <section class="card" aria-labelledby="sesiones">
         <h2 id="sesiones">Sesiones</h2>
         <p>{others === 0 ? 'No tiene otras sesiones abiertas.' : others === 1 ? 'Tiene 1 sesión abierta en otro equipo o navegador.' : `Tiene ${others} sesiones abiertas en otros equipos o navegadores.`}</p>

@@ -1,6 +1,10 @@
 import { Hono } from 'hono';
 import { vendorToday } from '../../../domain/contracts.ts';
 import { helpHighlights } from '../../../help/read-help.ts';
+import { listHelpNews } from '../../../help/news/list-help-news.ts';
+import { recordHelpVisit } from '../../../help/news/record-help-visit.ts';
+import { ChangesSinceVisit } from '../../components/help-news-views.tsx';
+import { sessionOf } from '../../middleware/require-user.ts';
 import { CUSTOMER_HELP, HelpHomeBody } from '../../components/help-views.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
 import type { AppEnv } from '../../env.ts';
@@ -8,6 +12,9 @@ import { page } from '../../render.tsx';
 import { HELP_PAGE, readableSystemsOf } from './help-reader.ts';
 
 const POPULAR_DAYS = 30;
+/** A first visit (no earlier one written down) shows what changed in these last days. */
+export const FIRST_VISIT_DAYS = 14;
+const CHANGES_SHOWN = 10;
 
 /**
  * The first day of the last POPULAR_DAYS calendar days, today included.
@@ -21,8 +28,14 @@ export function popularSince(today: string): string {
 /** The help home: the person's systems, what changed lately and what others read most. */
 export const helpHomeRoutes = new Hono<AppEnv>().get('/ayuda', async (c) => {
   const { db, clock } = c.get('deps');
+  const now = clock.now();
   const systems = await readableSystemsOf(c);
-  const { recent, popular } = await helpHighlights(db, systems.map((s) => s.id), popularSince(vendorToday(clock.now())));
+  const systemIds = systems.map((s) => s.id);
+  const { recent, popular } = await helpHighlights(db, systemIds, popularSince(vendorToday(now)));
+  // This page is never served from the page cache (web/page-cache.ts): every view records the visit and reads its own list.
+  const previousAt = await recordHelpVisit(db, sessionOf(c).user.id, now);
+  const since = previousAt ?? new Date(now.getTime() - FIRST_VISIT_DAYS * 86_400_000).toISOString();
+  const news = await listHelpNews(db, { systemIds, since, limit: CHANGES_SHOWN });
   return page(
     c,
     { title: 'Ayuda en línea', ...HELP_PAGE },
@@ -33,7 +46,13 @@ export const helpHomeRoutes = new Hono<AppEnv>().get('/ayuda', async (c) => {
       ) : (
         <>
           <HelpSearchBox />
-          <HelpHomeBody systems={systems} recent={recent} popular={popular} links={CUSTOMER_HELP} />
+          <HelpHomeBody
+            systems={systems}
+            recent={recent}
+            popular={popular}
+            links={CUSTOMER_HELP}
+            changes={<ChangesSinceVisit news={news} systems={systems} firstVisit={previousAt === null} firstVisitDays={FIRST_VISIT_DAYS} />}
+          />
         </>
       )}
     </>,

@@ -5,6 +5,7 @@ import { systemContents } from '../../../help/read-help.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
 import { CUSTOMER_HELP, SystemContents } from '../../components/help-views.tsx';
+import { newsHref } from '../../components/help-news-views.tsx';
 import type { AppEnv } from '../../env.ts';
 import { page } from '../../render.tsx';
 import { HELP_PAGE, helpReaderOf } from './help-reader.ts';
@@ -20,7 +21,16 @@ export const helpSystemRoutes = new Hono<AppEnv>().get('/ayuda/:system', async (
     <>
       <Breadcrumbs items={[['Ayuda en línea', '/ayuda'], [system.name, null]]} />
       <HelpSearchBox />
-      <SystemContents system={system} categories={categories} links={CUSTOMER_HELP} />
+      <SystemContents
+        system={system}
+        categories={categories}
+        links={CUSTOMER_HELP}
+        news={
+          <p>
+            <a href={newsHref(system.slug)}>Novedades: artículos nuevos y actualizados</a>
+          </p>
+        }
+      />
     </>,
   );
 });

@@ -4,6 +4,7 @@ import { requireUser } from '../../middleware/require-user.ts';
 import { helpArticleRoutes } from './help-article.tsx';
 import { helpAttachmentRoutes } from './help-attachment.ts';
 import { helpHomeRoutes } from './help-home.tsx';
+import { helpNewsRoutes } from './help-news.tsx';
 import { helpSearchRoutes } from './help-search.tsx';
 import { helpSystemRoutes } from './help-system.tsx';
 
@@ -17,5 +18,7 @@ export const helpRoutes = new Hono<AppEnv>()
   .route('/', helpHomeRoutes)
   .route('/', helpSearchRoutes)
   .route('/', helpAttachmentRoutes)
+  // Before the article: "novedades" is a page of the system, not an article's slug.
+  .route('/', helpNewsRoutes)
   .route('/', helpArticleRoutes)
   .route('/', helpSystemRoutes);
