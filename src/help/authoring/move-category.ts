@@ -7,7 +7,7 @@ import { fieldErrors } from '../../customers/user-fields.ts';
 import { notFound, ValidationError } from '../../errors.ts';
 import { findStructureSystem } from './find-structure-system.ts';
 import type { HelpWriteContext } from './help-write-context.ts';
-import { authorizeHelpWrite, lockHelpStructure, MoveDirection, movedOrder } from './structure-fields.ts';
+import { authorizeHelpWrite, lockHelpStructure, MoveDirection, movedOrder, writeOrder } from './structure-fields.ts';
 
 export const MoveCategoryInput = z.object({ direction: MoveDirection });
 /** As a form posts it: checked by the schema. */
@@ -31,9 +31,7 @@ export async function moveCategory(
   if (index === -1) throw notFound();
   const order = movedOrder(rows, index, parsed.data.direction);
   if (!order) return { moved: false };
-  for (const [position, r] of order.entries()) {
-    if (Number(r.position) !== position) await trx.updateTable('help_categories').set({ position }).where('id', '=', r.id).execute();
-  }
+  await writeOrder(trx, 'help_categories', order);
   await recordAuditEvent(trx, {
     action: 'help.reordered', at: ctx.now, ...auditActor(by), customerId: null, targetLabel: `${system.name} · ${ref.category}`,
     detail: { kind: 'category', system: system.slug, slug: ref.category, direction: parsed.data.direction, order: order.map((r) => r.slug) },

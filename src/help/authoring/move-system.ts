@@ -6,7 +6,7 @@ import type { Database } from '../../db/schema.ts';
 import { fieldErrors } from '../../customers/user-fields.ts';
 import { notFound, ValidationError } from '../../errors.ts';
 import type { HelpWriteContext } from './help-write-context.ts';
-import { authorizeHelpWrite, lockHelpStructure, MoveDirection, movedOrder } from './structure-fields.ts';
+import { authorizeHelpWrite, lockHelpStructure, MoveDirection, movedOrder, writeOrder } from './structure-fields.ts';
 
 export const MoveSystemInput = z.object({ direction: MoveDirection });
 /** As a form posts it: checked by the schema. */
@@ -28,9 +28,7 @@ export async function moveSystem(trx: Transaction<Database>, ctx: HelpWriteConte
   if (index === -1) throw notFound();
   const order = movedOrder(rows, index, parsed.data.direction);
   if (!order) return { moved: false };
-  for (const [position, r] of order.entries()) {
-    if (Number(r.position) !== position) await trx.updateTable('systems').set({ position }).where('id', '=', r.id).execute();
-  }
+  await writeOrder(trx, 'systems', order);
   await recordAuditEvent(trx, {
     action: 'help.reordered', at: ctx.now, ...auditActor(by), customerId: null, targetLabel: slug,
     detail: { kind: 'system', slug, direction: parsed.data.direction, order: order.map((r) => r.slug) },

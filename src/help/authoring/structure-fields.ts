@@ -61,3 +61,10 @@ export function movedOrder<T>(items: readonly T[], index: number, direction: 'ar
   [out[index], out[to]] = [out[to]!, out[index]!];
   return out;
 }
+
+/** Positions 0..n-1 in the given order, writing only the rows whose position changes. */
+export async function writeOrder(trx: Transaction<Database>, table: 'systems' | 'help_categories', order: ReadonlyArray<{ id: string; position: number }>): Promise<void> {
+  for (const [position, r] of order.entries()) {
+    if (Number(r.position) !== position) await trx.updateTable(table).set({ position }).where('id', '=', r.id).execute();
+  }
+}
