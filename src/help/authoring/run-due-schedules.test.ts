@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boot, type Runtime } from '../../boot.ts';
@@ -141,6 +142,31 @@ describe('the help-schedules job', () => {
       expect(done).toMatchObject({ state: 'done', outcomeDetail: 'Despublicado.' });
       expect((await rt.deps.db.selectFrom('help_articles').select('published').where('id', '=', second!).executeTakeFirstOrThrow()).published).toBe(0);
       expect(await auditFor(rt, 'help.unpublished', second!)).toHaveLength(1);
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('a failure that is not the content’s (the database refuses the write) claims nothing: the next turn does it', async () => {
+    const rt = await bootPortal();
+    try {
+      const [id] = await articleIds(rt, 1, 40);
+      await scheduleDraftPublish(rt, id!, 'Tras la falla');
+      // Every version write fails, as a full disk or a lost connection would fail it.
+      if (rt.deps.dialect === 'postgres') {
+        await sql`create function refuse_versions() returns trigger language plpgsql as $$ begin raise exception 'could not write to file'; end $$`.execute(rt.deps.db);
+        await sql`create trigger refuse_versions before insert on help_article_versions for each row execute function refuse_versions()`.execute(rt.deps.db);
+      } else {
+        await sql`create trigger refuse_versions before insert on help_article_versions begin select raise(abort, 'disk I/O error'); end`.execute(rt.deps.db);
+      }
+      const opts = { dialect: rt.deps.dialect, selfPublish: false };
+      expect(await runDueSchedules(rt.deps.db, opts, DUE)).toEqual({ done: 0, failed: 0, skipped: 0, retry: 1 });
+      const [pending] = await listSchedules(rt.deps.db, { articleId: id! });
+      expect(pending).toMatchObject({ state: 'pending', doneAt: null });
+      expect(await auditFor(rt, 'help.schedule-failed', id!)).toEqual([]);
+      await sql`drop trigger refuse_versions${sql.raw(rt.deps.dialect === 'postgres' ? ' on help_article_versions' : '')}`.execute(rt.deps.db);
+      expect(await runDueSchedules(rt.deps.db, opts, new Date(DUE.getTime() + 15_000))).toMatchObject({ done: 1, retry: 0 });
+      expect((await rt.deps.db.selectFrom('help_articles').select('title').where('id', '=', id!).executeTakeFirstOrThrow()).title).toBe('Tras la falla');
     } finally {
       await rt.close();
     }
