@@ -48,6 +48,7 @@ describe('/proveedor/ayuda', () => {
     expect(html).toContain('/proveedor/ayuda/articulos/nuevo?sistema=contabilidad&amp;categoria=');
     expect(html).toMatch(/<td data-label="En revisión">1<\/td>/);
     expect(html).toContain('aria-label="Bajar el sistema');
+    expect(html).toContain('<form method="get" action="/proveedor/ayuda/articulos/nuevo"');
   });
 
   it('lectura sees it all without a button, and every change is refused with 403, writing nothing', async () => {
@@ -129,5 +130,12 @@ describe('systems and categories through their forms', () => {
     const cont = await (await editor.get('/proveedor/ayuda/sistemas/contabilidad')).text();
     expect(cont).toContain(`<a href="/proveedor/ayuda/articulos/${articleId}">Cierre mensual, revisado</a>`);
     expect(cont).toContain('<span class="badge state-active">publicado</span><span class="badge warning">en revisión</span>');
+  });
+
+  it('two creates of one slug at once: one is created, the others get the form back with the message, never a 500', async () => {
+    const results = await Promise.all([1, 2, 3].map((i) => editor.post('/proveedor/ayuda/sistemas/nuevo', { slug: 'a-la-vez', name: `A la vez ${i}` })));
+    expect(results.map((r) => r.status).sort()).toEqual([303, 422, 422]);
+    for (const r of results.filter((x) => x.status === 422)) expect(await r.text()).toContain('Ya existe un sistema con el código &quot;a-la-vez&quot;');
+    expect((await systemOrder(rt)).filter((s) => s.slug === 'a-la-vez')).toHaveLength(1);
   });
 });

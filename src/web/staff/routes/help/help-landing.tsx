@@ -7,8 +7,8 @@ import { staffPage } from '../../staff-page.tsx';
 import { MoveButtons } from './move-buttons.tsx';
 import { canWriteHelp, editorHref, HELP_HOME, systemHref } from './help-route-context.ts';
 
-const newArticleHref = (system?: string, category?: string) =>
-  `${HELP_HOME}/articulos/nuevo${system ? `?sistema=${encodeURIComponent(system)}${category ? `&categoria=${encodeURIComponent(category)}` : ''}` : ''}`;
+const newArticleHref = (system: string, category?: string) =>
+  `${HELP_HOME}/articulos/nuevo?sistema=${encodeURIComponent(system)}${category ? `&categoria=${encodeURIComponent(category)}` : ''}`;
 
 
 function SystemSection(props: { s: OverviewSystem; index: number; count: number; write: boolean; csrf: string }) {
@@ -64,13 +64,25 @@ export const helpLandingRoutes = new Hono<AppEnv>().get('/ayuda', requireStaff('
       <h1>Ayuda en línea</h1>
       <nav aria-label="Herramientas de la ayuda">
         <ul>
-          {write ? <li><a class="button primary" href={newArticleHref()}>Nuevo artículo</a></li> : null}
           <li><a href={`${HELP_HOME}/busquedas`}>Búsquedas</a></li>
           <li><a href={`${HELP_HOME}/sinonimos`}>Sinónimos</a></li>
           <li><a href={`${HELP_HOME}/enlaces-rotos`}>Enlaces rotos</a></li>
           {write ? <li><a href={`${HELP_HOME}/sistemas/nuevo`}>Nuevo sistema</a></li> : null}
         </ul>
       </nav>
+
+      {write && o.systems.length > 0 ? (
+        // A plain GET form: the editor asks for the system first, and this works without JavaScript.
+        <form method="get" action={`${HELP_HOME}/articulos/nuevo`} class="card">
+          <div class="field">
+            <label for="nuevo-sistema">Nuevo artículo en</label>
+            <select id="nuevo-sistema" name="sistema">
+              {o.systems.map((s) => <option value={s.slug}>{s.name}</option>)}
+            </select>
+          </div>
+          <div class="actions"><button type="submit" class="primary">Nuevo artículo</button></div>
+        </form>
+      ) : null}
 
       <h2>Para revisar</h2>
       {o.review.length === 0 ? (
