@@ -11,10 +11,17 @@ import type { TermStats } from './search-vocabulary.ts';
  * stems each field holds: the same formula and the same numbers on SQLite and
  * PostgreSQL.
  */
-export const FIELD_WEIGHT: Readonly<Record<SearchField, number>> = { title: 6, summary: 3, headings: 2.5, tags: 3, body: 1 };
+export const FIELD_WEIGHT: Record<SearchField, number> = { title: 8, summary: 3, headings: 2.5, tags: 3, body: 1 };
 /** How much a field's length discounts its counts (0: not at all). Short fields barely vary. */
-const FIELD_B: Readonly<Record<SearchField, number>> = { title: 0.3, summary: 0.4, headings: 0.5, tags: 0.2, body: 0.75 };
-const K1 = 1.2;
+export const FIELD_B: Record<SearchField, number> = { title: 0.3, summary: 0.4, headings: 0.5, tags: 0.2, body: 0.75 };
+/**
+ * k1: saturation, the pseudo-frequency at which a term gives half its
+ * weight. pairWeight: two neighbouring query words found next to each other
+ * ("libro de ventas" as "libr vent") add this share of their mean IDF,
+ * saturated like a term: the article about the phrase beats one that has
+ * both words apart.
+ */
+export const BM25F = { k1: 2.5, pairWeight: 0.5 };
 
 /** One matching article as the index holds it: its stems per field, and its (re)index order for ties. */
 export interface Candidate {
@@ -29,6 +36,8 @@ export interface Scored {
   score: number;
   /** The share (0–1) of the query's IDF weight this article matches. */
   coverage: number;
+  /** How many of the query's terms it matches. */
+  matched: number;
 }
 
 export function idf(df: number, docs: number): number {
@@ -45,18 +54,13 @@ function dfOf(a: Alternative, stats: TermStats): number {
  * or completion does not change how telling the person's word is, and a
  * rare synonym once in one body must not outweigh the typed word elsewhere.
  * A word the index does not know weighs as its likeliest correction, or as a
- * word no article has when there is none — except a short one ("veo",
- * "dio"): too short to be telling or to guess a typo in, it weighs nothing.
+ * word no article has when there is none: "mac" or "SAP" are what a
+ * question is about (the verbs questions are told in are stop words).
  */
 export function termIdf(t: QueryTerm, stats: TermStats): number {
   const typed = dfOf(t.alternatives[0]!, stats);
-  const df = typed > 0 ? typed : Math.max(0, ...t.alternatives.map((a) => dfOf(a, stats)));
-  if (df === 0 && t.word.length <= UNKNOWN_SHORT) return 0;
-  return idf(df, stats.docs);
+  return idf(typed > 0 ? typed : Math.max(0, ...t.alternatives.map((a) => dfOf(a, stats))), stats.docs);
 }
-
-/** Unknown words this short are the verbs and fillers of a question, not its topic. */
-const UNKNOWN_SHORT = 3;
 
 /** Occurrences of ` needle ` in ` hay ` (both already padded with spaces). */
 function occurrences(hay: string, needle: string): number {
@@ -69,6 +73,8 @@ export class Bm25fScorer {
   private readonly idfs: number[];
   private readonly total: number;
   private readonly needles: string[][];
+  /** Neighbouring terms' typed stems as one phrase, with their weight (none when either is already a phrase). */
+  private readonly pairs: Array<{ needle: string; weight: number }>;
 
   constructor(
     private readonly terms: QueryTerm[],
@@ -77,6 +83,12 @@ export class Bm25fScorer {
     this.idfs = terms.map((t) => termIdf(t, stats));
     this.total = this.idfs.reduce((a, b) => a + b, 0);
     this.needles = terms.map((t) => t.alternatives.map((a) => ` ${a.stems.join(' ')} `));
+    this.pairs = [];
+    for (let i = 0; i + 1 < terms.length; i++) {
+      const [a, b] = [terms[i]!.alternatives[0]!, terms[i + 1]!.alternatives[0]!];
+      const weight = (BM25F.pairWeight * (this.idfs[i]! + this.idfs[i + 1]!)) / 2;
+      if (weight > 0) this.pairs.push({ needle: ` ${[...a.stems, ...b.stems].join(' ')} `, weight });
+    }
   }
 
   /** Each term's IDF, in query order. */
@@ -92,6 +104,7 @@ export class Bm25fScorer {
     });
     let score = 0;
     let covered = 0;
+    let matched = 0;
     for (let t = 0; t < this.terms.length; t++) {
       const alternatives = this.terms[t]!.alternatives;
       let best = 0;
@@ -99,14 +112,20 @@ export class Bm25fScorer {
         const needle = this.needles[t]![a]!;
         let tf = 0;
         for (let f = 0; f < padded.length; f++) if (c.fields[SEARCH_FIELDS[f]!] !== '') tf += norm[f]! * occurrences(padded[f]!, needle);
-        if (tf > 0) best = Math.max(best, (alternatives[a]!.factor * tf) / (K1 + tf));
+        if (tf > 0) best = Math.max(best, (alternatives[a]!.factor * tf) / (BM25F.k1 + tf));
       }
       if (best > 0) {
         score += this.idfs[t]! * best;
         covered += this.idfs[t]!;
+        matched++;
       }
     }
-    return { id: c.id, seq: c.seq, score, coverage: this.total > 0 ? covered / this.total : 0 };
+    for (const p of this.pairs) {
+      let tf = 0;
+      for (let f = 0; f < padded.length; f++) if (c.fields[SEARCH_FIELDS[f]!] !== '') tf += norm[f]! * occurrences(padded[f]!, p.needle);
+      if (tf > 0) score += (p.weight * tf) / (BM25F.k1 + tf);
+    }
+    return { id: c.id, seq: c.seq, score, coverage: this.total > 0 ? covered / this.total : 0, matched };
   }
 }
 

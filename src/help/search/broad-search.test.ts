@@ -77,9 +77,9 @@ describe('broad searches', () => {
   it('suggestions and the relaxed search go through the same path', async () => {
     const typing = await broad.search({ text: 'liquidaci', systemIds, perPage: 6, typing: true });
     expect(typing.hits[0]?.slug).toBe('liquidacion-de-sueldo');
-    const relaxed = await broad.search({ text: '¿dónde veo el libro mayor?', systemIds });
+    const relaxed = await broad.search({ text: 'quiero dar de baja un computador que se robaron', systemIds });
     expect(relaxed.relaxed).toBe(true);
-    expect(relaxed.hits.map((h) => h.slug)).toEqual((await exact.search({ text: '¿dónde veo el libro mayor?', systemIds })).hits.map((h) => h.slug));
+    expect(relaxed.hits.map((h) => h.slug)).toEqual((await exact.search({ text: 'quiero dar de baja un computador que se robaron', systemIds })).hits.map((h) => h.slug));
   });
 
   it('the highlighting matcher gives the same answers with the vocabulary as by stemming each word', async () => {

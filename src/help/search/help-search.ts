@@ -50,6 +50,8 @@ export interface SearchRequest {
 }
 
 const MAX_PAGE = 100;
+/** A LIMIT both databases take (a test's threshold may be Infinity). */
+const MAX_CANDIDATES = 1_000_000;
 const CLOSEST = 3;
 
 /**
@@ -61,9 +63,11 @@ export const BROAD_SEARCH = 2_000;
 /**
  * When no article has every term, an article with some of them is an
  * answer only if the terms it has carry at least this share of the query's
- * IDF weight: a question may lose a common word, never its telling one.
+ * IDF weight (a question may lose a common word, never its telling one), and
+ * are at least two: of a two-word query ("boleta de garantía") one word alone
+ * is another subject.
  */
-export const RELAXED_SHARE = 0.7;
+export const RELEVANCE = { relaxedShare: 0.7 };
 
 /**
  * Search over the help the reader may read. The caller passes the systems
@@ -127,9 +131,9 @@ export class HelpSearch {
     const scorer = new Bm25fScorer(query.terms, vocabulary.stats);
     // The relaxed search scores its candidates whatever the broad threshold (its
     // required terms keep them few); past this many it scores the newest.
-    const ranked = async (s: SearchSet, limit = this.broad) => (await this.adapter.candidates(this.db, s, limit)).map((c) => scorer.score(c)).sort(byScore);
+    const ranked = async (s: SearchSet, limit = this.broad) => (await this.adapter.candidates(this.db, s, Math.min(limit, MAX_CANDIDATES))).map((c) => scorer.score(c)).sort(byScore);
     const relaxedLimit = Math.max(this.broad, BROAD_SEARCH);
-    const suggestion = suggestionOf(query, vocabulary);
+    const suggestion = query.suggestion ?? null;
 
     /** A broad search's page: scoring every match of a common word costs tens of milliseconds, so tier by tier, newest first within a tier. */
     const broadPage = async (): Promise<string[]> => {
@@ -163,9 +167,9 @@ export class HelpSearch {
       // No article has every term. Those with most of the query's weight are
       // answers; a term heavier than what may be missing is required of each.
       const weights = scorer.weights();
-      const missing = (1 - RELAXED_SHARE) * weights.reduce((a, b) => a + b, 0);
+      const missing = (1 - RELEVANCE.relaxedShare) * weights.reduce((a, b) => a + b, 0);
       const required = weights.flatMap((w, i) => (w > missing ? [i] : []));
-      const answers = required.length < weights.length ? (await ranked(set('any', 'all', required), relaxedLimit)).filter((s) => s.coverage >= RELAXED_SHARE - 1e-9) : [];
+      const answers = required.length < weights.length && weights.length > 2 ? (await ranked(set('any', 'all', required), relaxedLimit)).filter((s) => s.matched >= 2 && s.coverage >= RELEVANCE.relaxedShare - 1e-9) : [];
       if (answers.length > 0) {
         relaxed = true;
         total = answers.length;
@@ -198,12 +202,6 @@ export class HelpSearch {
       suggestion,
     };
   }
-}
-
-/** The query as the person probably meant it, when a word of it was unknown and taken for another; else null. */
-function suggestionOf(query: ParsedQuery, vocabulary: SearchVocabulary): string | null {
-  if (!query.terms.some((t) => t.corrected && !vocabulary.hasStem(t.alternatives[0]!.stems[0]!))) return null;
-  return query.terms.map((t) => t.corrected ?? t.word).join(' ');
 }
 
 /** The articles a page shows, by id (only the page's rows are read). */

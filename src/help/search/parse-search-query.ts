@@ -23,6 +23,8 @@ export interface QueryTerm {
 
 export interface ParsedQuery {
   terms: QueryTerm[];
+  /** The text with each unknown word replaced by its likeliest correction, when there was one ("¿Quiso decir…?"). */
+  suggestion?: string | null;
 }
 
 const MAX_TERMS = 8;
@@ -48,6 +50,7 @@ export function parseSearchQuery(text: string, vocabulary: SearchVocabulary, opt
   const endsInWord = tokens.length > 0 && tokens.at(-1)!.end === source.length;
   const seen = new Set<string>();
   const terms: QueryTerm[] = [];
+  const fixesAt: Array<{ start: number; end: number; word: string }> = [];
   for (let i = 0; i < tokens.length && terms.length < MAX_TERMS; i++) {
     const t = tokens[i]!;
     const phrase = vocabulary.phrasesStartingWith(stemsOf[i]!).find((p) => p.every((s, k) => stemsOf[i + k] === s));
@@ -67,14 +70,26 @@ export function parseSearchQuery(text: string, vocabulary: SearchVocabulary, opt
     const typingThis = Boolean(opts.typing) && endsInWord && i === tokens.length - 1 && t.folded.length >= PREFIX_MIN_LENGTH;
     if (typingThis) for (const s of vocabulary.stemsWithPrefix(t.folded)) if (s !== stem) alternatives.push({ stems: [s], factor: COMPLETION });
     let corrected: string | null = null;
-    if (!vocabulary.hasStem(stem) && alternatives.length === 1) {
+    // A word the vendor's synonyms know is no typo, even if no article has it ("extracto" ~ "cartola").
+    if (!vocabulary.hasStem(stem) && alternatives.length === 1 && vocabulary.synonyms(stem).length === 0) {
       const fixes = vocabulary.corrections(t.folded);
       for (const c of fixes) alternatives.push({ stems: [c.stem], factor: c.factor });
       corrected = fixes[0]?.word ?? null;
+      if (corrected) fixesAt.push({ start: t.start, end: t.end, word: corrected });
     }
     terms.push(term(t.folded, withSynonyms(alternatives, vocabulary), typingThis ? t.folded : null, corrected));
   }
-  return { terms: terms.filter((t) => t.alternatives.length > 0) };
+  let suggestion: string | null = null;
+  if (fixesAt.length > 0) {
+    suggestion = '';
+    let at = 0;
+    for (const f of fixesAt) {
+      suggestion += source.slice(at, f.start) + f.word;
+      at = f.end;
+    }
+    suggestion = (suggestion + source.slice(at)).replace(/\s+/g, ' ').trim();
+  }
+  return { terms: terms.filter((t) => t.alternatives.length > 0), suggestion };
 }
 
 function term(word: string, alternatives: Alternative[], prefix: string | null, corrected: string | null): QueryTerm {

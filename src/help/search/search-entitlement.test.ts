@@ -151,7 +151,8 @@ const searchAs = (text: string, systemIds: string[], more: { typing?: boolean; p
 
 /** What a results page shows: the article links, in order, and the count in its heading. */
 function resultsPage(html: string) {
-  const links = [...html.matchAll(/<h2><a href="\/ayuda\/([a-z0-9-]+\/[a-z0-9-]+)">/g)].map((m) => m[1]!);
+  // A result links to its article, or through the search log's click recorder (/ayuda/buscar/ir?b=…&a=system/slug).
+  const links = [...html.matchAll(/<h2><a href="\/ayuda\/(?:([a-z0-9-]+\/[a-z0-9-]+)|buscar\/ir\?b=[^"&]*&amp;a=([a-z0-9-]+)%2F([a-z0-9-]+))">/g)].map((m) => m[1] ?? `${m[2]}/${m[3]}`);
   const count = /<h1 aria-live="polite">(\d+) resultados? para/.exec(html);
   return { links, total: count ? Number(count[1]) : 0 };
 }
@@ -159,7 +160,7 @@ function resultsPage(html: string) {
 /** Every /ayuda/… link and sistema= filter on the page names an allowed system. */
 function expectOnlyAllowedLinks(html: string, allowed: Set<string>) {
   const named = [...html.matchAll(/href="\/ayuda\/([a-z0-9-]+)/g)].map((m) => m[1]!).filter((s) => s !== 'buscar' && s !== 'sugerencias');
-  const filters = [...html.matchAll(/sistema=([a-z0-9-]+)/g)].map((m) => m[1]!);
+  const filters = [...html.matchAll(/(?:sistema|[?;]a)=([a-z0-9-]+)/g)].map((m) => m[1]!);
   for (const s of [...named, ...filters]) expect(allowed, `a link to ${s}`).toContain(s);
 }
 

@@ -70,6 +70,17 @@ class Words {
   }
 }
 
+/**
+ * Two words that differ only in their last three letters are two forms of a
+ * word ("trimestral", "trimestre"), not a typo: the stemmer joins the forms
+ * that mean the same, so such a word missing from the help is another word.
+ */
+function onlyEndingDiffers(a: string, b: string): boolean {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return Math.max(a.length, b.length) - i <= 3;
+}
+
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
@@ -169,18 +180,19 @@ export class SearchVocabulary {
 
   /**
    * What an unknown word was probably meant to be, most likely first, and
-   * conservatively: a word that sounds the same ("finikito"), else one edit
-   * away, else (long words only) two; always a word starting with the same
-   * letter (people rarely miss the first one, and "renta" is not "venta"),
-   * and only the closest kind found. Among equals, the words more articles
+   * conservatively: a word that sounds the same ("finikito", "onorarios"),
+   * else one edit away, else (long words only) two, starting with the same
+   * letter (people rarely miss the first one, and "renta" is not "venta");
+   * only the closest kind found. Among equals, the words more articles
    * have come first (frequency is what makes a guess likely).
    */
   corrections(word: string): Correction[] {
     if (word.length < TYPO_MIN_LENGTH) return [];
     const first = word[0];
     const found = new Map<string, Correction>();
+    // Sounding alike is judged on the whole word ("onorarios", "bacasiones"); letter edits keep the first letter.
     const offer = (w: string, factor: number) => {
-      if (w === word || w[0] !== first) return;
+      if (w === word || (factor !== SOUNDS_ALIKE && w[0] !== first)) return;
       const stem = this.w.stemOf.get(w)!;
       const had = found.get(stem);
       if (!had || had.factor < factor) found.set(stem, { word: w, stem, factor });
@@ -189,7 +201,7 @@ export class SearchVocabulary {
     if (found.size === 0) for (const w of this.wordsOneEditAway(word)) offer(w, ONE_EDIT);
     if (found.size === 0 && word.length >= TWO_EDITS_MIN_LENGTH) {
       for (const w of this.w.longByFirst.get(first!) ?? []) {
-        if (Math.abs(w.length - word.length) <= 2 && editDistanceAtMost(w, word, 2) <= 2) offer(w, TWO_EDITS);
+        if (Math.abs(w.length - word.length) <= 2 && !onlyEndingDiffers(w, word) && editDistanceAtMost(w, word, 2) <= 2) offer(w, TWO_EDITS);
       }
     }
     return [...found.values()].sort((a, b) => this.stats.df(b.stem) - this.stats.df(a.stem) || (a.word < b.word ? -1 : 1)).slice(0, MAX_CORRECTIONS);

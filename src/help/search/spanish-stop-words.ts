@@ -54,6 +54,9 @@ export const SPANISH_STOP_WORDS: ReadonlySet<string> = new Set([
   // The verbs people wrap a question in ("¿qué hago si…?", "quiero saber…"):
   // they say nothing of the topic, and as required words they block results.
   'hago', 'hacemos', 'quiero', 'queremos', 'necesito', 'necesitamos', 'pasa', 'sucede', 'ocurre', 'saber',
+  // The same for the forms of ver, dar and ir a question is told in ("¿dónde veo…?", "el SII me dio…",
+  // "¿cómo voy a…?"); their infinitives stay, and so does "da" (it is also "da de baja").
+  'veo', 'vemos', 'vi', 'vio', 'doy', 'dio', 'dieron', 'voy', 'vas', 'vamos',
 ]);
 
 /** Whether an accent-folded, lower-case word is a Spanish function word. */
