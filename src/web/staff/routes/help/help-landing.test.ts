@@ -129,6 +129,7 @@ describe('systems and categories through their forms', () => {
 
     const cont = await (await editor.get('/proveedor/ayuda/sistemas/contabilidad')).text();
     expect(cont).toContain(`<a href="/proveedor/ayuda/articulos/${articleId}">Cierre mensual, revisado</a>`);
+    expect(cont).toContain(`<a href="/proveedor/ayuda/articulos/${articleId}/archivos">archivos`);
     expect(cont).toContain('<span class="badge state-active">publicado</span><span class="badge warning">en revisión</span>');
   });
 

@@ -13,7 +13,7 @@ import { formFields } from '../../../form-data.ts';
 import { requireStaff } from '../../require-staff.ts';
 import { staffPage } from '../../staff-page.tsx';
 import { MoveButtons } from './move-buttons.tsx';
-import { canWriteHelp, editorHref, HELP_HOME, helpWrite, systemHref } from './help-route-context.ts';
+import { canWriteHelp, editorHref, filesHref, HELP_HOME, helpWrite, systemHref } from './help-route-context.ts';
 
 export function StateBadges(props: { a: SystemArticleItem }) {
   const { a } = props;
@@ -72,7 +72,9 @@ async function render(c: Context<AppEnv>, v: { name?: string; description?: stri
                 <tbody>
                   {cat.articles.map((a) => (
                     <tr>
-                      <th scope="row"><a href={editorHref(a.id)}>{a.title}</a></th>
+                      <th scope="row">
+                        <a href={editorHref(a.id)}>{a.title}</a> · <a href={filesHref(a.id)}>archivos<span class="visually-hidden"> de {a.title}</span></a>
+                      </th>
                       <td data-label="Estado"><StateBadges a={a} /></td>
                       <td data-label="Versión">{a.versionNo > 0 ? a.versionNo : '—'}</td>
                       <td data-label="Actualizado">{formatDateTime(a.updatedAt)}</td>
