@@ -8,9 +8,10 @@ import { isPostgres } from './migration-dialect.ts';
 // PostgreSQL's ts_rank lacks.
 //
 // The index is emptied, not refilled: a migration may not import app code,
-// and the stems come from the TypeScript analyser. help_index_state.format
-// starts at 0, so boot (ensureSearchIndexFormat in search-index-format.ts)
-// sees an old format and re-indexes every published article before serving.
+// and the stems come from the TypeScript analyser. When there are published
+// articles, help_index_state.format is left at 0, so boot
+// (ensureSearchIndexFormat in search-index-format.ts) sees an old format and
+// re-indexes every published article before serving.
 
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = await isPostgres(db);
@@ -40,7 +41,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       prefix = '2 3', tokenize = 'unicode61 remove_diacritics 0')`.execute(db);
     await sql`insert into help_search (help_search, rank) values ('rank', 'bm25(0, 0, 10.0, 3.0, 4.0, 4.0, 1.0)')`.execute(db);
   }
-  await db.updateTable('help_index_state').set({ version: sql`version + 1`, format: 0 }).execute();
+  // Format 1 is what the code writes from now on. An empty help (a new
+  // database) has nothing to re-index: it starts at 1, so a first import of
+  // 50,000 articles is not indexed twice (once by the import, once by boot).
+  const published = await db.selectFrom('help_articles').select((eb) => eb.fn.countAll().as('n')).where('published', '=', 1).executeTakeFirst();
+  await db.updateTable('help_index_state').set({ version: sql`version + 1`, format: Number(published?.n ?? 0) > 0 ? 0 : 1 }).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
