@@ -57,7 +57,7 @@ describe('/cuenta/novedades', () => {
   it('refuses a missing or odd choice with a Spanish message and changes nothing; needs the CSRF token and a session', async () => {
     const c = await createCustomerWithAdmin(rt.deps);
     const client = await signedIn(rt, c);
-    for (const fields of [{}, { recibir: 'quizas' }]) {
+    for (const fields of [{}, { recibir: 'quizas' }] as Array<Record<string, string>>) {
       const res = await client.post('/cuenta/novedades', fields);
       expect(res.status).toBe(422);
       expect(await res.text()).toContain('Elija si quiere recibir el resumen semanal.');
