@@ -36,7 +36,7 @@ async function render(c: Context<AppEnv>, error?: string) {
       <h1>Archivos de «{article.title}»</h1>
       <p>
         Las imágenes y archivos que el artículo muestra o enlaza. Uno subido aquí queda <strong>en borrador</strong>: los clientes lo ven cuando se publica el borrador del
-        artículo. Los archivos no se borran nunca, para que las versiones anteriores los sigan teniendo.
+        artículo. Los archivos publicados no se borran nunca (tampoco al retirar el artículo), para que las versiones anteriores los sigan teniendo.
       </p>
       {files.length === 0 ? (
         <p>Este artículo todavía no tiene archivos.</p>

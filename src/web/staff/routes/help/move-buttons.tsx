@@ -11,7 +11,8 @@ export function MoveButtons(props: { action: string; name: string; first: boolea
           <input type="hidden" name="direction" value="arriba" />
           <button type="submit" class="link-button" aria-label={`Subir ${props.name}`}>Subir</button>
         </form>
-      )}{' '}
+      )}
+      {props.first || props.last ? null : ' · '}
       {props.last ? null : (
         <form method="post" action={props.action} class="inline">
           <CsrfField token={props.csrf} />
