@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, HelpScheduleAction } from '../../db/schema.ts';
+import type { Database } from '../../db/schema.ts';
+import { listSchedules, type ScheduleView } from './list-schedules.ts';
 
 export interface OverviewCategory {
   slug: string;
@@ -26,18 +27,11 @@ export interface ReviewItem {
   since: string;
 }
 
-export interface UpcomingSchedule {
-  articleId: string;
-  title: string;
-  action: HelpScheduleAction;
-  runAt: string;
-  by: string;
-}
-
 export interface HelpOverview {
   systems: OverviewSystem[];
   review: ReviewItem[];
-  upcoming: UpcomingSchedule[];
+  /** Pending scheduled publishes and unpublishes, soonest first. */
+  upcoming: ScheduleView[];
 }
 
 const UPCOMING = 20;
@@ -57,15 +51,7 @@ export async function helpOverview(db: Kysely<Database>): Promise<HelpOverview> 
       .where('d.state', '=', 'review')
       .orderBy('d.submitted_at')
       .execute(),
-    db
-      .selectFrom('help_schedules as h')
-      .innerJoin('help_articles as a', 'a.id', 'h.article_id')
-      .leftJoin('help_article_drafts as d', 'd.article_id', 'a.id')
-      .select(['h.article_id', 'a.title', 'd.title as draftTitle', 'h.action', 'h.run_at', 'h.created_by_label'])
-      .where('h.done_at', 'is', null)
-      .orderBy('h.run_at')
-      .limit(UPCOMING)
-      .execute(),
+    listSchedules(db, { pendingOnly: true, limit: UPCOMING }),
   ]);
   const count = new Map(published.map((r) => [r.category_id, Number(r.n)]));
   const draftCount = new Map(drafts.map((r) => [`${r.category_id}/${r.state}`, Number(r.n)]));
@@ -81,6 +67,6 @@ export async function helpOverview(db: Kysely<Database>): Promise<HelpOverview> 
         })),
     })),
     review: review.map((r) => ({ articleId: r.article_id, title: r.title, system: r.system, author: r.author_label, since: r.submitted_at ?? r.updated_at })),
-    upcoming: upcoming.map((u) => ({ articleId: u.article_id, title: u.draftTitle ?? u.title, action: u.action, runAt: u.run_at, by: u.created_by_label })),
+    upcoming,
   };
 }

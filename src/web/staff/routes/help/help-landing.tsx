@@ -113,7 +113,7 @@ export const helpLandingRoutes = new Hono<AppEnv>().get('/ayuda', requireStaff('
         <ul>
           {o.upcoming.map((u) => (
             <li>
-              {formatDateTime(u.runAt)} (hora de Santiago): {u.action === 'publish' ? 'publicar' : 'retirar'} <a href={editorHref(u.articleId)}>{u.title}</a> · programado por <bdi>{u.by}</bdi>
+              {u.runAtLabel}: {u.actionLabel.toLowerCase()} <a href={editorHref(u.articleId)}>{u.articleTitle}</a> · programado por <bdi>{u.createdByLabel}</bdi>
             </li>
           ))}
         </ul>
