@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from '../../db/create-db.ts';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import { vendorToday } from '../../domain/contracts.ts';
@@ -24,34 +25,66 @@ export const LogSearchInput = z.object({
 export type LogSearchInput = z.infer<typeof LogSearchInput>;
 
 /**
- * One search of the results page, written at once (two statements) so the
- * id in the result links exists before the page leaves: a click can never
- * arrive ahead of its row, whichever process serves it. The query is the
- * misses' key (folded, collapsed, 100 code points). Returns the row's id, or
- * null when nothing was written (empty query, the day's allowance spent).
+ * Users whose allowance of a day is spent, as this process has seen: their
+ * further searches that day skip the database altogether. Only a shortcut
+ * (the allowance row decides); forgotten at the day's end or past MEMO_SIZE.
  */
-export async function logSearch(db: Kysely<Database>, input: LogSearchInput, perUserPerDay = SEARCHES_LOGGED_PER_USER_PER_DAY): Promise<string | null> {
+const spent = new Set<string>();
+let spentDay = '';
+const MEMO_SIZE = 10_000;
+
+/**
+ * One search of the results page, written at once, so the id in the result
+ * links exists before the page leaves: a click can never arrive ahead of its
+ * row, whichever process serves it. PostgreSQL takes the allowance and
+ * writes the row in one statement, committed without waiting for the disk
+ * (the row is visible at once, only not crash-proof); SQLite in two. The query is the misses' key (folded,
+ * collapsed, 100 code points). Returns the row's id, or null when nothing
+ * was written (empty query, the day's allowance spent).
+ */
+export async function logSearch(db: Kysely<Database>, dialect: Dialect, input: LogSearchInput, perUserPerDay = SEARCHES_LOGGED_PER_USER_PER_DAY): Promise<string | null> {
   const s = LogSearchInput.parse(input);
   const query = missQuery(s.text);
   if (!query) return null;
   const day = vendorToday(s.now);
-  // Taken only while some is left: the conditional upsert returns no row once the day's allowance is spent.
-  const taken = await db
-    .insertInto('help_search_log_allowance')
-    .values({ user_id: s.userId, day, taken: 1 })
-    .onConflict((oc) =>
-      oc
-        .columns(['user_id', 'day'])
-        .doUpdateSet((eb) => ({ taken: eb('help_search_log_allowance.taken', '+', 1) }))
-        .where('help_search_log_allowance.taken', '<', perUserPerDay),
-    )
-    .returning('taken')
-    .executeTakeFirst();
-  if (!taken) return null;
+  if (day !== spentDay || spent.size >= MEMO_SIZE) {
+    spent.clear();
+    spentDay = day;
+  }
+  const memoKey = `${s.userId}|${day}|${perUserPerDay}`;
+  if (spent.has(memoKey)) return null;
   const id = randomUUID();
-  await db
-    .insertInto('help_search_log')
-    .values({ id, at: s.now.toISOString(), day, user_id: s.userId, query, system_slug: s.systemSlug ?? '', results: s.results, opened_at: null, opened_article_id: null })
-    .execute();
-  return id;
+  const row = { id, at: s.now.toISOString(), day, user_id: s.userId, query, system_slug: s.systemSlug ?? '', results: s.results };
+  let written: boolean;
+  if (dialect === 'postgres') {
+    // Taken only while some is left: the conditional upsert returns no row once the day's allowance is spent, and then nothing is inserted.
+    const r = await db.transaction().execute(async (trx) => {
+      // A search row lost to a crash costs nothing; waiting for the WAL flush on every search would cost the reader.
+      await sql`set local synchronous_commit = off`.execute(trx);
+      return sql<{ id: string }>`with taken as (
+        insert into help_search_log_allowance (user_id, day, taken) values (${row.user_id}, ${day}, 1)
+        on conflict (user_id, day) do update set taken = help_search_log_allowance.taken + 1 where help_search_log_allowance.taken < ${perUserPerDay}
+        returning taken)
+      insert into help_search_log (id, at, day, user_id, query, system_slug, results)
+      select ${id}, ${row.at}, ${day}, ${row.user_id}, ${query}, ${row.system_slug}, ${row.results} from taken
+      returning id`.execute(trx);
+    });
+    written = r.rows.length > 0;
+  } else {
+    const taken = await db
+      .insertInto('help_search_log_allowance')
+      .values({ user_id: s.userId, day, taken: 1 })
+      .onConflict((oc) =>
+        oc
+          .columns(['user_id', 'day'])
+          .doUpdateSet((eb) => ({ taken: eb('help_search_log_allowance.taken', '+', 1) }))
+          .where('help_search_log_allowance.taken', '<', perUserPerDay),
+      )
+      .returning('taken')
+      .executeTakeFirst();
+    written = taken !== undefined;
+    if (written) await db.insertInto('help_search_log').values({ ...row, opened_at: null, opened_article_id: null }).execute();
+  }
+  if (!written) spent.add(memoKey);
+  return written ? id : null;
 }

@@ -55,7 +55,7 @@ describe('the search log', () => {
 
   it(`keeps at most ${SEARCHES_LOGGED_PER_USER_PER_DAY} rows per user and day, even 300 searches at once; the next day starts again`, async () => {
     const user = await createTechnicalUser(rt.deps, customer.id);
-    const ids = await Promise.all(Array.from({ length: 300 }, (_, i) => logSearch(db(), { userId: user.id, text: `palabra${i}`, systemSlug: null, results: 0, now: TEST_START })));
+    const ids = await Promise.all(Array.from({ length: 300 }, (_, i) => logSearch(db(), rt.deps.dialect, { userId: user.id, text: `palabra${i}`, systemSlug: null, results: 0, now: TEST_START })));
     expect(ids.filter(Boolean)).toHaveLength(SEARCHES_LOGGED_PER_USER_PER_DAY);
     expect(await rowsOf(user.id)).toHaveLength(SEARCHES_LOGGED_PER_USER_PER_DAY);
     // Past the allowance the page still answers, its links straight to the articles.
@@ -63,7 +63,7 @@ describe('the search log', () => {
     const html = await (await client.get('/ayuda/buscar?q=cierre+mensual')).text();
     expect(resultHrefs(html)[0]).toBe('/ayuda/contabilidad/cierre-mensual');
     expect(await rowsOf(user.id)).toHaveLength(SEARCHES_LOGGED_PER_USER_PER_DAY);
-    expect(await logSearch(db(), { userId: user.id, text: 'otra', systemSlug: null, results: 0, now: new Date(TEST_START.getTime() + 86_400_000) })).not.toBeNull();
+    expect(await logSearch(db(), rt.deps.dialect, { userId: user.id, text: 'otra', systemSlug: null, results: 0, now: new Date(TEST_START.getTime() + 86_400_000) })).not.toBeNull();
   });
 
   it('records the first result opened, once, only by the person who searched, and then sends to the article', async () => {
@@ -154,9 +154,9 @@ describe('the search log', () => {
     const user = await createTechnicalUser(rt.deps, customer.id);
     const old = new Date(TEST_START.getTime() - (SEARCH_LOG_RETENTION_DAYS + 1) * 86_400_000);
     const edge = new Date(TEST_START.getTime() - SEARCH_LOG_RETENTION_DAYS * 86_400_000);
-    await logSearch(db(), { userId: user.id, text: 'vieja', systemSlug: null, results: 1, now: old });
-    await logSearch(db(), { userId: user.id, text: 'limite', systemSlug: null, results: 1, now: edge });
-    await logSearch(db(), { userId: user.id, text: 'nueva', systemSlug: null, results: 1, now: TEST_START });
+    await logSearch(db(), rt.deps.dialect, { userId: user.id, text: 'vieja', systemSlug: null, results: 1, now: old });
+    await logSearch(db(), rt.deps.dialect, { userId: user.id, text: 'limite', systemSlug: null, results: 1, now: edge });
+    await logSearch(db(), rt.deps.dialect, { userId: user.id, text: 'nueva', systemSlug: null, results: 1, now: TEST_START });
     await rt.scheduler.runDue();
     expect((await rowsOf(user.id)).map((r) => r.query)).toEqual(['limite', 'nueva']);
     const allowances = await db().selectFrom('help_search_log_allowance').select('day').where('user_id', '=', user.id).execute();
@@ -165,7 +165,7 @@ describe('the search log', () => {
 
   it('a deleted user’s searches stay, without the user', async () => {
     const user = await createTechnicalUser(rt.deps, other.id);
-    await logSearch(db(), { userId: user.id, text: 'huérfana', systemSlug: null, results: 1, now: TEST_START });
+    await logSearch(db(), rt.deps.dialect, { userId: user.id, text: 'huérfana', systemSlug: null, results: 1, now: TEST_START });
     await db().deleteFrom('users').where('id', '=', user.id).execute();
     const r = await db().selectFrom('help_search_log').select(['user_id']).where('query', '=', 'huerfana').execute();
     expect(r).toEqual([{ user_id: null }]);

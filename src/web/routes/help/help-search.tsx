@@ -34,7 +34,7 @@ export function queryOf(raw: string | undefined): string {
 /** Search over the help the person may read, and the suggestions the search box shows while typing. */
 export const helpSearchRoutes = new Hono<AppEnv>()
   .get('/ayuda/buscar', async (c) => {
-    const { helpSearch, db, clock } = c.get('deps');
+    const { helpSearch, db, dialect, clock } = c.get('deps');
     const q = queryOf(c.req.query('q')).trim();
     const systems = await readableSystemsOf(c);
     // A system the person may not read is not a filter: it would say the system exists.
@@ -44,7 +44,7 @@ export const helpSearchRoutes = new Hono<AppEnv>()
     const userId = sessionOf(c).user.id;
     if (r && r.searched && r.total === 0 && pageNo === 1 && systems.length > 0) await recordSearchMiss(db, { text: q, systemSlug: selected?.slug ?? null, userId, now: clock.now() });
     // Page 1 is the search; later pages are the same search read further, their links go straight to the articles.
-    const logId = r && r.searched && r.page === 1 && systems.length > 0 ? await logSearch(db, { userId, text: q, systemSlug: selected?.slug ?? null, results: Number(r.total), now: clock.now() }) : null;
+    const logId = r && r.searched && r.page === 1 && systems.length > 0 ? await logSearch(db, dialect, { userId, text: q, systemSlug: selected?.slug ?? null, results: Number(r.total), now: clock.now() }) : null;
     const hitHref = logId ? (h: SearchHit) => resultHref(logId, h) : undefined;
     return page(
       c,
