@@ -84,6 +84,13 @@ describe('/proveedor/ayuda/articulos/:id/archivos', () => {
     const trick = await upload(editor, '../../x.png', PNG);
     expect(trick.status).toBe(422);
     expect(await trick.text()).toContain('no es un nombre de archivo válido');
+    const big = new Uint8Array(5 * 1024 * 1024 + 10);
+    big.set(PNG);
+    const tooBig = await upload(editor, 'grande.png', big);
+    expect(tooBig.status).toBe(422);
+    expect(await tooBig.text()).toContain('el máximo es 5 MiB');
+    // Past what the route reads at all: refused before the body is read to its end.
+    expect((await upload(editor, 'enorme.png', new Uint8Array(7 * 1024 * 1024))).status).toBe(413);
     expect((await upload(reader, 'x.png', PNG)).status).toBe(403);
     const anon = new TestClient(rt, {}, 'staff_csrf');
     await anon.get('/proveedor/ingresar');
