@@ -37,6 +37,7 @@ import { helpBrokenLinksRoutes } from './routes/help/help-broken-links.tsx';
 import { helpArticleScheduleRoutes } from './routes/help-article-schedule.tsx';
 import { helpArticleNewRoutes } from './routes/help/help-article-new.tsx';
 import { helpArticleEditorRoutes } from './routes/help/help-article-editor.tsx';
+import { ARTICLE_EDITOR_BODY_RULE, ARTICLE_EDITOR_FORM } from './routes/help/article-editor-form.tsx';
 import { helpArticlePreviewRoutes } from './routes/help/help-article-preview.tsx';
 import { helpArticlePublishingRoutes } from './routes/help/help-article-publishing.tsx';
 import { helpArticleHistoryRoutes } from './routes/help/help-article-history.tsx';
@@ -73,7 +74,17 @@ export function staffApp() {
     .use('/importar', signedInBeforeLargeBody)
     // An article's file upload (up to 5 MiB): the same rule as the import.
     .use('/ayuda/articulos/:id/archivos', signedInBeforeLargeBody)
-    .use('*', csrfGuard('staff_csrf', (path) => (path === IMPORT_PATH ? IMPORT_RULE : ARTICLE_FILES_UPLOAD.test(path) ? ARTICLE_FILES_BODY_RULE : undefined)))
+    // The article editor's forms carry the Markdown body (up to 1 MiB urlencoded): the same rule.
+    .use('/ayuda/articulos/nuevo', signedInBeforeLargeBody)
+    .use('/ayuda/articulos/:id/guardar', signedInBeforeLargeBody)
+    .use('/ayuda/articulos/:id/enviar', signedInBeforeLargeBody)
+    .use('/ayuda/articulos/:id/vista-previa', signedInBeforeLargeBody)
+    .use(
+      '*',
+      csrfGuard('staff_csrf', (path) =>
+        path === IMPORT_PATH ? IMPORT_RULE : ARTICLE_FILES_UPLOAD.test(path) ? ARTICLE_FILES_BODY_RULE : ARTICLE_EDITOR_FORM.test(path) ? ARTICLE_EDITOR_BODY_RULE : undefined,
+      ),
+    )
     .use('*', staffSessionLoader)
     .route('/', consoleHomeRoutes)
     // Ver como cliente: before the customer modules, so no middleware of theirs under /clientes/:id runs for it.

@@ -2,6 +2,12 @@ import type { Child } from 'hono/jsx';
 import { MAX_BODY_CHARS } from '../../../../help/authoring/article-fields.ts';
 import type { EditorContent } from '../../../../help/authoring/read-article-editor.ts';
 import { CsrfField, type FieldErrors } from '../../../components/form.tsx';
+import type { LargeBodyRule } from '../../../request-body.ts';
+
+/** The editor's forms carry the whole Markdown body (the live preview posts it as the person types). */
+export const ARTICLE_EDITOR_FORM = /^\/proveedor\/ayuda\/articulos\/(nuevo|[^/]+\/(guardar|enviar|vista-previa))$/;
+/** Up to MAX_BODY_CHARS with every character percent-encoded as UTF-8 (6 bytes at most per UTF-16 unit), and the other fields. */
+export const ARTICLE_EDITOR_BODY_RULE: LargeBodyRule = { maxBytes: 1024 * 1024, multipart: false };
 
 /** The form's values as typed (strings), kept as sent so nothing the person wrote is lost on an error. */
 export interface EditorValues {

@@ -64,6 +64,16 @@ describe('writing an article in the console', () => {
     expect(html).toContain('Texto que no se pierde');
   });
 
+  it('takes a long body rich in accents (beyond the console’s 64 KiB form limit), and refuses one over the maximum with a message', async () => {
+    const id = await newArticle({ title: 'Texto largo', slug: 'texto-largo' });
+    const long = 'Ñandú, cañón y acción. '.repeat(4_000);
+    expect((await editor.post(`/proveedor/ayuda/articulos/${id}/guardar`, form({ title: 'Texto largo', slug: 'texto-largo', revision: '1', body: long }))).status).toBe(303);
+    expect((await rt.deps.db.selectFrom('help_article_drafts').select('body_md').where('article_id', '=', id).executeTakeFirstOrThrow()).body_md).toBe(long.trimEnd());
+    const tooLong = await editor.post(`/proveedor/ayuda/articulos/${id}/guardar`, form({ title: 'Texto largo', slug: 'texto-largo', revision: '2', body: 'x'.repeat(100_001) }));
+    expect(tooLong.status).toBe(422);
+    expect(await text(tooLong)).toContain('El texto admite hasta 100.000 caracteres.');
+  });
+
   it('a save naming an older revision is refused, showing both texts, and saving again keeps the person’s own', async () => {
     const id = await newArticle({ title: 'Conflicto de edición', slug: 'conflicto-de-edicion' });
     expect((await editor.post(`/proveedor/ayuda/articulos/${id}/guardar`, form({ title: 'Conflicto de edición', slug: 'conflicto-de-edicion', revision: '1', body: 'Lo de Elena.' }))).status).toBe(303);
