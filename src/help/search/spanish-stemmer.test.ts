@@ -57,6 +57,24 @@ describe('stemSpanish', () => {
     }
   });
 
+  it('does not over-stem: a participle keeps a root of four letters, "-ante" only goes from agents', () => {
+    for (const [a, b] of [
+      ['salida', 'sala'],
+      ['salidas', 'salas'],
+      ['comida', 'coma'],
+      ['importante', 'importar'],
+      ['restante', 'restar'],
+      ['bastante', 'bastar'],
+    ] as const) {
+      expect(stem(a), `${a} / ${b}`).not.toBe(stem(b));
+    }
+    // Still together: the plural of a participle, and an agent with its verb.
+    expect(stem('salidas')).toBe(stem('salida'));
+    expect(stem('cotizante')).toBe(stem('cotizar'));
+    expect(stem('solicitante')).toBe(stem('solicitar'));
+    expect(stem('cargado')).toBe(stem('cargar'));
+  });
+
   it('gives the stems Snowball gives', () => {
     expect(stem('liquidaciones')).toBe('liquid');
     expect(stem('trabajadores')).toBe('trabaj');
