@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isPlainText, normalizeLineBreaks, plainLine, refusedCharactersMessage } from '../../domain/plain-text.ts';
 import { normalizeTags } from '../import/article-file.ts';
 import { ARTICLE_SLUG } from '../read-help.ts';
+import { slugifyHeading } from '../render-markdown.ts';
 
 /**
  * The fields of an article as the console writes them: the same rules the
@@ -49,14 +50,7 @@ export const DraftContent = z.object({
 });
 export type DraftContent = z.output<typeof DraftContent>;
 
-/** A slug from a title: "Cierre de mes (IVA)" → "cierre-de-mes-iva". */
+/** A slug from a title, as headings get their ids: "Cierre de mes (IVA)" → "cierre-de-mes-iva". */
 export function slugFromTitle(title: string): string {
-  return title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
+  return slugifyHeading(title).slice(0, 80).replace(/-+$/, '');
 }
