@@ -4,6 +4,7 @@ import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { createApp } from '../../src/app.ts';
 import { boot, type Runtime } from '../../src/boot.ts';
+import type { Clock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO, seedDemoIfEmpty, seedHelpIfEmpty } from '../../src/demo/seed-demo.ts';
 import { cacheFirst } from '../../src/web/page-cache.ts';
@@ -14,7 +15,8 @@ import { createTestDatabase } from '../test-database.ts';
  * The real portal over real HTTP, for the browser: its own SMTP peer, the
  * shipped help corpus and the demo customer, on a free port of 127.0.0.1.
  * SQLite in memory by default; with DATABASE_URL=postgres://… a schema of its
- * own on that server, dropped by close(). The system clock, like production.
+ * own on that server, dropped by close(). The system clock, like production,
+ * unless told otherwise (a ShiftedClock, to reach a scheduled time at once).
  */
 export interface PortalServer {
   /** http://127.0.0.1:PORT, no trailing slash. */
@@ -25,8 +27,27 @@ export interface PortalServer {
   close(): Promise<void>;
 }
 
-/** `env`: settings over the defaults below (e.g. SIGN_IN_FAILURE_DELAY_MS for a walk that fails sign-ins on purpose). */
-export async function startPortalServer(options: { env?: Record<string, string> } = {}): Promise<PortalServer> {
+/**
+ * The system clock plus an offset the test moves forward: time still passes
+ * (sessions, TOTP steps, the browser's own requests), and a test that needs
+ * "later" jumps there instead of waiting. The portal's jobs are then run with
+ * runtime.scheduler.runDue(), whose timers are not started here.
+ */
+export class ShiftedClock implements Clock {
+  private offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+/**
+ * `env`: settings over the defaults below (e.g. SIGN_IN_FAILURE_DELAY_MS for a walk that fails sign-ins on purpose).
+ * `clock`: the portal's clock (the system's by default).
+ */
+export async function startPortalServer(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<PortalServer> {
   const smtp = new SmtpPeer();
   const smtpUrl = await smtp.start();
 
@@ -55,7 +76,10 @@ export async function startPortalServer(options: { env?: Record<string, string> 
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const runtime = await boot(config, pino({ level: 'silent' }), schema ? { db: { searchPath: schema, poolSize: 4 } } : {});
+  const runtime = await boot(config, pino({ level: 'silent' }), {
+    ...(schema ? { db: { searchPath: schema, poolSize: 4 } } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   await seedHelpIfEmpty(runtime.deps);
   const demo = await seedDemoIfEmpty(runtime.deps);
   if (!demo) throw new Error('the e2e database already had customers: the demo customer was not loaded');
