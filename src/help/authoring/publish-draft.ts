@@ -24,10 +24,14 @@ export type PublishDraftInput = z.input<typeof PublishDraftInput>;
 
 export const FOUR_EYES_MESSAGE = 'Usted escribió este borrador: debe publicarlo otra persona con permiso para publicar (revisión de cuatro ojos).';
 
-/** Whether `by` wrote the draft: its author, or the last person who saved it. */
-export function isDraftAuthor(d: Pick<DraftRow, 'author_staff_id' | 'author_label' | 'updated_by_label'>, by: Principal): boolean {
-  if (by.kind === 'staff' && d.author_staff_id !== null && d.author_staff_id === by.staffId) return true;
-  return d.author_label === labelOf(by) || d.updated_by_label === labelOf(by);
+/**
+ * Whether `by` is the draft's author: who started it (or restored a version
+ * into it). Staff are told apart by id, since two people may share a name;
+ * a principal without one (the command line) by its label.
+ */
+export function isDraftAuthor(d: Pick<DraftRow, 'author_staff_id' | 'author_label'>, by: Principal): boolean {
+  if (by.kind === 'staff') return d.author_staff_id === by.staffId;
+  return d.author_staff_id === null && d.author_label === labelOf(by);
 }
 
 /**

@@ -69,7 +69,7 @@ export function renderEditor(c: Context<AppEnv>, a: ArticleEditorView, s: Editor
   const base = editorHref(a.id);
   const d = a.draft;
   const selfPublish = c.get('deps').config.helpSelfPublish;
-  const mine = d ? isDraftAuthor({ author_staff_id: d.authorStaffId, author_label: d.authorLabel, updated_by_label: d.updatedByLabel }, staffPrincipalOf(c)) : false;
+  const mine = d ? isDraftAuthor({ author_staff_id: d.authorStaffId, author_label: d.authorLabel }, staffPrincipalOf(c)) : false;
   return staffPage(
     c,
     { title: `Editar ${s.values.title || 'artículo'}`, current: 'ayuda', status: s.status ?? 200, scripts: write ? ['help-editor.js'] : [] },
