@@ -47,7 +47,7 @@ describe('renderArticle', () => {
   });
 
   it('wraps tables so they scroll on a phone', () => {
-    expect(renderArticle('| a | b |\n|---|---|\n| 1 | 2 |\n', at).html).toMatch(/^<div class="table-scroll"><table>/);
+    expect(renderArticle('| a | b |\n|---|---|\n| 1 | 2 |\n', at).html).toMatch(/^<div class="table-scroll" tabindex="0"><table>/);
   });
 
   it('gives the plain text, one block per line, without Markdown or HTML', () => {

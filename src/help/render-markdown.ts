@@ -19,7 +19,8 @@ const defaultValidateLink = md.validateLink.bind(md);
 // markdown-it lets data:image/* through; an article has no need for inline data.
 md.validateLink = (url) => !/^\s*data:/i.test(url) && defaultValidateLink(url);
 
-md.renderer.rules.table_open = () => '<div class="table-scroll"><table>\n';
+// tabindex: at phone width a table scrolls sideways in its box, and a keyboard must be able to reach and scroll it too.
+md.renderer.rules.table_open = () => '<div class="table-scroll" tabindex="0"><table>\n';
 md.renderer.rules.table_close = () => '</table></div>\n';
 
 export interface TocEntry {

@@ -102,7 +102,7 @@ describe('/ayuda', () => {
     const body = prose(html);
     // Markdown became HTML: headings with ids, tables wrapped to scroll on a phone.
     expect(body).toContain('<h2 id="tipos-de-cuenta">Tipos de cuenta</h2>');
-    expect(body).toContain('<div class="table-scroll"><table>');
+    expect(body).toContain('<div class="table-scroll" tabindex="0"><table>');
     expect(body).not.toContain('## ');
     // The side navigation marks the current article among its siblings.
     expect(html).toContain('<a href="/ayuda/contabilidad/plan-de-cuentas" aria-current="page">');

@@ -21,8 +21,10 @@ function Parts(p: { parts: DiffPart[] }) {
   );
 }
 
-export function DiffView(p: { fields: FieldDiff[]; fromLabel: string; toLabel: string }) {
+/** `headingLevel`: each field's heading, one below the section the diff sits in (2 right under the page's h1, 3 inside a panel with an h2). */
+export function DiffView(p: { fields: FieldDiff[]; fromLabel: string; toLabel: string; headingLevel?: 2 | 3 }) {
   const changed = p.fields.filter((f) => f.changed);
+  const Heading = p.headingLevel === 2 ? 'h2' : 'h3';
   return (
     <div class="diff">
       <p class="diff-legend">
@@ -31,7 +33,7 @@ export function DiffView(p: { fields: FieldDiff[]; fromLabel: string; toLabel: s
       {changed.length === 0 ? <p>No hay diferencias.</p> : null}
       {changed.map((f) => (
         <section class="diff-field" aria-labelledby={`dif-${f.field}`}>
-          <h3 id={`dif-${f.field}`}>{f.label}</h3>
+          <Heading id={`dif-${f.field}`}>{f.label}</Heading>
           {f.field === 'body' ? (
             <pre class="diff-body"><Parts parts={f.parts} /></pre>
           ) : (

@@ -27,7 +27,7 @@ export const helpArticleDiffRoutes = new Hono<AppEnv>().get('/ayuda/articulos/:i
       <h1>
         {d.from.label} → {d.to.label}
       </h1>
-      <DiffView fields={d.fields} fromLabel={d.from.label} toLabel={d.to.label} />
+      <DiffView fields={d.fields} fromLabel={d.from.label} toLabel={d.to.label} headingLevel={2} />
       <p><a href={`${base}/historial`}>Volver al historial</a></p>
     </>,
   );
