@@ -95,7 +95,7 @@ export function renderEditor(c: Context<AppEnv>, a: ArticleEditorView, s: Editor
           </div>
           {!write ? <p class="muted">Su perfil puede ver la ayuda pero no cambiarla.</p> : null}
         </form>
-        <section class="editor-preview" id="vista-previa" aria-labelledby="vista-previa-titulo">
+        <section class="editor-preview" id="vista-previa" aria-labelledby="vista-previa-titulo" tabindex={0}>
           <h2 id="vista-previa-titulo">Vista previa</h2>
           <p class="hint">Como lo verán los clientes. La vista previa no guarda nada.</p>
           <div id="vista-previa-contenido" aria-live="polite">
