@@ -103,7 +103,11 @@ export class HelpSearch {
     const groups = new Map<number, string[]>();
     for (const s of synonyms) groups.set(s.group_no, [...(groups.get(s.group_no) ?? []), s.word]);
     const stats = termStats(new Map(counts.map((c) => [c.term, Number(c.count)])));
-    const vocabulary = new SearchVocabulary(words, [...groups.values()].map((g) => ({ stems: synonymStems(g) })), stats);
+    // help_search_words only grows: a word no indexed article has any more (an unpublished article, an
+    // older version) must not come back as "¿Quiso decir …?" nor as a correction (issue 9: no draft or
+    // withdrawn text reaches readers).
+    const live = words.filter((w) => stats.df(w.stem) > 0);
+    const vocabulary = new SearchVocabulary(live, [...groups.values()].map((g) => ({ stems: synonymStems(g) })), stats);
     this.cached = { version, vocabulary };
     return vocabulary;
   }
