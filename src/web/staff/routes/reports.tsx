@@ -35,6 +35,10 @@ function render(c: Context<AppEnv>, input: { from?: string; to?: string }, data:
           <h2>Votos «¿Le fue útil?»</h2>
           <FeedbackTable feedback={data.feedback} comments={data.comments} caption="Votos por artículo, los más «No» primero" empty="No hubo votos en el período." />
           <h2>Búsquedas sin resultados</h2>
+          <p>
+            Lo más buscado, lo que no encontró nada y lo que encontró sin que se abriera ningún resultado, día por día y por sistema, en{' '}
+            <a href={`/proveedor/ayuda/busquedas?desde=${data.range.from}&hasta=${data.range.to}`}>Ayuda › Búsquedas</a>.
+          </p>
           {data.misses.length === 0 ? (
             <p>No hubo búsquedas sin resultados en el período.</p>
           ) : (
