@@ -97,7 +97,7 @@ describeInBrowser('help authoring walkthrough in the browser', { timeout: 60_000
   const RESTORE_NOTE = 'Se vuelve al texto anterior de la conciliación';
   const SCHEDULED_SENTENCE = 'Desde el próximo mes la centralización agrupa las boletas por día.';
   const IMAGE = 'cartola-conciliada.png';
-  const png = solidPng(24, 16, [30, 90, 160]);
+  const png = solidPng(160, 90, [30, 90, 160]);
   const readerImage = () => `/ayuda/${SYSTEM}/${ARTICLE.slug}/adjuntos/imagenes/${IMAGE}`;
   // A made-up abbreviation, and a phrase of the conciliation article's summary.
   const ABBREVIATION = 'zkpendq';
@@ -238,7 +238,8 @@ describeInBrowser('help authoring walkthrough in the browser', { timeout: 60_000
     // The new sentence and the image pasted into the body: the live preview (help-editor.js) follows the typing.
     const body = page.getByLabel('Texto (Markdown)');
     const original = await body.inputValue();
-    await body.fill(`${original.replace(OLD_SENTENCE, `${NEW_SENTENCE} ${OLD_SENTENCE}`)}\n\n${markdown}\n`);
+    // The image right after the first paragraph, where the new sentence is: both in view in the preview.
+    await body.fill(original.replace(OLD_SENTENCE, `${NEW_SENTENCE} ${OLD_SENTENCE}`).replace('\n\n', `\n\n${markdown}\n\n`));
     const live = page.locator('#vista-previa-contenido');
     await expect.poll(async () => (await live.textContent()) ?? '', { timeout: 10_000 }).toContain(NEW_SENTENCE);
     await click(page, 'button', 'Vista previa');
@@ -247,13 +248,20 @@ describeInBrowser('help authoring walkthrough in the browser', { timeout: 60_000
     const shown = page.locator(`#vista-previa-contenido img[src="${editorPath(ARTICLE.id)}/archivos/imagenes/${IMAGE}"]`);
     expect(await shown.count()).toBe(1);
     await shown.scrollIntoViewIfNeeded();
-    await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(24);
+    await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(160);
     const served = await page.request.get(url(`${editorPath(ARTICLE.id)}/archivos/imagenes/${IMAGE}`));
     expect([served.status(), served.headers()['content-type'], Buffer.compare(await served.body(), png)]).toEqual([200, 'image/png', 0]);
     expect(await live.textContent()).toContain(NEW_SENTENCE);
     // The preview saved nothing: the text is still in the form.
     expect(await body.inputValue()).toContain(NEW_SENTENCE);
     await axe.audit('editor (vista previa)', page);
+    // The whole page, with the preview box scrolled to the new sentence and the image.
+    await page.evaluate(() => {
+      window.scrollTo(0, 0);
+      const box = document.getElementById('vista-previa')!;
+      const img = box.querySelector('img')!;
+      box.scrollTop += img.getBoundingClientRect().top - box.getBoundingClientRect().top - 260;
+    });
     await screenshot(page, 'help-editor-live-preview', true);
 
     await click(page, 'button', 'Guardar');
@@ -322,7 +330,7 @@ describeInBrowser('help authoring walkthrough in the browser', { timeout: 60_000
     expect(text).toContain(NEW_SENTENCE);
     const img = page.locator(`main img[src="${readerImage()}"]`);
     await img.scrollIntoViewIfNeeded();
-    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(24);
+    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(160);
     expect((await page.request.get(url(readerImage()))).status()).toBe(200);
     await axe.audit('artículo (lector, nuevo)', page);
 
