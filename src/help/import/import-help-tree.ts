@@ -156,11 +156,32 @@ async function importInOneTransaction(
 ): Promise<ImportResult> {
   const at = now.toISOString();
   const result: ImportResult = { created: 0, updated: 0, unchanged: 0, unpublished: 0, systems: tree.systems.length, articles: tree.articles.length, overwritten: [] };
+  try {
+    await importTransaction(db, dialect, tree, at, now, result, onProgress, by);
+  } finally {
+    // Back to SQLite's default for the server's ordinary work (the handle is the process's one connection).
+    if (dialect === 'sqlite') await sql`pragma cache_size = -2000`.execute(db);
+  }
+  return result;
+}
+
+async function importTransaction(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  tree: HelpTree,
+  at: string,
+  now: Date,
+  result: ImportResult,
+  onProgress: ((p: ImportProgress) => void) | undefined,
+  by: Principal | undefined,
+): Promise<void> {
   const byLabel = by ? principalName(by) : 'importación de la carpeta';
   const byStaffId = by?.kind === 'staff' ? by.staffId : null;
   await db.transaction().execute(async (trx) => {
     // Two imports at once would both insert the same new article: the second waits here for the first to commit.
     if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('help-import'))`.execute(trx);
+    // 50,000 articles and their versions are ~900 MB written in one transaction: with SQLite's 2 MiB default cache, pages spill and are read back.
+    if (dialect === 'sqlite') await sql`pragma cache_size = -262144`.execute(trx);
     const systems = await upsertSystems(trx, tree);
     // One query for every article instead of one per article: the import is a comparison first.
     const existing = new Map(
@@ -281,7 +302,6 @@ async function importInOneTransaction(
       });
     }
   });
-  return result;
 }
 
 /** The unpublished articles the browser had the last word on, by their file path. */
