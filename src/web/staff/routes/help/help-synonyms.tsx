@@ -66,7 +66,7 @@ async function render(c: Context<AppEnv>, s: PageState, status: 200 | 409 | 422 
       </p>
       {s.refused ? <p class="notice error" role="alert">{s.refused}</p> : null}
       {s.problems.length > 0 ? (
-        <div class="notice error" role="alert" id="errores">
+        <div class="notice error" role="alert" tabindex={-1} id="errores">
           <p>{s.problems.length === 1 ? 'La lista tiene un problema; no se guardó nada:' : `La lista tiene ${s.problems.length} problemas; no se guardó nada:`}</p>
           <ul>{s.problems.slice(0, 50).map((p) => <li><a href="#texto">{problemText(p)}</a></li>)}</ul>
         </div>
