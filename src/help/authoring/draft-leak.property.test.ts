@@ -69,6 +69,13 @@ interface Content {
 }
 const INDEXED = ['title', 'summary', 'tag', 'body', 'heading'] as const;
 
+interface ArticleFile {
+  slot: Slot;
+  data: string;
+  /** Waiting for the draft's publish, published with it, or thrown away with the draft. */
+  state: 'draft' | 'published' | 'gone';
+}
+
 interface Slot {
   id: string;
   /** What help_articles holds: the last published version (a new article's row is never shown). */
@@ -76,8 +83,6 @@ interface Slot {
   published: boolean;
   draft: { content: Content; revision: number; state: 'draft' | 'review' } | null;
   versions: Array<{ no: number; content: Content }>;
-  draftFiles: string[];
-  publishedFiles: string[];
   /** Every slug the article had, in a draft or published. */
   slugs: Set<string>;
   publishedSlugs: Set<string>;
@@ -100,7 +105,8 @@ const op = (): fc.Arbitrary<Op> =>
       { weight: 4, arbitrary: fc.constantFrom<OpKind>('save', 'publish', 'publish', 'unpublish') },
       { weight: 4, arbitrary: fc.constantFrom<OpKind>(...OPS) },
     ),
-    slot: fc.integer({ min: 0, max: SLOTS - 1 }),
+    // Mostly one article, so a sequence takes it through several states; the others come and go beside it.
+    slot: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: SLOTS - 1 }) }),
     pick: fc.nat({ max: 1000 }),
     flag: fc.boolean(),
   });
@@ -112,6 +118,7 @@ interface Reader {
 
 let rt: TestRuntime;
 let cache: PageCache | undefined;
+let portal: CachedPortal | undefined;
 let closePortal: () => Promise<void>;
 let systemIdOf: string;
 let categoryIds: string[];
@@ -166,8 +173,7 @@ async function startPortal(): Promise<void> {
   cache = rt.deps.pageCache!;
   const server = createServer(cacheFirst(cache, getRequestListener(rt.app.fetch)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const portal: CachedPortal = { rt, cache, base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, file, close: async () => {} };
-  (startPortal as { portal?: CachedPortal }).portal = portal;
+  portal = { rt, cache, base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, file, close: async () => {} };
   closePortal = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await rt.close();
@@ -176,7 +182,6 @@ async function startPortal(): Promise<void> {
 }
 
 async function readerFor(name: string, email: string, password: string): Promise<Reader> {
-  const portal = (startPortal as { portal?: CachedPortal }).portal;
   if (portal) {
     const b = new CookieBrowser(portal);
     expect((await b.signIn(customer.rut, email, password)).status).toBe(303);
@@ -245,8 +250,12 @@ class Run {
   /** Every article of the run, also those a discard deleted, for the addresses they had. */
   all: Slot[] = [];
   markers = new Set<string>();
-  files = new Map<string, Slot>();
+  /** Every file uploaded, by its path under the article's adjuntos/. */
+  files = new Map<string, ArticleFile>();
+  fileMarkers = new Set<string>();
   log: string[] = [];
+  /** Whether a check saw a published article of the run (and so looked for its words). */
+  sawPublished = false;
 
   content(salt: number, slug?: string): Content {
     const c = freshContent(salt, slug);
@@ -279,12 +288,16 @@ class Run {
       case 'rename':
         return this.save(s, o, o.kind === 'rename');
       case 'upload': {
-        const name = marker(o.pick + 7);
-        this.markers.add(name);
-        this.files.set(name, s);
-        await this.write((trx) => uploadArticleFile(trx, author, { articleId: s.id, fileName: `${name}.txt`, data: Buffer.from(`Archivo ${name}\n`), now: rt.clock.now(), dialect: rt.deps.dialect }));
-        s.draftFiles.push(name);
-        return this.note(o, s, `upload ${name}`);
+        // The name of a file readers have, at times: the draft's must not replace it before the publish.
+        const taken = [...this.files.entries()].find(([, f]) => f.slot === s && f.state === 'published');
+        const name = o.flag && taken ? taken[0].replace(/^archivos\//, '') : `${marker(o.pick + 7)}.txt`;
+        const inside = marker(o.pick + 8);
+        for (const m of [name.replace(/\.txt$/, ''), inside]) this.fileMarkers.add(m);
+        const data = `Archivo ${inside}\n`;
+        const { path } = await this.write((trx) => uploadArticleFile(trx, author, { articleId: s.id, fileName: name, data: Buffer.from(data), now: rt.clock.now(), dialect: rt.deps.dialect }));
+        if (taken && o.flag) expect(path, 'a draft’s file never takes a published file’s name').not.toBe(taken[0]);
+        this.files.set(path, { slot: s, data, state: 'draft' });
+        return this.note(o, s, `upload ${path}`);
       }
       case 'submit':
         if (!s.draft || s.draft.state === 'review') return this.note(o, s, 'skip');
@@ -304,7 +317,7 @@ class Run {
         const { articleDeleted } = await this.write((trx, ctx) => discardDraft(trx, ctx, author, { articleId: s.id, expectedRevision: s.draft!.revision }));
         expect(articleDeleted).toBe(s.versions.length === 0);
         s.draft = null;
-        s.draftFiles = [];
+        for (const f of this.files.values()) if (f.slot === s && f.state === 'draft') f.state = 'gone';
         s.deleted = articleDeleted;
         return this.note(o, s, articleDeleted ? 'discard (article gone)' : 'discard');
       }
@@ -349,8 +362,7 @@ class Run {
     s.row = c;
     s.published = true;
     s.publishedSlugs.add(slugOf(c));
-    s.publishedFiles.push(...s.draftFiles);
-    s.draftFiles = [];
+    for (const f of this.files.values()) if (f.slot === s && f.state === 'draft') f.state = 'published';
     s.draft = null;
     this.note(o, s, `${what} v${r.versionNo}`);
   }
@@ -359,7 +371,7 @@ class Run {
     const c = this.content(o.pick);
     const { articleId } = await this.write((trx, ctx) => createArticle(trx, ctx, author, { systemId: systemIdOf, ...fields(c, categoryIds[o.pick % categoryIds.length]!, o.pick % 5) }));
     const s: Slot = {
-      id: articleId, row: c, published: false, draft: { content: c, revision: 1, state: 'draft' }, versions: [], draftFiles: [], publishedFiles: [],
+      id: articleId, row: c, published: false, draft: { content: c, revision: 1, state: 'draft' }, versions: [],
       slugs: new Set([slugOf(c)]), publishedSlugs: new Set(), deleted: false,
     };
     this.slots[o.slot] = s;
@@ -398,8 +410,8 @@ class Run {
     const words = this.leaked(text, allowed);
     if (words.length === 0) return;
     const kind = (w: string) => {
+      if (this.fileMarkers.has(w)) return 'a file’s name or content';
       if (!this.markers.has(w)) return 'from an earlier sequence';
-      if (this.files.has(w)) return 'a file name';
       return this.everPublished(w) ? 'of a version that is no longer published' : 'only ever in a draft';
     };
     expect.fail(`${where} shows ${words.map((w) => `${w} (${kind(w)})`).join(', ')}\nsteps:\n  ${this.log.join('\n  ')}`);
@@ -408,6 +420,7 @@ class Run {
   /** What every step leaves: the pages (cached ones included) and every address the run's articles ever had. */
   async check(who: Reader[] = readers): Promise<void> {
     const visible = this.visible();
+    if (this.published().length > 0) this.sawPublished = true;
     const sys = `/ayuda/${SYSTEM}`;
     for (const r of who) {
       for (const path of [sys, `${sys}/novedades`, `${sys}/${SEEDED}`]) {
@@ -449,7 +462,7 @@ class Run {
       this.expectClean(`${r.name} /ayuda`, home.text, visible);
     }
     // Each word searched by one of the two in turn (they read the same systems), so a sequence stays within its time.
-    for (const [i, m] of [...this.markers].entries()) {
+    for (const [i, m] of [...this.markers, ...this.fileMarkers].entries()) {
       const r = readers[i % readers.length]!;
       const q = encodeURIComponent(m);
       const owner = current.get(m);
@@ -476,20 +489,21 @@ class Run {
       if (!owner) expect(urls, `${r.name} suggestions for ${m}, not published now`).toEqual([]);
     }
     for (const r of readers) {
-      for (const [name, s] of this.files) {
+      for (const [file, f] of this.files) {
+        const s = f.slot;
         for (const slug of s.slugs) {
-          const path = `/ayuda/${SYSTEM}/${slug}/adjuntos/archivos/${name}.txt`;
+          const path = `/ayuda/${SYSTEM}/${slug}/adjuntos/${file}`;
           const res = await r.get(path);
           const live = !s.deleted && s.published;
-          if (live && slug === slugOf(s.row) && s.publishedFiles.includes(name)) {
+          if (live && slug === slugOf(s.row) && f.state === 'published') {
             expect(res.status, `${r.name} ${path}`).toBe(200);
-            expect(res.text).toBe(`Archivo ${name}\n`);
+            expect(res.text, `${r.name} ${path}: the published file’s bytes`).toBe(f.data);
           } else if (live && s.publishedSlugs.has(slug) && slug !== slugOf(s.row)) {
             // An old address of the article: to the same path under the current one, which decides on its own.
-            expect([res.status, res.location], `${r.name} ${path}`).toEqual([301, `/ayuda/${SYSTEM}/${slugOf(s.row)}/adjuntos/archivos/${name}.txt`]);
+            expect([res.status, res.location], `${r.name} ${path}`).toEqual([301, `/ayuda/${SYSTEM}/${slugOf(s.row)}/adjuntos/${file}`]);
           } else {
-            expect(res.status, `${r.name} ${path}: ${s.publishedFiles.includes(name) ? 'article not published' : 'a draft’s file'}\nsteps:\n  ${this.log.join('\n  ')}`).toBe(404);
-            expect(res.text).not.toContain(`Archivo ${name}`);
+            expect(res.status, `${r.name} ${path}: ${f.state === 'published' ? 'article not published' : `a ${f.state} draft file`}\nsteps:\n  ${this.log.join('\n  ')}`).toBe(404);
+            expect(res.text).not.toContain(f.data.trim());
           }
         }
       }
@@ -531,7 +545,7 @@ describe('readers never see a draft', () => {
     const hitsBefore = cache?.hits ?? 0;
     let publishedSomething = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(op(), { minLength: 1, maxLength: MAX_STEPS }), async (ops) => {
+      fc.asyncProperty(fc.array(op(), { minLength: 2, maxLength: MAX_STEPS }), async (ops) => {
         const run = new Run();
         try {
           for (const [i, o] of ops.entries()) {
@@ -539,15 +553,15 @@ describe('readers never see a draft', () => {
             await run.check([readers[i % readers.length]!]);
           }
           await run.checkAll();
-          if (run.published().length > 0) publishedSomething++;
+          if (run.sawPublished) publishedSomething++;
         } finally {
           await run.cleanup();
         }
       }),
       { numRuns: RUNS },
     );
-    // Not vacuous: sequences did leave published articles, and (on SQLite) pages came from the cache.
-    expect(publishedSomething).toBeGreaterThan(RUNS / 4);
+    // Not vacuous: most sequences had published words to find, and (on SQLite) pages came from the cache.
+    expect(publishedSomething).toBeGreaterThanOrEqual(RUNS / 3);
     if (cache) expect(cache.hits).toBeGreaterThan(hitsBefore);
   }, 240_000);
 });
@@ -583,10 +597,10 @@ describe('"Ver como cliente" in the console', () => {
         run.expectClean(`preview search for ${m}`, res.text, new Set([...visible, m]));
         if (m === live.row.title) expect(res.text).toContain(`${base}/${SYSTEM}/${slugOf(live.row)}`);
       }
-      for (const [name, s] of run.files) {
-        const res = await get(`${base}/${SYSTEM}/${slugOf(s === live ? live.row : fresh.row)}/adjuntos/archivos/${name}.txt`);
-        expect(res.status, name).toBe(404);
-        expect(res.text).not.toContain(`Archivo ${name}`);
+      for (const [file, f] of run.files) {
+        const res = await get(`${base}/${SYSTEM}/${slugOf(f.slot === live ? live.row : fresh.row)}/adjuntos/${file}`);
+        expect(res.status, file).toBe(404);
+        expect(res.text).not.toContain(f.data.trim());
       }
     } finally {
       await run.cleanup();
