@@ -29,7 +29,11 @@ export interface PreviousState {
   /** Where the latest version came from (null: none kept, i.e. imported before versions existed). */
   latestSource: HelpVersionSource | null;
   latestVersion: number;
+  /** When the latest version was published ('' without one). */
+  latestAt: string;
   hasDraft: boolean;
+  /** Not published now, and the last to take it from readers was the browser (help.unpublished after its latest version). */
+  unpublishedInBrowser: boolean;
   /** The article's published files: path → sha256. */
   files: Map<string, string>;
 }
@@ -46,12 +50,12 @@ export async function previousStates(trx: Transaction<Database>, ids: string[]):
   if (ids.length === 0) return out;
   const rows = await trx
     .selectFrom('help_articles')
-    .select(['id', 'category_id', 'title', 'summary', 'tags', 'position', 'body_md', 'version_no'])
+    .select(['id', 'category_id', 'title', 'summary', 'tags', 'position', 'body_md', 'version_no', 'published'])
     .where('id', 'in', ids)
     .execute();
   const versions = await trx
     .selectFrom('help_article_versions')
-    .select(['article_id', 'version_no', 'source'])
+    .select(['article_id', 'version_no', 'source', 'published_at'])
     .where('article_id', 'in', ids)
     .execute();
   const drafts = new Set((await trx.selectFrom('help_article_drafts').select('article_id').where('article_id', 'in', ids).execute()).map((d) => d.article_id));
@@ -59,7 +63,7 @@ export async function previousStates(trx: Transaction<Database>, ids: string[]):
   for (const r of rows) {
     out.set(r.id, {
       categoryId: r.category_id, title: r.title, summary: r.summary, tags: r.tags, position: Number(r.position), bodyMd: r.body_md,
-      nextVersion: Number(r.version_no) + 1, latestSource: null, latestVersion: 0, hasDraft: drafts.has(r.id), files: new Map(),
+      nextVersion: Number(r.version_no) + 1, latestSource: null, latestVersion: 0, latestAt: '', hasDraft: drafts.has(r.id), unpublishedInBrowser: false, files: new Map(),
     });
   }
   for (const v of versions) {
@@ -68,10 +72,22 @@ export async function previousStates(trx: Transaction<Database>, ids: string[]):
     if (n >= p.latestVersion) {
       p.latestVersion = n;
       p.latestSource = v.source;
+      p.latestAt = v.published_at;
     }
     p.nextVersion = Math.max(p.nextVersion, n + 1);
   }
   for (const f of files) out.get(f.article_id)!.files.set(f.path, f.sha256);
+  // An import's own unpublish writes no help.unpublished row: one after the latest version is the console's (or its schedule's).
+  const hidden = rows.filter((r) => Number(r.published) === 0 && out.get(r.id)!.latestAt !== '');
+  if (hidden.length > 0) {
+    const since = hidden.map((r) => out.get(r.id)!.latestAt).sort()[0]!;
+    const wanted = new Set(hidden.map((r) => r.id));
+    const events = await trx.selectFrom('audit_events').select(['at', 'detail']).where('action', '=', 'help.unpublished').where('at', '>=', since).execute();
+    for (const e of events) {
+      const id = (JSON.parse(e.detail ?? '{}') as { articleId?: string }).articleId;
+      if (id && wanted.has(id) && e.at >= out.get(id)!.latestAt) out.get(id)!.unpublishedInBrowser = true;
+    }
+  }
   return out;
 }
 
@@ -93,6 +109,7 @@ export function overwriteReasons(p: PreviousState, how: 'replaced' | 'unpublishe
         : `su versión ${p.latestVersion} fue ${SOURCE_LABEL[p.latestSource]} y el archivo no está en la carpeta: se despublicó`,
     );
   }
+  if (how === 'replaced' && p.unpublishedInBrowser) reasons.push('se había despublicado en el navegador: la carpeta lo vuelve a publicar');
   if (p.hasDraft) reasons.push(how === 'replaced' ? 'tiene un borrador abierto: se conserva, pero parte de una versión anterior' : 'tiene un borrador abierto: se conserva');
   return reasons;
 }

@@ -8,6 +8,7 @@ import { principalOf, writeDraft } from '../../../tests/help-schedule-fixtures.t
 import { createTestStaff, type TestStaff } from '../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
 import { publishDraft } from '../authoring/publish-draft.ts';
+import { unpublishArticle } from '../authoring/unpublish-article.ts';
 import { exportHelpTree } from './export-help-tree.ts';
 import { importHelpTree, IMPORT_CHANGE_NOTE } from './import-help-tree.ts';
 import { readHelpTree } from './read-help-tree.ts';
@@ -113,6 +114,21 @@ describe('import onto help edited in the browser', () => {
     expect(r.overwritten).toEqual([
       { path: 'contabilidad/primeros-pasos/configurar-empresa.md', title: 'Empresa (navegador)', reasons: ['su versión 2 fue publicada en el navegador y el archivo no está en la carpeta: se despublicó'] },
     ]);
+  });
+
+  it('lists an article unpublished in the browser that the folder publishes again', async () => {
+    const id = await idOf('crear-bodega');
+    rt.clock.advance(60_000);
+    const ctx = { dialect: rt.deps.dialect, now: rt.clock.now(), selfPublish: false };
+    await rt.deps.db.transaction().execute((trx) => unpublishArticle(trx, ctx, principalOf(publisher), { articleId: id }));
+    const r = await run();
+    expect(r).toMatchObject({ updated: 1, unchanged: 2 });
+    expect(r.overwritten).toEqual([{ path: 'inventario/bodegas/crear-bodega.md', title: 'Crear una bodega', reasons: ['se había despublicado en el navegador: la carpeta lo vuelve a publicar'] }]);
+    // Unpublished by an import (its file removed), brought back by the next: nothing of the browser's is overridden.
+    rmSync(join(help.dir, 'contabilidad/primeros-pasos/configurar-empresa.md'));
+    await run();
+    help.write('contabilidad/primeros-pasos/configurar-empresa.md', empresa);
+    expect((await run()).overwritten).toEqual([]);
   });
 
   it('after an export of the browser’s work, importing it back writes no version and overwrites nothing', async () => {
