@@ -57,6 +57,10 @@ const signedInBeforeLargeBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   return next();
 };
 
+/** The editor's large urlencoded forms; any other body there is csrfGuard's to refuse (415) without reading it. */
+const signedInBeforeLargeForm: MiddlewareHandler<AppEnv> = (c, next) =>
+  /^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '') ? signedInBeforeLargeBody(c, next) : next();
+
 /**
  * The vendor's console, mounted at /proveedor: its own CSRF cookie and its
  * own session; the customer pages' session, forced password change and page
@@ -75,10 +79,10 @@ export function staffApp() {
     // An article's file upload (up to 5 MiB): the same rule as the import.
     .use('/ayuda/articulos/:id/archivos', signedInBeforeLargeBody)
     // The article editor's forms carry the Markdown body (up to 1 MiB urlencoded): the same rule.
-    .use('/ayuda/articulos/nuevo', signedInBeforeLargeBody)
-    .use('/ayuda/articulos/:id/guardar', signedInBeforeLargeBody)
-    .use('/ayuda/articulos/:id/enviar', signedInBeforeLargeBody)
-    .use('/ayuda/articulos/:id/vista-previa', signedInBeforeLargeBody)
+    .use('/ayuda/articulos/nuevo', signedInBeforeLargeForm)
+    .use('/ayuda/articulos/:id/guardar', signedInBeforeLargeForm)
+    .use('/ayuda/articulos/:id/enviar', signedInBeforeLargeForm)
+    .use('/ayuda/articulos/:id/vista-previa', signedInBeforeLargeForm)
     .use(
       '*',
       csrfGuard('staff_csrf', (path) =>
