@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import type { ArticleFeedback, RangeComment } from '../../help/feedback-report.ts';
 import type { SystemReads } from '../../help/reading-report.ts';
 import { formatDateTime } from '../components/format.ts';
@@ -67,5 +68,31 @@ export function MostReadLists(props: { reads: SystemReads[]; idPrefix: string })
         </section>
       ))}
     </>
+  );
+}
+
+/** A table of searches: the query (user input, isolated) heads each row, then the given columns. */
+export function SearchQueryTable<T extends { query: string }>(props: { caption: string; empty: string; rows: T[]; columns: ReadonlyArray<readonly [string, (row: T) => Child]> }) {
+  if (props.rows.length === 0) return <p>{props.empty}</p>;
+  return (
+    <div class="table-scroll">
+      <table class="data stack">
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Búsqueda</th>
+            {props.columns.map(([label]) => <th scope="col">{label}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <th scope="row"><bdi>{r.query}</bdi></th>
+              {props.columns.map(([label, cell]) => <td data-label={label}>{cell(r)}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -9,7 +9,7 @@ import { ErrorSummary, type FieldErrors } from '../../components/form.tsx';
 import { formatDateTime, formatDay } from '../../components/format.ts';
 import type { AppEnv } from '../../env.ts';
 import { requireStaff } from '../require-staff.ts';
-import { commentsByArticle, FeedbackTable, MostReadLists } from '../help-report-views.tsx';
+import { commentsByArticle, FeedbackTable, MostReadLists, SearchQueryTable } from '../help-report-views.tsx';
 import { staffPage } from '../staff-page.tsx';
 
 type Data = { range: ReportRange; feedback: Awaited<ReturnType<typeof feedbackReport>>; comments: Map<string, RangeComment[]>; misses: Awaited<ReturnType<typeof searchMissReport>>; reads: Awaited<ReturnType<typeof mostReadArticles>> };
@@ -39,26 +39,12 @@ function render(c: Context<AppEnv>, input: { from?: string; to?: string }, data:
             Lo más buscado, lo que no encontró nada y lo que encontró sin que se abriera ningún resultado, día por día y por sistema, en{' '}
             <a href={`/proveedor/ayuda/busquedas?desde=${data.range.from}&hasta=${data.range.to}`}>Ayuda › Búsquedas</a>.
           </p>
-          {data.misses.length === 0 ? (
-            <p>No hubo búsquedas sin resultados en el período.</p>
-          ) : (
-            <div class="table-scroll">
-              <table class="data stack">
-                <caption>Búsquedas sin resultados, las más frecuentes primero (veces desde la primera)</caption>
-                <thead><tr><th scope="col">Búsqueda</th><th scope="col">Sistema</th><th scope="col">Veces</th><th scope="col">Última vez</th></tr></thead>
-                <tbody>
-                  {data.misses.map((m) => (
-                    <tr>
-                      <th scope="row"><bdi>{m.query}</bdi></th>
-                      <td data-label="Sistema">{m.system || 'Todos'}</td>
-                      <td data-label="Veces">{m.count}</td>
-                      <td data-label="Última vez">{formatDateTime(m.lastAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <SearchQueryTable
+            caption="Búsquedas sin resultados, las más frecuentes primero (veces desde la primera)"
+            empty="No hubo búsquedas sin resultados en el período."
+            rows={data.misses}
+            columns={[['Sistema', (m) => m.system || 'Todos'], ['Veces', (m) => m.count], ['Última vez', (m) => formatDateTime(m.lastAt)]]}
+          />
           <h2>Artículos más leídos</h2>
           <MostReadLists reads={data.reads} idPrefix="leidos" />
         </>

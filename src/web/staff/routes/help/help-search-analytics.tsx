@@ -14,12 +14,14 @@ import { FilterForm, FilterInput, FilterSelect } from '../../../components/filte
 import type { FieldErrors } from '../../../components/form.tsx';
 import { formatDateTime, formatDay } from '../../../components/format.ts';
 import type { AppEnv } from '../../../env.ts';
-import { commentsByArticle, FeedbackTable, MostReadLists } from '../../help-report-views.tsx';
+import { commentsByArticle, FeedbackTable, MostReadLists, SearchQueryTable } from '../../help-report-views.tsx';
 import { requireStaff } from '../../require-staff.ts';
 import { staffPage } from '../../staff-page.tsx';
 import { HELP_HOME } from './help-route-context.ts';
 
 const PATH = `${HELP_HOME}/busquedas`;
+
+const decimal = (n: number) => n.toLocaleString('es-CL');
 
 interface Data {
   range: ReportRange;
@@ -74,61 +76,26 @@ function render(c: Context<AppEnv>, input: Input, systems: SystemItem[], data: D
       {data ? (
         <>
           <h2>Lo más buscado</h2>
-          {data.top.length === 0 ? <p>No hubo búsquedas en el período.</p> : (
-            <div class="table-scroll">
-              <table class="data stack">
-                <caption>Las búsquedas más frecuentes ({data.top.length})</caption>
-                <thead><tr><th scope="col">Búsqueda</th><th scope="col">Veces</th><th scope="col">Resultados en promedio</th><th scope="col">Con un resultado abierto</th></tr></thead>
-                <tbody>
-                  {data.top.map((t) => (
-                    <tr>
-                      <th scope="row"><bdi>{t.query}</bdi></th>
-                      <td data-label="Veces">{t.times}</td>
-                      <td data-label="Resultados en promedio">{t.averageResults.toLocaleString('es-CL')}</td>
-                      <td data-label="Con un resultado abierto">{t.openedPct} %</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <SearchQueryTable
+            caption={`Las búsquedas más frecuentes (${data.top.length})`}
+            empty="No hubo búsquedas en el período."
+            rows={data.top}
+            columns={[['Veces', (t) => t.times], ['Resultados en promedio', (t) => decimal(t.averageResults)], ['Con un resultado abierto', (t) => `${t.openedPct} %`]]}
+          />
           <h2>Búsquedas sin resultados</h2>
-          {data.empty.length === 0 ? <p>Todas las búsquedas del período encontraron algo.</p> : (
-            <div class="table-scroll">
-              <table class="data stack">
-                <caption>Búsquedas que no encontraron nada, las más frecuentes primero ({data.empty.length})</caption>
-                <thead><tr><th scope="col">Búsqueda</th><th scope="col">Veces</th><th scope="col">Última vez</th></tr></thead>
-                <tbody>
-                  {data.empty.map((m) => (
-                    <tr>
-                      <th scope="row"><bdi>{m.query}</bdi></th>
-                      <td data-label="Veces">{m.times}</td>
-                      <td data-label="Última vez">{formatDateTime(m.lastAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <SearchQueryTable
+            caption={`Búsquedas que no encontraron nada, las más frecuentes primero (${data.empty.length})`}
+            empty="Todas las búsquedas del período encontraron algo."
+            rows={data.empty}
+            columns={[['Veces', (m) => m.times], ['Última vez', (m) => formatDateTime(m.lastAt)]]}
+          />
           <h2>Búsquedas con resultados que nadie abrió</h2>
-          {data.unopened.length === 0 ? <p>En todas las búsquedas con resultados del período se abrió alguno.</p> : (
-            <div class="table-scroll">
-              <table class="data stack">
-                <caption>Búsquedas que encontraron artículos sin que se abriera ninguno ({data.unopened.length})</caption>
-                <thead><tr><th scope="col">Búsqueda</th><th scope="col">Veces</th><th scope="col">Resultados en promedio</th><th scope="col">Última vez</th></tr></thead>
-                <tbody>
-                  {data.unopened.map((m) => (
-                    <tr>
-                      <th scope="row"><bdi>{m.query}</bdi></th>
-                      <td data-label="Veces">{m.times}</td>
-                      <td data-label="Resultados en promedio">{m.averageResults.toLocaleString('es-CL')}</td>
-                      <td data-label="Última vez">{formatDateTime(m.lastAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+          <SearchQueryTable
+            caption={`Búsquedas que encontraron artículos sin que se abriera ninguno (${data.unopened.length})`}
+            empty="En todas las búsquedas con resultados del período se abrió alguno."
+            rows={data.unopened}
+            columns={[['Veces', (m) => m.times], ['Resultados en promedio', (m) => decimal(m.averageResults)], ['Última vez', (m) => formatDateTime(m.lastAt)]]}
+          />
           <h2>Artículos más leídos</h2>
           <MostReadLists reads={data.reads} idPrefix="leidos" />
           <h2>Votos «¿Le fue útil?» y comentarios «No»</h2>
