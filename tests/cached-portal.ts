@@ -21,10 +21,10 @@ export interface CachedPortal {
   close(): Promise<void>;
 }
 
-export async function startCachedPortal(): Promise<CachedPortal> {
+export async function startCachedPortal(opts: { withHelp?: boolean } = {}): Promise<CachedPortal> {
   const dir = mkdtempSync(join(tmpdir(), 'portal-cache-'));
   const file = join(dir, 'portal.sqlite');
-  const rt = await createTestRuntime({ sqliteFile: file });
+  const rt = await createTestRuntime({ sqliteFile: file, ...opts });
   const cache = rt.deps.pageCache!;
   const server = createServer(cacheFirst(cache, getRequestListener(rt.app.fetch)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

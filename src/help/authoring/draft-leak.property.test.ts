@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { getRequestListener } from '@hono/node-server';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieBrowser, type CachedPortal } from '../../../tests/cached-portal.ts';
+import { CookieBrowser, startCachedPortal, type CachedPortal } from '../../../tests/cached-portal.ts';
 import { TestClient } from '../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../../../tests/factories.ts';
 import { asPrincipal, inTransaction } from '../../../tests/help-authoring-fixtures.ts';
@@ -17,7 +12,7 @@ import type { Transaction } from 'kysely';
 import type { StaffPrincipal } from '../../auth/principal.ts';
 import type { Database } from '../../db/schema.ts';
 import { VENDOR_TIME_ZONE } from '../../domain/contracts.ts';
-import { cacheFirst, type PageCache } from '../../web/page-cache.ts';
+import type { PageCache } from '../../web/page-cache.ts';
 import { sendHelpDigests } from '../digest/send-help-digests.ts';
 import { importHelpTree } from '../import/import-help-tree.ts';
 import { readHelpTree } from '../import/read-help-tree.ts';
@@ -56,7 +51,7 @@ const SEEDED = 'cierre-mensual';
 /** Markers are "zq" and consonants: no Spanish stem, stop word or suffix touches them, and natural text never has "zq". */
 const LETTERS = 'bcdfghjklmnpqrtvwx';
 /** A marker as it stands in a page, a URL or JSON (not a piece of a random token that happens to hold "zq"). */
-const ZQ = /(?<![A-Za-z0-9])zq[bcdfghjklmnpqrtvwx]{9}(?![A-Za-z0-9])/g;
+const ZQ = /(?<![A-Za-z0-9])zq[bcdfghjklmnpqrtvwx]{10}(?![A-Za-z0-9])/g;
 const isPostgres = (process.env.DATABASE_URL ?? '').startsWith('postgres');
 
 interface Content {
@@ -128,10 +123,11 @@ let customer: TestCustomer;
 let readers: Reader[];
 let counter = 0;
 
+/** "zq", a serial number (unique in the process, so one marker is never another's) and letters from the salt: ten consonants. */
 function marker(salt: number): string {
   let n = counter++;
   let out = 'zq';
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     out += LETTERS[n % LETTERS.length];
     n = Math.floor(n / LETTERS.length);
   }
@@ -160,25 +156,16 @@ const fields = (c: Content, categoryId: string, position: number) => ({
 });
 const markersOf = (c: Content) => [c.title, c.summary, c.tag, c.body, c.heading, c.slug];
 
-/** A portal on SQLite with the page cache ahead of the framework over HTTP, as server.ts runs it; on PostgreSQL the framework alone (no cache there). */
+/** On SQLite the portal as server.ts runs it, the page cache ahead of the framework over HTTP; on PostgreSQL (no cache there) the framework alone. */
 async function startPortal(): Promise<void> {
   if (isPostgres) {
     rt = await createTestRuntime({ withHelp: false });
     closePortal = () => rt.close();
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'portal-leak-'));
-  const file = join(dir, 'portal.sqlite');
-  rt = await createTestRuntime({ sqliteFile: file, withHelp: false });
-  cache = rt.deps.pageCache!;
-  const server = createServer(cacheFirst(cache, getRequestListener(rt.app.fetch)));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  portal = { rt, cache, base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, file, close: async () => {} };
-  closePortal = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await rt.close();
-    rmSync(dir, { recursive: true, force: true });
-  };
+  portal = await startCachedPortal({ withHelp: false });
+  ({ rt, cache } = portal);
+  closePortal = () => portal!.close();
 }
 
 async function readerFor(name: string, email: string, password: string): Promise<Reader> {
@@ -280,8 +267,7 @@ class Run {
 
   async apply(o: Op): Promise<void> {
     const s = this.slots[o.slot];
-    if (!s || (o.kind === 'create' && s.deleted)) return this.create(o);
-    if (s.deleted) return this.create(o);
+    if (!s || s.deleted) return this.create(o);
     switch (o.kind) {
       case 'create':
       case 'save':
@@ -306,7 +292,7 @@ class Run {
         return this.note(o, s, 'submit');
       case 'publish':
         if (!s.draft) return this.note(o, s, 'skip');
-        return this.published_(s, await this.write((trx, ctx) => publishDraft(trx, ctx, publisher, { articleId: s.id, changeNote: 'Cambio de prueba.' })), o, 'publish');
+        return this.recordPublish(s, await this.write((trx, ctx) => publishDraft(trx, ctx, publisher, { articleId: s.id, changeNote: 'Cambio de prueba.' })), o, 'publish');
       case 'unpublish':
         if (!s.published) return this.note(o, s, 'skip');
         await this.write((trx, ctx) => unpublishArticle(trx, ctx, publisher, { articleId: s.id }));
@@ -347,7 +333,7 @@ class Run {
           return this.note(o, s, 'scheduled unpublish');
         }
         const v = await rt.deps.db.selectFrom('help_articles').select('version_no').where('id', '=', s.id).executeTakeFirstOrThrow();
-        return this.published_(s, { versionNo: Number(v.version_no) }, o, 'scheduled publish');
+        return this.recordPublish(s, { versionNo: Number(v.version_no) }, o, 'scheduled publish');
       }
     }
   }
@@ -356,7 +342,7 @@ class Run {
     this.log.push(`${o.kind}@${o.slot}: ${what} (${s.id.slice(0, 8)})`);
   }
 
-  private published_(s: Slot, r: { versionNo: number }, o: Op, what: string) {
+  private recordPublish(s: Slot, r: { versionNo: number }, o: Op, what: string) {
     const c = s.draft!.content;
     s.versions.push({ no: r.versionNo, content: c });
     s.row = c;
@@ -489,6 +475,14 @@ class Run {
       if (!owner) expect(urls, `${r.name} suggestions for ${m}, not published now`).toEqual([]);
     }
     for (const r of readers) {
+      // The search's click recorder redirects only to what a reader can open now, whatever the link names.
+      for (const s of this.all) {
+        for (const slug of s.slugs) {
+          if (!s.deleted && s.published && slug === slugOf(s.row)) continue;
+          const res = await r.get(`/ayuda/buscar/ir?b=${s.id}&a=${encodeURIComponent(`${SYSTEM}/${slug}`)}`);
+          expect([res.status, res.location], `${r.name} /ayuda/buscar/ir to ${slug}`).toEqual([404, null]);
+        }
+      }
       for (const [file, f] of this.files) {
         const s = f.slot;
         for (const slug of s.slugs) {
