@@ -40,11 +40,19 @@ export const fts5Search: SearchAdapter = {
     return toCount(result.rows[0]?.n);
   },
 
-  async candidates(db, r, limit) {
-    const result = await sql<Candidate & { title: string; summary: string; headings: string; tags: string; body: string }>`
-      select article_id as id, rowid as seq, title, summary, headings, tags, body
+  async candidates(db, r, limit, withBody) {
+    const body = withBody ? sql`body` : sql`''`;
+    const result = await sql<{ id: string; seq: number; title: string; summary: string; headings: string; tags: string; body: string }>`
+      select article_id as id, rowid as seq, title, summary, headings, tags, ${body} as body
       from help_search where help_search match ${matchText(r)} order by rowid desc limit ${limit}`.execute(db);
     return result.rows.map((row) => ({ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }));
+  },
+
+  async bodies(db, ids) {
+    if (ids.length === 0) return new Map();
+    const result = await sql<{ id: string; body: string }>`
+      select d.article_id as id, h.body from help_search_docs d join help_search h on h.rowid = d.id where d.article_id in (${sql.join(ids)})`.execute(db);
+    return new Map(result.rows.map((row) => [row.id, row.body]));
   },
 
   async recent(db, r, limit, offset) {

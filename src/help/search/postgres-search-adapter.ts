@@ -41,12 +41,20 @@ export const postgresSearch: SearchAdapter = {
     return toCount(result.rows[0]?.n);
   },
 
-  async candidates(db, r, limit) {
+  async candidates(db, r, limit, withBody) {
+    // The body is stored apart (TOAST): read only when asked for.
+    const body = withBody ? sql`h.body` : sql`''`;
     const result = await sql<{ id: string; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
       with q as (${queries(r)})
-      select h.article_id as id, h.seq, h.title, h.summary, h.headings, h.tags, h.body
+      select h.article_id as id, h.seq, h.title, h.summary, h.headings, h.tags, ${body} as body
       from help_search h, q where ${where(r)} order by h.seq desc limit ${limit}`.execute(db);
     return result.rows.map((row) => ({ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }));
+  },
+
+  async bodies(db, ids) {
+    if (ids.length === 0) return new Map();
+    const result = await sql<{ id: string; body: string }>`select article_id as id, body from help_search where article_id in (${sql.join(ids)})`.execute(db);
+    return new Map(result.rows.map((row) => [row.id, row.body]));
   },
 
   async recent(db, r, limit, offset) {

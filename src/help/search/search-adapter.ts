@@ -46,8 +46,10 @@ export interface SearchSet {
  */
 export interface SearchAdapter {
   count(db: Kysely<Database>, r: SearchSet): Promise<number>;
-  /** The matching articles' stems, the most recently (re)indexed first, at most `limit`. */
-  candidates(db: Kysely<Database>, r: SearchSet, limit: number): Promise<Candidate[]>;
+  /** The matching articles' stems, the most recently (re)indexed first, at most `limit`; without `withBody` the body is left empty (see bodies). */
+  candidates(db: Kysely<Database>, r: SearchSet, limit: number, withBody: boolean): Promise<Candidate[]>;
+  /** The body stems of these candidates (by article id). */
+  bodies(db: Kysely<Database>, ids: string[]): Promise<Map<string, string>>;
   /** Article ids of a page of matches, newest (re)indexed first, nothing scored (the broad search). */
   recent(db: Kysely<Database>, r: SearchSet, limit: number, offset: number): Promise<string[]>;
 }
