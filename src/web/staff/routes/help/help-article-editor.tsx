@@ -26,10 +26,7 @@ async function saveThen(c: Context<AppEnv>, then: (a: ArticleEditorView, revisio
   const values: EditorValues = editorValuesOf(f);
   const expected = revisionOf(f.revision);
   try {
-    const { revision } = await helpWrite(c, async (trx, ctx, by) => {
-      const r = await saveDraft(trx, ctx, by, { articleId: a.id, expectedRevision: expected, ...values });
-      return r;
-    });
+    const { revision } = await helpWrite(c, (trx, ctx, by) => saveDraft(trx, ctx, by, { articleId: a.id, expectedRevision: expected, ...values }));
     await then(a, revision);
     setFlash(c, done(revision), 'staff_flash');
     return c.redirect(editorHref(a.id), 303);

@@ -12,7 +12,7 @@ import { formFields } from '../../../form-data.ts';
 import { requireStaff } from '../../require-staff.ts';
 import { editorValuesFrom } from './article-editor-form.tsx';
 import { renderEditor } from './article-editor-page.tsx';
-import { editorHref, HELP_HOME, helpWrite, systemHref } from './help-route-context.ts';
+import { editorHref, helpWrite, systemHref } from './help-route-context.ts';
 
 const revisionOf = (s: string | undefined) => (s && /^\d{1,9}$/.test(s) ? Number(s) : -1);
 
@@ -60,7 +60,7 @@ export const helpArticlePublishingRoutes = new Hono<AppEnv>()
       const { articleDeleted } = await helpWrite(c, (trx, ctx, by) => discardDraft(trx, ctx, by, { articleId: a.id, expectedRevision: revisionOf(f.revision) }));
       if (articleDeleted) {
         setFlash(c, 'Borrador descartado. El artículo nunca se publicó, así que ya no existe.', 'staff_flash');
-        return c.redirect(systemHref(a.system.slug) ?? HELP_HOME, 303);
+        return c.redirect(systemHref(a.system.slug), 303);
       }
       setFlash(c, 'Borrador descartado. Lo publicado no cambió.', 'staff_flash');
       return c.redirect(editorHref(a.id), 303);
