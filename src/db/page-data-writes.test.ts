@@ -17,6 +17,14 @@ describe('which writes a page can show', () => {
     expect(touchesPageData(sql`select 1`.toOperationNode())).toBe(false);
   });
 
+  it('ignores a help draft being written (no reader page reads drafts), not its publishing', () => {
+    expect(touchesPageData(db.updateTable('help_article_drafts').set({ body_md: 'x' }).toOperationNode())).toBe(false);
+    expect(touchesPageData(db.insertInto('help_article_drafts').values({} as never).toOperationNode())).toBe(false);
+    expect(touchesPageData(db.deleteFrom('help_article_drafts').toOperationNode())).toBe(false);
+    expect(touchesPageData(db.updateTable('help_articles').set({ published: 1 }).toOperationNode())).toBe(true);
+    expect(touchesPageData(db.updateTable('help_attachments').set({ draft: 0 }).toOperationNode())).toBe(true);
+  });
+
   it('counts everything else, revocation above all', () => {
     expect(touchesPageData(db.deleteFrom('sessions').toOperationNode())).toBe(true);
     expect(touchesPageData(db.updateTable('users').set({ disabled_at: 'x' }).toOperationNode())).toBe(true);

@@ -16,8 +16,10 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
 // page, which the cache never keeps (web/page-cache.ts); a visit must not empty
 // everyone's cache. help_digest_*: the weekly digest's subscriptions and links,
 // shown on /cuenta/novedades only, never cached; the job writes thousands weekly.
-const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_reader_visits', 'help_digest_subscriptions', 'help_digest_unsubscribe_links']);
-const QUIET_DELETES = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_digest_subscriptions', 'help_digest_unsubscribe_links']);
+// help_article_drafts: the console's working copies, which no reader page reads
+// (a publish also writes help_articles, and that empties the cache).
+const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_reader_visits', 'help_digest_subscriptions', 'help_digest_unsubscribe_links', 'help_article_drafts']);
+const QUIET_DELETES = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_digest_subscriptions', 'help_digest_unsubscribe_links', 'help_article_drafts']);
 const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
   outbox: 'all',
   throttles: 'all',
@@ -30,6 +32,7 @@ const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
   help_search_log_allowance: 'all',
   help_reader_visits: 'all',
   help_digest_subscriptions: 'all',
+  help_article_drafts: 'all',
   sessions: new Set(['last_seen_at']),
   users: new Set(['last_sign_in_at']),
 };
