@@ -329,7 +329,8 @@ export interface HelpArticleDraftsTable {
   submitted_at: string | null;
 }
 
-export type HelpVersionSource = 'console' | 'schedule' | 'import' | 'restore';
+/** 'initial': the first import into an empty help (the baseline, not news). */
+export type HelpVersionSource = 'console' | 'schedule' | 'import' | 'initial' | 'restore';
 
 /** Every published version of an article, as it was published. */
 export interface HelpArticleVersionsTable {

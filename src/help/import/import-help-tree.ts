@@ -145,6 +145,7 @@ const helpImportBusy = (cause: unknown) =>
 
 /** The version note of every article an import writes. */
 export const IMPORT_CHANGE_NOTE = 'Importado desde la carpeta';
+export const INITIAL_CHANGE_NOTE = 'Carga inicial de la ayuda';
 
 async function importInOneTransaction(
   db: Kysely<Database>,
@@ -187,6 +188,8 @@ async function importTransaction(
     const existing = new Map(
       (await trx.selectFrom('help_articles').select(['id', 'system_id', 'slug', 'source_hash', 'published']).execute()).map((a) => [`${a.system_id}/${a.slug}`, a]),
     );
+    // The first import into an empty help is its baseline: versioned, but not news for readers (listHelpNews skips it).
+    const initialLoad = existing.size === 0;
     const inTree = new Set<string>();
     let indexChanged = false;
     let done = 0;
@@ -239,7 +242,7 @@ async function importTransaction(
         }
         versions.push({
           id: randomUUID(), article_id: id, version_no: versionNo, category_id: categoryId, slug: a.slug, title: a.title, summary: a.summary, tags: a.tags,
-          position: a.order, body_md: a.body, change_note: IMPORT_CHANGE_NOTE, source: 'import', author_label: byLabel, published_by_staff_id: byStaffId,
+          position: a.order, body_md: a.body, change_note: initialLoad ? INITIAL_CHANGE_NOTE : IMPORT_CHANGE_NOTE, source: initialLoad ? 'initial' : 'import', author_label: byLabel, published_by_staff_id: byStaffId,
           published_by_label: byLabel, published_at: at,
         });
         for (const tag of foldedTags(a.tags)) tags.push({ article_id: id, tag });

@@ -43,6 +43,7 @@ const SOURCE_LABEL: Record<HelpVersionSource, string> = {
   schedule: 'publicada en el navegador (programada)',
   restore: 'restaurada en el navegador',
   import: 'importada',
+  initial: 'importada en la carga inicial',
 };
 
 export async function previousStates(trx: Transaction<Database>, ids: string[]): Promise<Map<string, PreviousState>> {
@@ -102,7 +103,7 @@ export function sameAsPublished(p: PreviousState, a: TreeArticle, categoryId: st
 /** Why replacing this article overrides work done in the browser; empty when it does not. */
 export function overwriteReasons(p: PreviousState, how: 'replaced' | 'unpublished'): string[] {
   const reasons: string[] = [];
-  if (p.latestSource !== null && p.latestSource !== 'import') {
+  if (p.latestSource !== null && p.latestSource !== 'import' && p.latestSource !== 'initial') {
     reasons.push(
       how === 'replaced'
         ? `su versión ${p.latestVersion} fue ${SOURCE_LABEL[p.latestSource]}; queda en el historial y puede restaurarse`

@@ -10,7 +10,7 @@ import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime
 import { publishDraft } from '../authoring/publish-draft.ts';
 import { unpublishArticle } from '../authoring/unpublish-article.ts';
 import { exportHelpTree } from './export-help-tree.ts';
-import { importHelpTree, IMPORT_CHANGE_NOTE } from './import-help-tree.ts';
+import { importHelpTree, INITIAL_CHANGE_NOTE } from './import-help-tree.ts';
 import { readHelpTree } from './read-help-tree.ts';
 
 // "Help as code stays true" (decision 0016): a folder imported onto a portal
@@ -76,11 +76,11 @@ function exportDir(): string {
 
 describe('import onto help edited in the browser', () => {
   it('every article it writes is a version; an unchanged folder writes none', async () => {
-    expect(await versionsOf('cierre-mensual')).toEqual([{ version_no: 1, source: 'import', change_note: IMPORT_CHANGE_NOTE, title: 'Cierre mensual' }]);
+    expect(await versionsOf('cierre-mensual')).toEqual([{ version_no: 1, source: 'initial', change_note: INITIAL_CHANGE_NOTE, title: 'Cierre mensual' }]);
     help.write('contabilidad/cierre/cierre-mensual.md', cierre(' Ahora con revisión.'));
     await run();
     await run();
-    expect((await versionsOf('cierre-mensual')).map((v) => [v.version_no, v.source])).toEqual([[1, 'import'], [2, 'import']]);
+    expect((await versionsOf('cierre-mensual')).map((v) => [v.version_no, v.source])).toEqual([[1, 'initial'], [2, 'import']]);
     expect((await rt.deps.db.selectFrom('help_articles').select('version_no').where('slug', '=', 'cierre-mensual').executeTakeFirstOrThrow()).version_no).toBe(2);
   });
 
@@ -96,7 +96,7 @@ describe('import onto help edited in the browser', () => {
       { path: 'inventario/bodegas/crear-bodega.md', title: 'Crear una bodega', reasons: ['tiene un borrador abierto: se conserva, pero parte de una versión anterior'] },
     ]);
     expect((await versionsOf('cierre-mensual')).map((v) => [v.version_no, v.source, v.title])).toEqual([
-      [1, 'import', 'Cierre mensual'], [2, 'console', 'Cierre del mes (navegador)'], [3, 'import', 'Cierre mensual'],
+      [1, 'initial', 'Cierre mensual'], [2, 'console', 'Cierre del mes (navegador)'], [3, 'import', 'Cierre mensual'],
     ]);
     const draft = await rt.deps.db.selectFrom('help_article_drafts').select(['title', 'base_version']).where('article_id', '=', await idOf('crear-bodega')).executeTakeFirstOrThrow();
     expect(draft).toEqual({ title: 'Bodega en borrador', base_version: 1 });
@@ -137,7 +137,7 @@ describe('import onto help edited in the browser', () => {
     await exportHelpTree(rt.deps.db, out);
     const r = await run(out);
     expect(r).toMatchObject({ created: 0, updated: 0, unchanged: 3, overwritten: [] });
-    expect((await versionsOf('cierre-mensual')).map((v) => v.source)).toEqual(['import', 'console']);
+    expect((await versionsOf('cierre-mensual')).map((v) => v.source)).toEqual(['initial', 'console']);
     // Adopted: the next run of the same folder is the cheap "same hash" path.
     expect(await run(out)).toMatchObject({ unchanged: 3, overwritten: [] });
   });

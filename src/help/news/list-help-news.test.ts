@@ -71,3 +71,20 @@ describe('listHelpNews', () => {
     expect(seen.sort()).toEqual([...slugs].sort());
   });
 });
+
+describe('the help as first loaded', () => {
+  it('is not news: a fresh portal lists nothing until something changes after the first import', async () => {
+    const fresh = await createTestRuntime();
+    try {
+      const all = (await fresh.deps.db.selectFrom('systems').select('id').execute()).map((s) => s.id);
+      const sources = await fresh.deps.db.selectFrom('help_article_versions').select('source').distinct().execute();
+      expect(sources.map((s) => s.source)).toEqual(['initial']);
+      expect((await listHelpNews(fresh.deps.db, { systemIds: all, limit: 10 })).total).toBe(0);
+      await publishVersion(fresh, { system: 'contabilidad', slug: 'cierre-mensual', note: 'Nuevo plazo.', at: day(1) });
+      const news = await listHelpNews(fresh.deps.db, { systemIds: all, limit: 10 });
+      expect(news.items.map((i) => [i.slug, i.kind, i.changeNote])).toEqual([['cierre-mensual', 'updated', 'Nuevo plazo.']]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

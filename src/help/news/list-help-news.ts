@@ -52,7 +52,9 @@ export async function listHelpNews(db: Kysely<Database>, input: ListHelpNewsInpu
     .innerJoin('help_articles as a', 'a.id', 'v.article_id')
     .innerJoin('systems as s', 's.id', 'a.system_id')
     .where('a.published', '=', 1)
-    .where('a.system_id', 'in', q.systemIds);
+    .where('a.system_id', 'in', q.systemIds)
+    // The help's first load is where readers start, not a change to tell them about.
+    .where('v.source', '!=', 'initial');
   if (q.since) base = base.where('v.published_at', '>', q.since);
   if (q.until) base = base.where('v.published_at', '<=', q.until);
   // The latest version of the article within the window: none after it inside the same bounds.

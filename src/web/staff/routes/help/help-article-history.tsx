@@ -15,7 +15,7 @@ import { staffPage } from '../../staff-page.tsx';
 import { DraftHidden } from './article-editor-form.tsx';
 import { editorHref, HELP_HOME, helpWrite, systemHref } from './help-route-context.ts';
 
-const SOURCE_LABEL = { console: 'Consola', schedule: 'Programada', import: 'Importación', restore: 'Restauración' } as const;
+const SOURCE_LABEL = { console: 'Consola', schedule: 'Programada', import: 'Importación', initial: 'Carga inicial', restore: 'Restauración' } as const;
 
 /** Every published version: who, when, why; compare any two (or one with the draft); restore one into the draft. */
 export const helpArticleHistoryRoutes = new Hono<AppEnv>()
