@@ -65,6 +65,9 @@ const SIBLINGS_AROUND = 12;
 /** What the import accepts as a slug; anything else is a typed URL that names no article. */
 export const ARTICLE_SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/** Addresses under /ayuda/<sistema>/ that are pages of their own (help-news.tsx): no article may take them. */
+export const RESERVED_ARTICLE_SLUGS: ReadonlySet<string> = new Set(['novedades']);
+
 export async function readArticle(db: Kysely<Database>, system: SystemSummary, slug: string): Promise<ArticleView> {
   // Checked before the query: PostgreSQL refuses a NUL byte ("%00" in the URL) with an error, not an empty result.
   if (!ARTICLE_SLUG.test(slug)) throw notFound();

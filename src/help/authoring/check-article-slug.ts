@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { ValidationError } from '../../errors.ts';
+import { RESERVED_ARTICLE_SLUGS } from '../read-help.ts';
 
 /**
  * A slug is the article's URL in its system: no other article may hold it,
@@ -12,6 +13,7 @@ export async function checkArticleSlug(trx: Transaction<Database>, systemId: str
   const refuse = (message: string) => {
     throw new ValidationError({ slug: message });
   };
+  if (RESERVED_ARTICLE_SLUGS.has(slug)) refuse(`La dirección «${slug}» es la de una página del portal (/ayuda/<sistema>/${slug}). Elija otra.`);
   const other = await trx
     .selectFrom('help_articles')
     .select(['id', 'title'])

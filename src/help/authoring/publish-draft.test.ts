@@ -127,6 +127,12 @@ describe('slugs that change', () => {
     expect(await readerSees('libro-de-ventas')).toBe(true);
   });
 
+  it('refuses a slug that is a page of the help (novedades), in a new article and in a draft', async () => {
+    await expect(create('novedades')).rejects.toMatchObject({ fieldErrors: { slug: expect.stringContaining('es la de una página del portal') } });
+    const { articleId } = await create('cambios-recientes');
+    await expect(save(articleId, 0, { slug: 'novedades' })).rejects.toMatchObject({ fieldErrors: { slug: expect.stringContaining('es la de una página del portal') } });
+  });
+
   it('moving to another category changes no URL', async () => {
     const { articleId } = await create('mover-de-categoria');
     await publish(articleId);

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { findRefusedCharacter, refusedCharacterAt } from '../../domain/plain-text.ts';
 import { attachmentTypeFor, matchesContentType, MAX_ATTACHMENT_BYTES } from '../attachment-types.ts';
 import { FrontMatterError, parseFrontMatter } from '../front-matter.ts';
+import { RESERVED_ARTICLE_SLUGS } from '../read-help.ts';
 import { renderArticle } from '../render-markdown.ts';
 import { ARTICLE_KEYS, normalizeTags } from './article-file.ts';
 import { articleSourceHash } from './article-source-hash.ts';
@@ -96,6 +97,7 @@ function readDraft(root: string, file: string, systems: Map<string, TreeSystem> 
     if (bad) report(i + 1, refusedCharacterAt('El texto', bad));
   }
   if (!SLUG.test(slug)) fail(lineOf('slug'), `El slug "${slug}" no es válido: use minúsculas sin tildes, números y guiones.`);
+  else if (RESERVED_ARTICLE_SLUGS.has(slug)) fail(lineOf('slug'), `El slug "${slug}" es la dirección de una página del portal (/ayuda/<sistema>/${slug}): use otro.`);
   if (!fields.title) fail(lineOf('title'), 'Falta "title" en el encabezado.');
   const orderText = fields.order ?? '0';
   if (!/^-?\d{1,9}$/.test(orderText)) fail(lineOf('order'), `"order" debe ser un número entero, no "${orderText}".`);
