@@ -94,6 +94,15 @@ async function applyTermCounts(db: Db, counts: Map<string, number>): Promise<voi
   if (rows.some(([, n]) => n < 0)) await db.deleteFrom('help_search_terms').where('count', '<=', 0).execute();
 }
 
+/**
+ * Between two fields of a PostgreSQL document: tsvector concatenation puts
+ * the first word of a field right after the last of the one before, so a
+ * phrase ("bolet honorari") could span title and summary, which FTS5 columns
+ * never allow. A non-ASCII letter is kept by the 'simple' parser and is never
+ * a query stem ([a-z0-9]+), so it only keeps the fields apart.
+ */
+const FIELD_GAP = 'ǂ';
+
 /** Put these articles in the search index (replacing what it had for them). */
 export async function writeSearchEntries(db: Db, dialect: Dialect, articles: IndexableArticle[]): Promise<void> {
   if (articles.length === 0) return;
@@ -115,7 +124,7 @@ export async function writeSearchEntries(db: Db, dialect: Dialect, articles: Ind
       await sql`insert into help_search (article_id, system_id, title, summary, headings, tags, body, document) values ${sql.join(
         part.map(
           (r) =>
-            sql`(${r.id}, ${r.systemId}, ${r.title}, ${r.summary}, ${r.headings}, ${r.tags}, ${r.body}, setweight(to_tsvector('simple', ${r.title}), 'A') || setweight(to_tsvector('simple', ${`${r.summary} ${r.headings} ${r.tags}`}), 'B') || setweight(to_tsvector('simple', ${r.body}), 'D'))`,
+            sql`(${r.id}, ${r.systemId}, ${r.title}, ${r.summary}, ${r.headings}, ${r.tags}, ${r.body}, setweight(to_tsvector('simple', ${`${r.title} ${FIELD_GAP}`}), 'A') || setweight(to_tsvector('simple', ${[r.summary, r.headings, r.tags, ''].join(` ${FIELD_GAP} `)}), 'B') || setweight(to_tsvector('simple', ${r.body}), 'D'))`,
         ),
       )}`.execute(db);
     } else {

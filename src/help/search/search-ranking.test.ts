@@ -31,7 +31,9 @@ const HELP = Object.fromEntries([
   conta('ventas-del-libro', 'Ventas por cliente', 'Las ventas se ven por cliente; el libro mayor tiene el detalle contable.'),
   ['inventario/bodegas/cartola.md', article({ system: 'inventario', category: 'bodegas', slug: 'cartola', title: 'Cartola de bodega' }, 'La cartola muestra las entradas y salidas de la bodega.\n')],
   ['inventario/bodegas/sala-de-ventas.md', article({ system: 'inventario', category: 'bodegas', slug: 'sala-de-ventas', title: 'Sala de ventas' }, 'La sala de ventas tiene su propia bodega.\n')],
-  ['sinonimos.txt', 'nc, nota de crédito\nimposiciones, cotizaciones previsionales\n'],
+  // "boleta" ends the title and "honorarios" starts the summary: not the phrase "boleta de honorarios".
+  conta('emitir-boleta', 'Emitir boleta', 'Revise el monto antes de enviar.', { summary: 'Honorarios y retenciones del mes.' }),
+  ['sinonimos.txt', 'nc, nota de crédito\nimposiciones, cotizaciones previsionales\nbhe, boleta de honorarios\n'],
 ]);
 
 let rt: TestRuntime;
@@ -103,6 +105,11 @@ describe('synonym phrases', () => {
   it('matches a phrase entry as adjacent words, from its abbreviation', async () => {
     // "notas-internas" has "nota" and "crédito", apart: not the phrase.
     expect(await slugs('NC')).toEqual(['nota-de-credito']);
+  });
+
+  it('never matches a phrase across two fields', async () => {
+    expect(await slugs('bhe')).toEqual([]);
+    expect(await slugs('boleta retenciones')).toEqual(['emitir-boleta']);
   });
 
   it('reads the phrase in a query as one term', async () => {
