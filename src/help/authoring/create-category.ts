@@ -8,10 +8,10 @@ import { fieldErrors } from '../../customers/user-fields.ts';
 import { ValidationError } from '../../errors.ts';
 import { findStructureSystem } from './find-structure-system.ts';
 import type { HelpWriteContext } from './help-write-context.ts';
-import { authorizeHelpWrite, lockHelpStructure, structureSlug, StructureDescription, StructureName } from './structure-fields.ts';
+import { authorizeHelpWrite, lockHelpStructure, RESERVED_CATEGORY_SLUGS, structureSlug, StructureDescription, StructureName } from './structure-fields.ts';
 
 export const CreateCategoryInput = z.object({
-  slug: structureSlug('de la categoría').refine((s) => s !== 'nueva', 'Ese código es una página de la consola; elija otro.'),
+  slug: structureSlug('de la categoría').refine((s) => !RESERVED_CATEGORY_SLUGS.has(s), 'Ese código es una página de la consola; elija otro.'),
   name: StructureName,
   description: StructureDescription,
 });

@@ -16,6 +16,9 @@ export const STRUCTURE_SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
  */
 export const RESERVED_SYSTEM_SLUGS: ReadonlySet<string> = new Set(['buscar', 'sugerencias', 'novedades', 'suscripcion', 'resumen', 'nuevo', 'nueva', 'adjuntos', 'articulos', 'sistemas', 'archivos']);
 
+/** A category slug the console's own page takes (/proveedor/ayuda/sistemas/<sistema>/categorias/nueva). */
+export const RESERVED_CATEGORY_SLUGS: ReadonlySet<string> = new Set(['nueva']);
+
 export const structureSlug = (what: 'del sistema' | 'de la categoría') =>
   z
     .string({ error: `Ingrese el código ${what}.` })

@@ -1,4 +1,5 @@
 import { findRefusedCharacter, refusedCharacterAt } from '../../domain/plain-text.ts';
+import { RESERVED_CATEGORY_SLUGS, RESERVED_SYSTEM_SLUGS } from '../authoring/structure-fields.ts';
 import type { TreeSystem } from './help-tree.ts';
 
 /**
@@ -62,6 +63,8 @@ export function parseSystemsFile(text: string): { systems: TreeSystem[]; problem
     const before = problems.length;
     if (typeof o.slug !== 'string' || !SLUG.test(o.slug)) problems.push({ line, message: `${where}: "slug" debe usar minúsculas, números y guiones (por ejemplo "factura-electronica").` });
     else if (seen.has(o.slug)) problems.push({ line, message: `${where}: el slug "${o.slug}" está repetido.` });
+    // The console refuses these too: /ayuda/buscar and the like are pages, so a system there could never be opened.
+    else if (RESERVED_SYSTEM_SLUGS.has(o.slug)) problems.push({ line, message: `${where}: el slug "${o.slug}" es la dirección de una página del portal (/ayuda/${o.slug}): use otro.` });
     if (typeof o.name !== 'string' || o.name.trim() === '') problems.push({ line, message: `${where}: falta "name".` });
     if (o.description !== undefined && typeof o.description !== 'string') problems.push({ line, message: `${where}: "description" debe ser un texto.` });
     for (const field of ['name', 'description'] as const) {
@@ -81,6 +84,7 @@ export function parseSystemsFile(text: string): { systems: TreeSystem[]; problem
       const cline = lineOf(text, 'slug', co.slug, Math.max(0, from));
       if (typeof co.slug !== 'string' || !SLUG.test(co.slug)) problems.push({ line: cline, message: `${cwhere}: "slug" debe usar minúsculas, números y guiones.` });
       else if (seenCategories.has(co.slug)) problems.push({ line: cline, message: `${cwhere}: el slug "${co.slug}" está repetido en este sistema.` });
+      else if (RESERVED_CATEGORY_SLUGS.has(co.slug)) problems.push({ line: cline, message: `${cwhere}: el slug "${co.slug}" es una página de la consola: use otro.` });
       if (typeof co.name !== 'string' || co.name.trim() === '') problems.push({ line: cline, message: `${cwhere}: falta "name".` });
       const refused = refusedIn('name', co.name);
       if (refused) problems.push({ line: cline, message: `${cwhere}: ${refused}` });
