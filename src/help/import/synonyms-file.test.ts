@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseSynonymList, SYNONYM_LIMITS } from '../search/synonym-list.ts';
 import { formatSynonymsFile, parseSynonymsFile } from './synonyms-file.ts';
 
 describe('sinonimos.txt', () => {
@@ -8,7 +9,15 @@ describe('sinonimos.txt', () => {
   });
 
   it('refuses a group whose entries are all the same', () => {
-    expect(parseSynonymsFile('Nota de crédito, nota de crédito\n').problems).toEqual([{ line: 1, message: expect.stringContaining('al menos dos palabras o frases') }]);
+    expect(parseSynonymsFile('Nota de crédito, nota de crédito\n').problems).toEqual([{ line: 1, message: expect.stringContaining('al menos dos sinónimos distintos') }]);
+  });
+
+  it('follows the console editor’s rules, line by line (one parser): common words only, one entry in two groups, limits', () => {
+    const text = ['el, la', 'factura, boleta', 'facturas, recibo', `corto, ${'x'.repeat(SYNONYM_LIMITS.entryLength + 1)}`].join('\n');
+    expect(parseSynonymsFile(text)).toEqual(parseSynonymList(text));
+    expect(parseSynonymsFile(text).problems.map((p) => p.line)).toEqual([1, 3, 4]);
+    // The whole file too long is said on its first line (the import names a line for every problem).
+    expect(parseSynonymsFile('a, b\n'.repeat(SYNONYM_LIMITS.textLength)).problems).toEqual([{ line: 1, message: expect.stringContaining('como máximo 20.000 caracteres') }]);
   });
 
   it('writes back what it reads', () => {

@@ -43,6 +43,15 @@ describe('the synonym list', () => {
     expect(problems('nota, apunte\nnota de crédito, NC')).toEqual([]);
   });
 
+  it('compares entries as the search reads them (stems, without very common words): no two groups share one', () => {
+    // The search joins groups by stem: "facturas" in a second group would make a search for "factura" take both groups.
+    expect(problems('factura, boleta\nfacturas, recibo')).toEqual(['Línea 2: «facturas» ya está en el grupo de la línea 1 (la búsqueda lo lee como «factura»); cada sinónimo puede estar en un solo grupo.']);
+    expect(problems('nota de crédito, NC\nnota crédito, abono')).toEqual(['Línea 2: «nota crédito» ya está en el grupo de la línea 1 (la búsqueda lo lee como «nota de crédito»); cada sinónimo puede estar en un solo grupo.']);
+    // Spellings the search reads alike inside one group are harmless (the shipped list has "anular, anulación"), and kept.
+    expect(problems('anular, anulación')).toEqual([]);
+    expect(parseSynonymList('factura, facturas, boleta')).toEqual({ groups: [['factura', 'facturas', 'boleta']], problems: [] });
+  });
+
   it('refuses too many groups and too long a text', () => {
     const many = Array.from({ length: SYNONYM_LIMITS.groups + 1 }, (_, i) => `a${i}, b${i}`).join('\n');
     expect(problems(many)).toEqual([`Línea ${SYNONYM_LIMITS.groups + 1}: La lista puede tener como máximo ${SYNONYM_LIMITS.groups} grupos.`]);

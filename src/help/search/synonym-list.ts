@@ -27,14 +27,19 @@ export function synonymKey(entry: string): string {
   return foldText(entry.trim()).replace(/\s+/g, ' ');
 }
 
+/** An entry as the search matches it (parse-search-query's synonymStems): its stems, very common words left out. */
+const searchStems = (entry: string) => analyze(entry).join(' ');
+
 /**
  * The synonym list as the console's editor and sinonimos.txt write it: one
  * group per line, entries separated by commas, an entry one word or a phrase
  * ("NC, nota de crédito"); blank lines and lines starting with "#" are
- * skipped. Entries are compared without accents or case, as they are
- * stored: two such are one entry, and an entry may belong to one group only,
- * or a search for it would join two groups.
- * Every problem is reported, each naming its line.
+ * skipped. Entries that differ only in accents or case are one entry (they
+ * are stored folded). Entries are also compared as the search reads them,
+ * by their stems without very common words (searchStems): an entry may
+ * belong to one group only, or a search for it would join two groups.
+ * Every problem is reported, each naming its line. The console's editor and
+ * the import of sinonimos.txt both read the list with this one function.
  */
 export function parseSynonymList(text: string): ParsedSynonymList {
   const groups: string[][] = [];
@@ -42,8 +47,8 @@ export function parseSynonymList(text: string): ParsedSynonymList {
   if (text.length > SYNONYM_LIMITS.textLength) {
     return { groups, problems: [{ line: 0, message: `La lista puede tener como máximo ${SYNONYM_LIMITS.textLength.toLocaleString('es-CL')} caracteres.` }] };
   }
-  /** Stem key → the line whose group has it. */
-  const seen = new Map<string, number>();
+  /** An entry as the search reads it (searchStems) → the line whose group has it and the entry as written there. */
+  const seen = new Map<string, { line: number; entry: string }>();
   for (const [i, raw] of text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).entries()) {
     const n = i + 1;
     const line = raw.trim();
@@ -72,7 +77,7 @@ export function parseSynonymList(text: string): ParsedSynonymList {
       at(`Un grupo puede tener como máximo ${SYNONYM_LIMITS.entriesPerGroup} sinónimos.`);
       continue;
     }
-    const wordless = entries.find((e) => analyze(e).length === 0);
+    const wordless = entries.find((e) => searchStems(e) === '');
     if (wordless) {
       at(`«${wordless}» no tiene ninguna palabra que la búsqueda use (sólo palabras muy comunes o signos).`);
       continue;
@@ -90,12 +95,18 @@ export function parseSynonymList(text: string): ParsedSynonymList {
       at('Un grupo necesita al menos dos sinónimos distintos (sin contar tildes ni mayúsculas).');
       continue;
     }
-    const twice = group.find((e) => seen.has(synonymKey(e)));
+    // "anular, anulación" is kept though the search already reads both alike: harmless, and the shipped list has such groups.
+    /** Stems → the group's first entry read so. */
+    const stems = new Map<string, string>();
+    for (const e of group) if (!stems.has(searchStems(e))) stems.set(searchStems(e), e);
+    const twice = group.find((e) => seen.has(searchStems(e)));
     if (twice) {
-      at(`«${twice}» ya está en el grupo de la línea ${seen.get(synonymKey(twice))}; cada sinónimo puede estar en un solo grupo.`);
+      const first = seen.get(searchStems(twice))!;
+      const as = synonymKey(first.entry) === synonymKey(twice) ? '' : ` (la búsqueda lo lee como «${first.entry}»)`;
+      at(`«${twice}» ya está en el grupo de la línea ${first.line}${as}; cada sinónimo puede estar en un solo grupo.`);
       continue;
     }
-    for (const k of keys) seen.set(k, n);
+    for (const [k, entry] of stems) seen.set(k, { line: n, entry });
     groups.push(group);
   }
   return { groups, problems };
