@@ -85,6 +85,24 @@ describe('the four-eyes rule', () => {
     expect(await rt.deps.db.selectFrom('help_article_drafts').select('revision').where('article_id', '=', articleId).execute()).toEqual([{ revision: 1 }]);
   });
 
+  it('refuses a colleague who saved the draft too: the text they wrote was seen by no one else', async () => {
+    const { articleId } = await create('cuadratura-mensual');
+    // The publisher rewrites someone else's draft, then tries to publish their own words alone.
+    await inTransaction(rt.deps, (trx, ctx) =>
+      saveDraft(trx, ctx, publisher, { articleId, expectedRevision: 1, categoryId, title: 'Artículo cuadratura-mensual', slug: 'cuadratura-mensual', body: 'Texto sin revisar.' }),
+    );
+    await expect(publish(articleId, publisher)).rejects.toThrow(FOUR_EYES_MESSAGE);
+    expect(await readerSees('cuadratura-mensual')).toBe(false);
+    // Both wrote part of it: a third person reads it all and publishes it.
+    await expect(publish(articleId, author)).rejects.toThrow(FOUR_EYES_MESSAGE);
+    const third = asPrincipal(await createTestStaff(rt.deps, 'admin', { name: 'Tercera Persona' }));
+    expect((await publish(articleId, third, 'Revisado.')).versionNo).toBe(1);
+    // A later draft starts clean: saving the previous one does not bar them from this one.
+    rt.clock.advance(1000);
+    await save(articleId, 0, { slug: 'cuadratura-mensual' });
+    expect((await publish(articleId, publisher, 'Otra.')).versionNo).toBe(2);
+  });
+
   it('lets the author publish when HELP_SELF_PUBLISH is on', async () => {
     const { articleId } = await create('cuadratura-semanal');
     expect((await publish(articleId, author, 'Sola.', true)).versionNo).toBe(1);

@@ -8,9 +8,10 @@ import type { Database } from '../../db/schema.ts';
 import { notFound, ValidationError } from '../../errors.ts';
 import { renderArticle } from '../render-markdown.ts';
 import { ArticleId, ChangeNote, Revision } from './article-fields.ts';
-import { articleForWriting, draftOf, labelOf, savedDraftOf, type DraftRow } from './article-for-writing.ts';
+import { articleForWriting, draftOf, labelOf, savedDraftOf } from './article-for-writing.ts';
 import { checkArticleSlug } from './check-article-slug.ts';
 import { DraftConflictError, helpRefusal } from './draft-errors.ts';
+import { wroteDraft } from './draft-writers.ts';
 import type { HelpWriteContext } from './help-write-context.ts';
 import { writePublishedArticle } from './write-published-article.ts';
 
@@ -25,21 +26,11 @@ export type PublishDraftInput = z.input<typeof PublishDraftInput>;
 export const FOUR_EYES_MESSAGE = 'Usted escribió este borrador: debe publicarlo otra persona con permiso para publicar (revisión de cuatro ojos).';
 
 /**
- * Whether `by` is the draft's author: who started it (or restored a version
- * into it). Staff are told apart by id, since two people may share a name;
- * a principal without one (the command line) by its label.
- */
-export function isDraftAuthor(d: Pick<DraftRow, 'author_staff_id' | 'author_label'>, by: Principal): boolean {
-  if (by.kind === 'staff') return d.author_staff_id === by.staffId;
-  return d.author_staff_id === null && d.author_label === labelOf(by);
-}
-
-/**
  * Publish the article's draft: it becomes what readers see (help_articles,
  * tags, search index), its files become the article's, the version is kept
  * in help_article_versions, an old slug keeps leading to the article, and
- * the draft is gone. The caller checked help:publish; the four-eyes rule is
- * checked here (unless HELP_SELF_PUBLISH), so a schedule obeys it too.
+ * the draft is gone. The caller checked help:publish; the four-eyes rule (no one
+ * who wrote any of the draft) is checked here (unless HELP_SELF_PUBLISH), so a schedule obeys it too.
  *
  * The claim is the DELETE of the draft at the revision read: of two publishes
  * at once (or a publish and a save) one deletes it, the other finds it
@@ -57,7 +48,7 @@ export async function publishDraft(trx: Transaction<Database>, ctx: HelpWriteCon
   const d = await draftOf(trx, a.id);
   if (!d) throw helpRefusal('Este artículo no tiene un borrador que publicar.');
   if (v.expectedRevision !== undefined && v.expectedRevision !== d.revision) throw new DraftConflictError(savedDraftOf(d));
-  if (!ctx.selfPublish && isDraftAuthor(d, by)) throw helpRefusal(FOUR_EYES_MESSAGE);
+  if (!ctx.selfPublish && (await wroteDraft(trx, d, by))) throw helpRefusal(FOUR_EYES_MESSAGE);
   // A slug checked when saved may have been taken since by another article's publish.
   await checkArticleSlug(trx, a.system_id, d.slug, a.id);
   const category = await trx.selectFrom('help_categories').select('id').where('id', '=', d.category_id).where('system_id', '=', a.system_id).executeTakeFirst();

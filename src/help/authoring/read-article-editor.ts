@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, HelpDraftState } from '../../db/schema.ts';
 import { notFound } from '../../errors.ts';
+import { draftWriterIds } from './draft-writers.ts';
 
 export interface EditorContent {
   categoryId: string;
@@ -33,6 +34,8 @@ export interface ArticleEditorView {
     createdAt: string;
     updatedAt: string;
     submittedAt: string | null;
+    /** Staff who saved or restored into it (the author aside): none of them may publish it (four eyes). */
+    writerStaffIds: string[];
   };
   /** What the form starts with: the draft, or the published text when there is no draft. */
   content: EditorContent;
@@ -55,6 +58,7 @@ export async function readArticleEditor(db: Kysely<Database>, articleId: string)
     db.selectFrom('help_categories').select(['id', 'name']).where('system_id', '=', a.system_id).orderBy('position').orderBy('name').execute(),
     db.selectFrom('help_article_versions').select('id').where('article_id', '=', a.id).limit(1).execute(),
   ]);
+  const writerStaffIds = d ? await draftWriterIds(db, d) : [];
   const published = Number(a.published) === 1;
   return {
     id: a.id,
@@ -67,7 +71,7 @@ export async function readArticleEditor(db: Kysely<Database>, articleId: string)
     draft: d
       ? {
           state: d.state, revision: Number(d.revision), baseVersion: Number(d.base_version), authorStaffId: d.author_staff_id, authorLabel: d.author_label,
-          updatedByLabel: d.updated_by_label, createdAt: d.created_at, updatedAt: d.updated_at, submittedAt: d.submitted_at,
+          updatedByLabel: d.updated_by_label, createdAt: d.created_at, updatedAt: d.updated_at, submittedAt: d.submitted_at, writerStaffIds,
         }
       : null,
     content: d

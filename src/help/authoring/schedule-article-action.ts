@@ -9,7 +9,8 @@ import type { Database, HelpScheduleAction } from '../../db/schema.ts';
 import { plainLine } from '../../domain/plain-text.ts';
 import { ChangeNote } from './article-fields.ts';
 import { draftOf } from './article-for-writing.ts';
-import { FOUR_EYES_MESSAGE, isDraftAuthor } from './publish-draft.ts';
+import { wroteDraft } from './draft-writers.ts';
+import { FOUR_EYES_MESSAGE } from './publish-draft.ts';
 import { formatSantiagoInstant, santiagoToInstant } from '../../domain/santiago-local-time.ts';
 import { notFound, ValidationError } from '../../errors.ts';
 import type { HelpWriteContext } from './help-write-context.ts';
@@ -94,7 +95,7 @@ export async function scheduleArticleAction(
     }
     if (action === 'publish' && !draft) throw new ValidationError({ action: 'Este artículo no tiene un borrador: no hay nada que publicar. Edite el artículo primero.' });
     // publishDraft checks it again when the time comes; said now, the person can ask a colleague today instead of finding a failure later.
-    if (action === 'publish' && !ctx.selfPublish && isDraftAuthor(draft!, by)) throw new ValidationError({ action: FOUR_EYES_MESSAGE });
+    if (action === 'publish' && !ctx.selfPublish && (await wroteDraft(trx, draft!, by))) throw new ValidationError({ action: FOUR_EYES_MESSAGE });
     if (action === 'unpublish') {
       const publishBefore = pending.some((p) => p.action === 'publish' && p.run_at < when.at.toISOString());
       if (Number(article.published) !== 1 && !publishBefore) throw new ValidationError({ action: 'El artículo no está publicado ni tiene una publicación programada antes de esa fecha.' });

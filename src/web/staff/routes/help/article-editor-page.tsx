@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { SavedDraft } from '../../../../help/authoring/draft-errors.ts';
-import { isDraftAuthor } from '../../../../help/authoring/publish-draft.ts';
+import { isDraftWriter } from '../../../../help/authoring/draft-writers.ts';
 import type { ArticleEditorView } from '../../../../help/authoring/read-article-editor.ts';
 import { staffCan } from '../../../../policies/staff-policy.ts';
 import { Breadcrumbs } from '../../../components/breadcrumbs.tsx';
@@ -69,7 +69,7 @@ export function renderEditor(c: Context<AppEnv>, a: ArticleEditorView, s: Editor
   const base = editorHref(a.id);
   const d = a.draft;
   const selfPublish = c.get('deps').config.helpSelfPublish;
-  const mine = d ? isDraftAuthor({ author_staff_id: d.authorStaffId, author_label: d.authorLabel }, staffPrincipalOf(c)) : false;
+  const mine = d ? isDraftWriter({ author_staff_id: d.authorStaffId, author_label: d.authorLabel }, d.writerStaffIds, staffPrincipalOf(c)) : false;
   return staffPage(
     c,
     { title: `Editar ${s.values.title || 'artículo'}`, current: 'ayuda', status: s.status ?? 200, scripts: write ? ['help-editor.js'] : [] },
