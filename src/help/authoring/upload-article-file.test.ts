@@ -81,6 +81,7 @@ describe('uploadArticleFile', () => {
     expect((await refusal(upload('grande.png', big))).archivo).toBe('El archivo pesa 5,0 MiB; el máximo es 5 MiB.');
     expect((await refusal(upload('../../etc/passwd.txt', new TextEncoder().encode('x')))).archivo).toMatch(/no es un nombre de archivo válido/);
     expect((await refusal(upload('pagina.html', new TextEncoder().encode('x')))).archivo).toMatch(/Sólo se pueden subir/);
+    expect((await refusal(upload(`${'a'.repeat(1001)}.png`, PNG()))).archivo).toBe('El nombre del archivo es demasiado largo: acórtelo antes de subirlo.');
     await expect(upload('x.png', PNG(), reader)).rejects.toMatchObject({ status: 403 });
     await expect(upload('x.png', PNG(), editor, '00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ status: 404 });
     expect(await count()).toBe(n);
@@ -91,5 +92,36 @@ describe('uploadArticleFile', () => {
     expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
     const rows = await rt.deps.db.selectFrom('help_attachments').select('path').where('article_id', '=', articleId).where('path', 'like', 'imagenes/a-la-vez%').execute();
     expect(rows).toEqual([{ path: 'imagenes/a-la-vez.png' }]);
+  });
+});
+
+describe('uploadArticleFile while the draft is published', () => {
+  it('an upload over a draft file that a publish turns into the published one at that moment keeps its bytes (under a new name), and the published file is untouched', async () => {
+    const first = await upload('durante.png', PNG('borrador'));
+    expect(first.outcome).toBe('new');
+    const { db } = rt.deps;
+    // The publish's writes (the article row, then its draft files published), held open while the upload arrives.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let wrote!: () => void;
+    const written = new Promise<void>((r) => (wrote = r));
+    const publishing = db.transaction().execute(async (trx) => {
+      await trx.updateTable('help_articles').set({ updated_at: new Date().toISOString() }).where('id', '=', articleId).execute();
+      await trx.updateTable('help_attachments').set({ draft: 0 }).where('article_id', '=', articleId).where('path', '=', first.path).execute();
+      wrote();
+      await held;
+    });
+    await written;
+    const uploading = upload('durante.png', PNG('la nueva'));
+    await new Promise((r) => setTimeout(r, 150));
+    release();
+    await publishing;
+    const r = await uploading;
+    const rows = await db.selectFrom('help_attachments').select(['path', 'draft', 'data']).where('article_id', '=', articleId).where('path', 'like', 'imagenes/durante%').orderBy('path').execute();
+    expect(rows.map((f) => ({ path: f.path, draft: Number(f.draft), text: Buffer.from(f.data).subarray(8).toString() }))).toEqual([
+      { path: 'imagenes/durante-2.png', draft: 1, text: 'la nueva' },
+      { path: 'imagenes/durante.png', draft: 0, text: 'borrador' },
+    ]);
+    expect(r).toMatchObject({ path: 'imagenes/durante-2.png', outcome: 'new' });
   });
 });

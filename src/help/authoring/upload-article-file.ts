@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAuditEvent } from '../../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../../auth/principal.ts';
@@ -16,7 +16,7 @@ const IMAGE = /^image\//;
 export const UploadArticleFileInput = z.object({
   articleId: z.string().min(1).max(100),
   /** The name the browser gave the file. */
-  fileName: z.string().max(1000),
+  fileName: z.string().max(1000, 'El nombre del archivo es demasiado largo: acórtelo antes de subirlo.'),
   data: z.instanceof(Uint8Array),
 });
 export type UploadArticleFileInput = { articleId: string; fileName: string; data: Uint8Array };
@@ -84,7 +84,10 @@ export async function uploadArticleFile(
 ): Promise<UploadedArticleFile> {
   authorizeHelpWrite(by);
   const parsed = UploadArticleFileInput.safeParse(raw);
-  if (!parsed.success) throw new ValidationError({ archivo: 'Elija un archivo.' });
+  if (!parsed.success) {
+    const named = parsed.error.issues.find((i) => i.path[0] === 'fileName');
+    throw new ValidationError({ archivo: named?.message ?? 'Elija un archivo.' });
+  }
   const { articleId, fileName, data } = parsed.data;
   const article = await findConsoleArticle(trx, articleId);
   const named = articleFilePath(fileName);
@@ -97,8 +100,11 @@ export async function uploadArticleFile(
   if (!matchesContentType(contentType, data)) {
     throw new ValidationError({ archivo: `El contenido del archivo no corresponde a su extensión (${contentType.split(';')[0]}): ¿es un archivo renombrado?` });
   }
-  // Two uploads to one article at once would both pick the same free name.
-  if (raw.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`help-files:${article.id}`}))`.execute(trx);
+  // The article row is the lock on its files: two uploads at once would both pick the same free name, and a publish
+  // (which writes this row before it turns the draft files into published ones) would make the file read below as a
+  // draft one published under the upload, whose replacing update would then find no draft row and drop the bytes.
+  // SQLite's BEGIN IMMEDIATE already is one writer at a time.
+  if (raw.dialect === 'postgres') await trx.selectFrom('help_articles').select('id').where('id', '=', article.id).forUpdate().execute();
   const sha256 = createHash('sha256').update(data).digest('hex');
   const existing = new Map((await trx.selectFrom('help_attachments').select(['id', 'path', 'draft', 'sha256']).where('article_id', '=', article.id).execute()).map((f) => [f.path, f]));
   let path = named.path;
@@ -112,14 +118,16 @@ export async function uploadArticleFile(
   const base = { path, contentType, size: data.byteLength, markdown: markdownFor(path, contentType) };
   if (old && old.sha256 === sha256) return { ...base, outcome: 'unchanged' };
   const buffer = Buffer.from(data);
-  if (old) {
-    await trx.updateTable('help_attachments').set({ content_type: contentType, size: data.byteLength, sha256, data: buffer, updated_at: at }).where('id', '=', old.id).where('draft', '=', 1).execute();
-  } else {
+  const replaced = old
+    ? Number((await trx.updateTable('help_attachments').set({ content_type: contentType, size: data.byteLength, sha256, data: buffer, updated_at: at }).where('id', '=', old.id).where('draft', '=', 1).executeTakeFirst()).numUpdatedRows) === 1
+    : false;
+  // No draft row to replace after all (the draft was discarded, and its files with it, while this one waited): a file of its own.
+  if (!replaced) {
     await trx.insertInto('help_attachments').values({ id: randomUUID(), article_id: article.id, path, content_type: contentType, size: data.byteLength, sha256, data: buffer, updated_at: at, draft: 1 }).execute();
   }
   await recordAuditEvent(trx, {
     action: 'help.attachment-uploaded', at: raw.now, ...auditActor(by), customerId: null, targetLabel: `${article.title} · ${path}`,
-    detail: { articleId: article.id, path, contentType, size: data.byteLength, sha256, replaced: Boolean(old), originalName: fileName.slice(0, 200) },
+    detail: { articleId: article.id, path, contentType, size: data.byteLength, sha256, replaced, originalName: fileName.slice(0, 200) },
   });
-  return { ...base, outcome: old ? 'replaced' : 'new' };
+  return { ...base, outcome: replaced ? 'replaced' : 'new' };
 }
