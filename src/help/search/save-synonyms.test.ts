@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStaff } from '../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
@@ -11,6 +12,7 @@ import { exportHelpTree } from '../import/export-help-tree.ts';
 import { parseSynonymsFile } from '../import/synonyms-file.ts';
 import { loadSynonyms } from './load-synonyms.ts';
 import { saveSynonyms, SynonymListInvalid } from './save-synonyms.ts';
+import { bumpIndexVersion, replaceSynonyms } from './search-index.ts';
 
 let rt: TestRuntime;
 let editor: StaffPrincipal;
@@ -75,6 +77,30 @@ describe('saving the synonym list', () => {
     expect((refused.reason as AppError).id).toBe('synonyms-changed');
     const groups = (await loadSynonyms(rt.deps.db)).groups;
     expect(groups.filter((g) => g.includes('zqxuno') || g.includes('zqxdos'))).toHaveLength(1);
+  });
+
+  it('an import writing the synonyms meanwhile: the save waits for it, is told the list changed, and the import’s list stays whole', async () => {
+    const start = await loadSynonyms(rt.deps.db);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let began!: () => void;
+    const importing = new Promise<void>((r) => (began = r));
+    // What importHelpTree does to the synonyms, in its order: its lock, the list, and the index version last.
+    const imported = rt.deps.db.transaction().execute(async (trx) => {
+      if (rt.deps.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('help-import'))`.execute(trx);
+      await replaceSynonyms(trx, [...start.groups, ['zqximporta', 'zqxarqueo']]);
+      began();
+      await held;
+      await bumpIndexVersion(trx);
+    });
+    await importing;
+    const saving = save(editor, `${start.text}\nzqxconsola, zqxcajon`, start.hash);
+    await new Promise((r) => setTimeout(r, 150));
+    release();
+    await imported;
+    await expect(saving).rejects.toMatchObject({ id: 'synonyms-changed' });
+    const groups = (await loadSynonyms(rt.deps.db)).groups;
+    expect(groups).toEqual([...start.groups, ['zqxarqueo', 'zqximporta']]);
   });
 
   it('saves nothing when the list did not change, and only help:write may save', async () => {

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { recordAuditEvent } from '../../audit/record-audit-event.ts';
 import { auditActor, type StaffPrincipal } from '../../auth/principal.ts';
@@ -40,8 +40,10 @@ export async function saveSynonyms(trx: Transaction<Database>, ctx: HelpWriteCon
   const { text, baseHash } = SaveSynonymsInput.parse(input);
   const parsed = parseSynonymList(text);
   if (parsed.problems.length > 0) throw new SynonymListInvalid(parsed.problems);
-  // Two saves at once: PostgreSQL takes them one after the other on this row; SQLite runs one write transaction at a time.
-  if (ctx.dialect === 'postgres') await trx.selectFrom('help_index_state').select('version').where('id', '=', 1).forUpdate().execute();
+  // The list's writers are this and importHelpTree: on PostgreSQL both take the import's lock first, so two saves, or a save and an
+  // import, run one after the other (a row lock of help_index_state here deadlocked with an import, which bumps that row last).
+  // SQLite runs one write transaction at a time.
+  if (ctx.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('help-import'))`.execute(trx);
   const current = await loadSynonyms(trx);
   if (current.hash !== baseHash) throw synonymsChangedMeanwhile();
   const before = new Set(current.groups.map(groupKey));
