@@ -153,6 +153,29 @@ describe('the weekly help digest', () => {
     await b.close();
   });
 
+  it('lets the server answer requests between batches (SQLite runs every query on the event loop)', async () => {
+    const a = await freshDatabase();
+    const t0 = a.clock.now();
+    for (let i = 0; i < 6; i++) {
+      const c = await createCustomerWithAdmin(a.deps);
+      await addContractFor(a.deps, c.id, 'contabilidad', '2025-01-01');
+      await subscribe(a.deps.db, c.admin.id, t0);
+    }
+    await publishVersion(asTest(a), { system: 'contabilidad', slug: 'cierre-mensual', note: 'Cambio.', at: new Date(t0.getTime() + HOUR) });
+    a.clock.set(WEEK2);
+    // A request that arrives while the job runs is a macrotask: it gets its turn only if the job gives the loop back.
+    let turns = 0;
+    const tick = () => {
+      turns++;
+      pending = setImmediate(tick);
+    };
+    let pending = setImmediate(tick);
+    const out = await run(a, { batchSize: 2 });
+    clearImmediate(pending);
+    expect(out).toMatchObject({ mailed: 6, finished: true });
+    expect(turns).toBeGreaterThanOrEqual(3);
+    await a.close();
+  });
   it('sends nothing to someone who unsubscribed, was disabled, or whose customer was disabled', async () => {
     const a = await freshDatabase();
     const db = a.deps.db;
