@@ -12,6 +12,7 @@ import * as helpAuthoring from './migrations/2026-12-01T0006-help-authoring.ts';
 import * as searchFields from './migrations/2026-12-01T0007-search-fields.ts';
 import * as searchLogAllowance from './migrations/2026-12-01T0008-search-log-allowance.ts';
 import * as helpDigestMail from './migrations/2026-12-01T0009-help-digest-mail.ts';
+import * as helpBaselineVersions from './migrations/2026-12-01T0010-help-baseline-versions.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0007-search-fields': searchFields,
   '2026-12-01T0008-search-log-allowance': searchLogAllowance,
   '2026-12-01T0009-help-digest-mail': helpDigestMail,
+  '2026-12-01T0010-help-baseline-versions': helpBaselineVersions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
