@@ -14,6 +14,9 @@ import { missQuery } from './record-search-miss.ts';
  */
 export const SEARCHES_LOGGED_PER_USER_PER_DAY = 200;
 
+/** The same query of the same person within this long (and the same Santiago day) is the same search. */
+export const SAME_SEARCH_WINDOW_MS = 30 * 60_000;
+
 export const LogSearchInput = z.object({
   userId: z.string().min(1),
   text: z.string(),
@@ -39,7 +42,8 @@ const MEMO_SIZE = 10_000;
  * row, whichever process serves it. PostgreSQL takes the allowance and
  * writes the row in one statement, committed without waiting for the disk
  * (the row is visible at once, only not crash-proof); SQLite in two. The query is the misses' key (folded,
- * collapsed, 100 code points). Returns the row's id, or null when nothing
+ * collapsed, 100 code points). Returns the row's id (that of the same
+ * search logged within SAME_SEARCH_WINDOW_MS, if any), or null when nothing
  * was written (empty query, the day's allowance spent).
  */
 export async function logSearch(db: Kysely<Database>, dialect: Dialect, input: LogSearchInput, perUserPerDay = SEARCHES_LOGGED_PER_USER_PER_DAY): Promise<string | null> {
@@ -53,6 +57,20 @@ export async function logSearch(db: Kysely<Database>, dialect: Dialect, input: L
   }
   const memoKey = `${s.userId}|${day}|${perUserPerDay}`;
   if (spent.has(memoKey)) return null;
+  // Pages are no-store, so the back button after opening a result, or a reload, asks again: that is the search already logged, not
+  // another one that nobody opened (it would lower "opened" in the analytics). Its links keep its id, its opening stays.
+  const recent = await db
+    .selectFrom('help_search_log')
+    .select('id')
+    .where('user_id', '=', s.userId)
+    .where('query', '=', query)
+    .where('system_slug', '=', s.systemSlug ?? '')
+    .where('day', '=', day)
+    .where('at', '>=', new Date(s.now.getTime() - SAME_SEARCH_WINDOW_MS).toISOString())
+    .orderBy('at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (recent) return recent.id;
   const id = randomUUID();
   const row = { id, at: s.now.toISOString(), day, user_id: s.userId, query, system_slug: s.systemSlug ?? '', results: s.results };
   let written: boolean;

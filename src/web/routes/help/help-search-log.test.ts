@@ -96,6 +96,25 @@ describe('the search log', () => {
     rt.clock.set(TEST_START);
   });
 
+  it('the same search again soon (a reload, the back button after opening a result: pages are no-store) is the same row, its opening kept', async () => {
+    const user = await createTechnicalUser(rt.deps, customer.id);
+    const client = await signedIn(rt, customer, user.email, user.password);
+    const [first] = resultHrefs(await (await client.get('/ayuda/buscar?q=cierre+mensual')).text());
+    expect((await client.get(first!)).status).toBe(302);
+    rt.clock.set(new Date(TEST_START.getTime() + 2 * 60_000));
+    const again = resultHrefs(await (await client.get('/ayuda/buscar?q=Cierre+Mensual')).text());
+    expect(again[0]).toBe(first);
+    const rows = await rowsOf(user.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.opened_at).not.toBeNull();
+    // Narrowed to a system, or past the window: another search.
+    await client.get('/ayuda/buscar?q=cierre+mensual&sistema=contabilidad');
+    rt.clock.set(new Date(TEST_START.getTime() + 31 * 60_000));
+    await client.get('/ayuda/buscar?q=cierre+mensual');
+    expect((await rowsOf(user.id)).map((r) => [r.system_slug, r.opened_at === null])).toEqual([['', false], ['contabilidad', true], ['', true]]);
+    rt.clock.set(TEST_START);
+  });
+
   it('never redirects anywhere but a readable article: hostile targets answer 404 and record nothing', async () => {
     const user = await createTechnicalUser(rt.deps, customer.id);
     const client = await signedIn(rt, customer, user.email, user.password);
