@@ -7,6 +7,10 @@ import { HELP_DIR } from '../../demo/seed-demo.ts';
 import { exportHelpTree, HelpExportError } from './export-help-tree.ts';
 import { importHelpTree } from './import-help-tree.ts';
 import { readHelpTree } from './read-help-tree.ts';
+import { randomUUID } from 'node:crypto';
+import { inTransaction, staffPrincipal } from '../../../tests/help-structure-fixtures.ts';
+import { createSystem } from '../authoring/create-system.ts';
+const PNG = (extra: string) => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new TextEncoder().encode(extra)]);
 
 let open: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -92,5 +96,38 @@ describe('exportHelpTree', () => {
     await exportHelpTree(rt.deps.db, previous);
     expect(readFileSync(join(previous, 'contabilidad/cierre-e-impuestos/cierre-mensual.md'), 'utf8')).toMatch(/^---\nsystem: contabilidad\n/);
     expect(readFileSync(join(previous, 'extra/nota.txt'), 'utf8')).toBe('se queda');
+  });
+});
+
+describe('exportHelpTree after the console', () => {
+  it('a system created in the console, still without categories, exports into a folder the import reads', async () => {
+    const rt = await runtime();
+    await importHelpTree(rt.deps.db, rt.deps.dialect, readHelpTree(HELP_DIR), rt.clock.now());
+    const by = await staffPrincipal(rt, 'editor');
+    await inTransaction(rt, (trx, ctx) => createSystem(trx, ctx, by, { slug: 'tesoreria', name: 'Tesorería', description: '' }));
+    const out = tempDir();
+    await exportHelpTree(rt.deps.db, out);
+    const tree = readHelpTree(out);
+    expect(tree.systems.find((s) => s.slug === 'tesoreria')).toEqual({ slug: 'tesoreria', name: 'Tesorería', description: '', categories: [] });
+    const again = await importHelpTree(rt.deps.db, rt.deps.dialect, tree, rt.clock.now());
+    expect(again).toMatchObject({ created: 0, updated: 0, unpublished: 0 });
+  });
+
+  it('refuses, writing nothing, when two articles of one category have different files at one path (the folder has room for one)', async () => {
+    const rt = await runtime();
+    await importHelpTree(rt.deps.db, rt.deps.dialect, readHelpTree(HELP_DIR), rt.clock.now());
+    const [a, b] = await rt.deps.db.selectFrom('help_articles').select(['id', 'category_id', 'title']).where('published', '=', 1).orderBy('category_id').orderBy('slug').limit(2).execute();
+    expect(a!.category_id).toBe(b!.category_id);
+    const file = (id: string, text: string) => ({
+      id: randomUUID(), article_id: id, path: 'imagenes/captura.png', content_type: 'image/png', size: 8 + text.length, sha256: text, data: Buffer.from(PNG(text)), draft: 0, updated_at: rt.clock.now().toISOString(),
+    });
+    await rt.deps.db.insertInto('help_attachments').values([file(a!.id, 'de a'), file(b!.id, 'de b')]).execute();
+    // Both published texts show it (a file no text shows is not exported: the import would not read it).
+    await rt.deps.db.updateTable('help_articles').set((eb) => ({ body_md: eb('body_md', '||', '\n\n![captura](imagenes/captura.png)\n') })).where('id', 'in', [a!.id, b!.id]).execute();
+    const out = tempDir();
+    const err = await exportHelpTree(rt.deps.db, out).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(HelpExportError);
+    expect((err as Error).message).toContain('imagenes/captura.png');
+    expect(files(out)).toEqual([]);
   });
 });

@@ -127,7 +127,7 @@ describe('readHelpTree', () => {
   });
 
   it('points at the line of a bad systems.json and of a bad synonym', () => {
-    const broken = folder({ 'sinonimos.txt': '# ok\nboleta, recibo\nnota de credito, nc\nfiniquito\n' }, '[\n  { "slug": "a", "name": "A",\n    "categories": [] \n  },\n  { "slug": "Mal Slug", "name": "B", "categories": [{ "slug": "c", "name": "C" }] }\n]\n');
+    const broken = folder({ 'sinonimos.txt': '# ok\nboleta, recibo\nnota de credito, nc\nfiniquito\n' }, '[\n  { "slug": "a", "name": "A",\n    "categories": {} \n  },\n  { "slug": "Mal Slug", "name": "B", "categories": [{ "slug": "c", "name": "C" }] }\n]\n');
     expect(problemsOf(broken)).toEqual([
       // Line 3 is a phrase and a word: a good group.
       expect.objectContaining({ path: 'sinonimos.txt', line: 4, message: expect.stringContaining('al menos dos sinónimos') }),

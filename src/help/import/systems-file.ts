@@ -71,8 +71,9 @@ export function parseSystemsFile(text: string): { systems: TreeSystem[]; problem
       const refused = refusedIn(field, o[field]);
       if (refused) problems.push({ line, message: `${where}: ${refused}` });
     }
-    if (!Array.isArray(o.categories) || o.categories.length === 0) {
-      problems.push({ line, message: `${where}: "categories" debe ser una lista con al menos una categoría.` });
+    // An empty list is a system created in the console that has no categories yet: the export writes it so.
+    if (!Array.isArray(o.categories)) {
+      problems.push({ line, message: `${where}: "categories" debe ser una lista de categorías (puede estar vacía).` });
       continue;
     }
     const from = typeof o.slug === 'string' ? text.indexOf(JSON.stringify(o.slug)) : 0;
