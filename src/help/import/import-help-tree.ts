@@ -189,7 +189,9 @@ async function importTransaction(
       (await trx.selectFrom('help_articles').select(['id', 'system_id', 'slug', 'source_hash', 'published']).execute()).map((a) => [`${a.system_id}/${a.slug}`, a]),
     );
     // The first import into an empty help is its baseline: versioned, but not news for readers (listHelpNews skips it).
-    const initialLoad = existing.size === 0;
+    // Empty for readers: nothing published now nor ever (a version); a console draft started before it does not count.
+    const initialLoad =
+      ![...existing.values()].some((a) => Number(a.published) === 1) && !(await trx.selectFrom('help_article_versions').select('id').limit(1).executeTakeFirst());
     const inTree = new Set<string>();
     let indexChanged = false;
     let done = 0;
