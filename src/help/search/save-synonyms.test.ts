@@ -103,6 +103,15 @@ describe('saving the synonym list', () => {
     expect(groups).toEqual([...start.groups, ['zqxarqueo', 'zqximporta']]);
   });
 
+  it('the same form sent twice (a double click): the second finds its list saved and is no conflict', async () => {
+    const start = await loadSynonyms(rt.deps.db);
+    const text = `${start.text}\nzqxdoble, zqxclic`;
+    expect((await save(editor, text, start.hash)).changed).toBe(true);
+    expect(await save(editor, text, start.hash)).toEqual({ changed: false, added: 0, removed: 0 });
+    // A different list from that stale starting point is still refused.
+    await expect(save(editor, `${text}\nzqxotro, zqxmas`, start.hash)).rejects.toMatchObject({ id: 'synonyms-changed' });
+  });
+
   it('saves nothing when the list did not change, and only help:write may save', async () => {
     const start = await loadSynonyms(rt.deps.db);
     const n = (await audits()).length;

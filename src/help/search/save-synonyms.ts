@@ -45,13 +45,13 @@ export async function saveSynonyms(trx: Transaction<Database>, ctx: HelpWriteCon
   // SQLite runs one write transaction at a time.
   if (ctx.dialect === 'postgres') await sql`select pg_advisory_xact_lock(hashtext('help-import'))`.execute(trx);
   const current = await loadSynonyms(trx);
-  if (current.hash !== baseHash) throw synonymsChangedMeanwhile();
   const before = new Set(current.groups.map(groupKey));
   const after = new Set(parsed.groups.map(groupKey));
   const added = [...after].filter((g) => !before.has(g));
   const removed = [...before].filter((g) => !after.has(g));
-  const reordered = added.length === 0 && removed.length === 0;
-  if (reordered && current.groups.length === parsed.groups.length) return { changed: false, added: 0, removed: 0 };
+  // Checked before the starting point: the same form sent twice finds its own list saved, which is no one else's change to lose.
+  if (added.length === 0 && removed.length === 0 && current.groups.length === parsed.groups.length) return { changed: false, added: 0, removed: 0 };
+  if (current.hash !== baseHash) throw synonymsChangedMeanwhile();
   await replaceSynonyms(trx, parsed.groups);
   await bumpIndexVersion(trx);
   await recordAuditEvent(trx, {
