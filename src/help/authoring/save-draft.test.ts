@@ -120,6 +120,15 @@ describe('starting, submitting and discarding', () => {
     await expect(inTransaction(rt.deps, (trx, ctx) => submitDraft(trx, ctx, ana, { articleId, expectedRevision: 1 }))).rejects.toThrow('El borrador ya está en revisión.');
   });
 
+  it('a save after the submit takes the draft out of review: the reviewer is never shown a text nobody sent', async () => {
+    const { articleId } = await create('revision-cambiada');
+    await inTransaction(rt.deps, (trx, ctx) => submitDraft(trx, ctx, ana, { articleId, expectedRevision: 1 }));
+    await save(beto, articleId, 1, 'Otro texto, escrito después del envío.', { slug: 'revision-cambiada' });
+    expect(await draft(articleId)).toMatchObject({ state: 'draft', submitted_at: null, revision: 2 });
+    await inTransaction(rt.deps, (trx, ctx) => submitDraft(trx, ctx, beto, { articleId, expectedRevision: 2 }));
+    expect(await draft(articleId)).toMatchObject({ state: 'review', revision: 2 });
+  });
+
   it('discarding the draft of a never-published article removes the article and frees its slug; of a published one keeps what readers see', async () => {
     const { articleId } = await create('descartable');
     expect(await inTransaction(rt.deps, (trx, ctx) => discardDraft(trx, ctx, ana, { articleId, expectedRevision: 1 }))).toEqual({ articleDeleted: true });

@@ -34,7 +34,11 @@ export async function saveDraft(trx: Transaction<Database>, ctx: HelpWriteContex
   if (!slug) throw new ValidationError({ slug: 'El título no tiene letras ni números de los que sacar una dirección: escriba el slug.' });
   await checkArticleSlug(trx, a.system_id, slug, a.id);
   const at = ctx.now.toISOString();
-  const content = { category_id: v.categoryId, slug, title: v.title, summary: v.summary, tags: v.tags, position: v.position, body_md: v.body, updated_by_label: labelOf(by), updated_at: at };
+  // A changed text goes back to being written: what sits in review is always what someone sent.
+  const content = {
+    category_id: v.categoryId, slug, title: v.title, summary: v.summary, tags: v.tags, position: v.position, body_md: v.body, updated_by_label: labelOf(by), updated_at: at,
+    state: 'draft' as const, submitted_at: null,
+  };
 
   let revision: number;
   if (v.expectedRevision === 0) {
