@@ -10,6 +10,8 @@ export interface ArticleFeedback {
   yes: number;
   no: number;
   comments: number;
+  /** Comments left with a «No». */
+  noComments: number;
 }
 
 /** Votes per article, most "No" first: what the vendor should rewrite next. With a range: the votes cast or changed in it; with a system: its articles only. */
@@ -25,13 +27,14 @@ export async function feedbackReport(db: Kysely<Database>, range?: ReportRange, 
       eb.fn.sum<number>(eb.case().when('v.helpful', '=', 1).then(1).else(0).end()).as('yes'),
       eb.fn.sum<number>(eb.case().when('v.helpful', '=', 0).then(1).else(0).end()).as('no'),
       eb.fn.count<number>('v.comment').as('comments'),
+      eb.fn.sum<number>(eb.case().when(eb.and([eb('v.helpful', '=', 0), eb('v.comment', 'is not', null)])).then(1).else(0).end()).as('no_comments'),
     ])
     .groupBy(['s.slug', 'a.slug', 'a.title']);
   if (range) q = q.where('v.updated_at', '>=', range.fromInstant).where('v.updated_at', '<', range.toInstant);
   if (system) q = q.where('s.slug', '=', system);
   const rows = await q.execute();
   return rows
-    .map((r) => ({ system: r.system, slug: r.slug, title: r.title, yes: toCount(r.yes), no: toCount(r.no), comments: toCount(r.comments) }))
+    .map((r) => ({ system: r.system, slug: r.slug, title: r.title, yes: toCount(r.yes), no: toCount(r.no), comments: toCount(r.comments), noComments: toCount(r.no_comments) }))
     .sort((a, b) => b.no - a.no || a.yes - b.yes || a.system.localeCompare(b.system) || a.slug.localeCompare(b.slug));
 }
 

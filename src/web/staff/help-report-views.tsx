@@ -10,14 +10,18 @@ export function commentsByArticle(comments: RangeComment[]): Map<string, RangeCo
   return grouped;
 }
 
-/** Votes per article with their comments folded under each row: the console's Informes and Búsquedas pages. */
-export function FeedbackTable(props: { feedback: ArticleFeedback[]; comments: Map<string, RangeComment[]>; caption: string; empty: string }) {
+/**
+ * Votes per article with their comments folded under each row: the console's Informes and Búsquedas pages.
+ * `onlyNo`: the comments given are the «No» ones, so is the count shown when they were not all loaded.
+ */
+export function FeedbackTable(props: { feedback: ArticleFeedback[]; comments: Map<string, RangeComment[]>; caption: string; empty: string; onlyNo?: boolean }) {
   if (props.feedback.length === 0) return <p>{props.empty}</p>;
+  const label = props.onlyNo ? 'Comentarios «No»' : 'Comentarios';
   return (
     <div class="table-scroll">
       <table class="data stack">
         <caption>{props.caption}</caption>
-        <thead><tr><th scope="col">Artículo</th><th scope="col">Sistema</th><th scope="col">Sí</th><th scope="col">No</th><th scope="col">Comentarios</th></tr></thead>
+        <thead><tr><th scope="col">Artículo</th><th scope="col">Sistema</th><th scope="col">Sí</th><th scope="col">No</th><th scope="col">{label}</th></tr></thead>
         <tbody>
           {props.feedback.map((f) => {
             const comments = props.comments.get(`${f.system}/${f.slug}`) ?? [];
@@ -27,14 +31,14 @@ export function FeedbackTable(props: { feedback: ArticleFeedback[]; comments: Ma
                 <td data-label="Sistema">{f.system}</td>
                 <td data-label="Sí">{f.yes}</td>
                 <td data-label="No">{f.no}</td>
-                <td data-label="Comentarios">
-                  {comments.length === 0 ? f.comments || '—' : (
+                <td data-label={label}>
+                  {comments.length === 0 ? (props.onlyNo ? f.noComments : f.comments) || '—' : (
                     <details>
                       <summary>{comments.length} {comments.length === 1 ? 'comentario' : 'comentarios'}</summary>
                       <ul>
                         {comments.map((k) => (
                           <li>
-                            <strong>{k.helpful ? 'Sí' : 'No'}</strong> · <bdi>{k.customer}</bdi> · {formatDateTime(k.at)}: <q>{k.comment}</q>
+                            <strong>{k.helpful ? 'Sí' : 'No'}</strong> · <bdi>{k.customer}</bdi> · {formatDateTime(k.at)}: <q><bdi>{k.comment}</bdi></q>
                           </li>
                         ))}
                       </ul>

@@ -50,9 +50,11 @@ describe('Ayuda › Búsquedas', () => {
     const html = await page('desde=2026-02-01&hasta=2026-02-28');
     expect(section(html, 'Artículos más leídos')).toMatch(/Cierre mensual de la contabilidad <span class="muted">\(7 lecturas\)/);
     const votes = between(html, '<h2>Votos «¿Le fue útil?» y comentarios «No»</h2>', '</table>');
-    expect(votes).toContain('<q>No explica el &lt;i&gt;cierre&lt;/i&gt; anual</q>');
+    expect(votes).toContain('<q><bdi>No explica el &lt;i&gt;cierre&lt;/i&gt; anual</bdi></q>');
     expect(votes).toContain('<bdi>Comercial &lt;b&gt;Sur&lt;/b&gt;</bdi>');
     expect(votes).not.toContain('Muy claro');
+    // The article with only a «Sí» comment has no «No» comment to count (its «Sí» one was counted there).
+    expect(votes).toMatch(/<td data-label="No">0<\/td><td data-label="Comentarios «No»">—<\/td>/);
   });
 
   it('narrows to one system: its searches, its articles’ views and votes', async () => {

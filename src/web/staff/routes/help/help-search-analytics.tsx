@@ -99,7 +99,7 @@ function render(c: Context<AppEnv>, input: Input, systems: SystemItem[], data: D
           <h2>Artículos más leídos</h2>
           <MostReadLists reads={data.reads} idPrefix="leidos" />
           <h2>Votos «¿Le fue útil?» y comentarios «No»</h2>
-          <FeedbackTable feedback={data.feedback} comments={data.comments} caption="Votos por artículo, los más «No» primero; bajo cada uno, sus comentarios «No»" empty="No hubo votos en el período." />
+          <FeedbackTable feedback={data.feedback} comments={data.comments} onlyNo caption="Votos por artículo, los más «No» primero; bajo cada uno, sus comentarios «No»" empty="No hubo votos en el período." />
           <p>
             Los mismos votos con todos sus comentarios, sin filtro de sistema, en <a href={`/proveedor/informes?desde=${data.range.from}&hasta=${data.range.to}`}>Informes</a>.
           </p>
