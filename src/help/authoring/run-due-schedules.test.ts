@@ -16,6 +16,7 @@ import { createTestStaff, type TestStaff } from '../../../tests/staff-fixtures.t
 import { createTestDatabase, type TestDatabase } from '../../../tests/test-database.ts';
 import { TEST_START, type TestRuntime } from '../../../tests/test-runtime.ts';
 import { listSchedules } from './list-schedules.ts';
+import { publishDraft } from './publish-draft.ts';
 import { runDueSchedules } from './run-due-schedules.ts';
 import { scheduleArticleAction } from './schedule-article-action.ts';
 
@@ -118,6 +119,31 @@ describe('the help-schedules job', () => {
       expect(failed).toHaveLength(1);
       expect(failed[0]).toMatchObject({ actor_staff_id: editor.id });
       expect(JSON.parse(failed[0]!.detail!)).toMatchObject({ scheduled: true, reason: view!.outcomeDetail });
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('does not publish a later draft that happens to have the revision it was scheduled for (the scheduled one was published by hand)', async () => {
+    const rt = await bootPortal();
+    try {
+      const [id] = await articleIds(rt, 1, 5);
+      await scheduleDraftPublish(rt, id!, 'Revisada y programada');
+      // Published by hand before the time: that draft is gone.
+      await rt.deps.db.transaction().execute((trx) =>
+        publishDraft(trx, { dialect: rt.deps.dialect, now: rt.clock.now(), selfPublish: false }, principalOf(editor), { articleId: id!, changeNote: 'Publicada antes' }),
+      );
+      // A new draft, not reviewed by whoever scheduled the publish: a new draft starts again at revision 1.
+      rt.clock.set(new Date(DUE.getTime() - 30 * 60_000));
+      await writeDraft(asTest(rt), id!, author, 'Nadie la revisó', 1);
+      rt.clock.set(DUE);
+      await rt.scheduler.runDue();
+      const [view] = await listSchedules(rt.deps.db, { articleId: id! });
+      expect(view).toMatchObject({ state: 'failed' });
+      expect(view!.outcomeDetail).toBe('El borrador cambió después de programar la publicación (se programó su revisión 1) o ya no existe: no se publicó. Revise el borrador y vuelva a programarla.');
+      expect(await rt.deps.db.selectFrom('help_article_versions').select('id').where('article_id', '=', id!).where('source', '=', 'schedule').execute()).toEqual([]);
+      expect((await rt.deps.db.selectFrom('help_articles').select('title').where('id', '=', id!).executeTakeFirstOrThrow()).title).toBe('Revisada y programada');
+      expect((await rt.deps.db.selectFrom('help_article_drafts').select('title').where('article_id', '=', id!).executeTakeFirstOrThrow()).title).toBe('Nadie la revisó');
     } finally {
       await rt.close();
     }

@@ -94,6 +94,10 @@ async function carryOut(db: Kysely<Database>, ctx: HelpWriteContext, row: Schedu
     if (!by) throw new ScheduleRefused(`${row.created_by_label}, quien la programó, ya no puede publicar ayuda (cuenta desactivada o perfil cambiado): no se hizo.`);
     let detail: string;
     if (row.action === 'publish') {
+      // A revision number names a text only within one draft: the scheduled draft published by hand or discarded, a new
+      // one starts again at revision 1, and a revision it reaches is not the text that was scheduled (nor reviewed).
+      const draft = row.draft_revision === null ? undefined : await trx.selectFrom('help_article_drafts').select('created_at').where('article_id', '=', row.article_id).executeTakeFirst();
+      if (draft && draft.created_at > row.created_at) throw new ScheduleRefused(draftChangedDetail(Number(row.draft_revision)));
       const { versionNo } = await publishDraft(trx, ctx, by, {
         articleId: row.article_id,
         changeNote: row.change_note,
@@ -110,12 +114,11 @@ async function carryOut(db: Kysely<Database>, ctx: HelpWriteContext, row: Schedu
   });
 }
 
+const draftChangedDetail = (revision: number) =>
+  `El borrador cambió después de programar la publicación (se programó su revisión ${revision}) o ya no existe: no se publicó. Revise el borrador y vuelva a programarla.`;
+
 function refusalDetail(row: ScheduleRow, err: AppError): string {
-  if (err.id === 'help-draft-conflict') {
-    return row.draft_revision === null
-      ? err.message
-      : `El borrador cambió después de programar la publicación (se programó su revisión ${row.draft_revision}) o ya no existe: no se publicó. Revise el borrador y vuelva a programarla.`;
-  }
+  if (err.id === 'help-draft-conflict') return row.draft_revision === null ? err.message : draftChangedDetail(Number(row.draft_revision));
   return `No se hizo: ${err.message}`;
 }
 

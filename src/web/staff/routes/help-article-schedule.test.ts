@@ -56,6 +56,17 @@ describe('/proveedor/ayuda/articulos/:id/programar', () => {
     expect(await again.text()).toContain('ya no se puede cancelar');
   });
 
+  it('warns that the publish will fail when the scheduled draft was replaced by a later one, even at the same revision', async () => {
+    const a = await someArticle(rt, 9);
+    await writeDraft(rt, a.id, author, 'La programada');
+    expect((await editor.client.post(page(a.id), { action: 'publish', day: '2026-04-04', time: '12:00', changeNote: 'Programada' })).status).toBe(303);
+    // That draft published (or discarded) and a new one started: its revision is 1 again.
+    rt.clock.advance(60_000);
+    await rt.deps.db.deleteFrom('help_article_drafts').where('article_id', '=', a.id).execute();
+    await writeDraft(rt, a.id, author, 'Otra, sin revisar', 1);
+    expect(await (await editor.client.get(page(a.id))).text()).toContain('El borrador programado ya no existe (se publicó o se descartó): esta publicación fallará. Cancélela.');
+  });
+
   it('answers bad input with Spanish errors beside the fields and writes nothing', async () => {
     const a = await someArticle(rt, 1);
     for (const [fields, message] of [

@@ -30,7 +30,8 @@ function writeContext(c: Context<AppEnv>): HelpWriteContext {
 /** Why a pending publish will fail when its time comes, said now: the draft moved on (or went) since it was scheduled. */
 function staleWarning(s: ScheduleView, a: ArticleForSchedule): string | null {
   if (s.state !== 'pending' || s.action !== 'publish') return null;
-  if (!a.draft) return 'El borrador ya no existe: esta publicación fallará. Cancélela.';
+  // A draft started after the schedule is another one (its revisions count again from 1): the scheduler refuses it.
+  if (!a.draft || a.draft.createdAt > s.createdAt) return 'El borrador programado ya no existe (se publicó o se descartó): esta publicación fallará. Cancélela.';
   if (a.draft.revision !== s.draftRevision) return `El borrador cambió desde que se programó (revisión ${s.draftRevision}, ahora ${a.draft.revision}): esta publicación fallará. Cancélela y vuelva a programarla para publicar el texto actual.`;
   return null;
 }
