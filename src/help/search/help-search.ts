@@ -8,6 +8,7 @@ import { Bm25fScorer, byScore, type Scored } from './bm25f.ts';
 import { TIERS, type RankedArticle, type SearchAdapter, type SearchSet, type SearchTier } from './search-adapter.ts';
 import { SearchVocabulary, termStats } from './search-vocabulary.ts';
 import { highlight, snippet } from './snippet.ts';
+import { tokenize } from './tokenize.ts';
 
 export interface SearchHit {
   systemSlug: string;
@@ -153,7 +154,6 @@ export class HelpSearch {
       return [...rescored, ...order.slice(FULLY_SCORED).map((x) => ({ ...x.s, coverage: 0 }))];
     };
     const relaxedLimit = Math.max(this.broad, BROAD_SEARCH);
-    const suggestion = query.suggestion ?? null;
 
     /** A broad search's page: scoring every match of a common word costs tens of milliseconds, so tier by tier, newest first within a tier. */
     const broadPage = async (): Promise<string[]> => {
@@ -200,6 +200,7 @@ export class HelpSearch {
       }
     }
     const articles = await readRankedArticles(this.db, [...pageIds, ...closestIds], !r.typing);
+    const suggestion = readableSuggestion(query, [...articles.values()]);
     const matches = queryMatcher(query, vocabulary);
     const toHit = (row: RankedArticle): SearchHit => ({
       systemSlug: row.system_slug,
@@ -238,4 +239,18 @@ async function readRankedArticles(db: Kysely<Database>, ids: string[], withBody:
     .where('a.published', '=', 1)
     .execute();
   return new Map(rows.map((row) => [row.id, { body_text: '', ...row } as RankedArticle]));
+}
+
+/**
+ * "¿Quiso decir …?" only with words the reader can see: the vocabulary that
+ * proposes corrections is the whole help's, and a word found only in a
+ * system this reader has no contract for must not be offered (it would tell
+ * them what that help says). Each corrected word must be in one of the
+ * articles shown, which all come from the reader's systems.
+ */
+function readableSuggestion(query: ParsedQuery, shown: RankedArticle[]): string | null {
+  const corrected = query.terms.flatMap((t) => (t.corrected ? [t.corrected] : []));
+  if (!query.suggestion || corrected.length === 0 || shown.length === 0) return null;
+  const words = new Set(shown.flatMap((a) => tokenize(`${a.title}\n${a.summary}\n${a.body_text}`).map((t) => t.folded)));
+  return corrected.every((w) => words.has(w)) ? query.suggestion : null;
 }

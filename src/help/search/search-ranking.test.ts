@@ -84,6 +84,14 @@ describe('typos', () => {
     expect(r.suggestion).toBe('centralizacion');
   });
 
+  it('offers "¿Quiso decir…?" only with a word of the systems the reader may read', async () => {
+    // "cartola" is only in inventario's help: a typo of it must not name it to a reader of contabilidad alone.
+    const inventario = (await rt.deps.db.selectFrom('systems').select('id').where('slug', '=', 'inventario').executeTakeFirstOrThrow()).id;
+    expect((await search('kartola')).suggestion).toBe('cartola');
+    const contabilidadOnly = await rt.deps.helpSearch.search({ text: 'kartola', systemIds: systemIds.filter((id) => id !== inventario) });
+    expect(contabilidadOnly).toMatchObject({ hits: [], closest: [], suggestion: null });
+  });
+
   it('forgives a word spelt by ear (k for qu, s for c, v for b, a silent h)', async () => {
     for (const text of ['sentralisasion', 'kartola']) expect((await search(text)).hits[0]?.slug, text).toMatch(/^(centralizacion|cartola)$/);
   });
