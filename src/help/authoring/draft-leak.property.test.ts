@@ -13,7 +13,7 @@ import type { StaffPrincipal } from '../../auth/principal.ts';
 import type { Database } from '../../db/schema.ts';
 import { VENDOR_TIME_ZONE } from '../../domain/contracts.ts';
 import type { PageCache } from '../../web/page-cache.ts';
-import { sendHelpDigests } from '../digest/send-help-digests.ts';
+import { DIGEST_SETTLE_MS, sendHelpDigests } from '../digest/send-help-digests.ts';
 import { importHelpTree } from '../import/import-help-tree.ts';
 import { readHelpTree } from '../import/read-help-tree.ts';
 import { bumpIndexVersion, removeSearchEntries } from '../search/search-index.ts';
@@ -511,7 +511,9 @@ class Run {
     await db.deleteFrom('job_runs').where('key', 'like', 'help-digest:%').execute();
     await db.updateTable('help_digest_subscriptions').set({ last_sent_at: null, subscribed_at: '2020-01-01T00:00:00.000Z' }).execute();
     await db.deleteFrom('outbox').where('kind', '=', 'help-digest').execute();
-    const out = await sendHelpDigests(db, { dialect: rt.deps.dialect, brand: rt.config.brand, publicUrl: rt.config.publicUrl }, rt.clock.now());
+    // Past the digest's settle time: a mail lists what was published up to DIGEST_SETTLE_MS before it.
+    const at = new Date(rt.clock.now().getTime() + DIGEST_SETTLE_MS);
+    const out = await sendHelpDigests(db, { dialect: rt.deps.dialect, brand: rt.config.brand, publicUrl: rt.config.publicUrl }, at);
     expect(out.finished).toBe(true);
     const mails = await db.selectFrom('outbox').select(['to_address', 'subject', 'text_body', 'html_body']).where('kind', '=', 'help-digest').execute();
     const published = this.published();

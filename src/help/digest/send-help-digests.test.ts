@@ -176,6 +176,26 @@ describe('the weekly help digest', () => {
     expect(turns).toBeGreaterThanOrEqual(3);
     await a.close();
   });
+  it('never loses a version that committed after a run but carries an earlier time (a long import, a slow publish)', async () => {
+    const a = await freshDatabase();
+    const db = a.deps.db;
+    const t0 = a.clock.now();
+    const c = await createCustomerWithAdmin(a.deps);
+    await addContractFor(a.deps, c.id, 'contabilidad', '2025-01-01');
+    await subscribe(db, c.admin.id, t0);
+    await publishVersion(asTest(a), { system: 'contabilidad', slug: 'cierre-mensual', note: 'Antes del lunes.', at: new Date(t0.getTime() + HOUR) });
+    a.clock.set(WEEK2);
+    expect(await run(a)).toMatchObject({ mailed: 1 });
+    // Its transaction took its time at 07:58 and committed after the 08:00 run had read the versions.
+    await publishVersion(asTest(a), { system: 'contabilidad', slug: 'balance-general', note: 'Importado a las 07:58.', at: new Date(WEEK2.getTime() - 2 * 60_000) });
+    a.clock.set(WEEK3);
+    expect(await run(a)).toMatchObject({ mailed: 1 });
+    const mails = await digestMails(db);
+    expect(mails.filter((m) => m.text_body.includes('Importado a las 07:58.'))).toHaveLength(1);
+    // And what one mail listed, the next does not list again.
+    expect(mails.filter((m) => m.text_body.includes('Antes del lunes.'))).toHaveLength(1);
+    await a.close();
+  });
   it('sends nothing to someone who unsubscribed, was disabled, or whose customer was disabled', async () => {
     const a = await freshDatabase();
     const db = a.deps.db;

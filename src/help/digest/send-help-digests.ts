@@ -18,6 +18,13 @@ import { digestWeek } from './digest-week.ts';
  * of requests waiting. PostgreSQL waits on its socket and blocks nobody.
  */
 export const DIGEST_BATCH = { sqlite: 20, postgres: 100 } as const;
+/**
+ * A mail lists versions up to this long before its run, and the next mail
+ * starts from the same point: a version is stamped when its transaction
+ * starts (a big import takes minutes) and may commit after a run has read,
+ * with a time before it. Both ends move together, so nothing is listed twice.
+ */
+export const DIGEST_SETTLE_MS = 15 * 60_000;
 /** Articles listed per system in a mail; the rest is "y N más" and the Novedades link. */
 const ITEMS_PER_SYSTEM = 10;
 
@@ -128,10 +135,13 @@ async function mailOne(
 ): Promise<boolean> {
   const systems = await readableSystems(trx, { customerId: row.customerId, userId: row.userId, role: row.role }, vendorToday(now));
   if (systems.length === 0) return false;
-  const since = row.lastSentAt ?? row.subscribedAt;
+  const settled = (at: Date) => new Date(at.getTime() - DIGEST_SETTLE_MS).toISOString();
+  // last_sent_at is this run's `now`; the window ends DIGEST_SETTLE_MS before it, and the next one starts there.
+  const since = settled(new Date(row.lastSentAt ?? row.subscribedAt));
+  const until = settled(now);
   const digest: DigestSystem[] = [];
   for (const s of systems) {
-    const news = await listHelpNews(trx, { systemIds: [s.id], since, until: now.toISOString(), limit: ITEMS_PER_SYSTEM });
+    const news = await listHelpNews(trx, { systemIds: [s.id], since, until, limit: ITEMS_PER_SYSTEM });
     if (news.total > 0) digest.push({ slug: s.slug, name: s.name, items: news.items, total: news.total });
   }
   if (digest.length === 0) return false;
