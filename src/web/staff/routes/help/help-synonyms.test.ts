@@ -21,7 +21,8 @@ beforeAll(async () => {
 afterAll(() => rt.close());
 
 const PATH = '/proveedor/ayuda/sinonimos';
-const textarea = (html: string) => between(html, '<textarea', '</textarea>').replace(/^[^>]*>/, '');
+/** The textarea's value as a browser reads it: HTML drops one newline right after the start tag. */
+const textarea = (html: string) => between(html, '<textarea', '</textarea>').replace(/^[^>]*>/, '').replace(/^\r?\n/, '');
 const baseOf = (html: string) => /name="base" value="([^"]+)"/.exec(html)![1]!;
 const version = async () => Number((await rt.deps.db.selectFrom('help_index_state').select('version').where('id', '=', 1).executeTakeFirstOrThrow()).version);
 const logRows = async () => Number((await rt.deps.db.selectFrom('help_search_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
@@ -87,6 +88,10 @@ describe('Ayuda › Sinónimos', () => {
     const badHtml = await bad.text();
     expect(textarea(badHtml)).toBe('a&lt;/textarea&gt;&lt;script&gt;x()&lt;/script&gt;, b\nfiniquito');
     expect(badHtml).toContain('Línea 2: Un grupo necesita');
+    // Blank lines first: the text shown keeps them, so «Línea 3» is the third line the person sees.
+    const blankFirst = await (await editor.post(PATH, { texto: '\n\nfiniquito', base: start.hash, q: '' })).text();
+    expect(blankFirst).toContain('Línea 3: Un grupo necesita');
+    expect(textarea(blankFirst)).toBe('\n\nfiniquito');
 
     // Someone else saves from the same list first.
     const other = (await signedInStaff(rt, 'admin')).client;

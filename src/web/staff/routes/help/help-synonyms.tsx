@@ -82,7 +82,8 @@ async function render(c: Context<AppEnv>, s: PageState, status: 200 | 409 | 422 
           </p>
           {errorId ? <p class="field-error" id={errorId}>Revise las líneas indicadas arriba.</p> : null}
           <textarea id="texto" name="texto" rows={18} maxlength={SYNONYM_LIMITS.textLength} spellcheck={false} aria-describedby={errorId ? `texto-ayuda ${errorId}` : 'texto-ayuda'} aria-invalid={errorId ? 'true' : undefined}>
-            {s.text}
+            {/* HTML drops one newline right after <textarea>: this one, so a text's own first blank line stays and the lines keep their numbers. */}
+            {`\n${s.text}`}
           </textarea>
         </div>
         <div class={s.queryError ? 'field has-error' : 'field'}>
