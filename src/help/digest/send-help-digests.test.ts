@@ -16,7 +16,7 @@ import { limitHelpTo } from '../../../tests/help-fixtures.ts';
 import { clearVersions, publishVersion } from '../../../tests/help-version-fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../../../tests/test-database.ts';
 import { TEST_START, type TestRuntime } from '../../../tests/test-runtime.ts';
-import { sendHelpDigests } from './send-help-digests.ts';
+import { sendHelpDigests, UNSUBSCRIBE_LINK_DAYS } from './send-help-digests.ts';
 
 // The weekly digest with two portal processes on one database, and one
 // restarted: the database is a file (SQLite) or a schema (PostgreSQL) that
@@ -194,6 +194,25 @@ describe('the weekly help digest', () => {
     expect(mails.filter((m) => m.text_body.includes('Importado a las 07:58.'))).toHaveLength(1);
     // And what one mail listed, the next does not list again.
     expect(mails.filter((m) => m.text_body.includes('Antes del lunes.'))).toHaveLength(1);
+    await a.close();
+  });
+  it('keeps a subscription\'s unsubscribe links for a year of mails, not forever', async () => {
+    const a = await freshDatabase();
+    const db = a.deps.db;
+    const t0 = a.clock.now();
+    const c = await createCustomerWithAdmin(a.deps);
+    await addContractFor(a.deps, c.id, 'contabilidad', '2025-01-01');
+    await subscribe(db, c.admin.id, t0);
+    const old = new Date(WEEK2.getTime() - (UNSUBSCRIBE_LINK_DAYS + 1) * 24 * HOUR).toISOString();
+    const recent = new Date(WEEK2.getTime() - 30 * 24 * HOUR).toISOString();
+    await db.insertInto('help_digest_unsubscribe_links').values([{ token_hash: 'viejo', user_id: c.admin.id, created_at: old }, { token_hash: 'reciente', user_id: c.admin.id, created_at: recent }]).execute();
+    await publishVersion(asTest(a), { system: 'contabilidad', slug: 'cierre-mensual', note: 'Cambio.', at: new Date(t0.getTime() + HOUR) });
+    a.clock.set(WEEK2);
+    expect(await run(a)).toMatchObject({ mailed: 1 });
+    const left = await db.selectFrom('help_digest_unsubscribe_links').select('token_hash').where('user_id', '=', c.admin.id).execute();
+    expect(left.map((l) => l.token_hash)).not.toContain('viejo');
+    expect(left.map((l) => l.token_hash)).toContain('reciente');
+    expect(left).toHaveLength(2);
     await a.close();
   });
   it('sends nothing to someone who unsubscribed, was disabled, or whose customer was disabled', async () => {

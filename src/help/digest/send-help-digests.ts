@@ -25,6 +25,12 @@ export const DIGEST_BATCH = { sqlite: 20, postgres: 100 } as const;
  * with a time before it. Both ends move together, so nothing is listed twice.
  */
 export const DIGEST_SETTLE_MS = 15 * 60_000;
+/**
+ * How long an older mail's unsubscribe link keeps working while the
+ * subscription lasts: a row per mail, 52 a year per person, pruned when the
+ * next mail is made (an older link then gets the page that points to Mi cuenta).
+ */
+export const UNSUBSCRIBE_LINK_DAYS = 400;
 /** Articles listed per system in a mail; the rest is "y N más" and the Novedades link. */
 const ITEMS_PER_SYSTEM = 10;
 
@@ -147,6 +153,8 @@ async function mailOne(
   if (digest.length === 0) return false;
   const token = newToken();
   const hash = hashToken(token);
+  const expired = new Date(now.getTime() - UNSUBSCRIBE_LINK_DAYS * 86_400_000).toISOString();
+  await trx.deleteFrom('help_digest_unsubscribe_links').where('user_id', '=', row.userId).where('created_at', '<', expired).execute();
   await trx.insertInto('help_digest_unsubscribe_links').values({ token_hash: hash, user_id: row.userId, created_at: now.toISOString() }).execute();
   await trx.updateTable('help_digest_subscriptions').set({ unsubscribe_hash: hash }).where('user_id', '=', row.userId).execute();
   await enqueueMail(trx, helpDigestMail({ brand: run.brand, publicUrl: run.publicUrl, to: row.email, name: row.name, systems: digest, unsubscribeToken: token }), now);
