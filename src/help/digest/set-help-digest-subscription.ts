@@ -26,7 +26,7 @@ export async function setHelpDigestSubscription(db: Kysely<Database>, by: Custom
         .executeTakeFirst();
       if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) return false;
     } else {
-      await trx.deleteFrom('help_digest_unsubscribe_links').where('user_id', '=', by.userId).execute();
+      // Its links go with it (ON DELETE CASCADE), locked after the subscription as the digest batch does (unsubscribe-by-token.ts).
       const r = await trx.deleteFrom('help_digest_subscriptions').where('user_id', '=', by.userId).executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) return false;
     }

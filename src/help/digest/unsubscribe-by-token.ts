@@ -31,7 +31,8 @@ export async function unsubscribeByToken(db: Kysely<Database>, token: string, no
   return db.transaction().execute(async (trx) => {
     const who = await subscriberOf(trx, token);
     if (!who) return false;
-    await trx.deleteFrom('help_digest_unsubscribe_links').where('user_id', '=', who.userId).execute();
+    // Its links go with it (ON DELETE CASCADE, migration 0009), after the subscription's row is locked: the order the
+    // digest batch takes them in, so the two never wait for each other in a circle (a deadlock on PostgreSQL).
     const r = await trx.deleteFrom('help_digest_subscriptions').where('user_id', '=', who.userId).executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) return false;
     await recordAuditEvent(trx, {

@@ -54,6 +54,8 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('ya no recibirá el resumen semanal');
     expect(await subscribed(c.admin.id)).toBe(false);
+    // Every link of the subscription goes with it: no token of it names anyone any more.
+    expect(await rt.deps.db.selectFrom('help_digest_unsubscribe_links').select('token_hash').where('user_id', '=', c.admin.id).execute()).toEqual([]);
     const [audit] = await unsubscribeAudits(c.admin.id);
     expect(audit).toMatchObject({ actor_kind: 'anonymous', actor_label: 'enlace de baja del correo', customer_id: c.id, target_label: c.admin.email, ip: '203.0.113.9' });
     expect(JSON.parse(audit!.detail!)).toEqual({ via: 'enlace' });
