@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { renderArticle } from '../render-markdown.ts';
@@ -69,7 +69,8 @@ export async function exportHelpTree(db: Kysely<Database>, dir: string): Promise
       for (const ref of new Set(renderArticle(a.body_md, { system: a.system, slug: a.slug }).assets.map((x) => x.path))) {
         const sha256 = sha.get(`${a.id}\u0000${ref}`);
         if (sha256 === undefined) continue;
-        const at = `${a.system}/${a.category}/${ref}`;
+        // Normalized, so two spellings of one file in the folder ("imagenes/x.png", "../general/imagenes/x.png") are one path.
+        const at = posix.normalize(`${a.system}/${a.category}/${ref}`);
         const other = wanted.get(at);
         if (!other) wanted.set(at, { articleId: a.id, path: ref, title: a.title, sha256 });
         else if (other.sha256 !== sha256) clashes.push(`${at}: «${other.title}» y «${a.title}» tienen archivos distintos con ese nombre`);
