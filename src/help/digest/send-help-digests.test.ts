@@ -51,6 +51,15 @@ async function freshDatabase(): Promise<Portal> {
   return rt;
 }
 
+/** A fresh portal with one subscribed administrator of a customer with Contabilidad. */
+async function portalWithSubscriber() {
+  const a = await freshDatabase();
+  const t0 = a.clock.now();
+  const c = await createCustomerWithAdmin(a.deps);
+  await addContractFor(a.deps, c.id, 'contabilidad', '2025-01-01');
+  await subscribe(a.deps.db, c.admin.id, t0);
+  return { a, db: a.deps.db, t0, c };
+}
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'help-digest-'));
 });
@@ -177,12 +186,7 @@ describe('the weekly help digest', () => {
     await a.close();
   });
   it('never loses a version that committed after a run but carries an earlier time (a long import, a slow publish)', async () => {
-    const a = await freshDatabase();
-    const db = a.deps.db;
-    const t0 = a.clock.now();
-    const c = await createCustomerWithAdmin(a.deps);
-    await addContractFor(a.deps, c.id, 'contabilidad', '2025-01-01');
-    await subscribe(db, c.admin.id, t0);
+    const { a, db, t0, c } = await portalWithSubscriber();
     await publishVersion(asTest(a), { system: 'contabilidad', slug: 'cierre-mensual', note: 'Antes del lunes.', at: new Date(t0.getTime() + HOUR) });
     a.clock.set(WEEK2);
     expect(await run(a)).toMatchObject({ mailed: 1 });
@@ -197,12 +201,7 @@ describe('the weekly help digest', () => {
     await a.close();
   });
   it('keeps a subscription\'s unsubscribe links for a year of mails, not forever', async () => {
-    const a = await freshDatabase();
-    const db = a.deps.db;
-    const t0 = a.clock.now();
-    const c = await createCustomerWithAdmin(a.deps);
-    await addContractFor(a.deps, c.id, 'contabilidad', '2025-01-01');
-    await subscribe(db, c.admin.id, t0);
+    const { a, db, t0, c } = await portalWithSubscriber();
     const old = new Date(WEEK2.getTime() - (UNSUBSCRIBE_LINK_DAYS + 1) * 24 * HOUR).toISOString();
     const recent = new Date(WEEK2.getTime() - 30 * 24 * HOUR).toISOString();
     await db.insertInto('help_digest_unsubscribe_links').values([{ token_hash: 'viejo', user_id: c.admin.id, created_at: old }, { token_hash: 'reciente', user_id: c.admin.id, created_at: recent }]).execute();
