@@ -23,7 +23,7 @@ export const ScheduleArticleActionInput = z
   .object({
     action: z.enum(['publish', 'unpublish'], 'Elija si programa una publicación o una despublicación.'),
     day: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'Ingrese la fecha como AAAA-MM-DD.'),
-    time: z.string().trim().regex(/^\d{2}:\d{2}$/, 'Ingrese la hora como HH:MM (24 horas).'),
+    time: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Ingrese la hora como HH:MM (24 horas).'),
     changeNote: z.string().default(''),
   })
   .transform((v, ctx) => {

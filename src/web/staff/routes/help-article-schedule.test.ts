@@ -73,6 +73,9 @@ describe('/proveedor/ayuda/articulos/:id/programar', () => {
       [{ action: 'unpublish', day: '2026-09-06', time: '00:15' }, 'Las 00:15 del 2026-09-06 no existen en Santiago'],
       [{ action: 'unpublish', day: '2026-03-01', time: '10:00' }, 'La fecha y hora ya pasaron'],
       [{ action: 'unpublish', day: '', time: '' }, 'Ingrese la fecha como AAAA-MM-DD.'],
+      // Beside the hour, not the date: the hour is what is wrong.
+      [{ action: 'unpublish', day: '2026-05-01', time: '25:00' }, '<p class="field-error" id="time-error">Ingrese la hora como HH:MM (24 horas).</p>'],
+      [{ action: 'unpublish', day: '2026-02-30', time: '10:00' }, 'La fecha o la hora no son válidas'],
       [{ action: 'borrar', day: '2026-05-01', time: '10:00' }, 'Elija si programa una publicación o una despublicación.'],
       [{ action: 'publish', day: '2026-05-01', time: '10:00', changeNote: 'x' }, 'no tiene un borrador'],
       [{ action: 'unpublish', day: '2026-05-01', time: '10:00', changeNote: 'a\u202eb' }, 'La nota'],
