@@ -12,8 +12,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('help_search_log_allowance_pk', ['user_id', 'day'])
     .execute();
   await db.schema.createIndex('help_search_log_allowance_day').on('help_search_log_allowance').column('day').execute();
-  // A deleted user's rows are set null (PostgreSQL looks them up by user_id); the prune reads by day.
-  await db.schema.createIndex('help_search_log_user').on('help_search_log').column('user_id').execute();
+  // A deleted user's rows are set null (PostgreSQL looks them up by user_id); logSearch looks for the same search of a user's day
+  // (at most the day's allowance of rows, not the user's 400 days); the prune reads by day.
+  await db.schema.createIndex('help_search_log_user').on('help_search_log').columns(['user_id', 'day']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
