@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -243,6 +244,39 @@ describe('the help-schedules job', () => {
       expect((await after.deps.db.selectFrom('help_articles').select('title').where('id', '=', id!).executeTakeFirstOrThrow()).title).toBe('Tras reiniciar');
     } finally {
       await after.close();
+    }
+  });
+  it('fifty schedules that keep failing for the system’s reasons do not keep a later one from running', async () => {
+    const rt = await bootPortal();
+    const { db, dialect } = rt.deps;
+    const ids = await articleIds(rt, 51, 20);
+    expect(ids).toHaveLength(51);
+    try {
+      for (const id of ids) await writeDraft(asTest(rt), id, author, `Programada ${id.slice(0, 6)}`);
+      const at = (n: number) => new Date(DUE.getTime() - (60 - n) * 60_000).toISOString();
+      await db
+        .insertInto('help_schedules')
+        .values(ids.map((id, n) => ({
+          id: randomUUID(), article_id: id, action: 'publish', run_at: at(n), draft_revision: null, change_note: n < 50 ? 'veneno' : 'La buena',
+          created_by_staff_id: editor.id, created_by_label: editor.email, created_at: rt.clock.now().toISOString(), done_at: null, outcome: null, outcome_detail: null,
+        })))
+        .execute();
+      // The first fifty (the earliest) fail on every try, as a write the database refuses would.
+      if (dialect === 'postgres') {
+        await sql`create function refuse_poison() returns trigger language plpgsql as $$ begin raise exception 'could not write to file'; end $$`.execute(db);
+        await sql`create trigger refuse_poison before insert on help_article_versions for each row when (new.change_note = 'veneno') execute function refuse_poison()`.execute(db);
+      } else {
+        await sql`create trigger refuse_poison before insert on help_article_versions when new.change_note = 'veneno' begin select raise(abort, 'disk I/O error'); end`.execute(db);
+      }
+      try {
+        expect(await runDueSchedules(db, { dialect, selfPublish: false }, DUE)).toEqual({ done: 1, failed: 0, skipped: 0, retry: 50 });
+        expect((await db.selectFrom('help_articles').select('title').where('id', '=', ids[50]!).executeTakeFirstOrThrow()).title).toBe(`Programada ${ids[50]!.slice(0, 6)}`);
+      } finally {
+        await sql`drop trigger refuse_poison${sql.raw(dialect === 'postgres' ? ' on help_article_versions' : '')}`.execute(db);
+        await db.updateTable('help_schedules').set({ done_at: DUE.toISOString(), outcome: 'cancelled' }).where('change_note', '=', 'veneno').where('done_at', 'is', null).execute();
+      }
+    } finally {
+      await rt.close();
     }
   });
 });

@@ -21,8 +21,9 @@ export interface DueSchedulesResult {
   retry: number;
 }
 
-/** Rows looked at per run; what is left is taken at the next turn, 15 s later. */
+/** Rows read at a time; a run goes on until none is due, or MAX_PER_RUN were looked at (the rest at the next turn, 15 s later). */
 const BATCH = 50;
+const MAX_PER_RUN = 1000;
 
 /** The content refused the action (draft changed or gone, four-eyes, nothing to publish): final. Anything else is the system's and is retried. */
 const isContentRefusal = (err: unknown): err is AppError => err instanceof AppError && err.status < 500;
@@ -53,16 +54,21 @@ export async function runDueSchedules(
   now: Date,
 ): Promise<DueSchedulesResult> {
   const result: DueSchedulesResult = { done: 0, failed: 0, skipped: 0, retry: 0 };
-  const due = await db
-    .selectFrom('help_schedules')
-    .selectAll()
-    .where('done_at', 'is', null)
-    .where('run_at', '<=', now.toISOString())
-    .orderBy('run_at')
-    .orderBy('id')
-    .limit(BATCH)
-    .execute();
   const ctx: HelpWriteContext = { dialect: opts.dialect, now, selfPublish: opts.selfPublish };
+  // Rows left pending by this run (retry) are not read again in it: a batch of them would otherwise hide every later schedule.
+  const tried: string[] = [];
+  for (;;) {
+    let query = db.selectFrom('help_schedules').selectAll().where('done_at', 'is', null).where('run_at', '<=', now.toISOString());
+    if (tried.length > 0) query = query.where('id', 'not in', tried);
+    const due = await query.orderBy('run_at').orderBy('id').limit(BATCH).execute();
+    for (const row of due) tried.push(row.id);
+    await runBatch(db, ctx, opts, due, result);
+    if (due.length < BATCH || tried.length >= MAX_PER_RUN) return result;
+  }
+}
+
+async function runBatch(db: Kysely<Database>, ctx: HelpWriteContext, opts: { log?: Logger }, due: ScheduleRow[], result: DueSchedulesResult): Promise<void> {
+  const { now } = ctx;
   for (const row of due) {
     try {
       if (await carryOut(db, ctx, row)) result.done++;
@@ -78,7 +84,6 @@ export async function runDueSchedules(
       else result.skipped++;
     }
   }
-  return result;
 }
 
 async function carryOut(db: Kysely<Database>, ctx: HelpWriteContext, row: ScheduleRow): Promise<boolean> {
