@@ -59,18 +59,8 @@ export async function logSearch(db: Kysely<Database>, dialect: Dialect, input: L
   if (spent.has(memoKey)) return null;
   // Pages are no-store, so the back button after opening a result, or a reload, asks again: that is the search already logged, not
   // another one that nobody opened (it would lower "opened" in the analytics). Its links keep its id, its opening stays.
-  const recent = await db
-    .selectFrom('help_search_log')
-    .select('id')
-    .where('user_id', '=', s.userId)
-    .where('query', '=', query)
-    .where('system_slug', '=', s.systemSlug ?? '')
-    .where('day', '=', day)
-    .where('at', '>=', new Date(s.now.getTime() - SAME_SEARCH_WINDOW_MS).toISOString())
-    .orderBy('at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  if (recent) return recent.id;
+  const recent = await loggedSearchId(db, s);
+  if (recent) return recent;
   const id = randomUUID();
   const row = { id, at: s.now.toISOString(), day, user_id: s.userId, query, system_slug: s.systemSlug ?? '', results: s.results };
   let written: boolean;
@@ -105,4 +95,26 @@ export async function logSearch(db: Kysely<Database>, dialect: Dialect, input: L
   }
   if (!written) spent.add(memoKey);
   return written ? id : null;
+}
+
+/**
+ * The id of this person's same search (folded query, system) logged within
+ * SAME_SEARCH_WINDOW_MS of the same Santiago day, or null. Also how the
+ * results' later pages, which log nothing, link through the click recorder.
+ */
+export async function loggedSearchId(db: Kysely<Database>, input: Pick<LogSearchInput, 'userId' | 'text' | 'systemSlug' | 'now'>): Promise<string | null> {
+  const query = missQuery(input.text);
+  if (!query) return null;
+  const row = await db
+    .selectFrom('help_search_log')
+    .select('id')
+    .where('user_id', '=', input.userId)
+    .where('query', '=', query)
+    .where('system_slug', '=', input.systemSlug ?? '')
+    .where('day', '=', vendorToday(input.now))
+    .where('at', '>=', new Date(input.now.getTime() - SAME_SEARCH_WINDOW_MS).toISOString())
+    .orderBy('at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
 }

@@ -115,6 +115,23 @@ describe('the search log', () => {
     rt.clock.set(TEST_START);
   });
 
+  it('a later page of the results logs nothing and links through the recorder with page 1’s row: an opening from page 2 counts', async () => {
+    const user = await createTechnicalUser(rt.deps, customer.id);
+    const client = await signedIn(rt, customer, user.email, user.password);
+    await client.get('/ayuda/buscar?q=cuenta');
+    const [row] = await rowsOf(user.id);
+    const page2 = resultHrefs(await (await client.get('/ayuda/buscar?q=cuenta&pagina=2')).text());
+    expect(page2.length).toBeGreaterThan(0);
+    for (const h of page2) expect(h).toContain(`?b=${row!.id}&`);
+    expect((await client.get(page2[0]!)).status).toBe(302);
+    const after = await rowsOf(user.id);
+    expect(after).toHaveLength(1);
+    expect(after[0]!.opened_at).not.toBeNull();
+    // A second page reached without its first (a shared link) has no row: straight to the articles.
+    const other = await signedIn(rt, customer);
+    expect(resultHrefs(await (await other.get('/ayuda/buscar?q=cuenta&pagina=2')).text())[0]).toMatch(/^\/ayuda\/contabilidad\/[a-z0-9-]+$/);
+  });
+
   it('never redirects anywhere but a readable article: hostile targets answer 404 and record nothing', async () => {
     const user = await createTechnicalUser(rt.deps, customer.id);
     const client = await signedIn(rt, customer, user.email, user.password);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { withoutRefusedCharacters } from '../../../domain/plain-text.ts';
 import type { SearchHit } from '../../../help/search/help-search.ts';
-import { logSearch } from '../../../help/search/log-search.ts';
+import { loggedSearchId, logSearch } from '../../../help/search/log-search.ts';
 import { openSearchResult } from '../../../help/search/open-search-result.ts';
 import { recordSearchMiss } from '../../../help/search/record-search-miss.ts';
 import { notFound } from '../../../errors.ts';
@@ -43,8 +43,10 @@ export const helpSearchRoutes = new Hono<AppEnv>()
     const r = q ? await helpSearch.search({ text: q, systemIds: selected ? [selected.id] : systems.map((s) => s.id), page: pageNo, perPage: PER_PAGE }) : null;
     const userId = sessionOf(c).user.id;
     if (r && r.searched && r.total === 0 && pageNo === 1 && systems.length > 0) await recordSearchMiss(db, { text: q, systemSlug: selected?.slug ?? null, userId, now: clock.now() });
-    // Page 1 is the search; later pages are the same search read further, their links go straight to the articles.
-    const logId = r && r.searched && r.page === 1 && systems.length > 0 ? await logSearch(db, dialect, { userId, text: q, systemSlug: selected?.slug ?? null, results: Number(r.total), now: clock.now() }) : null;
+    // Page 1 is the search; later pages are the same search read further: they log nothing, and link through the recorder with
+    // page 1's row when there is one (an opening from page 2 is an opening of that search).
+    const logged = { userId, text: q, systemSlug: selected?.slug ?? null, now: clock.now() };
+    const logId = !r || !r.searched || systems.length === 0 ? null : r.page === 1 ? await logSearch(db, dialect, { ...logged, results: Number(r.total) }) : await loggedSearchId(db, logged);
     const hitHref = logId ? (h: SearchHit) => resultHref(logId, h) : undefined;
     return page(
       c,
