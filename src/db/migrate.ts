@@ -13,6 +13,7 @@ import * as searchFields from './migrations/2026-12-01T0007-search-fields.ts';
 import * as searchLogAllowance from './migrations/2026-12-01T0008-search-log-allowance.ts';
 import * as helpDigestMail from './migrations/2026-12-01T0009-help-digest-mail.ts';
 import * as helpBaselineVersions from './migrations/2026-12-01T0010-help-baseline-versions.ts';
+import * as helpDraftRevisions from './migrations/2026-12-01T0011-help-draft-revisions.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0008-search-log-allowance': searchLogAllowance,
   '2026-12-01T0009-help-digest-mail': helpDigestMail,
   '2026-12-01T0010-help-baseline-versions': helpBaselineVersions,
+  '2026-12-01T0011-help-draft-revisions': helpDraftRevisions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -80,6 +80,8 @@ export interface HelpArticlesTable {
   source_hash: string;
   /** The published version's number in help_article_versions (0: none recorded yet). */
   version_no: Generated<number>;
+  /** The last revision a (published or discarded) draft of it reached: the next draft goes on from there. */
+  last_draft_revision: Generated<number>;
 }
 
 export interface HelpArticleTagsTable {

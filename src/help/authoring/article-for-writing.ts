@@ -12,11 +12,11 @@ export async function articleForWriting(trx: Transaction<Database>, articleId: s
   const a = await trx
     .selectFrom('help_articles as a')
     .innerJoin('systems as s', 's.id', 'a.system_id')
-    .select(['a.id', 'a.system_id', 'a.category_id', 'a.slug', 'a.title', 'a.summary', 'a.tags', 'a.position', 'a.body_md', 'a.published', 'a.version_no', 'a.source_hash', 's.slug as systemSlug'])
+    .select(['a.id', 'a.system_id', 'a.category_id', 'a.slug', 'a.title', 'a.summary', 'a.tags', 'a.position', 'a.body_md', 'a.published', 'a.version_no', 'a.source_hash', 'a.last_draft_revision', 's.slug as systemSlug'])
     .where('a.id', '=', articleId)
     .executeTakeFirst();
   if (!a) throw notFound();
-  return { ...a, published: Number(a.published), version_no: Number(a.version_no), position: Number(a.position) };
+  return { ...a, published: Number(a.published), version_no: Number(a.version_no), position: Number(a.position), last_draft_revision: Number(a.last_draft_revision) };
 }
 
 export type ArticleForWriting = Awaited<ReturnType<typeof articleForWriting>>;
@@ -47,6 +47,14 @@ export async function draftAtRevision(trx: Transaction<Database>, articleId: str
   if (!d) throw new DraftConflictError(null);
   if (expectedRevision !== undefined && d.revision !== expectedRevision) throw new DraftConflictError(savedDraftOf(d));
   return d;
+}
+
+/** A draft's first revision: past every earlier draft's, so a form or schedule naming an old draft's revision never matches a new one. */
+export const firstRevisionOf = (a: Pick<ArticleForWriting, 'last_draft_revision'>) => a.last_draft_revision + 1;
+
+/** Publishing or discarding a draft: the article remembers how far its revisions went. */
+export async function endDraft(trx: Transaction<Database>, articleId: string, revision: number): Promise<void> {
+  await trx.updateTable('help_articles').set({ last_draft_revision: revision }).where('id', '=', articleId).where('last_draft_revision', '<', revision).execute();
 }
 
 /** A category of the article's own system: moving an article to another system is not offered (its URL, votes and readers are the system's). */

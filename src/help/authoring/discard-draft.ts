@@ -5,7 +5,7 @@ import { auditActor, type Principal } from '../../auth/principal.ts';
 import type { Database } from '../../db/schema.ts';
 import { notFound } from '../../errors.ts';
 import { ArticleId, Revision } from './article-fields.ts';
-import { articleForWriting, draftAtRevision } from './article-for-writing.ts';
+import { articleForWriting, draftAtRevision, endDraft } from './article-for-writing.ts';
 import { DraftConflictError } from './draft-errors.ts';
 import type { HelpWriteContext } from './help-write-context.ts';
 
@@ -36,6 +36,7 @@ export async function discardDraft(
     action: 'help.draft-discarded', at: ctx.now, ...auditActor(by), customerId: null, targetLabel: d.title,
     detail: { articleId: a.id, revision: d.revision, articleDeleted: neverPublished },
   });
+  if (!neverPublished) await endDraft(trx, a.id, d.revision);
   if (neverPublished) {
     await trx.deleteFrom('help_schedules').where('article_id', '=', a.id).execute();
     await trx.deleteFrom('help_articles').where('id', '=', a.id).execute();

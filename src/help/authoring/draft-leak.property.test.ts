@@ -370,10 +370,10 @@ class Run {
     let expected: number;
     if (s.draft) expected = s.draft.revision;
     else if (o.flag) {
-      // Opened from the published version: startDraft copies it, then the save goes over revision 1.
-      await this.write((trx, ctx) => startDraft(trx, ctx, author, { articleId: s.id }));
-      s.draft = { content: { ...s.row }, revision: 1, state: 'draft' };
-      expected = 1;
+      // Opened from the published version: startDraft copies it (at the revision after any earlier draft's), then the save goes over it.
+      const started = await this.write((trx, ctx) => startDraft(trx, ctx, author, { articleId: s.id }));
+      s.draft = { content: { ...s.row }, revision: Number(started.revision), state: 'draft' };
+      expected = s.draft.revision;
     } else expected = 0; // edited the published text with no draft stored
     const base = s.draft?.content ?? s.row;
     const c = this.content(o.pick, rename ? undefined : base.slug);

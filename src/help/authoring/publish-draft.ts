@@ -8,7 +8,7 @@ import type { Database } from '../../db/schema.ts';
 import { notFound, ValidationError } from '../../errors.ts';
 import { renderArticle } from '../render-markdown.ts';
 import { ArticleId, ChangeNote, Revision } from './article-fields.ts';
-import { articleForWriting, draftOf, labelOf, savedDraftOf } from './article-for-writing.ts';
+import { articleForWriting, draftOf, endDraft, labelOf, savedDraftOf } from './article-for-writing.ts';
 import { checkArticleSlug } from './check-article-slug.ts';
 import { DraftConflictError, helpRefusal } from './draft-errors.ts';
 import { wroteDraft } from './draft-writers.ts';
@@ -56,6 +56,7 @@ export async function publishDraft(trx: Transaction<Database>, ctx: HelpWriteCon
 
   const claimed = await trx.deleteFrom('help_article_drafts').where('article_id', '=', a.id).where('revision', '=', d.revision).executeTakeFirst();
   if (Number(claimed.numDeletedRows) === 0) throw new DraftConflictError(null);
+  await endDraft(trx, a.id, d.revision);
 
   const last = await trx.selectFrom('help_article_versions').select((eb) => eb.fn.max('version_no').as('n')).where('article_id', '=', a.id).executeTakeFirst();
   const versionNo = Math.max(a.version_no, Number(last?.n ?? 0)) + 1;

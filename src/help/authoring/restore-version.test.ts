@@ -62,7 +62,8 @@ describe('versions', () => {
 
   it('restores version 1 into a new draft without publishing it, then over that draft only at its revision', async () => {
     const { revision } = await inTransaction(rt.deps, (trx, ctx) => restoreVersion(trx, ctx, publisher, { articleId, versionNo: 1 }));
-    expect(revision).toBe(1);
+    // The article's two earlier drafts reached revisions 1 and 2; this one goes on from there.
+    expect(revision).toBe(3);
     const draft = await rt.deps.db.selectFrom('help_article_drafts').selectAll().where('article_id', '=', articleId).executeTakeFirstOrThrow();
     expect(draft).toMatchObject({ title: 'Cierre anual', body_md: 'Paso uno.\nPaso dos.', base_version: 2, author_label: 'Publicador' });
     expect((await rt.deps.db.selectFrom('help_articles').select('title').where('id', '=', articleId).executeTakeFirstOrThrow()).title).toBe('Cierre del año');
@@ -70,11 +71,11 @@ describe('versions', () => {
 
     await expect(inTransaction(rt.deps, (trx, ctx) => restoreVersion(trx, ctx, publisher, { articleId, versionNo: 2 }))).rejects.toBeInstanceOf(DraftConflictError);
     await expect(inTransaction(rt.deps, (trx, ctx) => restoreVersion(trx, ctx, publisher, { articleId, versionNo: 2, expectedRevision: 9 }))).rejects.toBeInstanceOf(DraftConflictError);
-    expect(await inTransaction(rt.deps, (trx, ctx) => restoreVersion(trx, ctx, publisher, { articleId, versionNo: 2, expectedRevision: 1 }))).toEqual({ revision: 2 });
+    expect(await inTransaction(rt.deps, (trx, ctx) => restoreVersion(trx, ctx, publisher, { articleId, versionNo: 2, expectedRevision: 3 }))).toEqual({ revision: 4 });
     const audit = await rt.deps.db.selectFrom('audit_events').select('detail').where('action', '=', 'help.version-restored').execute();
     expect(audit.map((a) => JSON.parse(a.detail!))).toEqual([
-      { articleId, version: 1, revision: 1 },
-      { articleId, version: 2, revision: 2 },
+      { articleId, version: 1, revision: 3 },
+      { articleId, version: 2, revision: 4 },
     ]);
   });
 

@@ -5,7 +5,7 @@ import { auditActor, type Principal } from '../../auth/principal.ts';
 import type { Database } from '../../db/schema.ts';
 import { notFound } from '../../errors.ts';
 import { ArticleId, Revision } from './article-fields.ts';
-import { articleForWriting, draftAtRevision, labelOf } from './article-for-writing.ts';
+import { articleForWriting, draftAtRevision, firstRevisionOf, labelOf } from './article-for-writing.ts';
 import { DraftConflictError } from './draft-errors.ts';
 import type { HelpWriteContext } from './help-write-context.ts';
 
@@ -47,13 +47,13 @@ export async function restoreVersion(
     const inserted = await trx
       .insertInto('help_article_drafts')
       .values({
-        article_id: a.id, ...content, state: 'draft', revision: 1, base_version: a.version_no, author_staff_id: by.kind === 'staff' ? by.staffId : null, author_label: label,
+        article_id: a.id, ...content, state: 'draft', revision: firstRevisionOf(a), base_version: a.version_no, author_staff_id: by.kind === 'staff' ? by.staffId : null, author_label: label,
         created_at: at, submitted_at: null,
       })
       .onConflict((oc) => oc.column('article_id').doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) await draftAtRevision(trx, a.id, -1);
-    revision = 1;
+    revision = firstRevisionOf(a);
   } else {
     await draftAtRevision(trx, a.id, expectedRevision);
     // The restorer wrote this draft's text now: they become its author (four-eyes), and it goes back to being written.

@@ -129,6 +129,20 @@ describe('starting, submitting and discarding', () => {
     expect(await draft(articleId)).toMatchObject({ state: 'review', revision: 2 });
   });
 
+  it('a new draft never reuses an earlier draft’s revision: a page or schedule left open on the old one cannot publish the new text', async () => {
+    const a = await rt.deps.db.selectFrom('help_articles').select(['id', 'slug', 'category_id']).where('system_id', '=', systemId).where('published', '=', 1).orderBy('slug').limit(1).offset(5).executeTakeFirstOrThrow();
+    await save(ana, a.id, 0, 'Primer borrador, revisado por Pía.', { slug: a.slug, categoryId: a.category_id });
+    await inTransaction(rt.deps, (trx, ctx) => discardDraft(trx, ctx, ana, { articleId: a.id, expectedRevision: 1 }));
+    const { revision } = await save(ana, a.id, 0, 'Otro texto que nadie revisó.', { slug: a.slug, categoryId: a.category_id });
+    expect(revision).toBe(2);
+    // Pía's page still names revision 1, the one she read.
+    await expect(inTransaction(rt.deps, (trx, ctx) => publishDraft(trx, ctx, publisher, { articleId: a.id, changeNote: 'Revisado.', expectedRevision: 1 }))).rejects.toBeInstanceOf(DraftConflictError);
+    expect((await inTransaction(rt.deps, (trx, ctx) => publishDraft(trx, ctx, publisher, { articleId: a.id, changeNote: 'Revisado.', expectedRevision: 2 }))).versionNo).toBeGreaterThan(0);
+    // After a publish too: the next draft goes on from 2.
+    expect((await save(beto, a.id, 0, 'Tercero.', { slug: a.slug, categoryId: a.category_id })).revision).toBe(3);
+    expect(await draft(a.id)).toMatchObject({ revision: 3 });
+  });
+
   it('discarding the draft of a never-published article removes the article and frees its slug; of a published one keeps what readers see', async () => {
     const { articleId } = await create('descartable');
     expect(await inTransaction(rt.deps, (trx, ctx) => discardDraft(trx, ctx, ana, { articleId, expectedRevision: 1 }))).toEqual({ articleDeleted: true });

@@ -6,7 +6,7 @@ import { fieldErrors } from '../../customers/user-fields.ts';
 import type { Database } from '../../db/schema.ts';
 import { ValidationError } from '../../errors.ts';
 import { ArticleId, DraftContent, Revision, slugFromTitle } from './article-fields.ts';
-import { articleForWriting, checkCategory, draftOf, labelOf, savedDraftOf } from './article-for-writing.ts';
+import { articleForWriting, checkCategory, draftOf, firstRevisionOf, labelOf, savedDraftOf } from './article-for-writing.ts';
 import { checkArticleSlug } from './check-article-slug.ts';
 import { DraftConflictError } from './draft-errors.ts';
 import { draftFromPublished } from './start-draft.ts';
@@ -51,7 +51,7 @@ export async function saveDraft(trx: Transaction<Database>, ctx: HelpWriteContex
       const d = await draftOf(trx, a.id);
       throw new DraftConflictError(d ? savedDraftOf(d) : null);
     }
-    revision = 1;
+    revision = firstRevisionOf(a);
   } else {
     const updated = await trx
       .updateTable('help_article_drafts')

@@ -4,7 +4,7 @@ import type { Principal } from '../../auth/principal.ts';
 import type { Database } from '../../db/schema.ts';
 import { notFound } from '../../errors.ts';
 import { ArticleId } from './article-fields.ts';
-import { articleForWriting, draftOf, labelOf, type ArticleForWriting, type DraftRow } from './article-for-writing.ts';
+import { articleForWriting, draftOf, firstRevisionOf, labelOf, type ArticleForWriting, type DraftRow } from './article-for-writing.ts';
 import type { HelpWriteContext } from './help-write-context.ts';
 
 export const StartDraftInput = z.object({ articleId: ArticleId });
@@ -14,7 +14,7 @@ export function draftFromPublished(a: ArticleForWriting, by: Principal, at: stri
   const label = labelOf(by);
   return {
     article_id: a.id, category_id: a.category_id, slug: a.slug, title: a.title, summary: a.summary, tags: a.tags, position: a.position, body_md: a.body_md,
-    state: 'draft' as const, revision: 1, base_version: a.version_no, author_staff_id: by.kind === 'staff' ? by.staffId : null, author_label: label,
+    state: 'draft' as const, revision: firstRevisionOf(a), base_version: a.version_no, author_staff_id: by.kind === 'staff' ? by.staffId : null, author_label: label,
     updated_by_label: label, created_at: at, updated_at: at, submitted_at: null,
   };
 }

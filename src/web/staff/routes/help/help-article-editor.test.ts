@@ -133,7 +133,9 @@ describe('publishing', () => {
     expect((await editor.post(`/proveedor/ayuda/articulos/${id}/guardar`, form({ title: 'Cuadrar el banco', slug: 'banco-cuadrado', revision: '0', body: 'Texto **nuevo**.' }))).status).toBe(303);
     // The draft's new slug is no reader's business until published.
     expect((await reader.get('/ayuda/contabilidad/banco-cuadrado')).status).toBe(404);
-    expect((await reviewer.post(`/proveedor/ayuda/articulos/${id}/publicar`, { revision: '1', changeNote: 'Nueva dirección.' })).status).toBe(303);
+    // The second draft goes on from the first's revision: a page left open on the first cannot publish it.
+    expect((await reviewer.post(`/proveedor/ayuda/articulos/${id}/publicar`, { revision: '1', changeNote: 'Nueva dirección.' })).status).toBe(409);
+    expect((await reviewer.post(`/proveedor/ayuda/articulos/${id}/publicar`, { revision: '2', changeNote: 'Nueva dirección.' })).status).toBe(303);
     const moved = await reader.get('/ayuda/contabilidad/cuadrar-el-banco');
     expect(moved.status).toBe(301);
     expect(location(moved)).toBe('/ayuda/contabilidad/banco-cuadrado');
@@ -155,7 +157,7 @@ describe('publishing', () => {
     const id = await newArticle({ title: 'Restaurar', slug: 'restaurar-prueba', body: 'Versión uno.' });
     await reviewer.post(`/proveedor/ayuda/articulos/${id}/publicar`, { revision: '1', changeNote: 'Uno.' });
     await editor.post(`/proveedor/ayuda/articulos/${id}/guardar`, form({ title: 'Restaurar', slug: 'restaurar-prueba', revision: '0', body: 'Versión dos.' }));
-    await reviewer.post(`/proveedor/ayuda/articulos/${id}/publicar`, { revision: '1', changeNote: 'Dos.' });
+    await reviewer.post(`/proveedor/ayuda/articulos/${id}/publicar`, { revision: '2', changeNote: 'Dos.' });
     expect((await reviewer.post(`/proveedor/ayuda/articulos/${id}/restaurar`, { version: '1', revision: '0' })).status).toBe(303);
     expect((await rt.deps.db.selectFrom('help_article_drafts').select('body_md').where('article_id', '=', id).executeTakeFirstOrThrow()).body_md).toBe('Versión uno.');
     expect((await rt.deps.db.selectFrom('help_articles').select('body_md').where('id', '=', id).executeTakeFirstOrThrow()).body_md).toBe('Versión dos.');
