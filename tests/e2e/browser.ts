@@ -180,6 +180,11 @@ export class AxeAuditor {
     });
   }
 
+  /** How wide the document run() showed last is, at the viewport it ran at (wider than the viewport: it scrolls sideways). */
+  scrollWidth(): Promise<number> {
+    return this.page.evaluate(() => document.documentElement.scrollWidth);
+  }
+
   /** Wait for every audit queued so far; fail if axe itself could not run. */
   async settle(): Promise<void> {
     await this.queue;

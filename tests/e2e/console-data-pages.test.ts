@@ -1,12 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { recordAuditEvent } from '../../src/audit/record-audit-event.ts';
 import { TestClient } from '../client.ts';
 import { createCustomerWithAdmin, newRut } from '../factories.ts';
-import { startHttpPortal, type HttpPortal } from '../http-portal.ts';
 import { queueSecretMail } from '../outbox-states.ts';
 import { signedInStaff } from '../staff-fixtures.ts';
-import { AxeAuditor, describeInBrowser, formatFindings, launchChromium } from './browser.ts';
+import { useAxePortal } from './axe-portal.ts';
+import { describeInBrowser, formatFindings } from './browser.ts';
 
 /**
  * axe-core on the console's data pages (Importar, Correo, Auditoría,
@@ -14,26 +13,15 @@ import { AxeAuditor, describeInBrowser, formatFindings, launchChromium } from '.
  * error states, over real HTTP so the stylesheets load.
  */
 describeInBrowser('console data pages are accessible', { timeout: 90_000 }, () => {
-  let portal: HttpPortal;
-  let browser: Browser;
-  let axe: AxeAuditor;
-
-  beforeAll(async () => {
-    [portal, browser] = await Promise.all([startHttpPortal(), launchChromium()]);
-    axe = await AxeAuditor.create(browser);
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const env = useAxePortal();
 
   async function audit(label: string, path: string, res: Response) {
-    const findings = await axe.run(`${portal.base}${path}`, await res.clone().text());
+    const findings = await env.axe.run(`${env.portal.base}${path}`, await res.clone().text());
     return findings.map((f) => ({ page: label, ...f }));
   }
 
   it('finds no violation', async () => {
-    const rt = portal.rt;
+    const rt = env.portal.rt;
     const customer = await createCustomerWithAdmin(rt.deps, { name: 'Accesible SpA' });
     await recordAuditEvent(rt.deps.db, { action: 'user.disabled', at: rt.clock.now(), actorKind: 'staff', actorUserId: null, actorLabel: 'rosa@proveedor.cl', customerId: customer.id, targetLabel: 'x@y.cl' });
     const dead = await queueSecretMail(rt, 'muerto@accesible.cl', 'dead');

@@ -1,8 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHttpPortal, type HttpPortal } from '../http-portal.ts';
+import { expect, it } from 'vitest';
 import { signedInStaff } from '../staff-fixtures.ts';
-import { AxeAuditor, BrowserProblems, describeInBrowser, formatFindings, launchChromium, PHONE, screenshot, type Finding } from './browser.ts';
+import { useAxePortal } from './axe-portal.ts';
+import { BrowserProblems, describeInBrowser, screenshot } from './browser.ts';
+import { expectAccessibleAtBothWidths } from './expect-accessible-at-both-widths.ts';
 
 /**
  * The console's article editor in chromium: axe on the editor (as editor and
@@ -12,20 +12,10 @@ import { AxeAuditor, BrowserProblems, describeInBrowser, formatFindings, launchC
  * person types, with nothing the browser complains about.
  */
 describeInBrowser('console help editor pages', { timeout: 150_000 }, () => {
-  let portal: HttpPortal;
-  let browser: Browser;
-  let axe: AxeAuditor;
-
-  beforeAll(async () => {
-    [portal, browser] = await Promise.all([startHttpPortal(), launchChromium()]);
-    axe = await AxeAuditor.create(browser);
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
+  const env = useAxePortal();
 
   it('are accessible at desktop and 390 px', async () => {
+    const { portal, axe } = env;
     const rt = portal.rt;
     const article = await rt.deps.db.selectFrom('help_articles').select(['id', 'category_id', 'slug', 'title']).where('slug', '=', 'cierre-mensual').executeTakeFirstOrThrow();
     const editor = (await signedInStaff(rt, 'editor')).client;
@@ -48,23 +38,11 @@ describeInBrowser('console help editor pages', { timeout: 150_000 }, () => {
     pages.push(['diferencias', `${base}/diferencias`, await editor.get(`${base}/diferencias?de=${first}&a=${last}`)]);
     await editor.post(`${base}/guardar`, form('Lo del editor.', '0'));
     pages.push(['conflicto', base, await other.post(`${base}/guardar`, form('Lo del otro, sin guardar.', '0'))]);
-    const all: Finding[] = [];
-    const overflow: string[] = [];
-    for (const [label, path, res] of pages) {
-      expect(res.status, label).toBeLessThan(500);
-      const html = await res.text();
-      for (const [viewport, suffix] of [[undefined, ''], [PHONE, ' (390 px)']] as const) {
-        const found = await axe.run(`${portal.base}${path}`, html, viewport);
-        all.push(...found.map((f) => ({ page: `${label}${suffix}`, ...f })));
-      }
-      const wide = await (axe as unknown as { page: { evaluate<T>(f: () => T): Promise<T> } }).page.evaluate(() => document.documentElement.scrollWidth);
-      if (wide > PHONE.width) overflow.push(`${label}: ${wide} px`);
-    }
-    expect(all, formatFindings(all)).toEqual([]);
-    expect(overflow).toEqual([]);
+    await expectAccessibleAtBothWidths(axe, portal.base, pages);
   });
 
   it('updates the live preview while typing, under the CSP, without saving', async () => {
+    const { portal, browser } = env;
     const rt = portal.rt;
     const article = await rt.deps.db.selectFrom('help_articles').select('id').where('slug', '=', 'importar-plan-de-cuentas').executeTakeFirstOrThrow();
     const { client } = await signedInStaff(rt, 'editor');

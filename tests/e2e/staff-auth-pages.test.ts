@@ -1,12 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cliOperator } from '../../src/auth/principal.ts';
 import { inviteStaff } from '../../src/staff/invite-staff.ts';
 import { TestClient } from '../client.ts';
-import { startHttpPortal, type HttpPortal } from '../http-portal.ts';
 import { consoleClient, invitationPathFor, secretOnPage } from '../staff-auth-helpers.ts';
 import { totpCode } from '../staff-fixtures.ts';
-import { AxeAuditor, describeInBrowser, formatFindings, launchChromium } from './browser.ts';
+import { useAxePortal } from './axe-portal.ts';
+import { describeInBrowser, formatFindings } from './browser.ts';
 
 /**
  * axe-core on every page of the console's sign-in flows, in their normal and
@@ -14,28 +13,17 @@ import { AxeAuditor, describeInBrowser, formatFindings, launchChromium } from '.
  * HTTP, so the stylesheets load and contrast is measured on them).
  */
 describeInBrowser('staff sign-in pages are accessible', { timeout: 60_000 }, () => {
-  let portal: HttpPortal;
-  let browser: Browser;
-  let axe: AxeAuditor;
+  const env = useAxePortal({ withHelp: false }, 60_000);
   const PASSWORD = 'farol azul en la caleta de los pescadores';
-
-  beforeAll(async () => {
-    [portal, browser] = await Promise.all([startHttpPortal({ withHelp: false }), launchChromium()]);
-    axe = await AxeAuditor.create(browser);
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.close();
-  });
 
   async function audit(label: string, path: string, res: Response) {
     const html = await res.clone().text();
-    const findings = await axe.run(`${portal.base}${path}`, html);
+    const findings = await env.axe.run(`${env.portal.base}${path}`, html);
     return findings.map((f) => ({ page: label, ...f }));
   }
 
   it('finds no violation on sign-in, invitation, enrolment, recovery codes, verification and 410 pages', async () => {
-    const rt = portal.rt;
+    const rt = env.portal.rt;
     const all = [];
     const email = 'axe@proveedor.cl';
     await inviteStaff(rt.deps, cliOperator('prueba'), { email, name: 'Ana Axe', role: 'admin' });
@@ -73,6 +61,6 @@ describeInBrowser('staff sign-in pages are accessible', { timeout: 60_000 }, () 
 
   // The harness catches known faults, so an empty list above means something.
   it('would catch a violation', async () => {
-    await axe.expectToCatchKnownFaults(portal.base);
+    await env.axe.expectToCatchKnownFaults(env.portal.base);
   });
 });
