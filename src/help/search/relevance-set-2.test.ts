@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPostgresUrl } from '../../db/create-db.ts';
+import { publishedArticleKeys } from '../../../tests/published-article-keys.ts';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
 import { foldText } from './fold-text.ts';
 import { casesOfSet1, casesOfSet2, evaluateRelevance, expectedKeys, figuresLine, kindTable, missesTable, type RelevanceSearch } from './relevance-metrics.ts';
@@ -22,16 +23,7 @@ describe('relevance set 2', () => {
   beforeAll(async () => {
     rt = await createTestRuntime();
     allSystems = (await rt.deps.db.selectFrom('systems').select('id').execute()).map((s) => s.id);
-    published = new Set(
-      (
-        await rt.deps.db
-          .selectFrom('help_articles')
-          .innerJoin('systems', 'systems.id', 'help_articles.system_id')
-          .select(['systems.slug as system', 'help_articles.slug'])
-          .where('help_articles.published', '=', 1)
-          .execute()
-      ).map((a) => `${a.system}/${a.slug}`),
-    );
+    published = await publishedArticleKeys(rt);
   });
   afterAll(() => rt.close());
 

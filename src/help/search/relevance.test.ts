@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { TestClient } from '../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin } from '../../../tests/factories.ts';
 import { article, writeHelpFolder } from '../../../tests/help-folder.ts';
+import { publishedArticleKeys } from '../../../tests/published-article-keys.ts';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
 import { isPostgresUrl } from '../../db/create-db.ts';
 import { importHelpTree } from '../import/import-help-tree.ts';
@@ -28,16 +29,7 @@ describe('relevance on the shipped help', () => {
   describe('the relevance set', () => {
     it('has at least 45 pairs, each naming a published article of the shipped help', async () => {
       expect(RELEVANCE_SET.length).toBeGreaterThanOrEqual(45);
-      const published = new Set(
-        (
-          await rt.deps.db
-            .selectFrom('help_articles')
-            .innerJoin('systems', 'systems.id', 'help_articles.system_id')
-            .select(['systems.slug as system', 'help_articles.slug'])
-            .where('help_articles.published', '=', 1)
-            .execute()
-        ).map((a) => `${a.system}/${a.slug}`),
-      );
+      const published = await publishedArticleKeys(rt);
       expect(RELEVANCE_SET.filter((p) => !published.has(p.expect)).map((p) => p.expect)).toEqual([]);
       const asked = RELEVANCE_SET.map((p) => `${p.typing ? 'typing:' : ''}${p.query}`);
       expect(asked.filter((q, i) => asked.indexOf(q) !== i)).toEqual([]);
