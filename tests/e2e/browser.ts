@@ -191,6 +191,18 @@ export class AxeAuditor {
     expect(this.errors, 'axe could not audit').toEqual([]);
   }
 
+  /**
+   * The end of a walk: every audit done, the harness still catches known
+   * faults (so an empty list means something), every page of `mustAudit`
+   * audited, and no violation of any impact.
+   */
+  async expectNoViolations(origin: string, mustAudit: readonly string[]): Promise<void> {
+    await this.settle();
+    await this.expectToCatchKnownFaults(origin);
+    expect(mustAudit.filter((p) => !this.audited.has(p)), 'pages the walk did not audit').toEqual([]);
+    expect(this.findings, `axe found violations:\n${formatFindings(this.findings)}`).toEqual([]);
+  }
+
   /** The harness itself: a page with known faults must be caught. */
   async expectToCatchKnownFaults(origin: string): Promise<void> {
     const faulty = await this.run(
