@@ -14,6 +14,7 @@ import { formFields } from '../../../form-data.ts';
 import { requireStaff } from '../../require-staff.ts';
 import { staffPage } from '../../staff-page.tsx';
 import { HELP_HOME, helpWrite, systemHref } from './help-route-context.ts';
+import { moveWithFlash } from './move-with-flash.ts';
 
 type Values = { slug?: string; name?: string; description?: string };
 
@@ -98,13 +99,10 @@ export const helpCategoriesRoutes = new Hono<AppEnv>()
   .post('/ayuda/sistemas/:slug/categorias/:cat/mover', requireStaff('help:write'), async (c) => {
     const f = await formFields(c);
     const ref = { system: c.req.param('slug'), category: c.req.param('cat') };
-    try {
-      const r = await helpWrite(c, (trx, ctx, by) => moveCategory(trx, ctx, by, ref, { direction: f.direction ?? '' }));
-      setFlash(c, r.moved ? 'Orden de las categorías guardado.' : 'La categoría ya estaba en ese extremo de la lista.', 'staff_flash');
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      setFlash(c, Object.values(err.fieldErrors)[0] ?? err.message, 'staff_flash');
-    }
+    await moveWithFlash(c, (trx, ctx, by) => moveCategory(trx, ctx, by, ref, { direction: f.direction ?? '' }), {
+      moved: 'Orden de las categorías guardado.',
+      atEnd: 'La categoría ya estaba en ese extremo de la lista.',
+    });
     // The system exists (moveCategory found it): its slug is safe in a Location header.
     return c.redirect(`${systemHref(ref.system)}#cat-${encodeURIComponent(ref.category)}`, 303);
   });

@@ -14,6 +14,7 @@ import { requireStaff } from '../../require-staff.ts';
 import { staffPage } from '../../staff-page.tsx';
 import { MoveButtons } from './move-buttons.tsx';
 import { canWriteHelp, editorHref, filesHref, HELP_HOME, helpWrite, systemHref } from './help-route-context.ts';
+import { moveWithFlash } from './move-with-flash.ts';
 
 export function StateBadges(props: { a: SystemArticleItem }) {
   const { a } = props;
@@ -120,12 +121,9 @@ export const helpSystemPageRoutes = new Hono<AppEnv>()
   .post('/ayuda/sistemas/:slug/mover', requireStaff('help:write'), async (c) => {
     const f = await formFields(c);
     const slug = c.req.param('slug');
-    try {
-      const r = await helpWrite(c, (trx, ctx, by) => moveSystem(trx, ctx, by, slug, { direction: f.direction ?? '' }));
-      setFlash(c, r.moved ? 'Orden de los sistemas guardado.' : 'El sistema ya estaba en ese extremo de la lista.', 'staff_flash');
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      setFlash(c, Object.values(err.fieldErrors)[0] ?? err.message, 'staff_flash');
-    }
+    await moveWithFlash(c, (trx, ctx, by) => moveSystem(trx, ctx, by, slug, { direction: f.direction ?? '' }), {
+      moved: 'Orden de los sistemas guardado.',
+      atEnd: 'El sistema ya estaba en ese extremo de la lista.',
+    });
     return c.redirect(`${HELP_HOME}#s-${encodeURIComponent(slug)}`, 303);
   });
