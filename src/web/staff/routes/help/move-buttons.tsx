@@ -5,22 +5,19 @@ export function MoveButtons(props: { action: string; name: string; first: boolea
   // Plain forms: they work without JavaScript, and each says what it moves for a screen reader.
   return (
     <span class="move">
-      {props.first ? null : (
-        <form method="post" action={props.action} class="inline">
-          <CsrfField token={props.csrf} />
-          <input type="hidden" name="direction" value="arriba" />
-          <button type="submit" class="link-button" aria-label={`Subir ${props.name}`}>Subir</button>
-        </form>
-      )}
+      {props.first ? null : <MoveForm action={props.action} csrf={props.csrf} direction="arriba" label={`Subir ${props.name}`} text="Subir" />}
       {props.first || props.last ? null : ' · '}
-      {props.last ? null : (
-        <form method="post" action={props.action} class="inline">
-          <CsrfField token={props.csrf} />
-          <input type="hidden" name="direction" value="abajo" />
-          <button type="submit" class="link-button" aria-label={`Bajar ${props.name}`}>Bajar</button>
-        </form>
-      )}
+      {props.last ? null : <MoveForm action={props.action} csrf={props.csrf} direction="abajo" label={`Bajar ${props.name}`} text="Bajar" />}
     </span>
   );
 }
 
+function MoveForm(props: { action: string; csrf: string; direction: 'arriba' | 'abajo'; label: string; text: string }) {
+  return (
+    <form method="post" action={props.action} class="inline">
+      <CsrfField token={props.csrf} />
+      <input type="hidden" name="direction" value={props.direction} />
+      <button type="submit" class="link-button" aria-label={props.label}>{props.text}</button>
+    </form>
+  );
+}
