@@ -1,15 +1,9 @@
 import { AppError, ValidationError } from '../../errors.ts';
+import type { EditorContent } from './read-article-editor.ts';
 
 /** What another person saved in the draft meanwhile: the page shows it beside the text the user could not save. */
-export interface SavedDraft {
+export interface SavedDraft extends EditorContent {
   revision: number;
-  title: string;
-  slug: string;
-  summary: string;
-  tags: string;
-  categoryId: string;
-  position: number;
-  body: string;
   updatedByLabel: string;
   updatedAt: string;
 }

@@ -1,18 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { notFound } from '../../errors.ts';
+import type { EditorContent } from './read-article-editor.ts';
 
 /** What a diff compares: the same fields whatever the side (a version, the draft, what readers see now). */
-export interface ArticleSnapshot {
+export interface ArticleSnapshot extends EditorContent {
   /** "Versión 3", "Borrador", "Publicado ahora". */
   label: string;
-  title: string;
-  slug: string;
-  summary: string;
-  tags: string;
-  categoryId: string;
-  position: number;
-  body: string;
 }
 
 /** 'borrador': the draft; 'actual': what help_articles holds now (an imported article has no version rows); a number: that version. */
