@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, posix, relative, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
+import { inChunks } from '../../db/in-chunks.ts';
 import type { Database } from '../../db/schema.ts';
 import { renderArticle } from '../render-markdown.ts';
 import { formatArticleFile } from './article-file.ts';
@@ -61,8 +62,7 @@ export async function exportHelpTree(db: Kysely<Database>, dir: string): Promise
   // different files at one path there would leave one article showing the other's: refused before anything is written.
   const wanted = new Map<string, { articleId: string; path: string; title: string; sha256: string }>();
   const clashes: string[] = [];
-  for (let i = 0; i < articles.length; i += 100) {
-    const part = articles.slice(i, i + 100);
+  for (const part of inChunks(articles, 100)) {
     const stored = await db.selectFrom('help_attachments').select(['article_id', 'path', 'sha256']).where('article_id', 'in', part.map((a) => a.id)).where('draft', '=', 0).execute();
     const sha = new Map(stored.map((f) => [`${f.article_id}\u0000${f.path}`, f.sha256]));
     for (const a of part) {
@@ -105,8 +105,7 @@ export async function exportHelpTree(db: Kysely<Database>, dir: string): Promise
   // A few files at a time: each may be megabytes. A draft's uploads are not read: the folder is what readers see.
   const files = [...wanted.entries()];
   const written = new Set<string>();
-  for (let i = 0; i < files.length; i += 50) {
-    const part = files.slice(i, i + 50);
+  for (const part of inChunks(files, 50)) {
     const rows = await db
       .selectFrom('help_attachments')
       .select(['article_id', 'path', 'data'])

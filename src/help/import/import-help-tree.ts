@@ -3,11 +3,13 @@ import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Dialect } from '../../db/create-db.ts';
 import { recordAuditEvent } from '../../audit/record-audit-event.ts';
 import { auditActor, principalName, type Principal } from '../../auth/principal.ts';
+import { inChunks } from '../../db/in-chunks.ts';
 import type { Database, HelpArticleVersionsTable, HelpAttachmentsTable } from '../../db/schema.ts';
 import { UnavailableError } from '../../errors.ts';
 import { foldText } from '../search/fold-text.ts';
-import { bumpIndexVersion, removeSearchEntries, replaceSynonyms, writeSearchEntries, type IndexableArticle } from '../search/search-index.ts';
+import { bumpIndexVersion, removeSearchEntries, writeSearchEntries, type IndexableArticle } from '../search/search-index.ts';
 import type { HelpTree, TreeArticle } from './help-tree.ts';
+import { syncSynonyms, upsertSystems } from './sync-help-structure.ts';
 import { filesToRemove, overwriteReasons, previousStates, sameAsPublished, type OverwrittenArticle } from './import-history.ts';
 
 export type { OverwrittenArticle } from './import-history.ts';
@@ -35,50 +37,10 @@ const BATCH = 500;
 /** Attachments are large: a multi-row insert stops at this many bytes. */
 const ATTACHMENT_BATCH_BYTES = 16 * 1024 * 1024;
 
-function chunks<T>(items: T[], size = BATCH): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+const chunks = <T>(items: readonly T[], size = BATCH) => inChunks(items, size);
 
 function foldedTags(tags: string): string[] {
   return [...new Set(tags.split(',').map((t) => foldText(t.trim())).filter(Boolean))];
-}
-
-async function upsertSystems(trx: Transaction<Database>, tree: HelpTree): Promise<Map<string, { id: string; categories: Map<string, string> }>> {
-  const systems = new Map((await trx.selectFrom('systems').selectAll().execute()).map((s) => [s.slug, s]));
-  const categories = new Map((await trx.selectFrom('help_categories').selectAll().execute()).map((c) => [`${c.system_id}/${c.slug}`, c]));
-  const ids = new Map<string, { id: string; categories: Map<string, string> }>();
-  for (const [position, s] of tree.systems.entries()) {
-    const existing = systems.get(s.slug);
-    const id = existing?.id ?? randomUUID();
-    const values = { name: s.name, description: s.description, position };
-    if (!existing) await trx.insertInto('systems').values({ id, slug: s.slug, ...values }).execute();
-    else if (existing.name !== s.name || existing.description !== s.description || Number(existing.position) !== position) {
-      await trx.updateTable('systems').set(values).where('id', '=', id).execute();
-    }
-    const categoryIds = new Map<string, string>();
-    for (const [cpos, c] of s.categories.entries()) {
-      const cat = categories.get(`${id}/${c.slug}`);
-      const cid = cat?.id ?? randomUUID();
-      if (!cat) await trx.insertInto('help_categories').values({ id: cid, system_id: id, slug: c.slug, name: c.name, position: cpos }).execute();
-      else if (cat.name !== c.name || Number(cat.position) !== cpos) await trx.updateTable('help_categories').set({ name: c.name, position: cpos }).where('id', '=', cid).execute();
-      categoryIds.set(c.slug, cid);
-    }
-    ids.set(s.slug, { id, categories: categoryIds });
-  }
-  return ids;
-}
-
-/** Replace the synonym groups only when they differ, so an unchanged folder writes nothing. */
-async function syncSynonyms(trx: Transaction<Database>, groups: string[][] | null): Promise<boolean> {
-  if (groups === null) return false;
-  const key = (n: number, w: string) => `${n}\u0000${w}`;
-  const wanted = groups.flatMap((g, i) => [...new Set(g.map((w) => foldText(w.trim())).filter(Boolean))].map((w) => key(i + 1, w))).sort();
-  const current = (await trx.selectFrom('help_synonyms').select(['group_no', 'word']).execute()).map((r) => key(Number(r.group_no), r.word)).sort();
-  if (wanted.length === current.length && wanted.every((w, i) => w === current[i])) return false;
-  await replaceSynonyms(trx, groups);
-  return true;
 }
 
 export interface ImportOptions extends ImportLockWait {

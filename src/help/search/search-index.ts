@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Dialect } from '../../db/create-db.ts';
+import { inChunks } from '../../db/in-chunks.ts';
 import type { Database } from '../../db/schema.ts';
 import { foldText } from './fold-text.ts';
 import { stemSpanish } from './spanish-stemmer.ts';
@@ -25,12 +26,7 @@ export function systemToken(systemId: string): string {
 }
 
 const CHUNK = 400;
-
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+const chunks = <T>(items: readonly T[], size = CHUNK) => inChunks(items, size);
 
 /** Analysed text for one field, plus the words it saw (for the typo vocabulary). */
 function analyseField(text: string, words: Map<string, string>): string {
