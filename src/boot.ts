@@ -4,6 +4,8 @@ import { purgeStaleThrottles } from './auth/throttle.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createDb, type CreateDbOptions } from './db/create-db.ts';
+import { NoChangeSignal, SqliteChangeSignal, type ChangeSignal } from './db/change-signal.ts';
+import { SharedCaches } from './cache/shared-cache.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { ensureSearchIndexFormat } from './help/search/search-index-format.ts';
 import type { Deps } from './deps.ts';
@@ -41,7 +43,19 @@ export async function boot(
   // The cache exists only once the database does, but the database must tell it about writes.
   let pageCache: PageCache | undefined;
   const articleReads = new ArticleReads();
-  const { db, dialect, dataVersion, close } = createDb(config.databaseUrl, { log, ...opts.db, onPageDataWrite: () => pageCache?.bump() });
+  let sqliteChanges: SqliteChangeSignal | undefined;
+  const { db, dialect, dataVersion, close } = createDb(config.databaseUrl, {
+    log,
+    poolSize: config.databasePoolSize,
+    ...opts.db,
+    onPageDataWrite: (table) => {
+      pageCache?.bump();
+      sqliteChanges?.written(table);
+    },
+  });
+  // TODO(issue 10, change signal): PostgreSQL's LISTEN/NOTIFY signal; until then nothing is cached across requests there.
+  const changes: ChangeSignal = dataVersion ? (sqliteChanges = new SqliteChangeSignal(dataVersion)) : new NoChangeSignal();
+  const caches = new SharedCaches(changes);
   const applied = await migrateToLatest(db);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   const reindexed = await ensureSearchIndexFormat(db, dialect);
@@ -97,6 +111,8 @@ export async function boot(
     ...(transport instanceof DevMailbox ? { devMailbox: transport } : {}),
     helpSearch: new HelpSearch(db, dialect),
     articleReads,
+    changes,
+    caches,
     ...(pageCache ? { pageCache } : {}),
   };
   const flushReads = () => articleReads.flush(db, vendorToday(clock.now()));
@@ -121,6 +137,8 @@ export async function boot(
       await worker.stop();
       transport.close();
       await hasher.close();
+      caches.close();
+      await changes.close();
       await close();
     },
   };

@@ -103,6 +103,12 @@ const EnvSchema = z
       .max(10_000, SIGN_IN_DELAY_HELP)
       .default(750),
     PAGE_CACHE: bool.default(true),
+    // PostgreSQL connections this process may hold (each instance its own pool).
+    DATABASE_POOL_SIZE: positiveInt('DATABASE_POOL_SIZE', 10).refine((n) => n <= 200, 'DATABASE_POOL_SIZE no puede pasar de 200.'),
+    // /metrics (Prometheus): answered only with this bearer token, or on METRICS_PORT; with neither, not served.
+    METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN debe tener al menos 32 caracteres (genérelo con `openssl rand -hex 32`).').optional(),
+    METRICS_PORT: z.coerce.number().int().min(1).max(65535, 'METRICS_PORT debe estar entre 1 y 65535.').optional(),
+    METRICS_HOST: z.string().default('127.0.0.1'),
     // Whether the author of a help draft may publish it: false asks for a second person (four eyes).
     HELP_SELF_PUBLISH: bool.default(false),
     // A client that stalls its headers or body is answered 408 and let go (Node's defaults hold one 5 minutes).
@@ -178,6 +184,12 @@ export interface Config {
   signInFailureDelayMs: number;
   passwordHashConcurrency: number;
   pageCache: boolean;
+  databasePoolSize: number;
+  /** Bearer token that /metrics asks for on the main port (undefined: /metrics is not served there). */
+  metricsToken: string | undefined;
+  /** A separate listener for /metrics only (no token asked), on metricsHost. */
+  metricsPort: number | undefined;
+  metricsHost: string;
   /** The author of a help draft may publish it themselves (else another person with help:publish must). */
   helpSelfPublish: boolean;
   /** node:http: the whole request's headers must arrive within headersTimeoutMs, headers and body within requestTimeoutMs. */
@@ -225,6 +237,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     signInFailureDelayMs: e.SIGN_IN_FAILURE_DELAY_MS,
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     pageCache: e.PAGE_CACHE,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    metricsToken: e.METRICS_TOKEN,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
     helpSelfPublish: e.HELP_SELF_PUBLISH,
     headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_SECONDS, e.REQUEST_TIMEOUT_SECONDS) * 1000,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,

@@ -9,6 +9,8 @@ import type { ArticleReads } from './help/article-reads.ts';
 import type { HelpSearch } from './help/search/help-search.ts';
 import type { DevMailbox } from './mail/transport.ts';
 import type { PageCache } from './web/page-cache.ts';
+import type { SharedCaches } from './cache/shared-cache.ts';
+import type { ChangeSignal } from './db/change-signal.ts';
 
 /** What the application needs from the outside world, built once in server.ts (or a test). */
 export interface Deps {
@@ -26,6 +28,10 @@ export interface Deps {
   helpSearch: HelpSearch;
   /** Article views, counted in memory and written every half minute. */
   articleReads: ArticleReads;
+  /** Data changed here, on another instance or from the CLI: what the shared caches listen to. */
+  changes: ChangeSignal;
+  /** Caches that span requests and readers (prepared articles, readable systems…), emptied by `changes`. */
+  caches: SharedCaches;
   /** Signed-in pages served ahead of the framework (SQLite only; see web/page-cache.ts). */
   pageCache?: PageCache;
   /** True once the server is shutting down (server.ts): /salud answers 503 so balancers look elsewhere. */

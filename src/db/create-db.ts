@@ -27,8 +27,8 @@ export function isPostgresUrl(url: string): boolean {
 export interface CreateDbOptions {
   /** PostgreSQL only: run every query in this schema (tests use one schema each). */
   searchPath?: string;
-  /** Called around every write that a page may show (see page-data-writes.ts). */
-  onPageDataWrite?: () => void;
+  /** Called around every write that a page may show (see page-data-writes.ts), with its table when the statement names one. */
+  onPageDataWrite?: (table: string | undefined) => void;
   poolSize?: number;
   /** Where lost connections are reported (PostgreSQL). */
   log?: Pick<Logger, 'warn'>;

@@ -14,6 +14,9 @@ import * as searchLogAllowance from './migrations/2026-12-01T0008-search-log-all
 import * as helpDigestMail from './migrations/2026-12-01T0009-help-digest-mail.ts';
 import * as helpBaselineVersions from './migrations/2026-12-01T0010-help-baseline-versions.ts';
 import * as helpDraftRevisions from './migrations/2026-12-01T0011-help-draft-revisions.ts';
+import * as changeNotifications from './migrations/2026-12-01T0012-change-notifications.ts';
+import * as postgresSearchVectors from './migrations/2026-12-01T0013-postgres-search-vectors.ts';
+import * as jobLeases from './migrations/2026-12-01T0014-job-leases.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -33,6 +36,9 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0009-help-digest-mail': helpDigestMail,
   '2026-12-01T0010-help-baseline-versions': helpBaselineVersions,
   '2026-12-01T0011-help-draft-revisions': helpDraftRevisions,
+  '2026-12-01T0012-change-notifications': changeNotifications,
+  '2026-12-01T0013-postgres-search-vectors': postgresSearchVectors,
+  '2026-12-01T0014-job-leases': jobLeases,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -44,6 +44,22 @@ function tableName(node: OperationNode | undefined): string | undefined {
   return undefined;
 }
 
+/** The table a write names, for the change signal (undefined: a raw statement or a schema change). */
+export function writtenTable(node: RootOperationNode): string | undefined {
+  switch (node.kind) {
+    case 'InsertQueryNode':
+      return tableName(node.into);
+    case 'DeleteQueryNode':
+      return tableName(node.from.froms[0]);
+    case 'UpdateQueryNode':
+      return tableName(node.table);
+    case 'RawNode':
+      return /^\s*(?:insert\s+into|update|delete\s+from)\s+"?(\w+)/i.exec(node.sqlFragments[0] ?? '')?.[1];
+    default:
+      return undefined;
+  }
+}
+
 export function touchesPageData(node: RootOperationNode): boolean {
   switch (node.kind) {
     case 'SelectQueryNode':
@@ -74,18 +90,19 @@ export function touchesPageData(node: RootOperationNode): boolean {
  * runs and again after it ran: a page rendered from reads that straddle the
  * write sees the count move and is not cached.
  */
-export function pageDataWrites(onWrite: () => void): KyselyPlugin {
-  const writing = new WeakSet<object>();
+export function pageDataWrites(onWrite: (table: string | undefined) => void): KyselyPlugin {
+  const writing = new WeakMap<object, string | undefined>();
   return {
     transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
       if (touchesPageData(node)) {
-        writing.add(queryId);
-        onWrite();
+        const table = writtenTable(node);
+        writing.set(queryId, table);
+        onWrite(table);
       }
       return node;
     },
     async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-      if (writing.has(queryId)) onWrite();
+      if (writing.has(queryId)) onWrite(writing.get(queryId));
       return result;
     },
   };

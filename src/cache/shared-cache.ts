@@ -1,0 +1,123 @@
+import type { ChangeSignal, ChangedTables } from '../db/change-signal.ts';
+
+/** Hits and misses, for /metrics (the cache hit rate). */
+export interface CacheStats {
+  name: string;
+  hits: number;
+  misses: number;
+  entries: number;
+}
+
+export interface SharedCacheOptions {
+  /** For metrics and logs: "help-article", "readable-systems"… */
+  name: string;
+  signal: ChangeSignal;
+  /** The tables whose writes empty this cache. */
+  tables: readonly string[];
+  /** Oldest entry out beyond this. */
+  maxEntries: number;
+}
+
+/**
+ * What is the same for everyone who asks for a key (an article's prepared
+ * page, the systems a customer may read today), kept across requests and
+ * shared by every reader, emptied whenever one of its tables is written
+ * anywhere (db/change-signal.ts).
+ *
+ * A value is stored only if no change arrived while it was being loaded
+ * (the generation is taken before the load and compared after), so a load
+ * that straddles a commit is served once and not kept. Concurrent loads of
+ * one key share one promise.
+ */
+export class SharedCache<V> {
+  private readonly entries = new Map<string, V>();
+  private readonly loading = new Map<string, { generation: number; promise: Promise<V> }>();
+  private readonly tables: ReadonlySet<string>;
+  private generation = 0;
+  private hits = 0;
+  private misses = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: SharedCacheOptions) {
+    this.tables = new Set(options.tables);
+    this.unsubscribe = options.signal.subscribe((tables) => this.changed(tables));
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  async get(key: string, load: () => Promise<V>): Promise<V> {
+    if (!this.options.signal.check()) {
+      this.misses++;
+      return load();
+    }
+    if (this.entries.has(key)) {
+      const value = this.entries.get(key) as V;
+      // Most recently used last: the oldest is the first out.
+      this.entries.delete(key);
+      this.entries.set(key, value);
+      this.hits++;
+      return value;
+    }
+    this.misses++;
+    const generation = this.generation;
+    const pending = this.loading.get(key);
+    if (pending && pending.generation === generation) return pending.promise;
+    const promise = load();
+    this.loading.set(key, { generation, promise });
+    try {
+      const value = await promise;
+      if (this.generation === generation && this.options.signal.check() && this.generation === generation) this.store(key, value);
+      return value;
+    } finally {
+      if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
+    }
+  }
+
+  /** Forget everything (tests; a reconnect does it through the signal). */
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+    this.loading.clear();
+  }
+
+  stats(): CacheStats {
+    return { name: this.options.name, hits: this.hits, misses: this.misses, entries: this.entries.size };
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.clear();
+  }
+
+  private changed(tables: ChangedTables): void {
+    if (tables === 'all' || [...tables].some((t) => this.tables.has(t))) this.clear();
+  }
+
+  private store(key: string, value: V): void {
+    this.entries.set(key, value);
+    if (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+/** Every shared cache of a process, for /metrics and for closing. */
+export class SharedCaches {
+  private readonly all: SharedCache<unknown>[] = [];
+
+  constructor(readonly signal: ChangeSignal) {}
+
+  create<V>(options: Omit<SharedCacheOptions, 'signal'>): SharedCache<V> {
+    const cache = new SharedCache<V>({ ...options, signal: this.signal });
+    this.all.push(cache as SharedCache<unknown>);
+    return cache;
+  }
+
+  stats(): CacheStats[] {
+    return this.all.map((c) => c.stats());
+  }
+
+  close(): void {
+    for (const c of this.all) c.close();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Tells the caches that span requests (cache/shared-cache.ts) that data they
+ * may hold has changed: a write in this process, on another instance, or
+ * from the operator CLI. Lives beside the database, not in the web layer:
+ * the core says "this changed", whoever caches listens (review item 1).
+ *
+ * - SQLite: the pageDataWrites plugin reports this process's writes, by
+ *   table; PRAGMA data_version, read in check(), tells that another process
+ *   committed (which tables, it cannot say: "all").
+ * - PostgreSQL: see postgres-change-signal.ts (LISTEN/NOTIFY, sent by
+ *   triggers inside the writing transaction).
+ *
+ * A cache consults the signal after the request's first database round
+ * trip (the session lookup), so a notification committed before the request
+ * was sent has arrived by then.
+ */
+export type ChangedTables = ReadonlySet<string> | 'all';
+
+export interface ChangeSignal {
+  /** `listener` runs with the tables written, or 'all' when the signal cannot tell which. Returns the unsubscribe. */
+  subscribe(listener: (tables: ChangedTables) => void): () => void;
+  /**
+   * Called before a cache serves or stores. Picks up what polling finds
+   * (SQLite: another process's commit). False while the signal cannot vouch
+   * for anything (PostgreSQL: the listening connection is down): serve
+   * nothing from a cache and store nothing.
+   */
+  check(): boolean;
+  close(): Promise<void>;
+}
+
+/** The part every signal shares: listeners, and telling them. */
+export class ChangeListeners {
+  private readonly listeners = new Set<(tables: ChangedTables) => void>();
+
+  subscribe(listener: (tables: ChangedTables) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(tables: ChangedTables): void {
+    for (const l of this.listeners) l(tables);
+  }
+}
+
+/**
+ * SQLite (one file, this process and maybe the CLI): this process's writes
+ * are reported as they happen; another process's commits are seen when
+ * data_version moves.
+ */
+export class SqliteChangeSignal implements ChangeSignal {
+  private readonly listeners = new ChangeListeners();
+  private lastVersion: number;
+
+  constructor(private readonly dataVersion: () => number) {
+    this.lastVersion = dataVersion();
+  }
+
+  subscribe(listener: (tables: ChangedTables) => void): () => void {
+    return this.listeners.subscribe(listener);
+  }
+
+  /** A write of this process to `table` (undefined: a statement whose table the plugin could not name). */
+  written(table: string | undefined): void {
+    this.listeners.emit(table ? new Set([table]) : 'all');
+  }
+
+  check(): boolean {
+    const v = this.dataVersion();
+    if (v !== this.lastVersion) {
+      this.lastVersion = v;
+      this.listeners.emit('all');
+    }
+    return true;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** A signal that vouches for nothing: every cache passes straight to the database. */
+export class NoChangeSignal implements ChangeSignal {
+  subscribe(): () => void {
+    return () => {};
+  }
+
+  check(): boolean {
+    return false;
+  }
+
+  async close(): Promise<void> {}
+}
