@@ -17,7 +17,16 @@ export interface Db {
   dialect: Dialect;
   /** SQLite only: changes whenever another connection (another process) commits. */
   dataVersion?: () => number;
+  /** PostgreSQL only: the pool's connections right now (for /metrics). */
+  poolStats?: () => PoolStats;
   close(): Promise<void>;
+}
+
+/** pg.Pool's own counts: every connection open, those idle, and the queries waiting for one. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -52,7 +61,8 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
       options.log,
     );
     const db = new Kysely<Database>({ dialect: new UnavailabilityAwarePostgresDialect({ pool }), plugins: plugins(options) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
+    return { db, dialect: 'postgres', poolStats, close: () => db.destroy() };
   }
   const file = url.replace(/^(file|sqlite):(\/\/)?/, '');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
