@@ -18,9 +18,11 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
 // shown on /cuenta/novedades only, never cached; the job writes thousands weekly.
 // help_article_drafts: the console's working copies, which no reader page reads
 // (a publish also writes help_articles, and that empties the cache).
-const QUIET_INSERTS = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_reader_visits', 'help_digest_subscriptions', 'help_digest_unsubscribe_links', 'help_article_drafts']);
-const QUIET_DELETES = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_digest_subscriptions', 'help_digest_unsubscribe_links', 'help_article_drafts']);
-const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
+// job_leases: which instance runs a scheduled job, renewed while it runs; no page shows it.
+export const QUIET_INSERTS: ReadonlySet<string> = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_reader_visits', 'help_digest_subscriptions', 'help_digest_unsubscribe_links', 'help_article_drafts', 'job_leases']);
+export const QUIET_DELETES: ReadonlySet<string> = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_digest_subscriptions', 'help_digest_unsubscribe_links', 'help_article_drafts', 'job_leases']);
+// Exported for change-notifications.test.ts: PostgreSQL's triggers (migration 0012) must say the same.
+export const QUIET_UPDATE_COLUMNS: Readonly<Record<string, ReadonlySet<string> | 'all'>> = {
   outbox: 'all',
   throttles: 'all',
   known_devices: 'all',
@@ -33,6 +35,7 @@ const QUIET_UPDATE_COLUMNS: Record<string, Set<string> | 'all'> = {
   help_reader_visits: 'all',
   help_digest_subscriptions: 'all',
   help_article_drafts: 'all',
+  job_leases: 'all',
   sessions: new Set(['last_seen_at']),
   users: new Set(['last_sign_in_at']),
 };
