@@ -19,13 +19,20 @@
 // bench/help-search.ts): search latency, search endpoint ÷ bare FTS5, a
 // generated article page ÷ raw node:http, SQLite ÷ PostgreSQL search p50.
 //
+// Many readers (issue 10; bench/results-readers.json, see bench/many-readers.ts):
+// 1,000 sessions reading 500 articles (Zipf), the services page and searches,
+// driven by wrk: req/s, p50/p99, CPU per request and ÷ raw node:http by page
+// kind, the cache hit rate, the event-loop p99 at 80 % load; SQLite, and two
+// instances on one PostgreSQL with --postgres or a postgres:// DATABASE_URL.
+//
 //   npm run bench                          every section, help at 2,000 articles (about a minute more;
 //                                          the search targets are set for 50,000, so at 2,000 they are
 //                                          reported without PASS/FAIL)
 //   npm run bench -- --articles 50000      every section, help at 50,000 articles (about 2 minutes more)
-//   npm run bench -- --only attack         one section (pages | attack | help)
+//   npm run bench -- --only attack         one section (pages | attack | help | readers)
 //   npm run bench -- --postgres            the pages and attack sections on PostgreSQL (DATABASE_URL)
-//   DATABASE_URL=postgres://… npm run bench   the help section also compares SQLite with PostgreSQL
+//   DATABASE_URL=postgres://… npm run bench   the help section also compares SQLite with PostgreSQL,
+//                                          and the readers section adds two instances on PostgreSQL
 //
 // The portal (and every baseline it is compared with) runs pinned to one core,
 // the load generators to another. The portal gets a fresh SQLite file with the
@@ -86,6 +93,7 @@ import {
 } from './harness.ts';
 import { helpSearchBench, helpSearchDeadlineMs } from './help-search.ts';
 import { attackDeadlineMs, signInAttackBench } from './sign-in-attack.ts';
+import { manyReadersBench, readersDeadlineMs } from './many-readers.ts';
 
 const PAGE_CONNECTIONS = 10;
 const STORM_CONNECTIONS = 64;
@@ -107,6 +115,8 @@ function argValue(name: string): string | undefined {
 const usePostgres = process.argv.includes('--postgres');
 const only = argValue('--only');
 const articles = Number(argValue('--articles') ?? DEFAULT_ARTICLES);
+/** The many-readers section runs SQLite, and beside it two instances on PostgreSQL when there is one. */
+const readersOnPostgres = usePostgres || /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '');
 const hashConcurrency = Number(process.env.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, cpus().length - 1));
 
 // ---------------------------------------------------------------- pages and sign-in
@@ -348,13 +358,13 @@ async function pagesBench(): Promise<boolean> {
 
 // ---------------------------------------------------------------- main
 
-const SECTIONS = ['pages', 'attack', 'help'] as const;
+const SECTIONS = ['pages', 'attack', 'help', 'readers'] as const;
 
 async function main(): Promise<number> {
   if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) throw new Error(`--only takes ${SECTIONS.map((x) => `"${x}"`).join(', ')}, not "${only}"`);
   if (!(Number.isInteger(articles) && articles >= 18)) throw new Error(`--articles takes a whole number of at least 18 (6 systems × 3 categories), not "${argValue('--articles')}"`);
   const runs = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
-  deadline((runs('pages') ? PAGES_DEADLINE_MS : 0) + (runs('attack') ? attackDeadlineMs() : 0) + (runs('help') ? helpSearchDeadlineMs(articles) : 0));
+  deadline((runs('pages') ? PAGES_DEADLINE_MS : 0) + (runs('attack') ? attackDeadlineMs() : 0) + (runs('help') ? helpSearchDeadlineMs(articles) : 0) + (runs('readers') ? readersDeadlineMs(readersOnPostgres) : 0));
   if (canPin) {
     // The bench itself only orchestrates; keep it off the portal's core too.
     execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
@@ -376,6 +386,11 @@ async function main(): Promise<number> {
     const t = performance.now();
     ok = (await helpSearchBench({ articles })) && ok;
     log(`help search section: ${Math.round((performance.now() - t) / 1000)} s`);
+  }
+  if (runs('readers')) {
+    const t = performance.now();
+    ok = (await manyReadersBench({ postgres: readersOnPostgres })) && ok;
+    log(`many-readers section: ${Math.round((performance.now() - t) / 1000)} s`);
   }
   return ok ? 0 : 1;
 }
