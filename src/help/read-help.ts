@@ -68,55 +68,81 @@ export const ARTICLE_SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Addresses under /ayuda/<sistema>/ that are pages of their own (help-news.tsx): no article may take them. */
 export const RESERVED_ARTICLE_SLUGS: ReadonlySet<string> = new Set(['novedades']);
 
+/**
+ * An article as readers see it. Two queries, sent together (on PostgreSQL
+ * they run side by side on two connections: one round trip's wait, not
+ * three): the article with its category's published articles in one, the
+ * related articles in the other (found by slug, so it need not wait for the
+ * article's id).
+ */
 export async function readArticle(db: Kysely<Database>, system: SystemSummary, slug: string): Promise<ArticleView> {
   // Checked before the query: PostgreSQL refuses a NUL byte ("%00" in the URL) with an error, not an empty result.
   if (!ARTICLE_SLUG.test(slug)) throw notFound();
-  const a = await db
-    .selectFrom('help_articles as a')
-    .innerJoin('help_categories as c', 'c.id', 'a.category_id')
-    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.body_html', 'a.toc', 'a.updated_at', 'a.category_id', 'c.slug as categorySlug', 'c.name as categoryName'])
-    .where('a.system_id', '=', system.id)
-    .where('a.slug', '=', slug)
-    .where('a.published', '=', 1)
-    .executeTakeFirst();
-  if (!a) throw notFound();
-  const siblings = await db
-    .selectFrom('help_articles')
-    .select(['slug', 'title', 'summary'])
-    .where('category_id', '=', a.category_id)
-    .where('published', '=', 1)
-    .orderBy('position')
-    .orderBy('title')
-    .execute();
-  const at = siblings.findIndex((s) => s.slug === a.slug);
+  const [rows, related] = await Promise.all([articleWithSiblings(db, system.id, slug), relatedArticles(db, system.id, slug)]);
+  const me = rows.find((r) => r.body_html !== null);
+  if (!me) throw notFound();
+  const siblings: ArticleLink[] = rows.map((r) => ({ slug: r.siblingSlug, title: r.siblingTitle, summary: r.siblingSummary }));
+  const at = siblings.findIndex((s) => s.slug === me.slug);
   return {
-    id: a.id,
-    slug: a.slug,
-    title: a.title,
-    summary: a.summary,
-    html: a.body_html,
-    updatedAt: a.updated_at,
-    toc: JSON.parse(a.toc) as TocEntry[],
-    category: { slug: a.categorySlug, name: a.categoryName },
+    id: me.id,
+    slug: me.slug,
+    title: me.title,
+    summary: me.summary,
+    html: me.body_html!,
+    updatedAt: me.updated_at,
+    toc: JSON.parse(me.toc) as TocEntry[],
+    category: { slug: me.categorySlug, name: me.categoryName },
     // A category of thousands (a generated corpus, an import gone wrong)
     // must not make every article page a list of thousands of links.
     siblings: siblings.slice(Math.max(0, Math.min(at - SIBLINGS_AROUND, siblings.length - 2 * SIBLINGS_AROUND - 1)), Math.max(at + SIBLINGS_AROUND + 1, 2 * SIBLINGS_AROUND + 1)),
     siblingCount: siblings.length,
     previous: siblings[at - 1] ?? null,
     next: siblings[at + 1] ?? null,
-    related: await relatedArticles(db, system.id, a.id),
+    related,
   };
 }
 
-/** Articles of the same system sharing the most tags; ties to the newer one. */
-async function relatedArticles(db: Kysely<Database>, systemId: string, articleId: string): Promise<ArticleLink[]> {
+/** One row per published article of the article's category, in order; only the article's own row carries its body. */
+function articleWithSiblings(db: Kysely<Database>, systemId: string, slug: string) {
+  return db
+    .selectFrom('help_articles as a')
+    .innerJoin('help_categories as c', 'c.id', 'a.category_id')
+    .innerJoin('help_articles as s', (j) => j.onRef('s.category_id', '=', 'a.category_id').on('s.published', '=', 1))
+    .select((eb) => [
+      'a.id',
+      'a.slug',
+      'a.title',
+      'a.summary',
+      'a.toc',
+      'a.updated_at',
+      'c.slug as categorySlug',
+      'c.name as categoryName',
+      's.slug as siblingSlug',
+      's.title as siblingTitle',
+      's.summary as siblingSummary',
+      // The body once, not once per sibling.
+      eb.case().when('s.id', '=', eb.ref('a.id')).then(eb.ref('a.body_html')).else(null).end().as('body_html'),
+    ])
+    .where('a.system_id', '=', systemId)
+    .where('a.slug', '=', slug)
+    .where('a.published', '=', 1)
+    .orderBy('s.position')
+    .orderBy('s.title')
+    .execute();
+}
+
+/** Articles of the same system sharing the most tags with the published article `slug`; ties to the newer one. */
+async function relatedArticles(db: Kysely<Database>, systemId: string, slug: string): Promise<ArticleLink[]> {
   const rows = await db
-    .selectFrom('help_article_tags as mine')
+    .selectFrom('help_articles as me')
+    .innerJoin('help_article_tags as mine', 'mine.article_id', 'me.id')
     .innerJoin('help_article_tags as other', 'other.tag', 'mine.tag')
     .innerJoin('help_articles as a', 'a.id', 'other.article_id')
     .select((eb) => ['a.slug', 'a.title', 'a.summary', eb.fn.countAll().as('shared')])
-    .where('mine.article_id', '=', articleId)
-    .where('other.article_id', '!=', articleId)
+    .where('me.system_id', '=', systemId)
+    .where('me.slug', '=', slug)
+    .where('me.published', '=', 1)
+    .whereRef('other.article_id', '!=', 'me.id')
     .where('a.system_id', '=', systemId)
     .where('a.published', '=', 1)
     .groupBy(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.updated_at'])

@@ -1,21 +1,18 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
-import { vendorToday } from '../../../domain/contracts.ts';
-import { readableSystem, type SystemSummary } from '../../../help/help-access.ts';
-import { movedArticleSlug } from '../../../help/moved-article.ts';
-import { readArticle, type ArticleView } from '../../../help/read-help.ts';
-import { AppError } from '../../../errors.ts';
-import { VoteComment, voteOf, voteOnArticle, type ArticleVote } from '../../../help/vote-on-article.ts';
+import { notFound } from '../../../errors.ts';
+import { VoteComment, voteOf, voteOnArticle, voteOnSlug, type ArticleVote } from '../../../help/vote-on-article.ts';
+import { renderToString } from '../../../html/render-to-string.ts';
 import { CsrfField } from '../../components/form.tsx';
-import { HelpSearchBox } from '../../components/help-search-box.tsx';
-import { ArticleBreadcrumbs, ArticleContent, CUSTOMER_HELP } from '../../components/help-views.tsx';
 import { setFlash } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
 import { formFields } from '../../form-data.ts';
 import { sessionOf } from '../../middleware/require-user.ts';
 import { page } from '../../render.tsx';
-import { HELP_PAGE, helpReaderOf } from './help-reader.ts';
+import { HELP_PAGE, readableSystemOf } from './help-reader.ts';
+import { preparedArticle, type PreparedArticle } from './prepared-article.tsx';
 
 const VoteForm = z.object({
   util: z.enum(['si', 'no'], { error: 'Elija Sí o No.' }),
@@ -54,37 +51,33 @@ function Feedback(props: { action: string; vote: ArticleVote | null; csrfToken: 
   );
 }
 
-function ArticlePage(props: { system: SystemSummary; a: ArticleView; feedback: Child }) {
-  return (
-    <>
-      <ArticleBreadcrumbs system={props.system} a={props.a} links={CUSTOMER_HELP} />
-      <HelpSearchBox />
-      <ArticleContent systemSlug={props.system.slug} a={props.a} html={props.a.html} links={CUSTOMER_HELP} feedback={props.feedback} />
-    </>
-  );
+/** The prepared article around this reader's vote form. */
+function articlePage(c: Context<AppEnv>, a: PreparedArticle, feedback: Child, status?: 422) {
+  return page(c, { title: a.title, ...HELP_PAGE, ...(status ? { status } : {}) }, raw(a.before + renderToString(feedback) + a.after));
 }
 
-/** An article, and the person's "¿Le fue útil?" vote on it. */
+/**
+ * An article, and the person's "¿Le fue útil?" vote on it. Per request: the
+ * session (middleware), the systems the person may read today (kept across
+ * requests), and the vote, asked for alongside the prepared article
+ * (prepared-article.tsx: rendered once per published version, shared).
+ */
 export const helpArticleRoutes = new Hono<AppEnv>()
   .get('/ayuda/:system/:article', async (c) => {
-    const { db, clock, articleReads } = c.get('deps');
-    const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
-    const a = await readArticle(db, system, c.req.param('article')).catch(async (err: unknown) => {
-      // A renamed article: old links and bookmarks keep working, and search engines learn the new address.
-      const moved = err instanceof AppError && err.status === 404 ? await movedArticleSlug(db, system, c.req.param('article')) : null;
-      if (moved) return moved;
-      throw err;
-    });
-    if (typeof a === 'string') return c.redirect(`/ayuda/${system.slug}/${a}`, 301);
+    const { db, articleReads } = c.get('deps');
+    const system = await readableSystemOf(c, c.req.param('system'));
+    const slug = c.req.param('article');
+    const [a, vote] = await Promise.all([preparedArticle(c, system, slug), voteOnSlug(db, sessionOf(c).user.id, system.id, slug)]);
+    if (a.kind === 'moved') return c.redirect(`/ayuda/${system.slug}/${a.slug}`, 301);
     articleReads.record(system.slug, a.slug);
-    const vote = await voteOf(db, sessionOf(c).user.id, a.id);
-    const feedback = <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} />;
-    return page(c, { title: `${a.title} · ${system.name}`, ...HELP_PAGE }, <ArticlePage system={system} a={a} feedback={feedback} />);
+    return articlePage(c, a, <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} />);
   })
   .post('/ayuda/:system/:article/voto', async (c) => {
     const { db, clock } = c.get('deps');
-    const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
-    const a = await readArticle(db, system, c.req.param('article'));
+    const system = await readableSystemOf(c, c.req.param('system'));
+    const a = await preparedArticle(c, system, c.req.param('article'));
+    // A vote sent to an old address is not a vote on whatever the slug names now: the usual 404.
+    if (a.kind === 'moved') throw notFound();
     const userId = sessionOf(c).user.id;
     const form = await formFields(c);
     const parsed = VoteForm.safeParse(form);
@@ -93,10 +86,9 @@ export const helpArticleRoutes = new Hono<AppEnv>()
       const vote = await voteOf(db, userId, a.id);
       const comment = typeof form.comentario === 'string' ? form.comentario : '';
       const feedback = <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} error={error} comment={comment} />;
-      return page(c, { title: `${a.title} · ${system.name}`, ...HELP_PAGE, status: 422 }, <ArticlePage system={system} a={a} feedback={feedback} />);
+      return articlePage(c, a, feedback, 422);
     }
     await voteOnArticle(db, { userId, articleId: a.id, helpful: parsed.data.util === 'si', comment: parsed.data.comentario, now: clock.now() });
     setFlash(c, 'Gracias por su opinión: nos ayuda a mejorar la ayuda.');
     return c.redirect(`/ayuda/${system.slug}/${a.slug}#valoracion`, 303);
   });
-

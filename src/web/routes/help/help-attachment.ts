@@ -1,12 +1,11 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { vendorToday } from '../../../domain/contracts.ts';
 import { AppError, notFound } from '../../../errors.ts';
-import { readableSystem, type SystemSummary } from '../../../help/help-access.ts';
+import type { SystemSummary } from '../../../help/help-access.ts';
 import { movedArticleSlug } from '../../../help/moved-article.ts';
 import { readAttachment, type AttachmentFile } from '../../../help/read-attachment.ts';
 import type { AppEnv } from '../../env.ts';
-import { helpReaderOf } from './help-reader.ts';
+import { readableSystemOf } from './help-reader.ts';
 
 const INLINE = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
 
@@ -16,8 +15,8 @@ const INLINE = /^(image\/(png|jpeg|gif|webp)|application\/pdf)$/;
  * for no one outside the customer's contracts and the user's scope.
  */
 export const helpAttachmentRoutes = new Hono<AppEnv>().get('/ayuda/:system/:article/adjuntos/*', async (c) => {
-  const { db, clock } = c.get('deps');
-  const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
+  const { db } = c.get('deps');
+  const system = await readableSystemOf(c, c.req.param('system'));
   const prefix = `/ayuda/${c.req.param('system')}/${c.req.param('article')}/adjuntos/`;
   try {
     return await sendAttachment(c, system, c.req.param('article'), prefix);

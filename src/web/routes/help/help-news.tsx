@@ -1,7 +1,5 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { vendorToday } from '../../../domain/contracts.ts';
-import { readableSystem } from '../../../help/help-access.ts';
 import { listHelpNews } from '../../../help/news/list-help-news.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { NewsList, newsHref } from '../../components/help-news-views.tsx';
@@ -9,7 +7,7 @@ import { CUSTOMER_HELP } from '../../components/help-views.tsx';
 import { Pager } from '../../components/page-links.tsx';
 import type { AppEnv } from '../../env.ts';
 import { page } from '../../render.tsx';
-import { HELP_PAGE, helpReaderOf } from './help-reader.ts';
+import { HELP_PAGE, readableSystemOf } from './help-reader.ts';
 
 /** How far back a system's Novedades go. */
 export const NEWS_DAYS = 90;
@@ -22,7 +20,7 @@ const query = z.object({ pagina: z.coerce.number().int().min(1).max(10_000).catc
 export const helpNewsRoutes = new Hono<AppEnv>().get('/ayuda/:system/novedades', async (c) => {
   const { db, clock } = c.get('deps');
   const now = clock.now();
-  const system = await readableSystem(db, helpReaderOf(c), vendorToday(now), c.req.param('system'));
+  const system = await readableSystemOf(c, c.req.param('system'));
   const { pagina } = query.parse(c.req.query());
   const since = new Date(now.getTime() - NEWS_DAYS * 86_400_000).toISOString();
   const news = await listHelpNews(db, { systemIds: [system.id], since, limit: PER_PAGE, page: pagina });

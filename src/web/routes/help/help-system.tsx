@@ -1,6 +1,4 @@
 import { Hono } from 'hono';
-import { vendorToday } from '../../../domain/contracts.ts';
-import { readableSystem } from '../../../help/help-access.ts';
 import { systemContents } from '../../../help/read-help.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
@@ -8,12 +6,12 @@ import { CUSTOMER_HELP, SystemContents } from '../../components/help-views.tsx';
 import { newsHref } from '../../components/help-news-views.tsx';
 import type { AppEnv } from '../../env.ts';
 import { page } from '../../render.tsx';
-import { HELP_PAGE, helpReaderOf } from './help-reader.ts';
+import { HELP_PAGE, readableSystemOf } from './help-reader.ts';
 
 /** One system's help: its categories and their articles. */
 export const helpSystemRoutes = new Hono<AppEnv>().get('/ayuda/:system', async (c) => {
-  const { db, clock } = c.get('deps');
-  const system = await readableSystem(db, helpReaderOf(c), vendorToday(clock.now()), c.req.param('system'));
+  const { db } = c.get('deps');
+  const system = await readableSystemOf(c, c.req.param('system'));
   const categories = await systemContents(db, system);
   return page(
     c,

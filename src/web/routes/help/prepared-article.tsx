@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
+import { raw } from 'hono/html';
+import type { SharedCache, SharedCaches } from '../../../cache/shared-cache.ts';
+import { AppError } from '../../../errors.ts';
+import type { SystemSummary } from '../../../help/help-access.ts';
+import { movedArticleSlug } from '../../../help/moved-article.ts';
+import { readArticle } from '../../../help/read-help.ts';
+import { renderToString } from '../../../html/render-to-string.ts';
+import { HelpSearchBox } from '../../components/help-search-box.tsx';
+import { ArticleBreadcrumbs, ArticleContent, CUSTOMER_HELP } from '../../components/help-views.tsx';
+import type { AppEnv } from '../../env.ts';
+
+/**
+ * An article page's main content as every reader sees it, rendered once per
+ * published version and shared by all of them: breadcrumbs, search box,
+ * title, table of contents, body, previous/next, the category's articles and
+ * the related ones. The reader's own part (the vote form, with its CSRF
+ * token and their answer) goes between `before` and `after`.
+ */
+export interface PreparedArticle {
+  kind: 'article';
+  id: string;
+  slug: string;
+  /** The document's title: article · system. */
+  title: string;
+  before: string;
+  after: string;
+}
+
+/** A renamed article: its current slug (answered with a 301). */
+export interface MovedArticle {
+  kind: 'moved';
+  slug: string;
+}
+
+// help_articles: the article, its siblings, previous/next and related (published flags, titles, order);
+// help_categories: the category's name and slug; help_article_tags: what "related" means;
+// systems: the system's name in the breadcrumbs; help_slug_redirects: where an old slug leads.
+export const PREPARED_ARTICLE_TABLES = ['help_articles', 'help_categories', 'help_article_tags', 'systems', 'help_slug_redirects'] as const;
+
+// A page of a few tens of KB each: a thousand is the popular part of a large help in well under 50 MB.
+const MAX_PREPARED = 1_000;
+
+const perCaches = new WeakMap<SharedCaches, SharedCache<PreparedArticle | MovedArticle>>();
+
+function cacheOf(caches: SharedCaches): SharedCache<PreparedArticle | MovedArticle> {
+  let cache = perCaches.get(caches);
+  if (!cache) {
+    cache = caches.create<PreparedArticle | MovedArticle>({ name: 'prepared-article', tables: PREPARED_ARTICLE_TABLES, maxEntries: MAX_PREPARED });
+    perCaches.set(caches, cache);
+  }
+  return cache;
+}
+
+// Where the reader's part goes: random, so no article text can contain it.
+const SLOT = `\u0000${randomUUID()}\u0000`;
+
+/**
+ * The article `slug` of `system`, prepared; a renamed one's new slug; a 404
+ * (not kept: a mistyped address must not take the place of a real page).
+ * The system is one the reader may read (the caller checked): what is kept
+ * here is the same for every reader of the system, so it is keyed by the
+ * system and the slug alone.
+ */
+export function preparedArticle(c: Context<AppEnv>, system: SystemSummary, slug: string): Promise<PreparedArticle | MovedArticle> {
+  const { db, caches } = c.get('deps');
+  return cacheOf(caches).get(`${system.id}/${slug}`, async () => {
+    try {
+      const a = await readArticle(db, system, slug);
+      const html = renderToString(
+        <>
+          <ArticleBreadcrumbs system={system} a={a} links={CUSTOMER_HELP} />
+          <HelpSearchBox />
+          <ArticleContent systemSlug={system.slug} a={a} html={a.html} links={CUSTOMER_HELP} feedback={raw(SLOT)} />
+        </>,
+      );
+      const at = html.indexOf(SLOT);
+      return { kind: 'article', id: a.id, slug: a.slug, title: `${a.title} · ${system.name}`, before: html.slice(0, at), after: html.slice(at + SLOT.length) };
+    } catch (err) {
+      // A renamed article: old links and bookmarks keep working, and search engines learn the new address.
+      const moved = err instanceof AppError && err.status === 404 ? await movedArticleSlug(db, system, slug) : null;
+      if (moved) return { kind: 'moved', slug: moved };
+      throw err;
+    }
+  });
+}
