@@ -4,7 +4,8 @@ import { purgeStaleThrottles } from './auth/throttle.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createDb, type CreateDbOptions } from './db/create-db.ts';
-import { NoChangeSignal, SqliteChangeSignal, type ChangeSignal } from './db/change-signal.ts';
+import { SqliteChangeSignal } from './db/change-signal.ts';
+import { PostgresChangeSignal } from './db/postgres-change-signal.ts';
 import { SharedCaches } from './cache/shared-cache.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { ensureSearchIndexFormat } from './help/search/search-index-format.ts';
@@ -18,8 +19,11 @@ import { pruneSearchLog } from './help/search/prune-search-log.ts';
 import { helpDigestJob } from './help/digest/help-digest-job.ts';
 import { JobScheduler } from './jobs/job-scheduler.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from './mail/worker.ts';
+import { purgeOutbox } from './mail/purge-outbox.ts';
 import { cookieNameFor } from './web/cookies.ts';
 import { PageCache } from './web/page-cache.ts';
+import { metricsServed } from './metrics/metrics-access.ts';
+import { PortalMetrics } from './metrics/portal-metrics.ts';
 import { DevMailbox, smtpTransport, type MailTransport } from './mail/transport.ts';
 
 export interface Runtime {
@@ -43,20 +47,27 @@ export async function boot(
   // The cache exists only once the database does, but the database must tell it about writes.
   let pageCache: PageCache | undefined;
   const articleReads = new ArticleReads();
-  let sqliteChanges: SqliteChangeSignal | undefined;
-  const { db, dialect, dataVersion, close } = createDb(config.databaseUrl, {
+  let changes: SqliteChangeSignal | PostgresChangeSignal | undefined;
+  const { db, dialect, dataVersion, poolStats, close } = createDb(config.databaseUrl, {
     log,
     poolSize: config.databasePoolSize,
     ...opts.db,
     onPageDataWrite: (table) => {
       pageCache?.bump();
-      sqliteChanges?.written(table);
+      changes?.written(table);
     },
   });
-  // TODO(issue 10, change signal): PostgreSQL's LISTEN/NOTIFY signal; until then nothing is cached across requests there.
-  const changes: ChangeSignal = dataVersion ? (sqliteChanges = new SqliteChangeSignal(dataVersion)) : new NoChangeSignal();
+  // PostgreSQL: listening starts beside the migration and is awaited after it (decision 0020).
+  changes = dataVersion
+    ? new SqliteChangeSignal(dataVersion)
+    : new PostgresChangeSignal({ connectionString: config.databaseUrl, searchPath: opts.db?.searchPath, log, connectTimeoutMs: opts.db?.connectTimeoutMs });
   const caches = new SharedCaches(changes);
-  const applied = await migrateToLatest(db);
+  const applied = await migrateToLatest(db).catch(async (err: unknown) => {
+    await changes.close();
+    throw err;
+  });
+  // Bounded: a listener that cannot connect leaves the caches off (check() false) and keeps trying.
+  if (changes instanceof PostgresChangeSignal && !(await changes.ready(5_000))) log.warn({}, 'change notifications not listening yet: shared caches off until they are');
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   const reindexed = await ensureSearchIndexFormat(db, dialect);
   if (reindexed > 0) log.info({ articles: reindexed }, 'help search index rebuilt for its new format');
@@ -69,7 +80,7 @@ export async function boot(
     clock,
     log,
     messageIdDomain: new URL(config.publicUrl).hostname,
-    retentionMs: config.outboxRetentionMs,
+    leaseMs: config.jobLeaseMs,
     ...opts.worker,
   });
   // Only where another process's commits can be seen cheaply (SQLite); on
@@ -93,13 +104,29 @@ export async function boot(
     });
   }
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
-  const scheduler = new JobScheduler(clock, log);
-  // Scheduled publish and unpublish: each due row is claimed in the transaction that carries it out, so every instance may look.
-  scheduler.add({ name: 'help-schedules', everyMs: 15_000, run: async (now) => void (await runDueSchedules(db, { dialect, selfPublish: config.helpSelfPublish, log }, now)) });
-  // The weekly help digest: every instance checks, the database decides who mails whom (send-help-digests.ts).
+  // Jobs on the shared data run on one instance at a time (`once`: a lease in job_leases, jobs/job-scheduler.ts).
+  const scheduler = new JobScheduler({ clock, log, db, leaseMs: config.jobLeaseMs });
+  // Scheduled publish and unpublish; each due row is also claimed in the transaction that carries it out.
+  scheduler.add({
+    name: 'help-schedules',
+    everyMs: 15_000,
+    once: true,
+    run: async (now, signal) => void (await runDueSchedules(db, { dialect, selfPublish: config.helpSelfPublish, log, signal }, now)),
+  });
+  // The weekly help digest; the database also decides who mails whom (send-help-digests.ts).
   scheduler.add(helpDigestJob({ db, dialect, config, log, mailQueued: () => worker.wake() }));
-  // Every instance may run it: deleting what is past the retention twice deletes nothing the second time.
-  scheduler.add({ name: 'help-search-log-retention', everyMs: 6 * 3_600_000, run: async (now) => void (await pruneSearchLog(db, now)) });
+  scheduler.add({ name: 'help-search-log-retention', everyMs: 6 * 3_600_000, once: true, run: async (now) => void (await pruneSearchLog(db, now)) });
+  // Throttle rows quiet for a day count from zero anyway; a spraying attack must not leave them behind for good.
+  scheduler.add({ name: 'throttle-purge', everyMs: 3_600_000, once: true, run: async (now) => void (await purgeStaleThrottles(db, now)) });
+  scheduler.add({
+    name: 'outbox-retention',
+    everyMs: 3_600_000,
+    once: true,
+    run: async (now) => {
+      const n = await purgeOutbox(db, new Date(now.getTime() - config.outboxRetentionMs));
+      if (n > 0) log.info({ mails: n }, 'old sent and dead mail purged from the outbox');
+    },
+  });
   const deps: Deps = {
     db,
     dialect,
@@ -114,14 +141,17 @@ export async function boot(
     changes,
     caches,
     ...(pageCache ? { pageCache } : {}),
+    metrics: new PortalMetrics({
+      db, clock, log, caches,
+      ...(pageCache ? { pageCache } : {}),
+      ...(poolStats ? { pool: { stats: poolStats, max: opts.db?.poolSize ?? config.databasePoolSize } } : {}),
+      processMetrics: metricsServed(config),
+    }),
   };
   const flushReads = () => articleReads.flush(db, vendorToday(clock.now()));
-  // Views are counted in memory and written every half minute (and on close).
+  // Views are counted in this process's memory and written every half minute (and on close): every instance writes its own.
   const readsTimer = setInterval(() => flushReads().catch((err) => log.warn({ err }, 'writing article reads failed')), 30_000);
   readsTimer.unref();
-  // Throttle rows quiet for a day count from zero anyway; a spraying attack must not leave them behind for good.
-  const throttlePurge = setInterval(() => purgeStaleThrottles(db, clock.now()).catch((err) => log.warn({ err }, 'purging old throttle rows failed')), 3_600_000);
-  throttlePurge.unref();
   return {
     deps,
     worker,
@@ -130,7 +160,6 @@ export async function boot(
     async close() {
       clearInterval(readsTimer);
       await scheduler.stop();
-      clearInterval(throttlePurge);
       await flushReads().catch((err) => log.warn({ err }, 'writing article reads failed'));
       // An import being written in the background finishes (or fails and says so) before its database goes.
       await settleImports();

@@ -88,6 +88,8 @@ const EnvSchema = z
     // Each SMTP wait (connect, greeting, every reply) stays well below the outbox worker's 60 s lease.
     SMTP_TIMEOUT_SECONDS: positiveInt('SMTP_TIMEOUT_SECONDS', 15).refine((n) => n <= 30, 'SMTP_TIMEOUT_SECONDS no puede pasar de 30 (la mitad de la reserva de 60 s de cada correo).'),
     OUTBOX_RETENTION_DAYS: positiveInt('OUTBOX_RETENTION_DAYS', 30),
+    // How long a claim lasts unrenewed (a scheduled job's lease, a mail being sent): a killed instance's work is taken over after this.
+    JOB_LEASE_SECONDS: positiveInt('JOB_LEASE_SECONDS', 60).refine((n) => n >= 4 && n <= 3600, 'JOB_LEASE_SECONDS debe estar entre 4 y 3600.'),
     SESSION_IDLE_MINUTES: positiveInt('SESSION_IDLE_MINUTES', 30),
     SESSION_ABSOLUTE_HOURS: positiveInt('SESSION_ABSOLUTE_HOURS', 12),
     TEMP_PASSWORD_HOURS: positiveInt('TEMP_PASSWORD_HOURS', 72),
@@ -128,6 +130,14 @@ const EnvSchema = z
     SUPPORT_PHONE: z.string().default('+56 2 2756 2500'),
   })
   .superRefine((env, ctx) => {
+    // A mail's claim must outlast every SMTP wait, or a second instance would send it while the first still waits for an answer.
+    if (env.SMTP_TIMEOUT_SECONDS * 2 > env.JOB_LEASE_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JOB_LEASE_SECONDS'],
+        message: `JOB_LEASE_SECONDS (${env.JOB_LEASE_SECONDS}) debe ser al menos el doble de SMTP_TIMEOUT_SECONDS (${env.SMTP_TIMEOUT_SECONDS}).`,
+      });
+    }
     if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'En producción SMTP_URL es obligatorio: sin él los correos no saldrían.' });
     }
@@ -171,6 +181,8 @@ export interface Config {
   smtpTimeoutMs: number;
   /** Sent and dead mail is deleted from the outbox after this long; pending mail never is. */
   outboxRetentionMs: number;
+  /** A scheduled job's lease and a mail's claim last this long unrenewed (renewed every third of it while the work runs). */
+  jobLeaseMs: number;
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   tempPasswordMs: number;
@@ -226,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     devMailbox: !e.SMTP_URL && e.NODE_ENV !== 'production',
     smtpTimeoutMs: e.SMTP_TIMEOUT_SECONDS * 1000,
     outboxRetentionMs: e.OUTBOX_RETENTION_DAYS * 86_400_000,
+    jobLeaseMs: e.JOB_LEASE_SECONDS * 1000,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     tempPasswordMs: e.TEMP_PASSWORD_HOURS * 3_600_000,

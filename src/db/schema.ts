@@ -427,6 +427,17 @@ export interface JobRunsTable {
   finished_at: string | null;
 }
 
+/** A scheduled job held by one instance while it runs (jobs/job-lease.ts). */
+export interface JobLeasesTable {
+  name: string;
+  /** host:pid of the holder, for the operator. */
+  holder: string;
+  /** Fresh for every acquisition: only its holder renews or releases the lease. */
+  token: string;
+  acquired_at: string;
+  expires_at: string;
+}
+
 export interface ImportRunsTable {
   id: string;
   staff_id: string;
@@ -488,6 +499,7 @@ export interface Database {
   help_search_log: HelpSearchLogTable;
   help_search_log_allowance: HelpSearchLogAllowanceTable;
   job_runs: JobRunsTable;
+  job_leases: JobLeasesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -67,15 +67,15 @@ describe('outbox retention', () => {
     await expect(cli({ 'older-than-days': true })).rejects.toThrow(UsageError);
   });
 
-  it('the running worker purges on its own, at most hourly', async () => {
+  it('the scheduler purges on its own (one instance at a time, under the outbox-retention lease)', async () => {
     await rt.deps.db.deleteFrom('outbox').execute();
     const id = await queueCredentials(rt.deps.db, rt.config, 'viejo@perno.cl', 'Vj0o-Aaaa-Bbbb-Cccc', rt.clock.now());
     expect(await rt.worker.runOnce()).toBe(1); // delivered to the dev mailbox
     rt.clock.advance(29 * DAY);
-    await rt.worker.runOnce();
+    await rt.scheduler.runDue();
     expect(await ids()).toEqual([id]);
     rt.clock.advance(2 * DAY);
-    await rt.worker.runOnce();
+    await rt.scheduler.runDue();
     expect(await ids()).toEqual([]);
   });
 

@@ -6,7 +6,6 @@ import { UnavailableError } from '../errors.ts';
 import type { Database, OutboxTable } from '../db/schema.ts';
 import { backoffMs, MAX_BACKOFF_MS } from './backoff.ts';
 import { fillSecrets, parseSecrets } from './mail-secrets.ts';
-import { purgeOutbox } from './purge-outbox.ts';
 import { classifySendFailure, type FailureKind } from './send-failure.ts';
 import type { MailTransport } from './transport.ts';
 
@@ -29,10 +28,6 @@ export interface OutboxWorkerOptions {
   sendTimeoutMs?: number;
   /** The right-hand side of Message-ID (the host of PUBLIC_URL). */
   messageIdDomain?: string;
-  /** Sent and dead mail older than this is deleted (30 days); pending mail never is. */
-  retentionMs?: number;
-  /** How often a running worker purges (hourly). */
-  purgeEveryMs?: number;
   /** For the retry jitter; [0, 1). */
   random?: () => number;
 }
@@ -76,7 +71,6 @@ export class OutboxWorker {
   private stopped = true;
   private closing = false;
   private wakeRequested = false;
-  private lastPurgeAt = -Infinity;
   private readonly passes = new Set<Promise<unknown>>();
   private readonly inFlight = new Set<AbortController>();
 
@@ -130,7 +124,6 @@ export class OutboxWorker {
 
   private async pass(): Promise<number> {
     const { db, clock, batchSize = 20 } = this.o;
-    await this.purgeIfDue();
     const now = clock.now().toISOString();
     const due = await db
       .selectFrom('outbox')
@@ -336,19 +329,6 @@ export class OutboxWorker {
     if (n > 0) {
       this.o.log.info({ mails: n }, 'mail server reachable again: retrying now the mail that could not reach it');
       this.wakeRequested = true;
-    }
-  }
-
-  private async purgeIfDue(): Promise<void> {
-    const now = this.o.clock.now().getTime();
-    if (now - this.lastPurgeAt < (this.o.purgeEveryMs ?? 3_600_000)) return;
-    this.lastPurgeAt = now;
-    try {
-      const n = await purgeOutbox(this.o.db, new Date(now - (this.o.retentionMs ?? 30 * 86_400_000)));
-      if (n > 0) this.o.log.info({ mails: n }, 'old sent and dead mail purged from the outbox');
-    } catch (err) {
-      // Sending matters more: the purge waits for its next turn.
-      this.o.log.warn({ err }, 'purging old mail failed');
     }
   }
 

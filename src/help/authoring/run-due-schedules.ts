@@ -50,7 +50,8 @@ class ScheduleRefused extends Error {
  */
 export async function runDueSchedules(
   db: Kysely<Database>,
-  opts: { dialect: Dialect; selfPublish: boolean; log?: Logger },
+  // signal: the scheduler lost this job's lease (or is stopping): stop before the next row, the rest is the next holder's.
+  opts: { dialect: Dialect; selfPublish: boolean; log?: Logger; signal?: AbortSignal },
   now: Date,
 ): Promise<DueSchedulesResult> {
   const result: DueSchedulesResult = { done: 0, failed: 0, skipped: 0, retry: 0 };
@@ -63,13 +64,14 @@ export async function runDueSchedules(
     const due = await query.orderBy('run_at').orderBy('id').limit(BATCH).execute();
     for (const row of due) tried.push(row.id);
     await runBatch(db, ctx, opts, due, result);
-    if (due.length < BATCH || tried.length >= MAX_PER_RUN) return result;
+    if (due.length < BATCH || tried.length >= MAX_PER_RUN || opts.signal?.aborted) return result;
   }
 }
 
-async function runBatch(db: Kysely<Database>, ctx: HelpWriteContext, opts: { log?: Logger }, due: ScheduleRow[], result: DueSchedulesResult): Promise<void> {
+async function runBatch(db: Kysely<Database>, ctx: HelpWriteContext, opts: { log?: Logger; signal?: AbortSignal }, due: ScheduleRow[], result: DueSchedulesResult): Promise<void> {
   const { now } = ctx;
   for (const row of due) {
+    if (opts.signal?.aborted) return;
     try {
       if (await carryOut(db, ctx, row)) result.done++;
       else result.skipped++;

@@ -13,6 +13,8 @@ export function helpDigestJob(deps: { db: Kysely<Database>; dialect: Dialect; co
   return {
     name: 'help-digest',
     everyMs: DIGEST_CHECK_EVERY_MS,
+    // One instance at a time; the week's job_runs key and each subscription's claim still keep a paused holder from mailing twice.
+    once: true,
     async run(now) {
       const out = await sendHelpDigests(deps.db, { dialect: deps.dialect, brand: deps.config.brand, publicUrl: deps.config.publicUrl }, now);
       if (out.skipped) return;
