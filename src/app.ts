@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
 import type { Deps } from './deps.ts';
+import { metricsAccess } from './metrics/metrics-access.ts';
+import { metricsRoutes } from './metrics/metrics-routes.ts';
 import { AppError, UnavailableError } from './errors.ts';
 import type { AppEnv } from './web/env.ts';
 import { customerApp } from './web/customer-app.ts';
@@ -20,10 +22,15 @@ export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   // Context and headers for everything; static files and the health check before any session or database work.
+  // First: it times all that follows, and labels each request with the route pattern that answered it.
+  app.use('*', deps.metrics.http.middleware());
   app.use('*', requestContext(deps));
   app.use('*', securityHeaders(deps.config.secureCookies));
   app.route('/', staticRoutes(deps.config.brand));
   app.route('/', healthRoutes);
+  // Prometheus, with its bearer token; not here at all without one, or when METRICS_PORT serves it apart (metrics-access.ts).
+  const metricsOnMainPort = metricsAccess(deps.config).mainPort;
+  if (metricsOnMainPort) app.route('/', metricsRoutes(deps.metrics, { token: metricsOnMainPort.token, clock: deps.clock, addressOf: (c) => c.get('ip') }));
   // Each prefix's app answers every path under it (its own 404 included), so the customer app's middleware never runs there.
   app.route('/proveedor', staffApp());
   app.route('/', customerApp(deps.pageCache));

@@ -11,6 +11,7 @@ import type { DevMailbox } from './mail/transport.ts';
 import type { PageCache } from './web/page-cache.ts';
 import type { SharedCaches } from './cache/shared-cache.ts';
 import type { ChangeSignal } from './db/change-signal.ts';
+import type { PortalMetrics } from './metrics/portal-metrics.ts';
 
 /** What the application needs from the outside world, built once in server.ts (or a test). */
 export interface Deps {
@@ -34,6 +35,8 @@ export interface Deps {
   caches: SharedCaches;
   /** Signed-in pages served ahead of the framework (SQLite only; see web/page-cache.ts). */
   pageCache?: PageCache;
+  /** What /metrics shows: this runtime's own registry, and the counters the request hooks move. */
+  metrics: PortalMetrics;
   /** True once the server is shutting down (server.ts): /salud answers 503 so balancers look elsewhere. */
   draining?: () => boolean;
 }

@@ -10,6 +10,8 @@ import { UnavailableError } from './errors.ts';
 import { HttpDrain } from './web/http-drain.ts';
 import { cacheFirst } from './web/page-cache.ts';
 import { createLogger } from './logger.ts';
+import { metricsAccess } from './metrics/metrics-access.ts';
+import { startMetricsListener } from './metrics/metrics-listener.ts';
 
 let config: Config;
 try {
@@ -47,6 +49,17 @@ if (config.demoData && (await seedDemoIfEmpty(deps))) {
   );
 }
 if (config.devMailbox) log.warn({ mailbox: `${config.publicUrl}/dev/correo` }, 'SMTP_URL is not set: mail stays in the development mailbox page');
+// METRICS_PORT: /metrics on a listener of its own (metrics/metrics-access.ts); a port that is taken stops the start, like PORT.
+const metricsPort = metricsAccess(config).ownPort;
+const metricsListener = metricsPort
+  ? await startMetricsListener(deps.metrics, metricsPort, { clock: deps.clock, log, headersTimeoutMs: config.headersTimeoutMs, requestTimeoutMs: config.requestTimeoutMs }).catch(
+      (err: NodeJS.ErrnoException) => {
+        log.fatal({ code: err.code, host: metricsPort.host, port: metricsPort.port }, 'metrics port unavailable');
+        process.stderr.write(`No se pudo escuchar en METRICS_HOST=${metricsPort.host} METRICS_PORT=${metricsPort.port} (${err.code ?? err.message}).\n`);
+        process.exit(1);
+      },
+    )
+  : undefined;
 worker.start();
 scheduler.start();
 
@@ -91,6 +104,7 @@ async function shutdown(signal: string) {
   const started = performance.now();
   const cut = await drain.drain(config.shutdownTimeoutMs);
   log.info({ ms: Math.round(performance.now() - started), cut }, 'connections closed');
+  await metricsListener?.close();
   await runtime.close();
   log.info('stopped');
   process.exit(0);

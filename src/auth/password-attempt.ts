@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { addressBlock } from '../domain/ip-address.ts';
 import type { Database } from '../db/schema.ts';
+import type { ThrottleRefusals } from '../metrics/throttle-metrics.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { blockedAddressesOf } from './blocked-addresses.ts';
 import { clearKey, countRefusal, delayAfter, refundAttempt, reserveAttempt, type ThrottleKey } from './throttle.ts';
@@ -56,6 +57,8 @@ export interface AttemptDeps {
   db: Kysely<Database>;
   clock: Clock;
   hasher: PasswordHasher;
+  /** Where a refusal is counted (/metrics: portal_throttle_refusals_total). */
+  metrics: { throttles: ThrottleRefusals };
 }
 
 /**
@@ -68,6 +71,7 @@ export async function refusedFromMemory(deps: AttemptDeps, ip: string, now: Date
   const key = addressKey(addressBlock(ip));
   const blocked = blockedAddressesOf(deps.db);
   if (!blocked.isHeld(key, now.getTime())) return null;
+  deps.metrics.throttles.refused(key);
   return { outcome: 'throttled', report: await blocked.countRefusal(deps.db, key, now) };
 }
 
@@ -96,6 +100,7 @@ export async function verifyPasswordAttempt(
   }
   const reservation = await reserveAttempt(deps.db, [own, ...shared], now);
   if (!reservation.ok) {
+    deps.metrics.throttles.refused(reservation.refusedBy.key);
     if (reservation.refusedBy === address) await rememberBlock(deps.db, address, now);
     return { outcome: 'throttled', report: await countRefusal(deps.db, reservation.refusedBy.key, now) };
   }

@@ -32,7 +32,11 @@ function resetKeys(account: string, ip: string): ThrottleKey[] {
 export async function requestPasswordReset(deps: Deps, input: { rut: string; email: string; ip: string }): Promise<void> {
   const { db, clock, config } = deps;
   const now = clock.now();
-  if (!(await reserveAttempt(db, resetKeys(accountId(input.rut, input.email), input.ip), now)).ok) return;
+  const reservation = await reserveAttempt(db, resetKeys(accountId(input.rut, input.email), input.ip), now);
+  if (!reservation.ok) {
+    deps.metrics.throttles.refused(reservation.refusedBy.key);
+    return;
+  }
   const user = await db
     .selectFrom('users')
     .innerJoin('customers', 'customers.id', 'users.customer_id')

@@ -18,7 +18,8 @@ export interface SignInInput {
 
 export type SignInResult =
   | { ok: true; token: string; deviceToken: string; mustChangePassword: boolean; role: 'admin' | 'technical' }
-  | { ok: false; reason: 'invalid' | 'temporary-expired' };
+  /** `outcome`: what happened, for /metrics; the page shows `reason` alone (one message for every "invalid"). */
+  | { ok: false; reason: 'invalid' | 'temporary-expired'; outcome: 'wrong-credentials' | 'throttled' | 'temporary-expired' };
 
 /**
  * Checks the credentials. Every failure that could reveal whether an account
@@ -61,7 +62,7 @@ export async function signIn(deps: Deps, input: SignInInput): Promise<SignInResu
       detail: { rut: input.rut, why: !user ? 'unknown-account' : attempt.outcome === 'wrong' ? 'wrong-password' : 'disabled' },
     });
     await padTo(started, config.signInFailureDelayMs);
-    return { ok: false, reason: 'invalid' };
+    return { ok: false, reason: 'invalid', outcome: 'wrong-credentials' };
   }
 
   if (temporaryPasswordExpired(user, now)) {
@@ -69,7 +70,7 @@ export async function signIn(deps: Deps, input: SignInInput): Promise<SignInResu
       action: 'sign-in.failed', at: now, actorUserId: user.id, actorLabel: input.email, customerId: user.customer_id, ip: input.ip,
       detail: { rut: input.rut, why: 'temporary-password-expired' },
     });
-    return { ok: false, reason: 'temporary-expired' };
+    return { ok: false, reason: 'temporary-expired', outcome: 'temporary-expired' };
   }
 
   const { token, deviceToken } = await db.transaction().execute(async (trx) => {
@@ -95,7 +96,7 @@ async function refuse(deps: Deps, input: SignInInput, now: Date, started: number
   }
   // Same timing as a real attempt at this moment, without spending a hash on it.
   await padTo(started, Math.max(deps.config.signInFailureDelayMs, deps.hasher.expectedVerifyMs()));
-  return { ok: false, reason: 'invalid' };
+  return { ok: false, reason: 'invalid', outcome: 'throttled' };
 }
 
 async function padTo(startedAt: number, ms: number): Promise<void> {

@@ -36,6 +36,7 @@ export async function throttledCodeAttempt<T>(
     });
   const reservation = await reserveAttempt(db, [key], now);
   if (!reservation.ok) {
+    deps.metrics.throttles.refused(key.key);
     const report = await countRefusal(db, key.key, now);
     if (report !== null) await audit({ why: 'throttled', refused: report });
     return { ok: false, reason: 'throttled' };

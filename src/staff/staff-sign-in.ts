@@ -16,7 +16,8 @@ export interface StaffSignInInput {
   deviceToken: string | null;
 }
 
-export type StaffSignInResult = { ok: true; token: string; deviceToken: string; enrolled: boolean } | { ok: false };
+/** `outcome`: what happened, for /metrics; the page says the same for both. */
+export type StaffSignInResult = { ok: true; token: string; deviceToken: string; enrolled: boolean } | { ok: false; outcome: 'wrong-credentials' | 'throttled' };
 
 /**
  * The console's first step, with the customers' throttle and timing
@@ -48,7 +49,7 @@ export async function staffSignIn(deps: Deps, input: StaffSignInInput): Promise<
       customerId: null, ip: input.ip, detail: { why },
     });
     await padTo(started, config.signInFailureDelayMs);
-    return { ok: false };
+    return { ok: false, outcome: 'wrong-credentials' };
   }
 
   const result = await db.transaction().execute(async (trx) => {
@@ -74,7 +75,7 @@ async function refuse(deps: Deps, input: StaffSignInInput, now: Date, started: n
     });
   }
   await padTo(started, Math.max(deps.config.signInFailureDelayMs, deps.hasher.expectedVerifyMs()));
-  return { ok: false };
+  return { ok: false, outcome: 'throttled' };
 }
 
 async function padTo(startedAt: number, ms: number): Promise<void> {

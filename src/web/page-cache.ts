@@ -97,6 +97,8 @@ export class PageCache {
   private todayUntilMs = 0;
   private checkedAt = -Infinity;
   hits = 0;
+  /** Requests the cache could have answered (a GET of a cacheable page, no query) and did not: the hit rate of /metrics. */
+  misses = 0;
 
   constructor(private readonly o: PageCacheOptions) {
     this.seenDataVersion = o.dataVersion();
@@ -204,26 +206,32 @@ export class PageCache {
     }
   }
 
+  private miss(): false {
+    this.misses++;
+    return false;
+  }
+
   /** Answer the request from the cache if it can; false leaves it to the framework. */
   tryServe(req: IncomingMessage, res: ServerResponse): boolean {
     const url = req.url ?? '';
-    if (req.method !== 'GET' || url.includes('?') || !CACHEABLE(url) || this.entries.size === 0) return false;
+    if (req.method !== 'GET' || url.includes('?') || !CACHEABLE(url)) return false;
+    if (this.entries.size === 0) return this.miss();
     const cookies = readCookies(rawHeader(req.rawHeaders, 'cookie'));
     const { sid: sidName, csrf: csrfName, flash: flashName } = this.o.cookieNames;
     const sid = cookies.get(sidName);
     const csrf = cookies.get(csrfName);
-    if (!sid || !csrf || cookies.has(flashName)) return false;
+    if (!sid || !csrf || cookies.has(flashName)) return this.miss();
     this.checkOtherWriters();
     const key = `${hashToken(sid)}|${url}`;
     const entry = this.entries.get(key);
     // Another csrf cookie: the cached forms would carry a token this browser does not hold.
-    if (!entry || entry.csrf !== csrf) return false;
+    if (!entry || entry.csrf !== csrf) return this.miss();
     const now = this.o.clock.now();
     const nowMs = now.getTime();
     if (nowMs >= entry.expiresAtMs || nowMs - entry.lastSeenMs >= this.o.idleMs || entry.day !== this.today(nowMs)) {
       // Let the framework decide (it ends a session that timed out); this copy is done.
       this.remove(key);
-      return false;
+      return this.miss();
     }
     entry.lastSeenMs = nowMs;
     if (nowMs - entry.touchedMs >= TOUCH_EVERY_MS) {

@@ -60,6 +60,7 @@ export const signInRoutes = new Hono<AppEnv>()
       userAgent: c.req.header('user-agent') ?? null,
       deviceToken: readAppCookie(c, 'device') ?? null,
     });
+    c.get('deps').metrics.signIns.customer(result.ok ? 'success' : result.outcome);
     if (!result.ok) {
       const message = result.reason === 'temporary-expired' ? TEMPORARY_EXPIRED : SIGN_IN_FAILED;
       return page(c, { title: 'Ingresar', bare: true, status: 401 }, <SignInForm csrf={c.get('csrfToken')} values={values} errors={{}} message={message} back={back} />);

@@ -34,13 +34,14 @@ export function queryOf(raw: string | undefined): string {
 /** Search over the help the person may read, and the suggestions the search box shows while typing. */
 export const helpSearchRoutes = new Hono<AppEnv>()
   .get('/ayuda/buscar', async (c) => {
-    const { helpSearch, db, dialect, clock } = c.get('deps');
+    const { helpSearch, db, dialect, clock, metrics } = c.get('deps');
     const q = queryOf(c.req.query('q')).trim();
     const systems = await readableSystemsOf(c);
     // A system the person may not read is not a filter: it would say the system exists.
     const selected = systems.find((s) => s.slug === c.req.query('sistema')) ?? null;
     const pageNo = Number.parseInt(c.req.query('pagina') ?? '1', 10) || 1;
-    const r = q ? await helpSearch.search({ text: q, systemIds: selected ? [selected.id] : systems.map((s) => s.id), page: pageNo, perPage: PER_PAGE }) : null;
+    const search = () => helpSearch.search({ text: q, systemIds: selected ? [selected.id] : systems.map((s) => s.id), page: pageNo, perPage: PER_PAGE });
+    const r = q ? await metrics.search.time(pageNo > 1 ? 'next-page' : 'search', search) : null;
     const userId = sessionOf(c).user.id;
     if (r && r.searched && r.total === 0 && pageNo === 1 && systems.length > 0) await recordSearchMiss(db, { text: q, systemSlug: selected?.slug ?? null, userId, now: clock.now() });
     // Page 1 is the search; later pages are the same search read further: they log nothing, and link through the recorder with
@@ -73,12 +74,12 @@ export const helpSearchRoutes = new Hono<AppEnv>()
     return c.redirect(`/ayuda/${target.systemSlug}/${target.slug}`, 302);
   })
   .get('/ayuda/sugerencias', async (c) => {
-    const { helpSearch } = c.get('deps');
+    const { helpSearch, metrics } = c.get('deps');
     const q = queryOf(c.req.query('q'));
     const systems = await readableSystemsOf(c);
     c.header('Cache-Control', 'private, no-store');
     if (q.trim().length < 2) return c.json({ suggestions: [] });
-    const r = await helpSearch.search({ text: q, systemIds: systems.map((s) => s.id), perPage: SUGGESTIONS, typing: true });
+    const r = await metrics.search.time('suggestions', () => helpSearch.search({ text: q, systemIds: systems.map((s) => s.id), perPage: SUGGESTIONS, typing: true }));
     return c.json({
       suggestions: r.hits.map((h) => ({ title: h.title, system: h.systemName, url: `/ayuda/${h.systemSlug}/${h.slug}` })),
     });

@@ -106,6 +106,8 @@ export const staffMfaEnrolRoutes = new Hono<AppEnv>()
     };
     if (code.trim() === '') return again(422, { code: CODE_MISSING });
     const r = await confirmTotpEnrolment(deps, session, code, c.get('ip'));
+    // A first enrolment ends the sign-in that led here.
+    deps.metrics.signIns.staff(r.ok ? 'success' : r.reason === 'throttled' ? 'second-factor-throttled' : 'second-factor-failed');
     if (!r.ok) return r.reason === 'throttled' ? again(429, {}, CODE_THROTTLED) : again(422, { code: ENROL_WRONG });
     setAppCookie(c, 'staff', r.value.token);
     // Shown in this answer only: nothing keeps them in a readable form.

@@ -67,6 +67,8 @@ export const staffSecondFactorRoutes = new Hono<AppEnv>()
       staffPage(c, { title: confirming ? 'Confirme que es usted' : 'Verificación en dos pasos', bare: true, status }, <SecondFactorForm csrf={c.get('csrfToken')} confirming={confirming} errors={errors} message={message} back={back} />);
     if (code.trim() === '') return again(422, { code: CODE_MISSING });
     const r = await giveSecondFactor(deps, session, code, c.get('ip'));
+    // The end of a sign-in; a step-up inside a session is not one.
+    if (!confirming) deps.metrics.signIns.staff(r.ok ? 'success' : r.reason === 'throttled' ? 'second-factor-throttled' : 'second-factor-failed');
     if (!r.ok) return r.reason === 'throttled' ? again(429, {}, CODE_THROTTLED) : again(422, { code: CODE_WRONG });
     if (r.token) setAppCookie(c, 'staff', r.token);
     if (r.via === 'recovery') {

@@ -53,6 +53,7 @@ export const staffSignInRoutes = new Hono<AppEnv>()
     const result = await staffSignIn(deps, {
       email, password: password.slice(0, 1024), ip: c.get('ip'), userAgent: c.req.header('user-agent') ?? null, deviceToken: readAppCookie(c, 'staff_device') ?? null,
     });
+    deps.metrics.signIns.staff(result.ok ? (result.enrolled ? 'second-factor-asked' : 'enrolment-asked') : result.outcome);
     if (!result.ok) {
       return staffPage(c, { title: 'Ingresar', bare: true, status: 401 }, <StaffSignInForm csrf={c.get('csrfToken')} email={email} errors={{}} message={STAFF_SIGN_IN_FAILED} back={back} />);
     }

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/schema.ts';
+import { outboxDepth, type OutboxDepth } from '../mail/outbox-depth.ts';
+
+/**
+ * portal_outbox_pending, portal_outbox_oldest_pending_age_seconds and
+ * portal_outbox_dead_letters, read at scrape time. The registry collects the
+ * three at once, so they share one query: the first to ask starts it, the
+ * other two wait for the same answer.
+ *
+ * When the database does not answer, the scrape still succeeds (the
+ * process's own metrics matter most then) and the three gauges say NaN, not
+ * a zero that would look like an empty outbox.
+ */
+export function registerOutboxMetrics(registry: Registry, deps: { db: Kysely<Database>; clock: Clock; log: Pick<Logger, 'warn'> }): void {
+  let reading: Promise<OutboxDepth | null> | null = null;
+  const read = () =>
+    (reading ??= outboxDepth(deps.db, deps.clock.now())
+      .catch((err: unknown) => {
+        deps.log.warn({ err: (err as Error)?.message }, 'metrics: reading the outbox failed');
+        return null;
+      })
+      .finally(() => {
+        reading = null;
+      }));
+  const gauge = (name: string, help: string, pick: (d: OutboxDepth) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const d = await read();
+        this.set(d ? pick(d) : Number.NaN);
+      },
+    });
+  gauge('portal_outbox_pending', 'Mail queued and not sent yet (waiting, being sent or waiting for a retry).', (d) => d.pending);
+  gauge('portal_outbox_oldest_pending_age_seconds', 'How long the oldest pending mail has waited since it was queued (0 with none).', (d) => d.oldestPendingAgeSeconds);
+  gauge('portal_outbox_dead_letters', 'Mail given up on (refused for good or unbuildable) and not discarded by a person: each needs a look in /proveedor/correo.', (d) => d.deadLetters);
+}
