@@ -162,6 +162,38 @@ describe('SharedCache', () => {
     expect(cache.stats().hits).toBe(0);
   });
 
+  it('with a signal that has sync(): a kept value waits for it, and a change it brings in is loaded instead', async () => {
+    const signal = new TestSignal() as TestSignal & { sync(): Promise<void> };
+    let barrier = deferred<void>();
+    let syncs = 0;
+    signal.sync = () => (syncs++, barrier.promise);
+    const cache = make(signal);
+    let version = 1;
+    const loader = counting(() => `v${version}`);
+    // A miss loads without waiting: the database answers with what is committed.
+    expect(await cache.get('a', loader.load)).toBe('v1');
+    expect(syncs).toBe(0);
+    // A hit waits for the barrier; the commit heard during it empties the cache.
+    const hit = cache.get('a', loader.load);
+    expect(syncs).toBe(1);
+    version = 2;
+    signal.changed(new Set(['help_articles']));
+    barrier.resolve();
+    expect(await hit).toBe('v2');
+    barrier = deferred<void>();
+    const again = cache.get('a', loader.load);
+    barrier.resolve();
+    expect(await again).toBe('v2');
+    expect(loader.calls).toBe(2);
+    // The barrier found the connection lost: straight to the database.
+    barrier = deferred<void>();
+    const down = cache.get('a', loader.load);
+    signal.vouches = false;
+    barrier.resolve();
+    expect(await down).toBe('v2');
+    expect(loader.calls).toBe(3);
+  });
+
   it('SharedCaches: one signal for all, stats of each, close unsubscribes and empties', async () => {
     const signal = new TestSignal();
     const caches = new SharedCaches(signal);

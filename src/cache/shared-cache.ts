@@ -48,9 +48,18 @@ export class SharedCache<V> {
   }
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
-    if (!this.options.signal.check()) {
+    const signal = this.options.signal;
+    if (!signal.check()) {
       this.misses++;
       return load();
+    }
+    // A kept value is served only once every commit made before this call has been heard (and has emptied it if it must).
+    if (signal.sync && this.entries.has(key)) {
+      await signal.sync();
+      if (!signal.check()) {
+        this.misses++;
+        return load();
+      }
     }
     if (this.entries.has(key)) {
       const value = this.entries.get(key) as V;

@@ -10,9 +10,11 @@
  * - PostgreSQL: see postgres-change-signal.ts (LISTEN/NOTIFY, sent by
  *   triggers inside the writing transaction).
  *
- * A cache consults the signal after the request's first database round
- * trip (the session lookup), so a notification committed before the request
- * was sent has arrived by then.
+ * A cache serving a kept value first awaits sync() where the signal has one
+ * (PostgreSQL): then a commit that returned before the request was sent has
+ * been heard. The request's first round trip (the session lookup) is not
+ * enough on its own: another connection's answer can beat the notification
+ * (decision 0020). SQLite's check() reads data_version, which is exact.
  */
 export type ChangedTables = ReadonlySet<string> | 'all';
 
@@ -26,6 +28,8 @@ export interface ChangeSignal {
    * nothing from a cache and store nothing.
    */
   check(): boolean;
+  /** Resolves once every change committed before the call has been told to the listeners (absent: check() already knows). Never rejects. */
+  sync?(): Promise<void>;
   close(): Promise<void>;
 }
 
