@@ -5,10 +5,15 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCustomerWithAdmin, type TestCustomer } from '../../tests/factories.ts';
+import { TestClient } from '../../tests/client.ts';
+import { addContractFor, createCustomerWithAdmin, type TestCustomer } from '../../tests/factories.ts';
 import { createTestDatabase, type TestDatabase } from '../../tests/test-database.ts';
 import { TEST_START } from '../../tests/test-runtime.ts';
+import { createApp } from '../app.ts';
 import { boot, type Runtime } from '../boot.ts';
+import { HELP_DIR } from '../demo/seed-demo.ts';
+import { importHelpTree } from '../help/import/import-help-tree.ts';
+import { readHelpTree } from '../help/import/read-help-tree.ts';
 import { ManualClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
 import type { ChangedTables } from '../db/change-signal.ts';
@@ -33,7 +38,7 @@ let dir: string | undefined;
 let a: Runtime;
 let b: Runtime;
 /** The operator's CLI: another connection, no plugin, nothing of the portal's. */
-let cli: { rename(id: string, name: string): Promise<void>; close(): Promise<void> };
+let cli: { rename(id: string, name: string): Promise<void>; renameSystem(slug: string, name: string): Promise<void>; close(): Promise<void> };
 let customer: TestCustomer;
 let cache: SharedCache<string>;
 let loads = 0;
@@ -45,14 +50,22 @@ beforeAll(async () => {
     b = await instance(database.url, database.schema);
     const client = new pg.Client({ connectionString: database.url, options: `-c search_path=${database.schema}` });
     await client.connect();
-    cli = { rename: async (id, name) => void (await client.query('update customers set name = $1 where id = $2', [name, id])), close: () => client.end() };
+    cli = {
+      rename: async (id, name) => void (await client.query('update customers set name = $1 where id = $2', [name, id])),
+      renameSystem: async (slug, name) => void (await client.query('update systems set name = $1 where slug = $2', [name, slug])),
+      close: () => client.end(),
+    };
   } else {
     dir = mkdtempSync(join(tmpdir(), 'portal-invalidation-'));
     const file = join(dir, 'portal.sqlite');
     a = await instance(file, undefined);
     b = await instance(file, undefined);
     const other: Db = createDb(file);
-    cli = { rename: async (id, name) => void (await other.db.updateTable('customers').set({ name }).where('id', '=', id).execute()), close: () => other.close() };
+    cli = {
+      rename: async (id, name) => void (await other.db.updateTable('customers').set({ name }).where('id', '=', id).execute()),
+      renameSystem: async (slug, name) => void (await other.db.updateTable('systems').set({ name }).where('slug', '=', slug).execute()),
+      close: () => other.close(),
+    };
   }
   customer = await createCustomerWithAdmin(a.deps);
   cache = b.deps.caches.create<string>({ name: 'customer-name', tables: ['customers'], maxEntries: 100 });
@@ -77,6 +90,25 @@ async function requestOnB(): Promise<string> {
 }
 
 describe(`two instances on one ${isPg ? 'PostgreSQL schema' : 'SQLite file'}`, () => {
+  it('the help home on B names a system as renamed on A or from the CLI, on the very next request, while unchanged it comes from B\'s cache', async () => {
+    await importHelpTree(a.deps.db, a.deps.dialect, readHelpTree(HELP_DIR), TEST_START);
+    await addContractFor(a.deps, customer.id, 'contabilidad', '2026-01-01');
+    const reader = new TestClient({ app: createApp(b.deps) } as never);
+    expect((await reader.signIn(customer.rut, customer.admin.email, customer.admin.password)).status).toBe(303);
+    const hits = () => b.deps.caches.stats().find((c) => c.name === 'readable-systems')?.hits ?? 0;
+    for (let i = 0; i < 20; i++) {
+      const name = `Contabilidad renombrada ${i}`;
+      if (i % 2 === 0) await a.deps.db.updateTable('systems').set({ name }).where('slug', '=', 'contabilidad').execute();
+      else await cli.renameSystem('contabilidad', name);
+      const page = await reader.get('/ayuda');
+      expect(page.status).toBe(200);
+      expect(await page.text(), `change ${i}`).toContain(name);
+      const before = hits();
+      expect(await (await reader.get('/ayuda')).text()).toContain(name);
+      expect(hits(), 'the unchanged page read its systems from the cache').toBeGreaterThan(before);
+    }
+  });
+
   it('a commit on A, or from the CLI, is visible on B on the very next request after it, 50 times in a row', async () => {
     const late: number[] = [];
     const lateAfterRoundTrip: number[] = [];
