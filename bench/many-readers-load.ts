@@ -42,8 +42,9 @@ export class ZipfDraw {
     for (let i = 0; i < order.length; i++) this.cumulative[i] = sum += 1 / (i + 1) ** s;
   }
 
-  draw(r: () => number, accept: (index: number) => boolean = () => true): number {
-    for (let tries = 0; tries < 10_000; tries++) {
+  /** -1 when `tries` draws found nothing acceptable. */
+  draw(r: () => number, accept: (index: number) => boolean = () => true, tries = 100_000): number {
+    for (let t = 0; t < tries; t++) {
       const x = r() * this.cumulative[this.cumulative.length - 1]!;
       let lo = 0;
       let hi = this.cumulative.length - 1;
@@ -55,7 +56,7 @@ export class ZipfDraw {
       const index = this.order[lo]!;
       if (accept(index)) return index;
     }
-    throw new Error('ZipfDraw: nothing acceptable to draw');
+    return -1;
   }
 }
 
@@ -66,6 +67,13 @@ export interface RequestLists {
   search: BenchRequest[];
 }
 
+/**
+ * The requests of each kind, in order. A reader never opens an article (or
+ * runs a search) twice until it has opened every one it may read: the issue's
+ * "each opening articles they have not opened before", so the per-session
+ * page cache cannot stand in for a cache shared by all readers. The services
+ * page is the exception: an administrator's landing page, reloaded.
+ */
 export function buildRequestLists(
   readers: Reader[],
   articles: Array<{ system: string; slug: string }>,
@@ -78,27 +86,75 @@ export function buildRequestLists(
   const queryDraw = new ZipfDraw(shuffle(r, queries.map((_, i) => i)));
   const admins = readers.filter((x) => x.role === 'admin');
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
-  const article = (reader: Reader): BenchRequest => {
-    const a = articles[articleDraw.draw(r, (i) => reader.systems.has(articles[i]!.system))]!;
+  // What each reader has opened so far, per list (each list is its own run, read by the same sessions).
+  const fresh = () => new Map<Reader, Set<number>>();
+  const unseen = (draw: ZipfDraw, seen: Map<Reader, Set<number>>, reader: Reader, may: (i: number) => boolean) => {
+    const mine = seen.get(reader) ?? new Set<number>();
+    seen.set(reader, mine);
+    let i = draw.draw(r, (k) => may(k) && !mine.has(k), 200_000);
+    if (i < 0) {
+      // Read everything it may: it starts over.
+      mine.clear();
+      i = draw.draw(r, may);
+    }
+    mine.add(i);
+    return i;
+  };
+  const article = (seen: Map<Reader, Set<number>>) => (reader: Reader): BenchRequest => {
+    const a = articles[unseen(articleDraw, seen, reader, (i) => reader.systems.has(articles[i]!.system))]!;
     return { path: `/ayuda/${a.system}/${a.slug}`, cookie: reader.cookie, kind: 'article' };
   };
   const services = (reader: Reader): BenchRequest => ({ path: '/servicios', cookie: reader.cookie, kind: 'services' });
-  const search = (reader: Reader): BenchRequest => ({ path: `/ayuda/buscar?q=${encodeURIComponent(queries[queryDraw.draw(r)]!)}`, cookie: reader.cookie, kind: 'search' });
+  const search = (seen: Map<Reader, Set<number>>) => (reader: Reader): BenchRequest => ({
+    path: `/ayuda/buscar?q=${encodeURIComponent(queries[unseen(queryDraw, seen, reader, () => true)]!)}`,
+    cookie: reader.cookie,
+    kind: 'search',
+  });
+  const mixedArticle = article(fresh());
+  const mixedSearch = search(fresh());
   const mixed: BenchRequest[] = [];
-  // Every session appears early in the mixed list, so the check before measuring (the first request of each) covers them all.
-  for (const reader of shuffle(r, readers)) mixed.push(reader.role === 'admin' && r() < 0.15 ? services(reader) : article(reader));
+  // Every session appears first in the mixed list, once: the check before measuring sends these, and the runs start after them.
+  for (const reader of shuffle(r, readers)) mixed.push(reader.role === 'admin' && r() < 0.15 ? services(reader) : mixedArticle(reader));
   while (mixed.length < size) {
     const x = r();
-    if (x < 0.75) mixed.push(article(pick(readers)));
+    if (x < 0.75) mixed.push(mixedArticle(pick(readers)));
     else if (x < 0.9) mixed.push(services(pick(admins)));
-    else mixed.push(search(pick(readers)));
+    else mixed.push(mixedSearch(pick(readers)));
   }
+  const articleOnly = article(fresh());
+  const searchOnly = search(fresh());
   return {
     mixed,
-    article: Array.from({ length: size }, () => article(pick(readers))),
+    article: Array.from({ length: size }, () => articleOnly(pick(readers))),
     services: Array.from({ length: Math.ceil(size / 4) }, () => services(pick(admins))),
-    search: Array.from({ length: Math.ceil(size / 4) }, () => search(pick(readers))),
+    search: Array.from({ length: Math.ceil(size / 4) }, () => searchOnly(pick(readers))),
   };
+}
+
+/** Where the next run of a list starts: runs go on along the list, so no run repeats what an earlier one sent (until it wraps). */
+export class ListCursor {
+  next = 0;
+  wrapped = false;
+  constructor(readonly list: BenchRequest[]) {}
+
+  /** After a run of `requests` over `threads` threads, each of which started `list.length / threads` apart (so each may go on that far). */
+  advance(requests: number, threads: number): void {
+    // With two threads on two instances one may have sent more than half: step on by the whole run, which is past either.
+    this.next += requests;
+    if (this.next >= Math.floor(this.list.length / threads)) {
+      this.wrapped = true;
+      this.next %= Math.floor(this.list.length / threads);
+    }
+  }
+
+  /** The next `count` requests, for a run outside wrk (the constant-rate one). */
+  take(count: number): BenchRequest[] {
+    const out: BenchRequest[] = [];
+    for (let i = 0; i < count; i++) out.push(this.list[(this.next + i) % this.list.length]!);
+    if (this.next + count >= this.list.length) this.wrapped = true;
+    this.next = (this.next + count) % this.list.length;
+    return out;
+  }
 }
 
 export function writeRequestFile(file: string, list: BenchRequest[]): string {
@@ -135,13 +191,13 @@ function ticksOf(pid: number): number | null {
  * wrk on the load core for `seconds`, the requests of `file` in turn. With
  * several targets, one thread per target (the connections split between them).
  */
-export async function runWrk(o: { targets: string[]; file: string; seconds: number; connections: number }): Promise<WrkResult> {
+export async function runWrk(o: { targets: string[]; file: string; seconds: number; connections: number; start?: number }): Promise<WrkResult> {
   const threads = Math.max(1, o.targets.length);
   const args = ['-t', String(threads), '-c', String(Math.max(threads, o.connections)), '-d', `${o.seconds}s`, '--timeout', '10s', '-s', join(BENCH, 'many-readers.lua'), `http://${o.targets[0]}`];
   const [cmd, argv] = canPin ? ['taskset', ['-c', LOAD_CORE, WRK, ...args]] : [WRK, args];
   // taskset execs wrk: the pid is wrk's.
   const child = spawn(cmd, argv, {
-    env: { ...process.env, READERS_REQUESTS: o.file, READERS_TARGETS: o.targets.length > 1 ? o.targets.join(',') : '' },
+    env: { ...process.env, READERS_REQUESTS: o.file, READERS_TARGETS: o.targets.length > 1 ? o.targets.join(',') : '', READERS_THREADS: String(threads), READERS_START: String(o.start ?? 0) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   onCleanup(() => {

@@ -44,7 +44,7 @@ export interface Reader {
 
 export interface SeededReaders {
   readers: Reader[];
-  /** Customer 0 contracts every system: its administrator can open every page, to capture them for the raw server. */
+  /** A second administrator of customer 0, which contracts every system: opens every page once, to capture them for the raw server. */
   captureReader: Reader;
   import: Record<string, number>;
   seedMs: number;
@@ -75,6 +75,7 @@ export async function seedReaders(url: string, tree: HelpTree, seed = 'mi-portal
     const r = rng(seed);
     const today = vendorToday(now);
     const readers: Reader[] = [];
+    let captureReader: Reader | undefined;
     const sid = cookieNameFor(false, 'sid');
     const csrf = cookieNameFor(false, 'csrf');
     await db.transaction().execute(async (trx) => {
@@ -105,9 +106,17 @@ export async function seedReaders(url: string, tree: HelpTree, seed = 'mi-portal
           const token = await createSession(trx, userId, now, { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 }, { ip: '198.18.2.1', userAgent: 'mi-portal many-readers bench' });
           readers.push({ cookie: `${sid}=${token}; ${csrf}=${newToken()}`, role, customer: c, systems: new Set(readable.map((s) => s.slug)) });
         }
+        if (c === 0) {
+          // One more administrator, outside the 1,000, opens every page once to capture it for the raw server: its page cache stays its own.
+          const userId = randomUUID();
+          await insertUser(trx, { id: userId, customerId, email: 'captura@cliente1.cl', name: 'Captura', role: 'admin', passwordHash, temporaryUntil: null, createdBy: 'bench', now });
+          const token = await createSession(trx, userId, now, { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 }, { ip: '198.18.2.1', userAgent: 'mi-portal many-readers bench' });
+          captureReader = { cookie: `${sid}=${token}; ${csrf}=${newToken()}`, role: 'admin', customer: 0, systems: new Set(systems.map((s) => s.slug)) };
+        }
       }
     });
-    return { readers, captureReader: readers[0]!, import: imported as unknown as Record<string, number>, seedMs: Math.round(performance.now() - started) };
+    if (!captureReader) throw new Error('no capture session');
+    return { readers, captureReader, import: imported as unknown as Record<string, number>, seedMs: Math.round(performance.now() - started) };
   } finally {
     await hasher.close();
     await close();

@@ -10,6 +10,9 @@
 --
 -- Environment:
 --   READERS_REQUESTS  a file, one request a line: "<path>\t<cookie header>"
+--   READERS_START     where thread 0 starts in the list (0-based); thread i of
+--   READERS_THREADS   starts i/READERS_THREADS of the list further on, so
+--                     threads and successive runs never send the same part
 --   READERS_TARGETS   "host:port,host:port": thread i talks to target i mod n
 --                     (two portal instances sharing one PostgreSQL); without it
 --                     every thread uses the URL on the command line.
@@ -49,8 +52,10 @@ function init(args)
     end
   end
   if count == 0 then error("no requests in " .. tostring(os.getenv("READERS_REQUESTS"))) end
-  -- Threads start at different places of the list, so two instances do not see the same sequence in step.
-  position = math.floor((thread_index or 0) * count / 2) % count
+  local threads = tonumber(os.getenv("READERS_THREADS") or "1")
+  local start = tonumber(os.getenv("READERS_START") or "0")
+  -- request() adds one before sending: position is the 1-based index of the last one sent.
+  position = (start + math.floor((thread_index or 0) * count / threads)) % count
 end
 
 function request()

@@ -61,20 +61,31 @@ import {
   type ServerStats,
 } from './harness.ts';
 import { buildQuerySet, generateCorpus, toHelpTree } from './help-corpus.ts';
-import { buildRequestLists, ensureWrk, runWrk, settle, writeRequestFile, ZIPF_EXPONENT, type BenchRequest, type PageKind, type WrkResult } from './many-readers-load.ts';
+import { buildRequestLists, ensureWrk, ListCursor, runWrk, settle, writeRequestFile, ZIPF_EXPONENT, type BenchRequest, type PageKind, type WrkResult } from './many-readers-load.ts';
 import { seedReaders } from './many-readers-seed.ts';
 
 const ARTICLES = 500;
 const QUERIES = 100;
 const CONNECTIONS = 10;
-/** Requests in each precomputed list (wrk goes round it); the mix's first 1,000 are one per session. */
-const LIST_SIZE = 40_000;
+/**
+ * Requests in the mix's and the articles' precomputed lists (services and
+ * search: a quarter); the mix's first 1,000 are one per session. Runs go on
+ * along a list; one that comes round to its start again is reported.
+ */
+const LIST_SIZE = 100_000;
 const PORTAL_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 /** The raw server's figures hardly move between runs: half the time is enough. */
 const RAW_SECONDS = Math.max(2, Math.round(PORTAL_SECONDS / 2));
 const WARMUP_SECONDS = 5;
 const EL_SECONDS = Math.max(5, PORTAL_SECONDS);
 const EL_LOAD_SHARE = 0.8;
+/**
+ * More connections than the flat-out runs: autocannon keeps one request in
+ * flight per connection, so with 10 a slow stretch (a search, another
+ * program taking the core) would hold the offered rate down with it; with 32
+ * the rate stays what is asked and the loop's delay shows.
+ */
+const EL_CONNECTIONS = 32;
 const KINDS: PageKind[] = ['mixed', 'article', 'services', 'search'];
 const KIND_LABEL: Record<PageKind, string> = { mixed: 'mix (75/15/10)', article: 'help article', services: 'services', search: 'search' };
 
@@ -104,17 +115,20 @@ interface DatabaseResult {
   bodyBytes: Record<Exclude<PageKind, 'mixed'>, number>;
   kinds: Record<PageKind, { portal: ServerSide; raw: ServerSide }>;
   cache: { byCache: CacheCounts; hitRate: number } | null;
+  /** Lists that came round to their start: some (session, page) pairs were sent twice. */
+  wrapped: PageKind[];
   eventLoop: { askedPerSecond: number; gotPerSecond: number; p99Ms: number; p50Ms: number; maxMs: number; nonOk: string; othersPct: Record<string, number> };
 }
 
 // ---------------------------------------------------------------- measuring
 
 /** One wrk run against `servers`, their meters reset at the start and read at the end. */
-async function measureServers(servers: ChildProcess[], targets: string[], file: string, seconds: number): Promise<ServerSide> {
+async function measureServers(servers: ChildProcess[], targets: string[], file: string, seconds: number, cursor?: ListCursor): Promise<ServerSide> {
   await settle();
   for (const s of servers) await ask(s, { bench: 'reset' });
   const before = cpuSnapshot();
-  const load = await runWrk({ targets, file, seconds, connections: CONNECTIONS });
+  const load = await runWrk({ targets, file, seconds, connections: CONNECTIONS, start: cursor?.next ?? 0 });
+  cursor?.advance(load.requests, targets.length);
   const after = cpuSnapshot();
   const server = await Promise.all(servers.map((s) => ask<ServerStats>(s, { bench: 'read' })));
   const cpuMs = server.reduce((sum, s) => sum + (s.cpuPct / 100) * s.wallMs, 0);
@@ -190,6 +204,9 @@ async function oneDatabase(dialect: 'sqlite' | 'postgres', tree: ReturnType<type
     const seeded = await seedReaders(database.url, tree);
     const lists = buildRequestLists(seeded.readers, articles, queries, LIST_SIZE);
     const files = Object.fromEntries(KINDS.map((k) => [k, writeRequestFile(join(tempDir, `${k}.txt`), lists[k])])) as Record<PageKind, string>;
+    const cursors = Object.fromEntries(KINDS.map((k) => [k, new ListCursor(lists[k])])) as Record<PageKind, ListCursor>;
+    // The check below sends the mix's first request of each session: the runs start after them.
+    cursors.mixed.next = seeded.readers.length;
     log(`readers, ${label}: ${n(seeded.readers.length)} sessions of ${n(new Set(seeded.readers.map((r) => r.customer)).size)} customers (${seeded.readers.filter((r) => r.role === 'admin').length} administrators) in ${n(seeded.seedMs / 1000, 1)} s`);
 
     const metricsToken = randomBytes(32).toString('hex');
@@ -229,14 +246,15 @@ async function oneDatabase(dialect: 'sqlite' | 'postgres', tree: ReturnType<type
     const rawTarget = new URL(started.rawBase).host;
 
     log(`readers, ${label}: warming up ${instances > 1 ? `${instances} instances` : 'the portal'} for ${WARMUP_SECONDS} s (mix)`);
-    await runWrk({ targets, file: files.mixed, seconds: WARMUP_SECONDS, connections: CONNECTIONS });
+    const warm = await runWrk({ targets, file: files.mixed, seconds: WARMUP_SECONDS, connections: CONNECTIONS, start: cursors.mixed.next });
+    cursors.mixed.advance(warm.requests, targets.length);
 
     const kinds = {} as DatabaseResult['kinds'];
     let cache: DatabaseResult['cache'] = null;
     for (const kind of KINDS) {
       log(`readers, ${label}: ${KIND_LABEL[kind]}: portal ${PORTAL_SECONDS} s, raw node:http ${RAW_SECONDS} s`);
       const before = kind === 'mixed' ? await cacheCounts(bases, metricsToken) : null;
-      const portal = await measureServers(portals, targets, files[kind], PORTAL_SECONDS);
+      const portal = await measureServers(portals, targets, files[kind], PORTAL_SECONDS, cursors[kind]);
       if (kind === 'mixed') cache = cacheDelta(before, await cacheCounts(bases, metricsToken));
       const rawSide = await measureServers([raw], [rawTarget], files[kind], RAW_SECONDS);
       kinds[kind] = { portal, raw: rawSide };
@@ -246,10 +264,14 @@ async function oneDatabase(dialect: 'sqlite' | 'postgres', tree: ReturnType<type
     // Event-loop delay at a constant 80 % of the measured mixed rate, split evenly over the instances.
     const asked = Math.max(1, Math.round(kinds.mixed.portal.load.perSecond * EL_LOAD_SHARE));
     log(`readers, ${label}: event-loop delay at ${n(asked)} req/s (${EL_LOAD_SHARE * 100} % of the mix's rate), ${EL_SECONDS} s`);
-    const cycle = lists.mixed.slice(0, 10_000).map((q: BenchRequest) => ({ method: 'GET', path: q.path, headers: { cookie: q.cookie } }));
+    // The mix's next requests, as many as the run asks for, dealt out to the instances in turn.
+    const upcoming = cursors.mixed.take(Math.ceil(asked * (EL_SECONDS + 3)));
+    const cycles = Array.from({ length: instances }, (_, i) =>
+      upcoming.filter((_, k) => k % instances === i).map((q: BenchRequest) => ({ method: 'GET', path: q.path, headers: { cookie: q.cookie } })),
+    );
     for (let i = 0; i < instances; i++) gens.push(await startLoadGenerator());
     const runs = gens.map((g, i) =>
-      startInBackground(g, { url: bases[i], connections: Math.max(1, Math.round(CONNECTIONS / instances)), requestCycle: i === 0 ? cycle : [...cycle.slice(5_000), ...cycle.slice(0, 5_000)], overallRate: Math.max(1, Math.round(asked / instances)), duration: EL_SECONDS + 10 }),
+      startInBackground(g, { url: bases[i], connections: Math.round(EL_CONNECTIONS / instances), requestCycle: cycles[i], overallRate: Math.max(1, Math.round(asked / instances)), duration: EL_SECONDS + 10 }),
     );
     await sleep(1500);
     for (const p of portals) await ask(p, { bench: 'reset' });
@@ -269,7 +291,8 @@ async function oneDatabase(dialect: 'sqlite' | 'postgres', tree: ReturnType<type
       nonOk: nonOkParts.join(', '),
       othersPct: elOthers,
     };
-    return { dialect, instances, sessions: seeded.readers.length, seedMs: seeded.seedMs, bodyBytes, kinds, cache, eventLoop };
+    const wrapped = KINDS.filter((k) => cursors[k].wrapped);
+    return { dialect, instances, sessions: seeded.readers.length, seedMs: seeded.seedMs, bodyBytes, kinds, cache, wrapped, eventLoop };
   } finally {
     for (const g of gens) await stop(g);
     if (raw) await stop(raw);
@@ -284,7 +307,7 @@ async function oneDatabase(dialect: 'sqlite' | 'postgres', tree: ReturnType<type
 const pad = (s: string, w: number, right = false) => (right ? s.padStart(w) : s.padEnd(w));
 
 function kindTable(r: DatabaseResult): string {
-  const head = ['page kind', 'req/s', 'p50 ms', 'p99 ms', 'µs CPU/req', 'raw req/s', 'raw µs CPU/req', 'wrk CPU on raw', '÷ raw (req/s)', '÷ raw (CPU)', 'bytes/answer'];
+  const head = ['page kind', 'req/s', 'p50 ms', 'p99 ms', 'µs CPU/req', 'raw req/s', 'raw µs CPU/req', 'wrk CPU on raw', '÷ raw (req/s)', '÷ raw (CPU)', 'bytes/answer', 'other load'];
   const rows = KINDS.map((k) => {
     const { portal: p, raw: w } = r.kinds[k];
     return [
@@ -299,6 +322,7 @@ function kindTable(r: DatabaseResult): string {
       (p.load.perSecond / w.load.perSecond).toFixed(3),
       (w.cpuMs / w.load.requests / (p.cpuMs / p.load.requests)).toFixed(3),
       `${n(p.load.bytesPerRequest)} / ${n(w.load.bytesPerRequest)}`,
+      `${noiseOf(p, w)}%`,
     ];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((c) => c[i]!.length)));
@@ -308,7 +332,8 @@ function kindTable(r: DatabaseResult): string {
 
 const dbLabel = (r: DatabaseResult) => (r.dialect === 'sqlite' ? 'SQLite, one portal' : `PostgreSQL, ${r.instances} portal instances on one schema`);
 
-function problems(r: DatabaseResult): string[] {
+/** What makes the figures wrong (errors, answers that were not the page); with `notes`, also what weakens them. */
+function problems(r: DatabaseResult, notes: string[] = []): string[] {
   const out: string[] = [];
   for (const k of KINDS) {
     for (const [side, m] of [['portal', r.kinds[k].portal], ['raw', r.kinds[k].raw]] as const) {
@@ -318,6 +343,7 @@ function problems(r: DatabaseResult): string[] {
     }
     // A redirect passes wrk's count; a page much smaller than the captured ones would be one.
     const expected = k === 'mixed' ? Math.min(r.bodyBytes.article, r.bodyBytes.services, r.bodyBytes.search) : r.bodyBytes[k];
+    if (r.wrapped.includes(k)) notes.push(`${KIND_LABEL[k]}: the runs went round the whole list of ${n(k === 'mixed' || k === 'article' ? LIST_SIZE : LIST_SIZE / 4)} requests, so some sessions opened a page a second time (raise LIST_SIZE)`);
     if (r.kinds[k].portal.load.bytesPerRequest < expected * 0.5) out.push(`${KIND_LABEL[k]}: ${n(r.kinds[k].portal.load.bytesPerRequest)} bytes per answer, the pages are about ${n(expected)}: some answers were not the page`);
   }
   return out;
@@ -393,7 +419,9 @@ export async function manyReadersBench(o: { postgres: boolean }): Promise<boolea
     out.push('', `${dbLabel(r)}:`, kindTable(r), `  ${cacheText(r)}`, `  event-loop p99 at ${EL_LOAD_SHARE * 100} % of the mix's rate: ${r.eventLoop.p99Ms} ms (${n(r.eventLoop.gotPerSecond)} of ${n(r.eventLoop.askedPerSecond)} req/s)`);
     const others = Math.max(0, ...KINDS.flatMap((k) => [...Object.values(r.kinds[k].portal.othersPct), ...Object.values(r.kinds[k].raw.othersPct)]));
     out.push(`  other programs took up to ${others}% of a bench core during these runs${r.dialect === 'postgres' ? ' (PostgreSQL\'s own work for the portals counts there)' : ''}`);
-    for (const p of problems(r)) out.push(`  ! ${p}`);
+    const notes: string[] = [];
+    for (const p of problems(r, notes)) out.push(`  ! ${p}`);
+    for (const p of notes) out.push(`  note: ${p}`);
     rows.push(...targetRows(r));
   }
   out.push(
@@ -405,7 +433,7 @@ export async function manyReadersBench(o: { postgres: boolean }): Promise<boolea
     '',
   );
   process.stdout.write(out.join('\n'));
-  const problemsFound = results.flatMap(problems);
+  const problemsFound = results.flatMap((r) => problems(r));
 
   const json = {
     at: new Date().toISOString(),
@@ -430,6 +458,7 @@ export async function manyReadersBench(o: { postgres: boolean }): Promise<boolea
         }),
       ),
       problems: problems(r),
+      notes: ((notes: string[]) => (problems(r, notes), notes))([]),
     })),
   };
   writeFileSync(join(BENCH, 'results-readers.json'), `${JSON.stringify(json, null, 2)}\n`);
