@@ -30,6 +30,8 @@ export interface ChangeSignal {
   check(): boolean;
   /** Resolves once every change committed before the call has been told to the listeners (absent: check() already knows). Never rejects. */
   sync?(): Promise<void>;
+  /** PostgreSQL: whether the listening connection is up now (for /metrics); absent where there is none. */
+  readonly connected?: boolean;
   close(): Promise<void>;
 }
 
