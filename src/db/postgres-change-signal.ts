@@ -60,7 +60,7 @@ export class PostgresChangeSignal implements ChangeSignal {
   }
 
   private get retry() {
-    return this.options.retryMs ?? { first: 100, max: 5_000 };
+    return this.options.retryMs ?? { first: 100, max: 2_000 };
   }
 
   /** True once listening, false if that takes longer than `timeoutMs` (it keeps trying in the background). */
