@@ -4,6 +4,8 @@ import { TestClient } from '../client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, type TestCustomer } from '../factories.ts';
 import { createTestRuntime, type TestRuntime } from '../test-runtime.ts';
 import { encodeSegment, prng, randomBytes, type Rng } from './hostile-inputs.ts';
+import { METRICS_TOKEN, labelValues, parseExposition } from '../metrics-scrape.ts';
+import { UNMATCHED } from '../../src/metrics/route-label.ts';
 
 /**
  * Thousands of hostile requests at every route the app has, from a seeded
@@ -24,7 +26,8 @@ let admin: TestClient;
 let tech: TestClient;
 
 beforeAll(async () => {
-  rt = await createTestRuntime();
+  // /metrics served (with its token), so it is among the routes fuzzed.
+  rt = await createTestRuntime({ env: { METRICS_TOKEN } });
   customer = await createCustomerWithAdmin(rt.deps);
   await addContractFor(rt.deps, customer.id, 'contabilidad', '2025-01-01');
   const t = await createTechnicalUser(rt.deps, customer.id);
@@ -38,7 +41,7 @@ afterAll(() => rt.close());
 
 const ROUTES: Array<[string, string]> = [
   ['GET', '/'], ['GET', '/ayuda'], ['GET', '/ayuda/:system'], ['GET', '/ayuda/:system/:article'], ['GET', '/ayuda/:system/:article/adjuntos/:file'],
-  ['GET', '/ayuda/buscar'], ['GET', '/ayuda/sugerencias'], ['GET', '/cuenta'], ['GET', '/dev/correo'], ['GET', '/dev/correo/:id'], ['GET', '/ingresar'],
+  ['GET', '/ayuda/buscar'], ['GET', '/ayuda/sugerencias'], ['GET', '/cuenta'], ['GET', '/dev/correo'], ['GET', '/dev/correo/:id'], ['GET', '/ingresar'], ['GET', '/metrics'],
   ['GET', '/nueva-clave'], ['GET', '/recuperar'], ['GET', '/restablecer'], ['GET', '/salud'], ['GET', '/servicios'], ['GET', '/static/:file'],
   ['GET', '/terminos'], ['GET', '/usuarios'], ['GET', '/usuarios/:id/ayuda'], ['GET', '/usuarios/:id/eliminar'], ['GET', '/usuarios/nuevo'],
   ['POST', '/ayuda/:system/:article/voto'], ['POST', '/cuenta/cerrar-otras'], ['POST', '/cuenta/clave'], ['POST', '/ingresar'], ['POST', '/nueva-clave'],
@@ -169,6 +172,10 @@ describe(`${REQUESTS} hostile requests (seed ${SEED})`, () => {
     const misses = Number((await rt.deps.db.selectFrom('help_search_misses').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     expect(audit).toBeLessThan(REQUESTS / 2);
     expect(misses).toBeLessThan(500);
+    // The request histogram took no label value from the paths: every route label is a pattern of the app.
+    const patterns = new Set([...rt.app.routes.map((r) => r.path), UNMATCHED]);
+    const routes = labelValues(parseExposition(await rt.deps.metrics.exposition()), 'portal_http_request_duration_seconds_bucket', 'route');
+    expect([...routes].filter((r) => !patterns.has(r))).toEqual([]);
     // Bounded memory: a few hundred KB bodies by the thousand must not stay behind.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(300 * 1024 * 1024);
   }, 240_000);
