@@ -52,14 +52,15 @@ export function urlWithSchema(url: string, schema: string): string {
 
 export async function startPortalInstances(
   n: number,
-  opts: { env?: Record<string, string>; proxy?: boolean; startTimeoutMs?: number; database?: TestDatabase } = {},
+  // database / smtp: the caller's, prepared before the first instance starts (it keeps them: close() leaves them alone).
+  opts: { env?: Record<string, string>; proxy?: boolean; startTimeoutMs?: number; database?: TestDatabase; smtp?: SmtpPeer } = {},
 ): Promise<PortalInstances> {
   const base = process.env.DATABASE_URL;
   if (!base?.startsWith('postgres')) throw new Error('portal instances need DATABASE_URL=postgres://…');
   const database = opts.database ?? (await createTestDatabase('inst'));
   const databaseUrl = urlWithSchema(base, database.schema!);
-  const smtp = new SmtpPeer();
-  const smtpUrl = await smtp.start();
+  const smtp = opts.smtp ?? new SmtpPeer();
+  const smtpUrl = opts.smtp ? `smtp://127.0.0.1:${smtp.port}` : await smtp.start();
   const ports = await Promise.all(Array.from({ length: n }, () => freePort()));
   const proxy = new RoundRobinProxy(ports.map((port, i) => ({ label: `i${i + 1}`, port })));
   const publicUrl = opts.proxy === false ? `http://127.0.0.1:${ports[0]}` : await proxy.start();
@@ -126,7 +127,7 @@ export async function startPortalInstances(
     instances.push(...(await Promise.all(ports.slice(1).map((port, i) => startInstance(`i${i + 2}`, {}, port)))));
   } catch (err) {
     for (const c of children) c.kill('SIGKILL');
-    await Promise.all([proxy.stop(), smtp.stop(), closeDb()]);
+    await Promise.all([proxy.stop(), opts.smtp ? undefined : smtp.stop(), closeDb()]);
     if (!opts.database) await database.drop();
     throw err;
   }
@@ -145,7 +146,7 @@ export async function startPortalInstances(
         ),
       );
       await proxy.stop();
-      await smtp.stop();
+      if (!opts.smtp) await smtp.stop();
       await closeDb();
       if (!opts.database) await database.drop();
     },

@@ -24,6 +24,10 @@ export class SmtpPeer {
   readonly rejectRecipients = new Set<string>();
   dataDelayMs = 0;
   stall = 0;
+  /** While true, a new connection gets no greeting (the client waits, connected, before sending anything); counted in `connections`. */
+  holdGreetings = false;
+  connections = 0;
+  private held: Array<() => void> = [];
   private server: SMTPServer;
   private waiters: Array<() => void> = [];
   port = 0;
@@ -33,6 +37,11 @@ export class SmtpPeer {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onConnect: (_session, callback) => {
+        this.connections++;
+        if (this.holdGreetings) this.held.push(() => callback());
+        else callback();
+      },
       onRcptTo: (address, _session, callback) => {
         if (this.rejectRecipients.has(address.address.toLowerCase())) {
           callback(Object.assign(new Error('Buzón inexistente'), { responseCode: 550 }));
@@ -79,6 +88,12 @@ export class SmtpPeer {
       .catch(callback);
   }
 
+  /** Greet the held connections (those whose client is gone just close) and hold no more. */
+  releaseGreetings(): void {
+    this.holdGreetings = false;
+    for (const greet of this.held.splice(0)) greet();
+  }
+
   /** Until the peer has seen the DATA of `n` messages in all (accepted or not). */
   async waitForReceived(n: number, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -99,6 +114,7 @@ export class SmtpPeer {
   }
 
   stop(): Promise<void> {
+    this.releaseGreetings();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
