@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { insertUser } from '../auth/credentials.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -8,8 +7,9 @@ import { addDays, vendorToday } from '../domain/contracts.ts';
 import { formatRut } from '../domain/rut.ts';
 import { importHelpTree } from '../help/import/import-help-tree.ts';
 import { readHelpTree } from '../help/import/read-help-tree.ts';
+import { projectPath } from '../project-root.ts';
 
-export const HELP_DIR = fileURLToPath(new URL('../../content/help/', import.meta.url));
+export const HELP_DIR = projectPath('content/help/');
 
 export const DEMO = {
   rut: '76543210-3',

@@ -1,8 +1,19 @@
+import { createRequire } from 'node:module';
 import { ZxcvbnFactory, type MatchEstimated, type ZxcvbnResult } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
-import * as es from '@zxcvbn-ts/language-es-es';
 import { dottedRutBody } from './rut.ts';
+
+type Common = typeof import('@zxcvbn-ts/language-common');
+type English = typeof import('@zxcvbn-ts/language-en');
+type Spanish = typeof import('@zxcvbn-ts/language-es-es');
+/**
+ * The dictionaries are loaded on the first check, not at import: the three
+ * packages decompress their word lists as they load (about 55 MB of the
+ * process's memory), and most processes (the server between password changes,
+ * the CLI, most tests) never check a password. require() keeps the check
+ * synchronous; a local require is left alone by the bundler (npm run build), so
+ * the built server loads them from node_modules on first use too.
+ */
+const require = createRequire(import.meta.url);
 
 /**
  * NIST SP 800-63B style policy: length and guessability matter, composition
@@ -127,7 +138,7 @@ function plainList(words: readonly (string | number)[]): string[] {
 const WORD_SEQUENCES = /^(cardinalNumbers|daysOfWeek|months)-/;
 const SEQUENCE_LIST = /^(cardinalNumbers|ordinalNumbers|daysOfWeek|months|seasons|timePeriods|rainbowColors|directions|intermediateDirections|sizeProgression|militaryAlphabet|planets|zodiacSigns|chineseZodiac)-/;
 
-function dictionaries(): Record<string, string[]> {
+function dictionaries(common: Common, en: English, es: Spanish): Record<string, string[]> {
   const sources: Record<string, readonly (string | number)[]> = {
     ...common.dictionary,
     ...en.dictionary,
@@ -159,8 +170,12 @@ let factory: ZxcvbnFactory | undefined;
 
 /** Built once, on the first check (~0.4 s): the CLI and pages that never check a password do not pay for it. */
 function zxcvbn(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({
-    dictionary: dictionaries(),
+  if (factory) return factory;
+  const common = require('@zxcvbn-ts/language-common') as Common;
+  const en = require('@zxcvbn-ts/language-en') as English;
+  const es = require('@zxcvbn-ts/language-es-es') as Spanish;
+  factory = new ZxcvbnFactory({
+    dictionary: dictionaries(common, en, es),
     graphs: common.adjacencyGraphs,
     // Its own feedback in Spanish; the message shown is ours (Chile, "usted"), built from the match sequence.
     translations: es.translations,

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import type { Brand } from '../../../config.ts';
+import { PROJECT_ROOT } from '../../../project-root.ts';
 import type { AppEnv } from '../../env.ts';
 
-const PUBLIC = new URL('../../../../public/', import.meta.url);
+const PUBLIC = new URL('public/', PROJECT_ROOT);
 
 const FILES: Record<string, string> = {
   'styles.css': 'text/css; charset=utf-8',
