@@ -2,16 +2,27 @@
 // imports, as one ES module dist/server.js, so production runs on plain node
 // without a TypeScript loader (docs/decisions/0025-built-server-bundle.md).
 // esbuild strips the types and does not check them: `npm run typecheck` does.
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const started = performance.now();
 
-rmSync(`${ROOT}dist`, { recursive: true, force: true });
-mkdirSync(`${ROOT}dist`);
-await build({
+/**
+ * Each file is written beside its place and renamed over it: a portal already
+ * running from dist/ (a second instance started from the same folder, say)
+ * never reads half a file when it starts its hashing thread, and a failed
+ * build leaves the last good one.
+ */
+function replace(path, contents) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
+mkdirSync(`${ROOT}dist`, { recursive: true });
+const { outputFiles } = await build({
   absWorkingDir: ROOT,
   entryPoints: ['src/server.ts'],
   outfile: 'dist/server.js',
@@ -36,7 +47,9 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
 });
+for (const file of outputFiles) replace(file.path, file.contents);
 // The password-hashing thread is plain JavaScript already; the hasher finds it beside the module that starts it.
-copyFileSync(`${ROOT}src/auth/hash-worker.mjs`, `${ROOT}dist/hash-worker.mjs`);
+replace(`${ROOT}dist/hash-worker.mjs`, readFileSync(`${ROOT}src/auth/hash-worker.mjs`));
 process.stdout.write(`dist/server.js built in ${Math.round(performance.now() - started)} ms\n`);
