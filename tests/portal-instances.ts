@@ -53,7 +53,8 @@ export function urlWithSchema(url: string, schema: string): string {
 export async function startPortalInstances(
   n: number,
   // database / smtp: the caller's, prepared before the first instance starts (it keeps them: close() leaves them alone).
-  opts: { env?: Record<string, string>; proxy?: boolean; startTimeoutMs?: number; database?: TestDatabase; smtp?: SmtpPeer } = {},
+  // publicUrl: another proxy's address in front (real nginx, by hand), with proxy: false.
+  opts: { env?: Record<string, string>; proxy?: boolean; publicUrl?: string; startTimeoutMs?: number; database?: TestDatabase; smtp?: SmtpPeer } = {},
 ): Promise<PortalInstances> {
   const base = process.env.DATABASE_URL;
   if (!base?.startsWith('postgres')) throw new Error('portal instances need DATABASE_URL=postgres://…');
@@ -63,7 +64,7 @@ export async function startPortalInstances(
   const smtpUrl = opts.smtp ? `smtp://127.0.0.1:${smtp.port}` : await smtp.start();
   const ports = await Promise.all(Array.from({ length: n }, () => freePort()));
   const proxy = new RoundRobinProxy(ports.map((port, i) => ({ label: `i${i + 1}`, port })));
-  const publicUrl = opts.proxy === false ? `http://127.0.0.1:${ports[0]}` : await proxy.start();
+  const publicUrl = opts.proxy === false ? (opts.publicUrl ?? `http://127.0.0.1:${ports[0]}`) : await proxy.start();
   const children: ChildProcess[] = [];
 
   async function startInstance(label: string, env: Record<string, string> = {}, port?: number): Promise<PortalInstance> {
