@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, User } from '../db/schema.ts';
+import { preparedQuery } from '../db/prepared-query.ts';
 import { hashToken, newToken } from './token.ts';
 
 export interface SessionTimeouts {
@@ -41,13 +42,9 @@ export interface LoadedSession {
   customer: { id: string; rut: string; name: string };
 }
 
-/**
- * The session for a cookie token, or null when it is unknown, past its
- * absolute or idle limit, or its user or customer is disabled.
- */
-export async function loadSession(db: Kysely<Database>, token: string, now: Date, t: SessionTimeouts): Promise<LoadedSession | null> {
-  const id = hashToken(token);
-  const row = await db
+// Every signed-in request runs it: compiled once (db/prepared-query.ts).
+const sessionRow = preparedQuery((db: Kysely<Database>, id: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('customers', 'customers.id', 'users.customer_id')
@@ -59,8 +56,16 @@ export async function loadSession(db: Kysely<Database>, token: string, now: Date
       'customers.name as customer_name',
       'customers.disabled_at as customer_disabled_at',
     ])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', '=', id),
+);
+
+/**
+ * The session for a cookie token, or null when it is unknown, past its
+ * absolute or idle limit, or its user or customer is disabled.
+ */
+export async function loadSession(db: Kysely<Database>, token: string, now: Date, t: SessionTimeouts): Promise<LoadedSession | null> {
+  const id = hashToken(token);
+  const [row] = await sessionRow(db, id);
   if (!row) return null;
   const nowMs = now.getTime();
   const idleExpired = Date.parse(row.session_last_seen_at) + t.idleMs <= nowMs;

@@ -14,9 +14,20 @@ const dayFormatter = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+// Every help page asks, and Intl formatting is slow next to the rest of a
+// page: the answer is kept for the minute. Exact, since Santiago's midnight
+// (its offsets are whole hours) always falls on a minute's first instant.
+let lastMinute = NaN;
+let lastDay = '';
+
 /** The calendar day it is in Santiago at `now`, as YYYY-MM-DD. */
 export function vendorToday(now: Date = new Date()): string {
-  return dayFormatter.format(now);
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDay = dayFormatter.format(now);
+    lastMinute = minute;
+  }
+  return lastDay;
 }
 
 export interface ContractDates {

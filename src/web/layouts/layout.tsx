@@ -1,7 +1,10 @@
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import type { LoadedSession } from '../../auth/session.ts';
 import type { Brand } from '../../config.ts';
 import { formatRut } from '../../domain/rut.ts';
+import { renderToString } from '../../html/render-to-string.ts';
 import { can } from '../../policies/policy.ts';
 import { SignOutForm } from '../components/sign-out-form.tsx';
 import { PageFrame } from './page-frame.tsx';
@@ -54,6 +57,52 @@ function Nav(props: { session: LoadedSession; current?: PageProps['current']; cs
   );
 }
 
+// The navigation and the footer are the same on every page a person opens
+// (the navigation: their name, their customer, their role, the current entry
+// and their CSRF token; the footer: the brand). Rendered from JSX they were
+// a third of a help article's rendering: kept as strings, keyed by
+// everything they show, so a kept one can never be out of date.
+const MAX_NAVS = 5_000;
+const navs = new Map<string, HtmlEscapedString>();
+const footers = new WeakMap<Brand, HtmlEscapedString>();
+
+function navHtml(session: LoadedSession, current: PageProps['current'], csrfToken: string): HtmlEscapedString {
+  const { user, customer } = session;
+  const key = [user.id, user.name, user.role, user.must_change_password ? 1 : 0, customer.name, customer.rut, current ?? '', csrfToken].join('\u0000');
+  let html = navs.get(key);
+  if (!html) {
+    html = raw(renderToString(<Nav session={session} current={current} csrfToken={csrfToken} />));
+    // Oldest out: a long-running process meets many people, it keeps the recent ones.
+    if (navs.size >= MAX_NAVS) navs.delete(navs.keys().next().value!);
+    navs.set(key, html);
+  }
+  return html;
+}
+
+function footerHtml(brand: Brand): HtmlEscapedString {
+  let html = footers.get(brand);
+  if (!html) {
+    html = raw(renderToString(<Footer brand={brand} />));
+    footers.set(brand, html);
+  }
+  return html;
+}
+
+function Footer(props: { brand: Brand }) {
+  const { brand } = props;
+  return (
+    <>
+      <p>Para una mejor experiencia le recomendamos utilizar un navegador web moderno como Chrome, Firefox y Opera.</p>
+      <p>
+        <a href={brand.termsUrl}>Términos y condiciones</a>. {brand.copyright}
+      </p>
+      <p class="support">
+        Soporte: <a href={`mailto:${brand.supportEmail}`}>{brand.supportEmail}</a> · {brand.supportPhone}
+      </p>
+    </>
+  );
+}
+
 export function Layout(props: PageProps) {
   const { brand } = props;
   return (
@@ -62,21 +111,11 @@ export function Layout(props: PageProps) {
       brand={brand}
       homeHref="/"
       tagline={brand.tagline}
-      nav={props.session && !props.bare ? <Nav session={props.session} current={props.current} csrfToken={props.csrfToken} /> : null}
+      nav={props.session && !props.bare ? navHtml(props.session, props.current, props.csrfToken) : null}
       bare={props.bare}
       flash={props.flash}
       scripts={props.scripts}
-      footer={
-        <>
-          <p>Para una mejor experiencia le recomendamos utilizar un navegador web moderno como Chrome, Firefox y Opera.</p>
-          <p>
-            <a href={brand.termsUrl}>Términos y condiciones</a>. {brand.copyright}
-          </p>
-          <p class="support">
-            Soporte: <a href={`mailto:${brand.supportEmail}`}>{brand.supportEmail}</a> · {brand.supportPhone}
-          </p>
-        </>
-      }
+      footer={footerHtml(brand)}
     >
       {props.children}
     </PageFrame>

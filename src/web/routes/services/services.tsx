@@ -1,10 +1,13 @@
-import { Hono } from 'hono';
-import type { ContractView } from '../../../customers/list-contracts.ts';
+import { Hono, type Context } from 'hono';
+import { raw } from 'hono/html';
+import type { SharedCache, SharedCaches } from '../../../cache/shared-cache.ts';
+import type { ContractView, ServicesOverview } from '../../../customers/list-contracts.ts';
 import { servicesOverview } from '../../../customers/list-contracts.ts';
 import { vendorToday } from '../../../domain/contracts.ts';
 import { formatDay } from '../../components/format.ts';
 import type { AppEnv } from '../../env.ts';
 import { requireUser, sessionOf } from '../../middleware/require-user.ts';
+import { renderToString } from '../../../html/render-to-string.ts';
 import { page } from '../../render.tsx';
 
 function ContractsTable(props: { caption: string; contracts: ContractView[]; withHelp: boolean }) {
@@ -46,16 +49,12 @@ function ContractsTable(props: { caption: string; contracts: ContractView[]; wit
   );
 }
 
-export const servicesRoutes = new Hono<AppEnv>().use('/servicios', requireUser('services:view')).get('/servicios', async (c) => {
-  const s = sessionOf(c);
-  const { db, clock } = c.get('deps');
-  const overview = await servicesOverview(db, s.customer.id, vendorToday(clock.now()));
-  return page(
-    c,
-    { title: 'Servicios vigentes', current: 'servicios' },
+function ServicesBody(props: { customerName: string; overview: ServicesOverview }) {
+  const { overview } = props;
+  return (
     <>
       <h1>Servicios vigentes</h1>
-      <p>Los sistemas que <bdi>{s.customer.name}</bdi> tiene contratados hoy. Desde cada uno puede abrir su ayuda en línea.</p>
+      <p>Los sistemas que <bdi>{props.customerName}</bdi> tiene contratados hoy. Desde cada uno puede abrir su ayuda en línea.</p>
       {overview.inForce.length > 0 ? (
         <ContractsTable caption="Servicios vigentes" contracts={overview.inForce} withHelp />
       ) : (
@@ -75,6 +74,27 @@ export const servicesRoutes = new Hono<AppEnv>().use('/servicios', requireUser('
           <ContractsTable caption="Servicios terminados" contracts={overview.ended} withHelp={false} />
         </section>
       ) : null}
-    </>,
+    </>
   );
+}
+
+// The page's body is the same for every administrator of a customer on a day: rendered once and
+// kept (cache/shared-cache.ts) until a contract or a system changes anywhere; the day and the
+// customer's name (it comes with the session, fresh on every request) are part of the key.
+export const SERVICES_TABLES = ['contracts', 'systems'] as const;
+const perCaches = new WeakMap<SharedCaches, SharedCache<string>>();
+
+function servicesBody(c: Context<AppEnv>, customer: { id: string; name: string }, today: string): Promise<string> {
+  const { db, caches } = c.get('deps');
+  let cache = perCaches.get(caches);
+  if (!cache) perCaches.set(caches, (cache = caches.create<string>({ name: 'services-page', tables: SERVICES_TABLES, maxEntries: 10_000 })));
+  return cache.get(`${today}|${customer.id}|${customer.name}`, async () =>
+    renderToString(<ServicesBody customerName={customer.name} overview={await servicesOverview(db, customer.id, today)} />),
+  );
+}
+
+export const servicesRoutes = new Hono<AppEnv>().use('/servicios', requireUser('services:view')).get('/servicios', async (c) => {
+  const s = sessionOf(c);
+  const body = await servicesBody(c, s.customer, vendorToday(c.get('deps').clock.now()));
+  return page(c, { title: 'Servicios vigentes', current: 'servicios' }, raw(body));
 });
