@@ -49,7 +49,10 @@ export const devMailboxRoutes = new Hono<AppEnv>()
     );
   })
   .get('/dev/correo/:id', async (c) => {
-    const m = await c.get('deps').db.selectFrom('outbox').selectAll().where('id', '=', c.req.param('id')).executeTakeFirst();
+    const id = c.req.param('id');
+    // PostgreSQL refuses a NUL byte in a parameter outright (a 500); no mail has such an id, nor one this long.
+    if (id.length > 100 || id.includes('\u0000')) throw notFound();
+    const m = await c.get('deps').db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
     if (!m) throw notFound();
     // Delivered by this process: its own copy, secrets and all. Still queued:
     // the row has them. Delivered before a restart: the row kept none.
