@@ -107,7 +107,7 @@ const EnvSchema = z
     PAGE_CACHE: bool.default(true),
     // PostgreSQL connections this process may hold (each instance its own pool).
     DATABASE_POOL_SIZE: positiveInt('DATABASE_POOL_SIZE', 10).refine((n) => n <= 200, 'DATABASE_POOL_SIZE no puede pasar de 200.'),
-    // /metrics (Prometheus): answered only with this bearer token, or on METRICS_PORT; with neither, not served.
+    // /metrics (Prometheus): on the main port with this bearer token, or on METRICS_PORT instead; with neither, not served (metrics/metrics-access.ts).
     METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN debe tener al menos 32 caracteres (genérelo con `openssl rand -hex 32`).').optional(),
     METRICS_PORT: z.coerce.number().int().min(1).max(65535, 'METRICS_PORT debe estar entre 1 y 65535.').optional(),
     METRICS_HOST: z.string().default('127.0.0.1'),
@@ -197,9 +197,9 @@ export interface Config {
   passwordHashConcurrency: number;
   pageCache: boolean;
   databasePoolSize: number;
-  /** Bearer token that /metrics asks for on the main port (undefined: /metrics is not served there). */
+  /** Bearer token /metrics asks for: on the main port (alone), or on metricsPort too when both are set. */
   metricsToken: string | undefined;
-  /** A separate listener for /metrics only (no token asked), on metricsHost. */
+  /** A separate listener for /metrics only, on metricsHost; set, the main port no longer serves /metrics. No token asked there unless metricsToken is set. */
   metricsPort: number | undefined;
   metricsHost: string;
   /** The author of a help draft may publish it themselves (else another person with help:publish must). */
