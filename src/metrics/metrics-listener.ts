@@ -3,6 +3,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
+import { isLoopbackHost } from '../config.ts';
 import type { MetricsAccess } from './metrics-access.ts';
 import { metricsRoutes } from './metrics-routes.ts';
 import type { PortalMetrics } from './portal-metrics.ts';
@@ -34,7 +35,7 @@ export function metricsApp(metrics: PortalMetrics, o: { token: string | null; cl
 export function startMetricsListener(
   metrics: PortalMetrics,
   where: NonNullable<MetricsAccess['ownPort']>,
-  o: { clock: Clock; log: Pick<Logger, 'error' | 'info'>; headersTimeoutMs: number; requestTimeoutMs: number },
+  o: { clock: Clock; log: Pick<Logger, 'error' | 'info' | 'warn'>; headersTimeoutMs: number; requestTimeoutMs: number },
 ): Promise<MetricsListener> {
   const app = metricsApp(metrics, { token: where.token, clock: o.clock, log: o.log });
   const server: Server = createServer({ headersTimeout: o.headersTimeoutMs, requestTimeout: o.requestTimeoutMs }, getRequestListener(app.fetch));
@@ -45,6 +46,8 @@ export function startMetricsListener(
       server.on('error', (err) => o.log.error({ err }, 'metrics listener error'));
       const port = (server.address() as { port: number }).port;
       o.log.info({ host: where.host, port, token: where.token !== null }, 'metrics listening');
+      // Allowed (a private network, a firewall in front), but worth a line in the log: anyone who reaches it reads the metrics.
+      if (where.token === null && !isLoopbackHost(where.host)) o.log.warn({ host: where.host, port }, 'metrics port open to the network without METRICS_TOKEN');
       resolve({
         port,
         close: () =>
