@@ -68,7 +68,7 @@ describe('/metrics with METRICS_TOKEN', () => {
 describe('/metrics with neither METRICS_TOKEN nor METRICS_PORT', () => {
   it('is not served: 404 like any unknown page, with or without a token', async () => {
     const rt = await runtime({});
-    for (const headers of [{}, { authorization: `Bearer ${METRICS_TOKEN}` }]) {
+    for (const headers of [{}, { authorization: `Bearer ${METRICS_TOKEN}` }] as Array<Record<string, string>>) {
       const res = await get(rt, headers);
       expect(res.status).toBe(404);
       expect(await res.text()).toContain('La página que busca no existe');

@@ -23,7 +23,7 @@ afterAll(() => rt.close());
 const HISTOGRAM = 'portal_http_request_duration_seconds_count';
 const count = async (labels: Record<string, string>) => valueOf(await scrape(rt), HISTOGRAM, labels);
 
-async function moved(labels: Record<string, string>, request: () => Promise<Response>, status: number): Promise<number> {
+async function moved(labels: Record<string, string>, request: () => Response | Promise<Response>, status: number): Promise<number> {
   const before = await count({ ...labels, status: String(status) });
   expect((await request()).status).toBe(status);
   return (await count({ ...labels, status: String(status) })) - before;
