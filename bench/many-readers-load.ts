@@ -126,8 +126,8 @@ export function buildRequestLists(
   return {
     mixed,
     article: Array.from({ length: size }, () => articleOnly(pick(readers))),
-    services: Array.from({ length: Math.ceil(size / 4) }, () => services(pick(admins))),
-    search: Array.from({ length: Math.ceil(size / 4) }, () => searchOnly(pick(readers))),
+    services: Array.from({ length: size }, () => services(pick(admins))),
+    search: Array.from({ length: size }, () => searchOnly(pick(readers))),
   };
 }
 
