@@ -15,6 +15,9 @@
 // verifications for 200 concurrent wrong guesses at one account, the owner
 // signing in meanwhile, legitimate sign-ins/s during spraying ÷ without.
 //
+// Startup (issue 10; bench/startup.ts): idle RSS and cold start to the first
+// page, `tsx src/server.ts` against the built dist/server.js, and the build time.
+//
 // Help search on a generated corpus (issue 3; bench/results-help.json, see
 // bench/help-search.ts): search latency, search endpoint ÷ bare FTS5, a
 // generated article page ÷ raw node:http, SQLite ÷ PostgreSQL search p50.
@@ -29,7 +32,7 @@
 //                                          the search targets are set for 50,000, so at 2,000 they are
 //                                          reported without PASS/FAIL)
 //   npm run bench -- --articles 50000      every section, help at 50,000 articles (about 2 minutes more)
-//   npm run bench -- --only attack         one section (pages | attack | help | readers)
+//   npm run bench -- --only attack         one section (startup | pages | attack | help | readers)
 //   npm run bench -- --postgres            the pages and attack sections on PostgreSQL (DATABASE_URL)
 //   DATABASE_URL=postgres://… npm run bench   the help section also compares SQLite with PostgreSQL,
 //                                          and the readers section adds two instances on PostgreSQL
@@ -93,6 +96,7 @@ import {
 } from './harness.ts';
 import { helpSearchBench, helpSearchDeadlineMs } from './help-search.ts';
 import { attackDeadlineMs, signInAttackBench } from './sign-in-attack.ts';
+import { startupBench, startupDeadlineMs } from './startup.ts';
 import { manyReadersBench, readersDeadlineMs } from './many-readers.ts';
 
 const PAGE_CONNECTIONS = 10;
@@ -358,13 +362,13 @@ async function pagesBench(): Promise<boolean> {
 
 // ---------------------------------------------------------------- main
 
-const SECTIONS = ['pages', 'attack', 'help', 'readers'] as const;
+const SECTIONS = ['startup', 'pages', 'attack', 'help', 'readers'] as const;
 
 async function main(): Promise<number> {
   if (only !== undefined && !(SECTIONS as readonly string[]).includes(only)) throw new Error(`--only takes ${SECTIONS.map((x) => `"${x}"`).join(', ')}, not "${only}"`);
   if (!(Number.isInteger(articles) && articles >= 18)) throw new Error(`--articles takes a whole number of at least 18 (6 systems × 3 categories), not "${argValue('--articles')}"`);
   const runs = (section: (typeof SECTIONS)[number]) => only === undefined || only === section;
-  deadline((runs('pages') ? PAGES_DEADLINE_MS : 0) + (runs('attack') ? attackDeadlineMs() : 0) + (runs('help') ? helpSearchDeadlineMs(articles) : 0) + (runs('readers') ? readersDeadlineMs(readersOnPostgres) : 0));
+  deadline((runs('startup') ? startupDeadlineMs() : 0) + (runs('pages') ? PAGES_DEADLINE_MS : 0) + (runs('attack') ? attackDeadlineMs() : 0) + (runs('help') ? helpSearchDeadlineMs(articles) : 0) + (runs('readers') ? readersDeadlineMs(readersOnPostgres) : 0));
   if (canPin) {
     // The bench itself only orchestrates; keep it off the portal's core too.
     execFileSync('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)], { stdio: 'ignore' });
@@ -372,6 +376,11 @@ async function main(): Promise<number> {
     process.stderr.write('bench: fewer than 2 cores or no taskset: nothing is pinned, the figures mean less\n');
   }
   let ok = true;
+  if (runs('startup')) {
+    const t = performance.now();
+    ok = (await startupBench()) && ok;
+    log(`startup section: ${Math.round((performance.now() - t) / 1000)} s`);
+  }
   if (runs('pages')) {
     const t = performance.now();
     ok = (await pagesBench()) && ok;
