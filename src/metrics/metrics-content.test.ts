@@ -9,6 +9,7 @@ import { createTestStaff, totpCode } from '../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../tests/test-runtime.ts';
 import { discardMail } from '../mail/discard-mail.ts';
 import { FREE_PER_SOURCE } from '../auth/password-attempt.ts';
+import { FREE_RESETS_PER_ACCOUNT } from '../auth/password-reset.ts';
 import { cliOperator } from '../auth/principal.ts';
 
 // What /metrics says, on both databases: every family, and each moving with what it counts.
@@ -67,6 +68,16 @@ describe('/metrics content', () => {
     expect([...labelValues(after, 'portal_throttle_refusals_total', 'throttle')].sort()).toEqual(
       ['other', 'password-account-source', 'password-account-unknown-devices', 'password-address', 'reset-account', 'reset-address', 'second-factor'].sort(),
     );
+  });
+
+  it('counts a password-reset request the throttle refused, by its kind', async () => {
+    const before = await scrape(rt);
+    const client = new TestClient(rt);
+    // The account's allowance (5 free), then one more: refused, with the same answer on the page.
+    for (let i = 0; i < FREE_RESETS_PER_ACCOUNT + 1; i++) expect((await client.post('/recuperar', { rut: customer.rut, email: customer.admin.email })).status).toBeLessThan(400);
+    const after = await scrape(rt);
+    const moved = (throttle: string) => valueOf(after, 'portal_throttle_refusals_total', { throttle }) - valueOf(before, 'portal_throttle_refusals_total', { throttle });
+    expect(moved('reset-account')).toBe(1);
   });
 
   it('counts the console’s sign-in step by step: password, then the second factor', async () => {
