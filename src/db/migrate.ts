@@ -17,6 +17,7 @@ import * as helpDraftRevisions from './migrations/2026-12-01T0011-help-draft-rev
 import * as changeNotifications from './migrations/2026-12-01T0012-change-notifications.ts';
 import * as postgresSearchVectors from './migrations/2026-12-01T0013-postgres-search-vectors.ts';
 import * as jobLeases from './migrations/2026-12-01T0014-job-leases.ts';
+import * as sqliteSearchTitles from './migrations/2026-12-01T0015-sqlite-search-titles.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0012-change-notifications': changeNotifications,
   '2026-12-01T0013-postgres-search-vectors': postgresSearchVectors,
   '2026-12-01T0014-job-leases': jobLeases,
+  '2026-12-01T0015-sqlite-search-titles': sqliteSearchTitles,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -62,12 +62,26 @@ export function termIdf(t: QueryTerm, stats: TermStats): number {
   return idf(typed > 0 ? typed : Math.max(0, ...t.alternatives.map((a) => dfOf(a, stats))), stats.docs);
 }
 
-/** Occurrences of ` needle ` in ` hay ` (both already padded with spaces). */
+/**
+ * Occurrences of `needle` (stems joined by single spaces) as whole stems in
+ * `hay` (stems separated by single spaces): what counting ` needle ` in
+ * ` hay ` gives, two occurrences sharing at most the space between them,
+ * without copying each field (a body is kilobytes) to pad it.
+ */
 function occurrences(hay: string, needle: string): number {
+  const length = needle.length;
   let n = 0;
-  for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + needle.length - 1)) n++;
+  for (let i = hay.indexOf(needle); i >= 0; ) {
+    const end = i + length;
+    if ((i === 0 || hay.charCodeAt(i - 1) === SPACE) && (end === hay.length || hay.charCodeAt(end) === SPACE)) {
+      n++;
+      i = hay.indexOf(needle, end + 1);
+    } else i = hay.indexOf(needle, i + 1);
+  }
   return n;
 }
+
+const SPACE = 0x20;
 
 export class Bm25fScorer {
   private readonly idfs: number[];
@@ -82,12 +96,12 @@ export class Bm25fScorer {
   ) {
     this.idfs = terms.map((t) => termIdf(t, stats));
     this.total = this.idfs.reduce((a, b) => a + b, 0);
-    this.needles = terms.map((t) => t.alternatives.map((a) => ` ${a.stems.join(' ')} `));
+    this.needles = terms.map((t) => t.alternatives.map((a) => a.stems.join(' ')));
     this.pairs = [];
     for (let i = 0; i + 1 < terms.length; i++) {
       const [a, b] = [terms[i]!.alternatives[0]!, terms[i + 1]!.alternatives[0]!];
       const weight = (BM25F.pairWeight * (this.idfs[i]! + this.idfs[i + 1]!)) / 2;
-      if (weight > 0) this.pairs.push({ needle: ` ${[...a.stems, ...b.stems].join(' ')} `, weight });
+      if (weight > 0) this.pairs.push({ needle: [...a.stems, ...b.stems].join(' '), weight });
     }
   }
 
@@ -97,7 +111,7 @@ export class Bm25fScorer {
   }
 
   score(c: Candidate): Scored {
-    const padded = SEARCH_FIELDS.map((f) => ` ${c.fields[f]} `);
+    const fields = SEARCH_FIELDS.map((f) => c.fields[f]);
     const norm = SEARCH_FIELDS.map((f) => {
       const b = FIELD_B[f];
       return FIELD_WEIGHT[f] / (1 - b + (b * fieldLength(c.fields[f])) / this.stats.avgLength(f));
@@ -111,7 +125,7 @@ export class Bm25fScorer {
       for (let a = 0; a < alternatives.length; a++) {
         const needle = this.needles[t]![a]!;
         let tf = 0;
-        for (let f = 0; f < padded.length; f++) if (c.fields[SEARCH_FIELDS[f]!] !== '') tf += norm[f]! * occurrences(padded[f]!, needle);
+        for (let f = 0; f < fields.length; f++) if (fields[f] !== '') tf += norm[f]! * occurrences(fields[f]!, needle);
         if (tf > 0) best = Math.max(best, (alternatives[a]!.factor * tf) / (BM25F.k1 + tf));
       }
       if (best > 0) {
@@ -122,7 +136,7 @@ export class Bm25fScorer {
     }
     for (const p of this.pairs) {
       let tf = 0;
-      for (let f = 0; f < padded.length; f++) if (c.fields[SEARCH_FIELDS[f]!] !== '') tf += norm[f]! * occurrences(padded[f]!, p.needle);
+      for (let f = 0; f < fields.length; f++) if (fields[f] !== '') tf += norm[f]! * occurrences(fields[f]!, p.needle);
       if (tf > 0) score += (p.weight * tf) / (BM25F.k1 + tf);
     }
     return { id: c.id, seq: c.seq, score, coverage: this.total > 0 ? covered / this.total : 0, matched };

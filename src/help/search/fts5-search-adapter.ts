@@ -14,9 +14,25 @@ function termsText(r: SearchSet): string {
   return required.length > 0 ? `${required.join(' AND ')} AND ${any}` : any;
 }
 
+function systemsText(r: SearchSet): string {
+  return r.systemIds ? ` AND system_token : (${r.systemIds.map((id) => `"${systemToken(id)}"`).join(' OR ')})` : '';
+}
+
+/**
+ * Every query word in the title of an article of the reader's systems: on
+ * help_search_titles, the same rowids with short doclists (a column filter on
+ * help_search walks each word's whole doclist, bodies included). The same set
+ * as help_search's 'title-all' tier of an 'all' search: a term in the title is
+ * a term matched.
+ */
+function titlesText(r: SearchSet): string | null {
+  if (r.mode !== 'all' || r.tier !== 'title-all') return null;
+  return `(${r.query.terms.map((t) => toFts5Term(t, ['title'])).join(' AND ')})${systemsText(r)}`;
+}
+
 /** The MATCH text of a set: the query, the reader's systems (index tokens), the tier. */
 function matchText(r: SearchSet): string {
-  const systems = r.systemIds ? ` AND system_token : (${r.systemIds.map((id) => `"${systemToken(id)}"`).join(' OR ')})` : '';
+  const systems = systemsText(r);
   const base = `(${termsText(r)})${systems}`;
   if (r.tier === 'all') return base;
   const stems = `(${r.query.terms.flatMap((t) => t.stems.map((s) => `"${s}"`)).join(' OR ')})`;
@@ -36,7 +52,10 @@ function matchText(r: SearchSet): string {
 
 export const fts5Search: SearchAdapter = {
   async count(db, r) {
-    const result = await sql<{ n: number }>`select count(*) as n from help_search where help_search match ${matchText(r)}`.execute(db);
+    const titles = titlesText(r);
+    const result = titles
+      ? await sql<{ n: number }>`select count(*) as n from help_search_titles where help_search_titles match ${titles}`.execute(db)
+      : await sql<{ n: number }>`select count(*) as n from help_search where help_search match ${matchText(r)}`.execute(db);
     return toCount(result.rows[0]?.n);
   },
 
@@ -56,7 +75,10 @@ export const fts5Search: SearchAdapter = {
   },
 
   async recent(db, r, limit, offset) {
-    const result = await sql<{ id: string }>`select article_id as id from help_search where help_search match ${matchText(r)} order by rowid desc limit ${limit} offset ${offset}`.execute(db);
+    const titles = titlesText(r);
+    const result = titles
+      ? await sql<{ id: string }>`select article_id as id from help_search_titles where help_search_titles match ${titles} order by rowid desc limit ${limit} offset ${offset}`.execute(db)
+      : await sql<{ id: string }>`select article_id as id from help_search where help_search match ${matchText(r)} order by rowid desc limit ${limit} offset ${offset}`.execute(db);
     return result.rows.map((row) => row.id);
   },
 };

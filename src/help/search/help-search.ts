@@ -145,9 +145,14 @@ export class HelpSearch {
     const scorer = new Bm25fScorer(query.terms, vocabulary.stats);
     // The relaxed search scores its candidates whatever the broad threshold (its
     // required terms keep them few); past this many it scores the newest.
-    const ranked = async (s: SearchSet, count: number, limit = this.broad): Promise<Scored[]> => {
-      const n = Math.min(count, limit, MAX_CANDIDATES);
-      if (n <= FULLY_SCORED) return (await this.adapter.candidates(this.db, s, n, true)).map((c) => scorer.score(c)).sort(byScore);
+    // `count` null: not counted (the relaxed and closest sets: counting them
+    // walked every doclist of an OR of common words, and only min(count, limit)
+    // mattered, which the LIMIT gives).
+    const ranked = async (s: SearchSet, count: number | null, limit = this.broad): Promise<Scored[]> => {
+      const n = Math.min(count ?? Number.POSITIVE_INFINITY, limit, MAX_CANDIDATES);
+      // Known to be few: read them whole at once. (Not counted and as few, the
+      // path below scores them all with their bodies too, in the same order.)
+      if (count !== null && n <= FULLY_SCORED) return (await this.adapter.candidates(this.db, s, n, true)).map((c) => scorer.score(c)).sort(byScore);
       // Bodies are long: the short fields order every candidate first, and only
       // the best FULLY_SCORED are read whole and scored again. The rest follow
       // in the first order, and are never relaxed answers (their coverage
@@ -195,13 +200,13 @@ export class HelpSearch {
       const missing = (1 - RELEVANCE.relaxedShare) * weights.reduce((a, b) => a + b, 0);
       const required = weights.flatMap((w, i) => (w > missing ? [i] : []));
       const relaxedSet = set('any', 'all', required);
-      const answers = required.length < weights.length && weights.length > 2 ? (await ranked(relaxedSet, await this.adapter.count(this.db, relaxedSet), relaxedLimit)).filter((s) => s.matched >= 2 && s.coverage >= RELEVANCE.relaxedShare - 1e-9) : [];
+      const answers = required.length < weights.length && weights.length > 2 ? (await ranked(relaxedSet, null, relaxedLimit)).filter((s) => s.matched >= 2 && s.coverage >= RELEVANCE.relaxedShare - 1e-9) : [];
       if (answers.length > 0) {
         relaxed = true;
         total = answers.length;
         pageIds = answers.slice(offset, offset + perPage).map((s) => s.id);
       } else if (!r.typing) {
-        closestIds = (await ranked(set('any'), await this.adapter.count(this.db, set('any')), relaxedLimit)).slice(0, CLOSEST).map((s) => s.id);
+        closestIds = (await ranked(set('any'), null, relaxedLimit)).slice(0, CLOSEST).map((s) => s.id);
       }
     }
     const articles = await readRankedArticles(this.db, [...pageIds, ...closestIds], !r.typing);

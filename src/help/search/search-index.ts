@@ -130,6 +130,10 @@ export async function writeSearchEntries(db: Db, dialect: Dialect, articles: Ind
       await sql`insert into help_search (rowid, article_id, system_token, title, summary, headings, tags, body) values ${sql.join(
         part.map((r) => sql`(${rowid.get(r.id)!}, ${r.id}, ${systemToken(r.systemId)}, ${r.title}, ${r.summary}, ${r.headings}, ${r.tags}, ${r.body})`),
       )}`.execute(db);
+      // The titles again, alone (migration 0015): the broad search's first tier reads their short doclists.
+      await sql`insert into help_search_titles (rowid, article_id, system_token, title) values ${sql.join(
+        part.map((r) => sql`(${rowid.get(r.id)!}, ${r.id}, ${systemToken(r.systemId)}, ${r.title})`),
+      )}`.execute(db);
     }
   }
   await applyTermCounts(db, termCounts(rows, 1));
@@ -153,6 +157,7 @@ export async function removeSearchEntries(db: Db, dialect: Dialect, articleIds: 
       const inDocs = sql`rowid in (select id from help_search_docs where article_id in (${sql.join(ids)}))`;
       const old = await sql<FieldStems>`select ${fields} from help_search where ${inDocs}`.execute(db);
       await sql`delete from help_search where ${inDocs}`.execute(db);
+      await sql`delete from help_search_titles where ${inDocs}`.execute(db);
       await sql`delete from help_search_docs where article_id in (${sql.join(ids)})`.execute(db);
       await applyTermCounts(db, termCounts(old.rows, -1));
     }

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../html/escape-html.ts';
-import { tokenize, type Token } from './tokenize.ts';
+import { foldText } from './fold-text.ts';
+import { forEachWord, tokenize, type Token } from './tokenize.ts';
 
 /** Text as HTML with the matching words wrapped in <mark>. */
 export function highlight(text: string, matches: (folded: string) => boolean): string {
@@ -24,19 +25,49 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
 const MAX_SCAN_CHARS = 20_000;
 
 /**
+ * Written word → its folded form when it matches, '' when it does not, per
+ * matcher: a search builds one matcher and asks it about the words of up to
+ * ten bodies, most of them the same words; the matcher (a set, the
+ * vocabulary, sometimes the stemmer) and folding run once per distinct word.
+ */
+const verdicts = new WeakMap<(folded: string) => boolean, Map<string, string>>();
+
+function verdictsOf(matches: (folded: string) => boolean): Map<string, string> {
+  let v = verdicts.get(matches);
+  if (!v) verdicts.set(matches, (v = new Map()));
+  return v;
+}
+
+/**
  * The passage of an article that best shows why it matched: the window of
  * words holding the most different query words (then the most matches),
  * highlighted. Falls back to the summary when the body has none.
  */
 export function snippet(bodyText: string, summary: string, matches: (folded: string) => boolean): string {
   const text = bodyText.length > MAX_SCAN_CHARS ? bodyText.slice(0, MAX_SCAN_CHARS) : bodyText;
-  const tokens = tokenize(text);
-  const hit = tokens.map((t) => (matches(t.folded) ? t.folded : null));
+  // Word bounds and, for matching words only, the folded word: no token objects for the thousands that do not match.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const hit: Array<string | null> = [];
+  const known = verdictsOf(matches);
+  forEachWord(text, (start, end) => {
+    const raw = text.slice(start, end);
+    let v = known.get(raw);
+    if (v === undefined) {
+      const folded = foldText(raw);
+      v = matches(folded) ? folded : '';
+      known.set(raw, v);
+    }
+    starts.push(start);
+    ends.push(end);
+    hit.push(v === '' ? null : v);
+  });
+  const length = hit.length;
   let best = -1;
   let bestScore = 0;
   const inWindow = new Map<string, number>();
   let count = 0;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < length; i++) {
     const h = hit[i];
     if (h) {
       inWindow.set(h, (inWindow.get(h) ?? 0) + 1);
@@ -64,17 +95,24 @@ export function snippet(bodyText: string, summary: string, matches: (folded: str
   // before its first match instead, so it reads as a phrase, unless that would
   // push its last match out of the window.
   let first = best;
-  while (first < tokens.length && !hit[first]) first++;
-  let last = Math.min(tokens.length - 1, best + WINDOW_WORDS - 1);
+  while (first < length && !hit[first]) first++;
+  let last = Math.min(length - 1, best + WINDOW_WORDS - 1);
   while (last > first && !hit[last]) last--;
   const startToken = Math.max(0, first - 4, last - WINDOW_WORDS + 1);
-  const endToken = Math.min(tokens.length - 1, startToken + WINDOW_WORDS - 1);
-  const from = lineStartWithin(text, tokens[startToken]!.start);
-  let to = tokens[endToken]!.end;
+  const endToken = Math.min(length - 1, startToken + WINDOW_WORDS - 1);
+  const from = lineStartWithin(text, starts[startToken]!);
+  let to = ends[endToken]!;
   // Only punctuation left ("Ventas."): show it rather than an ellipsis for it.
   const more = WORD_CHAR.test(bodyText.slice(to));
   if (!more) to += text.slice(to).trimEnd().length;
-  const body = markRange(text, tokens.slice(startToken, endToken + 1), from, to, matches).replace(/\s*\n\s*/g, ' · ');
+  let body = '';
+  let at = from;
+  for (let i = startToken; i <= endToken; i++) {
+    if (!hit[i]) continue;
+    body += `${escapeHtml(text.slice(at, starts[i]))}<mark>${escapeHtml(text.slice(starts[i], ends[i]))}</mark>`;
+    at = ends[i]!;
+  }
+  body = (body + escapeHtml(text.slice(at, to))).replace(/\s*\n\s*/g, ' · ');
   return `${WORD_CHAR.test(text.slice(0, from)) ? '… ' : ''}${body}${more ? ' …' : ''}`;
 }
 

@@ -49,7 +49,7 @@ function isLowSurrogate(c: number): boolean {
  * the combining marks inside it). Shared by `tokenize` and `analyze` so both
  * split text identically.
  */
-function forEachWord(text: string, onWord: (start: number, end: number) => void): void {
+export function forEachWord(text: string, onWord: (start: number, end: number) => void): void {
   const n = text.length;
   let start = -1;
   let i = 0;
