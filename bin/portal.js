@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// The operator CLI: runs src/cli/main.ts through tsx, as `npm start` does for the server.
+// The operator CLI: runs src/cli/main.ts from the source through tsx. The server
+// runs from its build (dist/server.js, decision 0025); the CLI does not, so a
+// command never runs code older than the checkout (dist/ is rebuilt only by
+// `npm start` / `npm run build`), and tsx's second of start-up does not matter
+// to a command an operator types.
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
