@@ -174,9 +174,12 @@ export async function startupBench(): Promise<boolean> {
   const database = join(tempDir, 'portal.sqlite');
 
   log('startup: npm run build');
+  const buildBefore = cpuSnapshot();
   const buildStarted = performance.now();
   execFileSync(process.execPath, [join(ROOT, 'scripts/build-server.js')], { cwd: ROOT, stdio: 'pipe' });
   const buildMs = performance.now() - buildStarted;
+  // esbuild's own process is not one the harness knows: its CPU shows as other load here, an overstatement.
+  const buildOthers = othersPct(buildBefore, cpuSnapshot());
 
   // The existing database: schema and demo data, written by a first start.
   log('startup: a first start writes the schema and the demo data');
@@ -218,11 +221,11 @@ export async function startupBench(): Promise<boolean> {
     { name: 'idle RSS (MB), tsx', noisePct: tsx.noise, value: tsx.rssMb, unit: 'count', target: null, detail: `VmRSS of tsx's CLI and the server process it starts, ${IDLE_MS / 1000} s after the first page` },
     {
       name: 'npm run build',
-      noisePct: 0,
+      noisePct: noiseOf({ othersPct: buildOthers }),
       value: buildMs,
       unit: 'ms',
       target: { op: '<=', value: TARGET_BUILD_MS },
-      detail: 'esbuild, src/server.ts into dist/server.js (+ map, + the hashing thread); wall clock, other load not measured',
+      detail: 'esbuild, src/server.ts into dist/server.js (+ map, + the hashing thread); wall clock; its "other load" counts esbuild\'s own threads too',
     },
   ];
   process.stdout.write(`\nMi Portal startup — ${VARIANTS.tsx.label} vs ${VARIANTS.built.label}, Node ${process.version}\n\n${table(rows)}\n\n`);
