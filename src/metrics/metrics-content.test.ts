@@ -39,11 +39,13 @@ describe('/metrics content', () => {
       portal_outbox_oldest_pending_age_seconds: 'gauge',
       portal_outbox_dead_letters: 'gauge',
       portal_cache_requests_total: 'counter',
-      ...(rt.deps.dialect === 'postgres' ? { portal_db_pool_connections: 'gauge', portal_db_pool_max_connections: 'gauge' } : {}),
+      ...(rt.deps.dialect === 'postgres' ? { portal_db_pool_connections: 'gauge', portal_db_pool_max_connections: 'gauge', portal_change_signal_connected: 'gauge' } : {}),
     });
     for (const name of ['portal_process_cpu_user_seconds_total', 'portal_process_resident_memory_bytes', 'portal_nodejs_eventloop_lag_p99_seconds', 'portal_nodejs_heap_size_used_bytes']) {
       expect(families.has(name), name).toBe(true);
     }
+    // PostgreSQL: the caches' LISTEN connection is up in a running test portal.
+    if (rt.deps.dialect === 'postgres') expect(valueOf(parseExposition(text), 'portal_change_signal_connected')).toBe(1);
     // No unprefixed name: every family is the portal's.
     expect([...families.keys()].filter((n) => !n.startsWith('portal_'))).toEqual([]);
   });

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { PoolStats } from '../db/create-db.ts';
 import type { Database } from '../db/schema.ts';
 import { registerCacheMetrics, type PageCacheCounts } from './cache-metrics.ts';
+import { registerChangeSignalMetrics } from './change-signal-metrics.ts';
 import { HttpMetrics } from './http-metrics.ts';
 import { registerOutboxMetrics } from './outbox-metrics.ts';
 import { registerPoolMetrics } from './pool-metrics.ts';
@@ -17,8 +18,8 @@ export interface PortalMetricsOptions {
   db: Kysely<Database>;
   clock: Clock;
   log: Pick<Logger, 'warn'>;
-  /** The shared caches' counts (cache/shared-cache.ts). */
-  caches: { stats(): CacheStats[] };
+  /** The shared caches' counts (cache/shared-cache.ts), and the change signal they listen to. */
+  caches: { stats(): CacheStats[]; readonly signal?: { readonly connected?: boolean } };
   /** SQLite's page cache, when there is one. */
   pageCache?: PageCacheCounts;
   /** PostgreSQL's pool, and its size. */
@@ -54,6 +55,7 @@ export class PortalMetrics {
     if (o.pool) registerPoolMetrics(this.registry, o.pool.stats, o.pool.max);
     registerOutboxMetrics(this.registry, o);
     registerCacheMetrics(this.registry, { shared: () => o.caches.stats(), ...(o.pageCache ? { page: o.pageCache } : {}) });
+    if (o.caches.signal) registerChangeSignalMetrics(this.registry, o.caches.signal);
     if (o.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'portal_' });
   }
 
