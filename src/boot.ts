@@ -4,7 +4,7 @@ import { purgeStaleThrottles } from './auth/throttle.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createDb, type CreateDbOptions } from './db/create-db.ts';
-import { SqliteChangeSignal } from './db/change-signal.ts';
+import { NoChangeSignal, SqliteChangeSignal } from './db/change-signal.ts';
 import { PostgresChangeSignal } from './db/postgres-change-signal.ts';
 import { SharedCaches } from './cache/shared-cache.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -42,12 +42,19 @@ export interface Runtime {
 export async function boot(
   config: Config,
   log: Logger,
-  opts: { clock?: Clock; db?: CreateDbOptions; transport?: MailTransport; worker?: Partial<OutboxWorkerOptions> } = {},
+  opts: {
+    clock?: Clock;
+    db?: CreateDbOptions;
+    transport?: MailTransport;
+    worker?: Partial<OutboxWorkerOptions>;
+    /** False: no process-wide caches to keep (the CLI), so no change signal: on PostgreSQL no listening connection, no wait for it. */
+    sharedCaches?: boolean;
+  } = {},
 ): Promise<Runtime> {
   // The cache exists only once the database does, but the database must tell it about writes.
   let pageCache: PageCache | undefined;
   const articleReads = new ArticleReads();
-  let changes: SqliteChangeSignal | PostgresChangeSignal | undefined;
+  let changes: SqliteChangeSignal | PostgresChangeSignal | NoChangeSignal | undefined;
   const { db, dialect, dataVersion, poolStats, close } = createDb(config.databaseUrl, {
     log,
     poolSize: config.databasePoolSize,
@@ -58,7 +65,9 @@ export async function boot(
     },
   });
   // PostgreSQL: listening starts beside the migration and is awaited after it (decision 0020).
-  changes = dataVersion
+  changes = opts.sharedCaches === false
+    ? new NoChangeSignal()
+    : dataVersion
     ? new SqliteChangeSignal(dataVersion)
     : new PostgresChangeSignal({ connectionString: config.databaseUrl, searchPath: opts.db?.searchPath, log, connectTimeoutMs: opts.db?.connectTimeoutMs });
   const caches = new SharedCaches(changes);

@@ -18,6 +18,17 @@ export interface SharedCacheOptions {
   maxEntries: number;
 }
 
+/** How a lookup is made. */
+export interface CacheLookup {
+  /**
+   * When the request arrived (performance.now(): c.get('arrivedAt')): what
+   * committed before it must be seen. One barrier (PostgreSQL) or one
+   * data_version read (SQLite) made after it covers every lookup of the
+   * request. Absent (jobs, the CLI): now, so a fresh one.
+   */
+  since?: number;
+}
+
 /**
  * What is the same for everyone who asks for a key (an article's prepared
  * page, the systems a customer may read today), kept across requests and
@@ -31,7 +42,8 @@ export interface SharedCacheOptions {
  */
 export class SharedCache<V> {
   private readonly entries = new Map<string, V>();
-  private readonly loading = new Map<string, { generation: number; promise: Promise<V> }>();
+  /** Loads under way, with the generation they began in and when they began (performance.now()). */
+  private readonly loading = new Map<string, { generation: number; startedAt: number; promise: Promise<V> }>();
   private readonly tables: ReadonlySet<string>;
   private generation = 0;
   private hits = 0;
@@ -47,16 +59,20 @@ export class SharedCache<V> {
     return this.options.name;
   }
 
-  async get(key: string, load: () => Promise<V>): Promise<V> {
+  async get(key: string, load: () => Promise<V>, lookup: CacheLookup = {}): Promise<V> {
     const signal = this.options.signal;
-    if (!signal.check()) {
+    const since = lookup.since ?? performance.now();
+    if (!signal.check(since)) {
       this.misses++;
       return load();
     }
-    // A kept value is served only once every commit made before this call has been heard (and has emptied it if it must).
-    if (signal.sync && this.entries.has(key)) {
-      await signal.sync();
-      if (!signal.check()) {
+    // A kept value, or a load begun before the request arrived (it may have read before a commit
+    // not heard yet), is served only once every commit made before the request has been heard
+    // (and has emptied the cache if it must). A load begun after it read after those commits.
+    const pending = this.joinableLoad(key);
+    if (signal.sync && (this.entries.has(key) || (pending !== undefined && pending.startedAt <= since))) {
+      await signal.sync(since);
+      if (!signal.check(since)) {
         this.misses++;
         return load();
       }
@@ -71,13 +87,14 @@ export class SharedCache<V> {
     }
     this.misses++;
     const generation = this.generation;
-    const pending = this.loading.get(key);
-    if (pending && pending.generation === generation) return pending.promise;
+    const joined = this.joinableLoad(key);
+    if (joined) return joined.promise;
+    const startedAt = performance.now();
     const promise = load();
-    this.loading.set(key, { generation, promise });
+    this.loading.set(key, { generation, startedAt, promise });
     try {
       const value = await promise;
-      if (this.generation === generation && this.options.signal.check() && this.generation === generation) this.store(key, value);
+      if (this.generation === generation && this.options.signal.check(since) && this.generation === generation) this.store(key, value);
       return value;
     } finally {
       if (this.loading.get(key)?.promise === promise) this.loading.delete(key);
@@ -98,6 +115,12 @@ export class SharedCache<V> {
   close(): void {
     this.unsubscribe();
     this.clear();
+  }
+
+  /** A load of `key` under way that no change has overtaken. */
+  private joinableLoad(key: string): { startedAt: number; promise: Promise<V> } | undefined {
+    const pending = this.loading.get(key);
+    return pending && pending.generation === this.generation ? pending : undefined;
   }
 
   private changed(tables: ChangedTables): void {

@@ -79,14 +79,15 @@ afterAll(async () => {
 });
 
 let afterFirstRoundTrip = 0;
-/** One request on B: its first round trip (the session lookup), then the shared cache. */
+/** One request on B: it arrives (the `since` a route passes), its first round trip (the session lookup), then the shared cache. */
 async function requestOnB(): Promise<string> {
+  const arrivedAt = performance.now();
   await sql`select 1`.execute(b.deps.db);
   afterFirstRoundTrip = cache.stats().entries;
   return cache.get(customer.id, async () => {
     loads++;
     return (await b.deps.db.selectFrom('customers').select('name').where('id', '=', customer.id).executeTakeFirstOrThrow()).name;
-  });
+  }, { since: arrivedAt });
 }
 
 describe(`two instances on one ${isPg ? 'PostgreSQL schema' : 'SQLite file'}`, () => {

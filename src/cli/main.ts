@@ -54,7 +54,8 @@ export async function runCli(
   }
   let rt;
   try {
-    rt = await boot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'));
+    // One command and out: no shared caches to keep, so no listening connection (PostgreSQL) held or waited for.
+    rt = await boot(config, createLogger(process.env.LOG_LEVEL ?? 'warn'), { sharedCaches: false });
   } catch (e) {
     if (e instanceof UnavailableError) {
       err(unavailableMessage(e));

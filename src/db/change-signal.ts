@@ -10,11 +10,18 @@
  * - PostgreSQL: see postgres-change-signal.ts (LISTEN/NOTIFY, sent by
  *   triggers inside the writing transaction).
  *
- * A cache serving a kept value first awaits sync() where the signal has one
- * (PostgreSQL): then a commit that returned before the request was sent has
- * been heard. The request's first round trip (the session lookup) is not
+ * A cache serving a kept value first awaits sync(since) where the signal has
+ * one (PostgreSQL): then a commit that returned before the request was sent
+ * has been heard. The request's first round trip (the session lookup) is not
  * enough on its own: another connection's answer can beat the notification
  * (decision 0020). SQLite's check() reads data_version, which is exact.
+ *
+ * `since` is when the request arrived (performance.now(), web/middleware/
+ * request-context.ts). A commit that returned before the request was sent
+ * finished before that instant, so any barrier (or data_version read) made
+ * after it covers every lookup of the request, and of every request that
+ * arrived before it was made: one per request at most, shared under load.
+ * Without `since` (jobs, the CLI, tests) it is "now": a fresh one.
  */
 export type ChangedTables = ReadonlySet<string> | 'all';
 
@@ -27,9 +34,13 @@ export interface ChangeSignal {
    * for anything (PostgreSQL: the listening connection is down): serve
    * nothing from a cache and store nothing.
    */
-  check(): boolean;
-  /** Resolves once every change committed before the call has been told to the listeners (absent: check() already knows). Never rejects. */
-  sync?(): Promise<void>;
+  check(since?: number): boolean;
+  /**
+   * Resolves once every change committed before `since` (a performance.now()
+   * reading; default: the call) has been told to the listeners (absent:
+   * check() already knows). Never rejects.
+   */
+  sync?(since?: number): Promise<void>;
   /** PostgreSQL: whether the listening connection is up now (for /metrics); absent where there is none. */
   readonly connected?: boolean;
   close(): Promise<void>;
@@ -57,8 +68,11 @@ export class ChangeListeners {
 export class SqliteChangeSignal implements ChangeSignal {
   private readonly listeners = new ChangeListeners();
   private lastVersion: number;
+  /** When data_version was last read (performance.now(), taken before the read). */
+  private readAt: number;
 
   constructor(private readonly dataVersion: () => number) {
+    this.readAt = performance.now();
     this.lastVersion = dataVersion();
   }
 
@@ -71,7 +85,10 @@ export class SqliteChangeSignal implements ChangeSignal {
     this.listeners.emit(table ? new Set([table]) : 'all');
   }
 
-  check(): boolean {
+  /** A read made after `since` has seen every commit before it: one read per request is enough, however many caches it asks. */
+  check(since: number = performance.now()): boolean {
+    if (this.readAt > since) return true;
+    this.readAt = performance.now();
     const v = this.dataVersion();
     if (v !== this.lastVersion) {
       this.lastVersion = v;
@@ -83,11 +100,13 @@ export class SqliteChangeSignal implements ChangeSignal {
   async close(): Promise<void> {}
 }
 
-/** A signal that vouches for nothing: every cache passes straight to the database. */
+/** A signal that vouches for nothing: every cache passes straight to the database (the CLI: it keeps none). */
 export class NoChangeSignal implements ChangeSignal {
   subscribe(): () => void {
     return () => {};
   }
+
+  written(): void {}
 
   check(): boolean {
     return false;

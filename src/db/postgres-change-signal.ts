@@ -14,8 +14,22 @@ export interface PostgresChangeSignalOptions {
   retryMs?: { first: number; max: number };
   /** A round trip on the idle listening connection this often, so a connection dropped silently (a NAT's idle timeout) is noticed. */
   heartbeatMs?: number;
-  /** A barrier or heartbeat not answered within this counts the connection as lost. */
+  /**
+   * A barrier or heartbeat not answered within this: its callers go on
+   * uncached (check() false) until it is answered; the connection is kept,
+   * and so is what the caches hold (a loaded server or event loop answers
+   * late, and emptying every cache then would only add load).
+   */
   barrierTimeoutMs?: number;
+  /** Not answered within this (default 5 × barrierTimeoutMs): the connection counts as lost. */
+  lostAfterMs?: number;
+}
+
+/** A barrier on the wire: when it was sent, and its callers' promise (settled by the answer, a timeout or the loss). */
+interface Flight {
+  sentAt: number;
+  done: Promise<void>;
+  settle: () => void;
 }
 
 /**
@@ -46,13 +60,19 @@ export class PostgresChangeSignal implements ChangeSignal {
   private heartbeat: NodeJS.Timeout | undefined;
   /** Ends the current connection as lost (a barrier or heartbeat that never came back). */
   private drop: ((err: Error) => void) | undefined;
-  /** The barrier on the wire, and the one queued behind it for callers that came after it was sent. */
-  private flying: Promise<void> | undefined;
+  /** The barrier on the wire, and the one queued behind it for callers that need one sent after it. */
+  private flying: Flight | undefined;
   private queued: Promise<void> | undefined;
+  /** On this connection: the sending time of the latest barrier answered, and of the latest one overdue. */
+  private answeredAt = -Infinity;
+  private overdueAt = -Infinity;
+  /** The last barrier query sent and not answered yet (a late one may still be). */
+  private onWire: Promise<unknown> | undefined;
   /** Whether this outage has been logged already (one line per outage, not per attempt). */
   private outageLogged = false;
   private waiters: Array<() => void> = [];
   private reconnectCount = 0;
+  private barrierCount = 0;
 
   constructor(private readonly options: PostgresChangeSignalOptions) {
     this.retryDelay = this.retry.first;
@@ -85,6 +105,11 @@ export class PostgresChangeSignal implements ChangeSignal {
     return this.reconnectCount;
   }
 
+  /** Barriers sent (heartbeats included): for tests and benchmarks, one per request at most. */
+  get barriers(): number {
+    return this.barrierCount;
+  }
+
   /** The listening connection's server process (tests end it to simulate a loss). */
   get backendPid(): number | undefined {
     return this.listening ? this.pid : undefined;
@@ -104,26 +129,34 @@ export class PostgresChangeSignal implements ChangeSignal {
     this.listeners.emit(table ? new Set([table]) : 'all');
   }
 
+  /** Listening, and no barrier overdue beyond the last one answered. */
   check(): boolean {
-    return this.listening;
+    return this.listening && this.answeredAt >= this.overdueAt;
   }
 
   /**
-   * Resolves once every notification committed before the call has been
-   * heard. A round trip on the listening connection: its backend was
-   * signalled during the writer's commit, before the writer heard "COMMIT",
-   * and sends what it has queued before it answers a query that arrives
-   * later. The request's own first round trip (on a pool connection) is no
-   * such barrier: measured, the pool's answer beat the listener's
-   * notification for ~15 % of commits on the loaded machine. Callers that
-   * arrive while one barrier is on the wire share the next one; never
-   * rejects (a lost connection makes check() false instead).
+   * Resolves once every notification committed before `since` (default: the
+   * call) has been heard. A round trip on the listening connection: its
+   * backend was signalled during the writer's commit, before the writer
+   * heard "COMMIT", and sends what it has queued before it answers a query
+   * that arrives later. The request's own first round trip (on a pool
+   * connection) is no such barrier: measured, the pool's answer beat the
+   * listener's notification for ~15 % of commits on the loaded machine.
+   *
+   * Any barrier sent after `since` will do: at once if one has been
+   * answered already, the one on the wire if it was sent after `since`,
+   * else the next one (one at a time on the wire, every caller that needs
+   * a newer one shares it). Sent strictly after: two readings of the clock
+   * in different callbacks cannot tell which came first when equal. Never
+   * rejects (a lost or late connection makes check() false instead).
    */
-  sync(): Promise<void> {
-    if (!this.listening) return RESOLVED;
+  sync(since: number = performance.now()): Promise<void> {
+    if (!this.listening || this.answeredAt > since) return RESOLVED;
+    const flying = this.flying;
+    if (flying && flying.sentAt > since) return flying.done;
+    if (!flying) return this.fly();
     if (this.queued) return this.queued;
-    if (!this.flying) return this.fly();
-    const queued = this.flying.then(() => {
+    const queued = flying.done.then(() => {
       if (this.queued === queued) this.queued = undefined;
       return this.fly();
     });
@@ -161,6 +194,10 @@ export class PostgresChangeSignal implements ChangeSignal {
       this.listening = false;
       if (this.drop === lost) this.drop = undefined;
       clearInterval(this.heartbeat);
+      // What was answered on this connection says nothing of the next; its callers go on (check() is false now).
+      this.answeredAt = this.overdueAt = -Infinity;
+      this.flying?.settle();
+      this.flying = this.queued = this.onWire = undefined;
       client.end().catch(() => {});
       if (this.closed) return;
       // Nothing kept may be trusted from here on; emptied now, not only on return, so it holds no memory meanwhile.
@@ -206,7 +243,8 @@ export class PostgresChangeSignal implements ChangeSignal {
 
   private notified(n: pg.Notification): void {
     if (n.channel !== CHANGES_CHANNEL || !n.payload) return;
-    const dot = n.payload.indexOf('.');
+    // The last dot: a table's name has none (notifyChanges takes plain identifiers), a schema's may.
+    const dot = n.payload.lastIndexOf('.');
     const schema = n.payload.slice(0, dot);
     // Another portal (or test run) in another schema of the same database: not ours.
     if (this.schema !== null && schema !== this.schema) return;
@@ -223,21 +261,53 @@ export class PostgresChangeSignal implements ChangeSignal {
     const client = this.client;
     const drop = this.drop;
     if (!client || !drop || !this.listening) return RESOLVED;
-    const deadline = setTimeout(() => drop(new Error('change notifications: no answer to a barrier')), this.options.barrierTimeoutMs ?? 2_000);
-    deadline.unref();
-    // The empty query: the cheapest round trip there is (about 20 µs of CPU here).
-    const flying: Promise<void> = client.query('').then(
-      () => clearTimeout(deadline),
+    // Taken before the query is handed to the socket: the barrier is sent at this instant or later.
+    const sentAt = performance.now();
+    this.barrierCount++;
+    let settle!: () => void;
+    const flight: Flight = { sentAt, done: new Promise<void>((r) => (settle = r)), settle: () => settle() };
+    const timeoutMs = this.options.barrierTimeoutMs ?? 2_000;
+    // Late: its callers go on uncached, the connection and the caches are kept; an answer still counts.
+    const late = setTimeout(() => {
+      if (this.drop !== drop) return;
+      if (this.answeredAt >= this.overdueAt) this.options.log?.warn({ ms: timeoutMs }, 'change notifications: a barrier is late: shared caches bypassed until it is answered');
+      this.overdueAt = Math.max(this.overdueAt, sentAt);
+      flight.settle();
+    }, timeoutMs);
+    const lost = setTimeout(() => drop(new Error('change notifications: no answer to a barrier')), this.options.lostAfterMs ?? 5 * timeoutMs);
+    late.unref();
+    lost.unref();
+    // The empty query: the cheapest round trip there is (about 20 µs of CPU here). Behind a late
+    // one still on the wire, not beside it: one query at a time on a pg client.
+    const wire = this.onWire;
+    const answer: Promise<unknown> = wire ? wire.then(() => client.query('')) : client.query('');
+    this.onWire = answer;
+    const off = () => {
+      if (this.onWire === answer) this.onWire = undefined;
+    };
+    answer.then(off, off);
+    answer.then(
+      () => {
+        clearTimeout(late);
+        clearTimeout(lost);
+        if (this.drop === drop) {
+          if (this.answeredAt < this.overdueAt && sentAt >= this.overdueAt) this.options.log?.info({}, 'change notifications: the late barrier was answered: shared caches on again');
+          this.answeredAt = Math.max(this.answeredAt, sentAt);
+        }
+        flight.settle();
+      },
       (err: Error) => {
-        clearTimeout(deadline);
+        clearTimeout(late);
+        clearTimeout(lost);
         drop(err);
+        flight.settle();
       },
     );
-    const done = flying.finally(() => {
-      if (this.flying === done) this.flying = undefined;
+    this.flying = flight;
+    void flight.done.then(() => {
+      if (this.flying === flight) this.flying = undefined;
     });
-    this.flying = done;
-    return done;
+    return flight.done;
   }
 
   private scheduleRetry(): void {

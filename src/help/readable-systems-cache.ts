@@ -35,14 +35,14 @@ export function readableSystemsKey(reader: HelpReader, today: string): string {
   return reader.role === 'admin' ? `${today}|${reader.customerId}|admin` : `${today}|${reader.customerId}|${reader.role}|${reader.userId}`;
 }
 
-export function cachedReadableSystems(db: Kysely<Database>, caches: SharedCaches, reader: HelpReader, today: string): Promise<SystemSummary[]> {
+export function cachedReadableSystems(db: Kysely<Database>, caches: SharedCaches, reader: HelpReader, today: string, since?: number): Promise<SystemSummary[]> {
   // Frozen: one array is handed to every request of the key, none may change it for the others.
-  return cacheOf(caches).get(readableSystemsKey(reader, today), async () => Object.freeze((await readableSystems(db, reader, today)).map((s) => Object.freeze(s))) as SystemSummary[]);
+  return cacheOf(caches).get(readableSystemsKey(reader, today), async () => Object.freeze((await readableSystems(db, reader, today)).map((s) => Object.freeze(s))) as SystemSummary[], { since });
 }
 
 /** The system if this person may read its help today; otherwise 404, as if it did not exist. */
-export async function cachedReadableSystem(db: Kysely<Database>, caches: SharedCaches, reader: HelpReader, today: string, slug: string): Promise<SystemSummary> {
-  const system = (await cachedReadableSystems(db, caches, reader, today)).find((s) => s.slug === slug);
+export async function cachedReadableSystem(db: Kysely<Database>, caches: SharedCaches, reader: HelpReader, today: string, slug: string, since?: number): Promise<SystemSummary> {
+  const system = (await cachedReadableSystems(db, caches, reader, today, since)).find((s) => s.slug === slug);
   if (!system) throw notFound();
   return system;
 }

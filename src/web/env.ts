@@ -13,6 +13,8 @@ export interface AppEnv {
     deps: Deps;
     log: Logger;
     requestId: string;
+    /** performance.now() when the request reached the app: what committed before it must be seen (cache/shared-cache.ts `since`). */
+    arrivedAt: number;
     ip: string;
     session: LoadedSession | null;
     /** Under /proveedor only: the staff member signed in to the console (web/staff/staff-session-loader.ts). */

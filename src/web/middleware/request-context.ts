@@ -8,6 +8,10 @@ import type { AppEnv } from '../env.ts';
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
   const clientAddress = clientAddressResolver(deps.config.trustProxy);
   return async (c, next) => {
+    // The request's arrival, first thing: a shared cache serves what a barrier sent after this instant
+    // vouches for (cache/shared-cache.ts). Any instant after the request was sent is right; the
+    // earliest lets the most requests share one barrier.
+    const started = performance.now();
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     const socketIp = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
@@ -15,13 +19,13 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     const log = deps.log.child({ requestId });
     c.set('deps', deps);
     c.set('requestId', requestId);
+    c.set('arrivedAt', started);
     c.set('ip', ip);
     c.set('log', log);
     c.set('session', null);
     c.set('flash', null);
     // Before the handler, for the same reason as the security headers.
     c.header('X-Request-Id', requestId);
-    const started = performance.now();
     await next();
     log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, ip }, 'request');
   };

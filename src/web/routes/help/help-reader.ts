@@ -14,13 +14,13 @@ export function helpReaderOf(c: Context<AppEnv>): HelpReader {
 /** The systems the person may read today: the root of every help page (kept across requests, help/readable-systems-cache.ts). */
 export function readableSystemsOf(c: Context<AppEnv>): Promise<SystemSummary[]> {
   const { db, clock, caches } = c.get('deps');
-  return cachedReadableSystems(db, caches, helpReaderOf(c), vendorToday(clock.now()));
+  return cachedReadableSystems(db, caches, helpReaderOf(c), vendorToday(clock.now()), c.get('arrivedAt'));
 }
 
 /** The system named in the address if the person may read it today; otherwise 404. */
 export function readableSystemOf(c: Context<AppEnv>, slug: string): Promise<SystemSummary> {
   const { db, clock, caches } = c.get('deps');
-  return cachedReadableSystem(db, caches, helpReaderOf(c), vendorToday(clock.now()), slug);
+  return cachedReadableSystem(db, caches, helpReaderOf(c), vendorToday(clock.now()), slug, c.get('arrivedAt'));
 }
 
 /** Help pages load the search box's script: suggestions while typing, where JavaScript runs. */

@@ -83,5 +83,5 @@ export function preparedArticle(c: Context<AppEnv>, system: SystemSummary, slug:
       if (moved) return { kind: 'moved', slug: moved };
       throw err;
     }
-  });
+  }, { since: c.get('arrivedAt') });
 }

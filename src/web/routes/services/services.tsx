@@ -90,7 +90,7 @@ function servicesBody(c: Context<AppEnv>, customer: { id: string; name: string }
   if (!cache) perCaches.set(caches, (cache = caches.create<string>({ name: 'services-page', tables: SERVICES_TABLES, maxEntries: 10_000 })));
   return cache.get(`${today}|${customer.id}|${customer.name}`, async () =>
     renderToString(<ServicesBody customerName={customer.name} overview={await servicesOverview(db, customer.id, today)} />),
-  );
+  { since: c.get('arrivedAt') });
 }
 
 export const servicesRoutes = new Hono<AppEnv>().use('/servicios', requireUser('services:view')).get('/servicios', async (c) => {
