@@ -11,6 +11,8 @@
 // millisecond, and its latency counts from when it was due, so a server that
 // falls behind shows it (no coordinated omission). Node's client costs tens of
 // µs a request: fine at the hundreds to a few thousand req/s this is used for.
+// maxSockets caps the connections per target; requests due while all are
+// busy wait here, and that wait is in their latency.
 //
 //   { paced: 'run', id, opts: { targets: ['host:port', …], requests: [[path, cookie], …], rate, seconds, maxSockets } }
 //     -> { id, result: { due, sent, answered, byStatus, errors, seconds, latencyMs: { p50, p99, max } } }
