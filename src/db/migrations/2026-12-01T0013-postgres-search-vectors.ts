@@ -1,7 +1,58 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './migration-dialect.ts';
 
-// Slot reserved for issue 10 (postgres-search-vectors); filled in by its change.
+// Issue 10: search on PostgreSQL as fast as on SQLite (decision 0022). The
+// one weighted `document` of help_search (title A, summary/headings/tags B,
+// body D) made every tier test a weight-restricted tsquery, which GIN cannot
+// answer alone: each matching row's document (body included, TOASTed) was
+// read and decompressed, and for a common word the planner scanned all 50,000.
+//
+// Now a narrow table of its own, one row per indexed article:
+//   - title: the title's stems; meta: summary, headings and tags; document:
+//     every field. Each has its own GIN index, so "in the title" or "in the
+//     summary, headings or tags" is an index condition or a test of a small
+//     vector kept in the row, never a read of the body.
+//   - toast_tuple_target 128 with the document stored out of line
+//     (EXTERNAL) and the short vectors inline (MAIN): the heap stays about
+//     500 bytes a row, so counting a common word's matches visits few pages,
+//     and `order by seq desc limit n` walks the seq primary key.
+// The stems stay in help_search (what the ranking reads). SQLite is
+// untouched. The vectors are made from the stems help_search already holds,
+// so existing rows are filled here, in SQL, with no app code.
 
-export async function up(_db: Kysely<any>): Promise<void> {}
+/** Keeps the fields apart in a vector: see FIELD_GAP in search-index.ts (a phrase never spans two fields). */
+const GAP = 'ǂ';
 
-export async function down(_db: Kysely<any>): Promise<void> {}
+export async function up(db: Kysely<any>): Promise<void> {
+  if (!(await isPostgres(db))) return;
+  await sql`create table help_search_vectors (
+    seq bigint primary key,
+    article_id text not null unique references help_search(article_id) on delete cascade,
+    system_id text not null,
+    title tsvector not null,
+    meta tsvector not null,
+    document tsvector not null) with (toast_tuple_target = 128)`.execute(db);
+  await sql`alter table help_search_vectors alter column title set storage main, alter column meta set storage main, alter column document set storage external`.execute(db);
+  await sql`insert into help_search_vectors (seq, article_id, system_id, title, meta, document)
+    select seq, article_id, system_id, to_tsvector('simple', title),
+      to_tsvector('simple', concat_ws(${` ${GAP} `}::text, summary, headings, tags)),
+      to_tsvector('simple', concat_ws(${` ${GAP} `}::text, title, summary, headings, tags, body))
+    from help_search`.execute(db);
+  await sql`create index help_search_vectors_title on help_search_vectors using gin (title)`.execute(db);
+  await sql`create index help_search_vectors_meta on help_search_vectors using gin (meta)`.execute(db);
+  await sql`create index help_search_vectors_document on help_search_vectors using gin (document)`.execute(db);
+  await sql`drop index help_search_document`.execute(db);
+  await sql`alter table help_search drop column document`.execute(db);
+  await sql`analyze help_search_vectors`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  if (!(await isPostgres(db))) return;
+  await sql`alter table help_search add column document tsvector`.execute(db);
+  await sql`update help_search set document = setweight(to_tsvector('simple', title || ${` ${GAP}`}::text), 'A')
+    || setweight(to_tsvector('simple', concat_ws(${` ${GAP} `}::text, summary, headings, tags, '')), 'B')
+    || setweight(to_tsvector('simple', body), 'D')`.execute(db);
+  await sql`alter table help_search alter column document set not null`.execute(db);
+  await sql`create index help_search_document on help_search using gin (document)`.execute(db);
+  await sql`drop table help_search_vectors`.execute(db);
+}

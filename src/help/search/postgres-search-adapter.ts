@@ -13,41 +13,50 @@ function termsText(r: SearchSet): string {
   return required.length > 0 ? `${required.join(' & ')} & ${any}` : any;
 }
 
-/** Every tsquery of a set, built once in `q` (to_tsquery is only stable: in a row expression it would be parsed per row). */
+/**
+ * Every tsquery of a set, built once in `q` (to_tsquery is only stable: in a row expression it would be parsed per row).
+ * No weights: each field group has a vector of its own in help_search_vectors (migration 0013), so GIN answers
+ * these exactly (a weight-restricted query made it read every matching row's whole document).
+ */
 function queries(r: SearchSet): RawBuilder<unknown> {
-  // Every query word in the title (A); any in the title; any in summary, headings and tags (B); any in either.
+  // Every query word in the title; any query stem (the tiers' test: title, or summary, headings and tags).
   const stems = r.query.terms.flatMap((t) => t.stems);
-  const titleAll = r.query.terms.map((t) => `(${toTsTerm(t, 'A')})`).join(' & ');
-  return sql`select to_tsquery('simple', ${termsText(r)}) as whole,
-    to_tsquery('simple', ${titleAll}) as title_all, to_tsquery('simple', ${stems.map((s) => `${s}:A`).join(' | ')}) as title_some,
-    to_tsquery('simple', ${stems.map((s) => `${s}:B`).join(' | ')}) as meta, to_tsquery('simple', ${stems.map((s) => `${s}:AB`).join(' | ')}) as heads`;
+  const titleAll = r.query.terms.map((t) => `(${toTsTerm(t)})`).join(' & ');
+  return sql`select to_tsquery('simple', ${termsText(r)}) as whole, to_tsquery('simple', ${titleAll}) as title_all, to_tsquery('simple', ${stems.join(' | ')}) as any_stem`;
 }
 
+/**
+ * The set's rows of help_search_vectors (v). The title tier needs no test of
+ * the document (a title's words are in it). The other tiers' "not in …" tests
+ * read only the short vectors kept in the row, never the document (stored out
+ * of line).
+ */
 function where(r: SearchSet): RawBuilder<unknown> {
+  const systems = r.systemIds ? sql` and v.system_id in (${sql.join(r.systemIds)})` : sql``;
+  if (r.tier === 'title-all' && r.mode === 'all') return sql`v.title @@ q.title_all${systems}`;
   const tier = {
     all: sql``,
-    'title-all': sql` and h.document @@ q.title_all`,
-    'title-some': sql` and h.document @@ q.title_some and not (h.document @@ q.title_all)`,
-    meta: sql` and h.document @@ q.meta and not (h.document @@ q.title_some)`,
-    'body-only': sql` and not (h.document @@ q.heads)`,
+    'title-all': sql` and v.title @@ q.title_all`,
+    'title-some': sql` and v.title @@ q.any_stem and not (v.title @@ q.title_all)`,
+    meta: sql` and v.meta @@ q.any_stem and not (v.title @@ q.any_stem)`,
+    'body-only': sql` and not (v.title @@ q.any_stem) and not (v.meta @@ q.any_stem)`,
   }[r.tier];
-  const systems = r.systemIds ? sql` and h.system_id in (${sql.join(r.systemIds)})` : sql``;
-  return sql`h.document @@ q.whole${systems}${tier}`;
+  return sql`v.document @@ q.whole${systems}${tier}`;
 }
 
 export const postgresSearch: SearchAdapter = {
   async count(db, r) {
-    const result = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from help_search h, q where ${where(r)}`.execute(db);
+    const result = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from help_search_vectors v, q where ${where(r)}`.execute(db);
     return toCount(result.rows[0]?.n);
   },
 
   async candidates(db, r, limit, withBody) {
-    // The body is stored apart (TOAST): read only when asked for.
+    // The page of ids first, from the narrow table alone; the stems after, by key. The body is stored apart (TOAST): read only when asked for.
     const body = withBody ? sql`h.body` : sql`''`;
     const result = await sql<{ id: string; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
-      with q as (${queries(r)})
+      with q as (${queries(r)}), page as materialized (select v.article_id, v.seq from help_search_vectors v, q where ${where(r)} order by v.seq desc limit ${limit})
       select h.article_id as id, h.seq, h.title, h.summary, h.headings, h.tags, ${body} as body
-      from help_search h, q where ${where(r)} order by h.seq desc limit ${limit}`.execute(db);
+      from page p join help_search h on h.article_id = p.article_id order by p.seq desc`.execute(db);
     return result.rows.map((row) => ({ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }));
   },
 
@@ -59,7 +68,7 @@ export const postgresSearch: SearchAdapter = {
 
   async recent(db, r, limit, offset) {
     const result = await sql<{ id: string }>`
-      with q as (${queries(r)}) select h.article_id as id from help_search h, q where ${where(r)} order by h.seq desc limit ${limit} offset ${offset}`.execute(db);
+      with q as (${queries(r)}) select v.article_id as id from help_search_vectors v, q where ${where(r)} order by v.seq desc limit ${limit} offset ${offset}`.execute(db);
     return result.rows.map((row) => row.id);
   },
 };

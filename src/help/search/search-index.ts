@@ -91,13 +91,15 @@ async function applyTermCounts(db: Db, counts: Map<string, number>): Promise<voi
 }
 
 /**
- * Between two fields of a PostgreSQL document: tsvector concatenation puts
- * the first word of a field right after the last of the one before, so a
- * phrase ("bolet honorari") could span title and summary, which FTS5 columns
- * never allow. A non-ASCII letter is kept by the 'simple' parser and is never
- * a query stem ([a-z0-9]+), so it only keeps the fields apart.
+ * Between two fields of a PostgreSQL vector: the fields are joined into one
+ * text, which would put the first word of a field right after the last of the
+ * one before, so a phrase ("bolet honorari") could span title and summary,
+ * which FTS5 columns never allow. A non-ASCII letter is kept by the 'simple'
+ * parser and is never a query stem ([a-z0-9]+), so it only keeps the fields
+ * apart. (Migration 0013 fills existing rows with the same text.)
  */
 const FIELD_GAP = 'ǂ';
+const GAP = ` ${FIELD_GAP} `;
 
 /** Put these articles in the search index (replacing what it had for them). */
 export async function writeSearchEntries(db: Db, dialect: Dialect, articles: IndexableArticle[]): Promise<void> {
@@ -115,14 +117,15 @@ export async function writeSearchEntries(db: Db, dialect: Dialect, articles: Ind
   }));
   for (const part of chunks(rows, 200)) {
     if (dialect === 'postgres') {
-      // The tsvector finds the candidates (title A, summary, headings and tags B, body D: the broad search's
-      // tiers); the stems of each field, kept beside it, are what the ranking reads (bm25f.ts).
-      await sql`insert into help_search (article_id, system_id, title, summary, headings, tags, body, document) values ${sql.join(
-        part.map(
-          (r) =>
-            sql`(${r.id}, ${r.systemId}, ${r.title}, ${r.summary}, ${r.headings}, ${r.tags}, ${r.body}, setweight(to_tsvector('simple', ${`${r.title} ${FIELD_GAP}`}), 'A') || setweight(to_tsvector('simple', ${[r.summary, r.headings, r.tags, ''].join(` ${FIELD_GAP} `)}), 'B') || setweight(to_tsvector('simple', ${r.body}), 'D'))`,
-        ),
-      )}`.execute(db);
+      // The stems of each field are what the ranking reads (bm25f.ts); help_search_vectors, made from them in
+      // the same statement, is what finds the candidates and the broad search's tiers (migration 0013).
+      await sql`with indexed as (insert into help_search (article_id, system_id, title, summary, headings, tags, body) values ${sql.join(
+        part.map((r) => sql`(${r.id}, ${r.systemId}, ${r.title}, ${r.summary}, ${r.headings}, ${r.tags}, ${r.body})`),
+      )} returning seq, article_id, system_id, title, summary, headings, tags, body)
+        insert into help_search_vectors (seq, article_id, system_id, title, meta, document)
+        select seq, article_id, system_id, to_tsvector('simple', title), to_tsvector('simple', concat_ws(${GAP}::text, summary, headings, tags)),
+          to_tsvector('simple', concat_ws(${GAP}::text, title, summary, headings, tags, body))
+        from indexed`.execute(db);
     } else {
       // Rowids come from help_search_docs, in insertion order: a re-indexed article gets a higher one (ties go to it).
       const docs = await sql<{ id: number; article_id: string }>`insert into help_search_docs (article_id) values ${sql.join(part.map((r) => sql`(${r.id})`))} returning id, article_id`.execute(db);
