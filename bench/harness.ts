@@ -438,11 +438,26 @@ export async function waitHealthy(base: string, server: ChildProcess): Promise<v
   throw new Error(`the portal did not answer /salud within 60 s:\n${outputOf(server)}`);
 }
 
-/** The portal from src/server.ts with the event-loop monitor, pinned to the server core, on a free port. */
-export async function startPortal(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<{ portal: ChildProcess; base: string }> {
+/**
+ * What `npm start` runs: its prestart builds src/server.ts into dist/server.js
+ * (scripts/build-server.js, decision 0025), which runs on plain node. Built
+ * once per bench run; returns the entry's path for startPortal's `entry`.
+ */
+export function buildServer(): string {
+  execFileSync(process.execPath, ['scripts/build-server.js'], { cwd: ROOT, stdio: 'ignore' });
+  return join(ROOT, 'dist', 'server.js');
+}
+
+/**
+ * The portal with the event-loop monitor, pinned to the server core, on a free
+ * port: src/server.ts through tsx, or `entry` (buildServer's bundle) on plain
+ * node as `npm start` runs it.
+ */
+export async function startPortal(databaseUrl: string, env: NodeJS.ProcessEnv = {}, entry?: string): Promise<{ portal: ChildProcess; base: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const portal = spawnNode(SERVER_CORE, ['--import', 'tsx', '--import', join(BENCH, 'el-monitor.mjs'), 'src/server.ts'], {
+  const args = entry ? ['--enable-source-maps', '--import', join(BENCH, 'el-monitor.mjs'), entry] : ['--import', 'tsx', '--import', join(BENCH, 'el-monitor.mjs'), 'src/server.ts'];
+  const portal = spawnNode(SERVER_CORE, args, {
     ...process.env,
     NODE_ENV: 'development',
     DEMO_DATA: 'true',

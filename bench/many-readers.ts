@@ -15,8 +15,8 @@
 //
 // Databases: SQLite (one portal), and with --postgres or a postgres://
 // DATABASE_URL also two portal instances on a fresh schema of that database,
-// each a real `node --import tsx src/server.ts` process, wrk's two threads
-// one on each. The portal(s) and the raw server run in turn on core 0, the
+// each a real process running what `npm start` runs (dist/server.js, built
+// at the start of the section, on plain node), wrk's two threads one on each. The portal(s) and the raw server run in turn on core 0, the
 // load on core 1; PostgreSQL itself is not pinned, so its work shows as
 // "other load".
 //
@@ -37,6 +37,7 @@ import type { ChildProcess } from 'node:child_process';
 import {
   ask,
   BENCH,
+  buildServer,
   canPin,
   capturePage,
   isFinishing,
@@ -205,7 +206,7 @@ async function inParallel<T>(items: T[], width: number, fn: (item: T, i: number)
 
 // ---------------------------------------------------------------- one database
 
-async function oneDatabase(dialect: 'sqlite' | 'postgres', tree: ReturnType<typeof toHelpTree>, articles: Array<{ system: string; slug: string }>, queries: string[]): Promise<DatabaseResult> {
+async function oneDatabase(dialect: 'sqlite' | 'postgres', entry: string, tree: ReturnType<typeof toHelpTree>, articles: Array<{ system: string; slug: string }>, queries: string[]): Promise<DatabaseResult> {
   await waitForQuiet();
   const tempDir = mkdtempSync(join(tmpdir(), 'mi-portal-readers-'));
   const cleanTemp = () => rmSync(tempDir, { recursive: true, force: true });
@@ -228,7 +229,7 @@ async function oneDatabase(dialect: 'sqlite' | 'postgres', tree: ReturnType<type
     const instances = dialect === 'postgres' ? 2 : 1;
     const bases: string[] = [];
     for (let i = 0; i < instances; i++) {
-      const { portal, base } = await startPortal(database.url, { METRICS_TOKEN: metricsToken });
+      const { portal, base } = await startPortal(database.url, { METRICS_TOKEN: metricsToken }, entry);
       portals.push(portal);
       bases.push(base);
     }
@@ -421,6 +422,9 @@ function cacheText(r: DatabaseResult): string {
 
 export async function manyReadersBench(o: { postgres: boolean }): Promise<boolean> {
   ensureWrk();
+  // The portal as `npm start` runs it (the built bundle on plain node), not through the TypeScript loader.
+  log('readers: building dist/server.js (scripts/build-server.js, as npm start does)');
+  const entry = buildServer();
   const corpus = generateCorpus(ARTICLES, 'mi-portal-many-readers');
   const tree = toHelpTree(corpus);
   const queries = buildQuerySet(corpus, QUERIES).map((q) => q.text);
@@ -437,7 +441,7 @@ export async function manyReadersBench(o: { postgres: boolean }): Promise<boolea
     // Each database's table as soon as it is measured: a failure in the next one (a page answering 500) does not lose it.
     let r: DatabaseResult;
     try {
-      r = await oneDatabase(dialect, tree, articles, queries);
+      r = await oneDatabase(dialect, entry, tree, articles, queries);
     } catch (err) {
       if (isFinishing()) throw err;
       const message = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} part failed: ${err instanceof Error ? err.message : String(err)}`;
