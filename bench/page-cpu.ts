@@ -51,7 +51,7 @@ function configFor(databaseUrl: string): Config {
   });
 }
 
-type ToServer = { cpu: true } | { profile: 'start' } | { profile: 'stop'; file: string };
+type ToServer = { cpu: true } | { profile: 'start' } | { profile: 'stop'; file: string } | { raw: { headers: Record<string, string>; body: string } };
 
 /** The child: the portal on a port, its CPU and profile on request. */
 async function serve(databaseUrl: string, schema: string | undefined): Promise<void> {
@@ -65,6 +65,17 @@ async function serve(databaseUrl: string, schema: string | undefined): Promise<v
   const inspector = new Session();
   process.on('message', async (m: ToServer) => {
     if ('cpu' in m) process.send!({ cpu: process.cpuUsage() });
+    else if ('raw' in m) {
+      // The baseline, in the same process: bare node:http answering every path with one article page's bytes and headers.
+      const body = Buffer.from(m.raw.body);
+      const head = Object.entries({ ...m.raw.headers, 'content-length': String(body.length) }).flat();
+      const raw = createServer((_req, res) => {
+        res.writeHead(200, head);
+        res.end(body);
+      });
+      raw.keepAliveTimeout = 60_000;
+      raw.listen(0, '127.0.0.1', () => process.send!({ port: (raw.address() as { port: number }).port }));
+    }
     else if (m.profile === 'start') {
       inspector.connect();
       await inspector.post('Profiler.enable');
@@ -152,7 +163,8 @@ async function drive(databaseUrl: string, schema: string | undefined): Promise<v
   const { admins, readers, articles } = await seed(databaseUrl, schema);
   const child = fork(fileURLToPath(import.meta.url), [], {
     env: { ...process.env, PAGE_CPU_SERVE: databaseUrl, PAGE_CPU_SCHEMA: schema ?? '' },
-    execArgv: process.execArgv,
+    // PAGE_CPU_PROFILE=node: the server's whole life in a .cpuprofile (node --cpu-prof), in the temp dir.
+    execArgv: process.env.PAGE_CPU_PROFILE === 'node' ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${tmpdir()}`] : process.execArgv,
   });
   const replies: Array<(m: Record<string, unknown>) => void> = [];
   child.on('message', (m: Record<string, unknown>) => replies.shift()?.(m));
@@ -165,12 +177,13 @@ async function drive(databaseUrl: string, schema: string | undefined): Promise<v
     const { port } = (await ask(null)) as { port: number };
     const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
     const csrf = randomBytes(32).toString('base64url');
+    let target = port;
     const get = (path: string, token: string) =>
-      new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path, agent, headers: { cookie: `sid=${token}; csrf=${csrf}` } }, (res) => {
+      new Promise<{ status: number; body: string; headers: Record<string, string> }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: target, path, agent, headers: { cookie: `sid=${token}; csrf=${csrf}` } }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (d: Buffer) => chunks.push(d));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers as Record<string, string> }));
         });
         req.on('error', reject);
         req.end();
@@ -190,6 +203,7 @@ async function drive(databaseUrl: string, schema: string | undefined): Promise<v
     const servicesRequest = () => ({ path: '/servicios', token: admins[nextAdmin++ % admins.length]! });
 
     /** `count` requests, IN_FLIGHT at a time; the failures are counted (a page that is not a 200 is not measured). */
+    let bytes = 0;
     const run = async (next: () => { path: string; token: string }, count: number): Promise<number> => {
       let failures = 0;
       let left = count;
@@ -197,6 +211,7 @@ async function drive(databaseUrl: string, schema: string | undefined): Promise<v
         while (left-- > 0) {
           const { path, token } = next();
           const res = await get(path, token);
+          bytes += res.body.length;
           if (res.status !== 200 || !res.body.includes('</html>')) {
             if (failures++ < 3) process.stderr.write(`page-cpu: ${path} answered ${res.status}\n`);
           }
@@ -205,10 +220,7 @@ async function drive(databaseUrl: string, schema: string | undefined): Promise<v
       await Promise.all(Array.from({ length: IN_FLIGHT }, one));
       return failures;
     };
-    const cpu = async () => {
-      const { cpu: c } = (await ask({ cpu: true })) as { cpu: NodeJS.CpuUsage };
-      return c.user + c.system;
-    };
+    const cpu = async () => ((await ask({ cpu: true })) as { cpu: NodeJS.CpuUsage }).cpu;
 
     const profile = process.env.PAGE_CPU_PROFILE === '1';
     const phase = async (name: string, next: () => { path: string; token: string }, count: number) => {
@@ -217,18 +229,29 @@ async function drive(databaseUrl: string, schema: string | undefined): Promise<v
       if (profile) await ask({ profile: 'start' });
       const before = await cpu();
       const started = performance.now();
+      bytes = 0;
       const failures = await run(next, count);
-      const used = (await cpu()) - before;
+      const after = await cpu();
+      const user = after.user - before.user;
+      const system = after.system - before.system;
       const ms = performance.now() - started;
       if (profile) process.stderr.write(`page-cpu: profile written to ${(await ask({ profile: 'stop', file: join(tmpdir(), `page-cpu-${name}-${schema ? 'postgres' : 'sqlite'}.cpuprofile`) })).written}\n`);
       if (failures > 0) throw new Error(`${name}: ${failures} requests did not answer 200`);
-      const us = used / count;
-      process.stdout.write(`${(schema ? 'postgres' : 'sqlite').padEnd(8)} ${name.padEnd(9)} ${us.toFixed(0).padStart(6)} µs server CPU/request  (${count} requests, ${((count / ms) * 1000).toFixed(0)} req/s wall)\n`);
+      const us = (user + system) / count;
+      process.stdout.write(
+        `${(schema ? 'postgres' : 'sqlite').padEnd(8)} ${name.padEnd(9)} ${us.toFixed(0).padStart(6)} µs server CPU/request ` +
+          `(user ${(user / count).toFixed(0)}, system ${(system / count).toFixed(0)}; ${count} requests of ${(bytes / count / 1024).toFixed(1)} KiB, ${((count / ms) * 1000).toFixed(0)} req/s wall)\n`,
+      );
     };
     await phase('article', articleRequest, REQUESTS);
     await phase('services', servicesRequest, REQUESTS);
     // Once more: the first article phase also paid for V8 compiling what the services page shares with it.
     await phase('article', articleRequest, REQUESTS);
+    const sample = articleRequest();
+    const { body, headers } = await get(sample.path, sample.token);
+    const { date: _date, connection: _connection, 'keep-alive': _keepAlive, 'content-length': _length, ...same } = headers;
+    target = ((await ask({ raw: { headers: same, body } })) as { port: number }).port;
+    await phase('raw-http', () => sample, REQUESTS);
     agent.destroy();
   } finally {
     child.disconnect();

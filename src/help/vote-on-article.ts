@@ -1,9 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { preparedQuery } from '../db/prepared-query.ts';
 import type { Database } from '../db/schema.ts';
 import { plainLines } from '../domain/plain-text.ts';
-import { ARTICLE_SLUG } from './read-help.ts';
 
 /**
  * The optional comment of a vote: line breaks kept (CR LF as LF, which is
@@ -33,29 +31,5 @@ export async function voteOnArticle(db: Kysely<Database>, v: { userId: string; a
 
 export async function voteOf(db: Kysely<Database>, userId: string, articleId: string): Promise<ArticleVote | null> {
   const r = await db.selectFrom('help_votes').select(['helpful', 'comment']).where('user_id', '=', userId).where('article_id', '=', articleId).executeTakeFirst();
-  return r ? { helpful: r.helpful === 1, comment: r.comment } : null;
-}
-
-// Every article page runs it: compiled once (db/prepared-query.ts).
-const voteRow = preparedQuery((db: Kysely<Database>, userId: string, systemId: string, slug: string) =>
-  db
-    .selectFrom('help_votes as v')
-    .innerJoin('help_articles as a', 'a.id', 'v.article_id')
-    .select(['v.helpful', 'v.comment'])
-    .where('v.user_id', '=', userId)
-    .where('a.system_id', '=', systemId)
-    .where('a.slug', '=', slug)
-    .where('a.published', '=', 1),
-);
-
-/**
- * The person's vote on the published article `slug` of a system: by slug, so
- * the article page can ask for it alongside the article itself (one round
- * trip's wait on PostgreSQL, not two).
- */
-export async function voteOnSlug(db: Kysely<Database>, userId: string, systemId: string, slug: string): Promise<ArticleVote | null> {
-  // PostgreSQL refuses a NUL byte with an error: a slug that is no slug has no vote.
-  if (!ARTICLE_SLUG.test(slug)) return null;
-  const [r] = await voteRow(db, userId, systemId, slug);
   return r ? { helpful: r.helpful === 1, comment: r.comment } : null;
 }

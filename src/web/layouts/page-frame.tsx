@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { renderToString } from '../../html/render-to-string.ts';
 import type { Brand } from '../../config.ts';
 import { documentHead } from './document-head.ts';
 
@@ -24,11 +27,11 @@ export interface PageFrameProps {
 }
 
 /** The frame every page shares, the portal's and the console's: head, skip link, header with the brand, main with the flash, footer. */
-export function PageFrame(props: PageFrameProps) {
+function FrameMarkup(props: PageFrameProps & { head: Child }) {
   const { brand } = props;
   return (
     <html lang="es-CL">
-      {documentHead(props.documentTitle, brand.logoUrl, props.scripts, props.styles)}
+      {props.head}
       <body>
         <a class="skip-link" href="#contenido">
           Ir al contenido
@@ -58,4 +61,58 @@ export function PageFrame(props: PageFrameProps) {
       </body>
     </html>
   );
+}
+
+// The frame's markup around its slots is the same on every page of an
+// audience (it depends on the brand, the home link, the tagline, the
+// header's class and whether the page is bare): rendered from JSX once per
+// such combination, with markers where the slots go, and cut into the
+// pieces between them. A page then costs a few string joins instead of
+// rendering some twenty elements again (decision 0021).
+const MARK = `\u0000${randomUUID()}:`;
+const SLOTS = ['head', 'banner', 'nav', 'flash', 'children', 'footer'] as const;
+type Pieces = [string, string, string, string, string, string, string];
+const framesByBrand = new WeakMap<Brand, Map<string, Pieces>>();
+
+function framePieces(props: PageFrameProps): Pieces {
+  let frames = framesByBrand.get(props.brand);
+  if (!frames) framesByBrand.set(props.brand, (frames = new Map()));
+  const key = [props.homeHref, props.tagline ?? '', props.headerClass ?? '', props.bare ? 1 : 0].join('\u0000');
+  let pieces = frames.get(key);
+  if (!pieces) {
+    const marked = renderToString(
+      <FrameMarkup
+        {...props}
+        head={raw(`${MARK}0`)}
+        banner={raw(`${MARK}1`)}
+        nav={raw(`${MARK}2`)}
+        flash={null}
+        footer={raw(`${MARK}5`)}
+      >
+        {raw(`${MARK}3${MARK}4`)}
+      </FrameMarkup>,
+    );
+    const cut = marked.split(new RegExp(`${MARK}\\d`));
+    if (cut.length !== SLOTS.length + 1) throw new Error('page frame: a slot marker is missing');
+    pieces = cut as Pieces;
+    frames.set(key, pieces);
+  }
+  return pieces;
+}
+
+function Flash(props: { message: string }) {
+  return (
+    <p class="notice success" role="status">
+      {props.message}
+    </p>
+  );
+}
+
+const slotHtml = (child: Child): string => (child === null || child === undefined || child === false ? '' : renderToString(<>{child}</>));
+
+export function PageFrame(props: PageFrameProps) {
+  const [p0, p1, p2, p3, p4, p5, p6] = framePieces(props);
+  const head = documentHead(props.documentTitle, props.brand.logoUrl, props.scripts, props.styles);
+  const flash = props.flash ? renderToString(<Flash message={props.flash} />) : '';
+  return raw(p0 + head + p1 + slotHtml(props.banner) + p2 + slotHtml(props.nav) + p3 + flash + p4 + slotHtml(props.children) + p5 + slotHtml(props.footer) + p6);
 }

@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { raw } from 'hono/html';
-import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { notFound } from '../../../errors.ts';
-import { VoteComment, voteOf, voteOnArticle, voteOnSlug, type ArticleVote } from '../../../help/vote-on-article.ts';
+import { cachedUserVotes } from '../../../help/user-votes-cache.ts';
+import { VoteComment, voteOf, voteOnArticle, type ArticleVote } from '../../../help/vote-on-article.ts';
 import { renderToString } from '../../../html/render-to-string.ts';
 import { CsrfField } from '../../components/form.tsx';
 import { setFlash } from '../../cookies.ts';
@@ -51,31 +51,55 @@ function Feedback(props: { action: string; vote: ArticleVote | null; csrfToken: 
   );
 }
 
+// The vote form a person sees on an article is the same each time they open it
+// (the article's address, their answer, their CSRF token): kept as a string by
+// all of them, so a kept one is never out of date. The form with an error is rendered each time.
+const MAX_FORMS = 5_000;
+const forms = new Map<string, string>();
+
+function feedbackHtml(action: string, vote: ArticleVote | null, csrfToken: string): string {
+  const key = [action, vote ? (vote.helpful ? 1 : 0) : '', vote?.comment ?? '', csrfToken].join('\u0000');
+  let html = forms.get(key);
+  if (html === undefined) {
+    html = renderToString(<Feedback action={action} vote={vote} csrfToken={csrfToken} />);
+    if (forms.size >= MAX_FORMS) forms.delete(forms.keys().next().value!);
+    forms.set(key, html);
+  }
+  return html;
+}
+
 /** The prepared article around this reader's vote form. */
-function articlePage(c: Context<AppEnv>, a: PreparedArticle, feedback: Child, status?: 422) {
-  return page(c, { title: a.title, ...HELP_PAGE, ...(status ? { status } : {}) }, raw(a.before + renderToString(feedback) + a.after));
+function articlePage(c: Context<AppEnv>, a: PreparedArticle, feedback: string, status?: 422) {
+  return page(c, { title: a.title, ...HELP_PAGE, ...(status ? { status } : {}) }, raw(a.before + feedback + a.after));
 }
 
 /**
  * An article, and the person's "¿Le fue útil?" vote on it. Per request: the
- * session (middleware), the systems the person may read today (kept across
- * requests), and the vote, asked for alongside the prepared article
- * (prepared-article.tsx: rendered once per published version, shared).
+ * session (middleware); the systems the person may read today and their
+ * votes, kept across requests (help/readable-systems-cache.ts,
+ * help/user-votes-cache.ts); the prepared article (prepared-article.tsx:
+ * rendered once per published version, shared by every reader).
  */
 export const helpArticleRoutes = new Hono<AppEnv>()
   .get('/ayuda/:system/:article', async (c) => {
-    const { db, articleReads } = c.get('deps');
-    const system = await readableSystemOf(c, c.req.param('system'));
+    const { db, caches, articleReads } = c.get('deps');
     const slug = c.req.param('article');
-    const [a, vote] = await Promise.all([preparedArticle(c, system, slug), voteOnSlug(db, sessionOf(c).user.id, system.id, slug)]);
+    // All three at once (on PostgreSQL the caches' one barrier, or the three loads side by side);
+    // nothing of the article is served before the reader's systems say they may read it.
+    const [system, a, votes] = await Promise.all([
+      readableSystemOf(c, c.req.param('system')),
+      preparedArticle(c, c.req.param('system'), slug),
+      cachedUserVotes(db, caches, sessionOf(c).user.id, c.get('arrivedAt')),
+    ]);
     if (a.kind === 'moved') return c.redirect(`/ayuda/${system.slug}/${a.slug}`, 301);
     articleReads.record(system.slug, a.slug);
-    return articlePage(c, a, <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} />);
+    const vote = votes.get(a.id) ?? null;
+    return articlePage(c, a, feedbackHtml(`/ayuda/${system.slug}/${a.slug}/voto`, vote, c.get('csrfToken')));
   })
   .post('/ayuda/:system/:article/voto', async (c) => {
     const { db, clock } = c.get('deps');
     const system = await readableSystemOf(c, c.req.param('system'));
-    const a = await preparedArticle(c, system, c.req.param('article'));
+    const a = await preparedArticle(c, system.slug, c.req.param('article'));
     // A vote sent to an old address is not a vote on whatever the slug names now: the usual 404.
     if (a.kind === 'moved') throw notFound();
     const userId = sessionOf(c).user.id;
@@ -86,7 +110,7 @@ export const helpArticleRoutes = new Hono<AppEnv>()
       const vote = await voteOf(db, userId, a.id);
       const comment = typeof form.comentario === 'string' ? form.comentario : '';
       const feedback = <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} error={error} comment={comment} />;
-      return articlePage(c, a, feedback, 422);
+      return articlePage(c, a, renderToString(feedback), 422);
     }
     await voteOnArticle(db, { userId, articleId: a.id, helpful: parsed.data.util === 'si', comment: parsed.data.comentario, now: clock.now() });
     setFlash(c, 'Gracias por su opinión: nos ayuda a mejorar la ayuda.');

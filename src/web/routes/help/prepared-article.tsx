@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { raw } from 'hono/html';
 import type { SharedCache, SharedCaches } from '../../../cache/shared-cache.ts';
-import { AppError } from '../../../errors.ts';
-import type { SystemSummary } from '../../../help/help-access.ts';
+import { AppError, notFound } from '../../../errors.ts';
 import { movedArticleSlug } from '../../../help/moved-article.ts';
-import { readArticle } from '../../../help/read-help.ts';
+import { ARTICLE_SLUG, readArticle } from '../../../help/read-help.ts';
 import { renderToString } from '../../../html/render-to-string.ts';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
 import { ArticleBreadcrumbs, ArticleContent, CUSTOMER_HELP } from '../../components/help-views.tsx';
@@ -57,15 +56,21 @@ function cacheOf(caches: SharedCaches): SharedCache<PreparedArticle | MovedArtic
 const SLOT = `\u0000${randomUUID()}\u0000`;
 
 /**
- * The article `slug` of `system`, prepared; a renamed one's new slug; a 404
- * (not kept: a mistyped address must not take the place of a real page).
- * The system is one the reader may read (the caller checked): what is kept
- * here is the same for every reader of the system, so it is keyed by the
- * system and the slug alone.
+ * The article `slug` of the system `systemSlug`, prepared; a renamed one's
+ * new slug; a 404 (not kept: a mistyped address must not take the place of
+ * a real page). Keyed by the two slugs alone, so it can be asked for
+ * alongside the reader's systems (on PostgreSQL the caches' barriers are
+ * then shared: one round trip): the caller serves it only once it knows the
+ * reader may read the system. What is kept is the same for every reader.
  */
-export function preparedArticle(c: Context<AppEnv>, system: SystemSummary, slug: string): Promise<PreparedArticle | MovedArticle> {
+export function preparedArticle(c: Context<AppEnv>, systemSlug: string, slug: string): Promise<PreparedArticle | MovedArticle> {
   const { db, caches } = c.get('deps');
-  return cacheOf(caches).get(`${system.id}/${slug}`, async () => {
+  return cacheOf(caches).get(`${systemSlug}/${slug}`, async () => {
+    // Checked before the query: PostgreSQL refuses a NUL byte ("%00" in the URL) with an error, not an empty result.
+    const system = ARTICLE_SLUG.test(systemSlug)
+      ? await db.selectFrom('systems').select(['id', 'slug', 'name', 'description']).where('slug', '=', systemSlug).executeTakeFirst()
+      : undefined;
+    if (!system) throw notFound();
     try {
       const a = await readArticle(db, system, slug);
       const html = renderToString(
