@@ -52,3 +52,8 @@ export async function renewJobLease(db: Kysely<Database>, name: string, token: s
 export async function releaseJobLease(db: Kysely<Database>, name: string, token: string): Promise<void> {
   await db.deleteFrom('job_leases').where('name', '=', name).where('token', '=', token).execute();
 }
+
+/** Who holds `name` now (its token) and until when; undefined when nobody does. */
+export async function readJobLease(db: Kysely<Database>, name: string): Promise<{ token: string; expires_at: string } | undefined> {
+  return db.selectFrom('job_leases').select(['token', 'expires_at']).where('name', '=', name).executeTakeFirst();
+}

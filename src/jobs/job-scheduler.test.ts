@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boot, type Runtime } from '../boot.ts';
 import { ManualClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
-import { isPostgresUrl } from '../db/create-db.ts';
+import { createDb, isPostgresUrl } from '../db/create-db.ts';
 import { createTestDatabase, type TestDatabase } from '../../tests/test-database.ts';
 import { TEST_START } from '../../tests/test-runtime.ts';
-import { acquireJobLease } from './job-lease.ts';
+import { acquireJobLease, releaseJobLease } from './job-lease.ts';
 import { JobScheduler, type ScheduledJob } from './job-scheduler.ts';
 
 // Two portal runtimes on one database (a SQLite file, or one PostgreSQL
@@ -156,6 +156,36 @@ describe('jobs marked once, on two instances', () => {
     await other.stop();
   });
 
+  it('a run whose renewals fail (the database gone from this process only) stops before its lease runs out, not when a renewal answers', async () => {
+    // A connection of its own that the test closes mid-run: every renewal after it throws, none says "lost".
+    const own = createDb(database.url, database.schema ? { searchPath: database.schema, poolSize: 1 } : {});
+    const s = new JobScheduler({ clock: a.clock, log: silent, db: own.db, holder: 'A', leaseMs: 1_500, renewEveryMs: 100 });
+    let inside!: () => void;
+    const started = new Promise<void>((r) => (inside = r));
+    let stoppedAfter = Infinity;
+    const t0 = performance.now();
+    s.add({
+      name: 'probe-unrenewed',
+      everyMs: 60_000,
+      once: true,
+      async run(_now, signal) {
+        inside();
+        for (let i = 0; i < 500 && !signal.aborted; i++) await sleep(10);
+        stoppedAfter = performance.now() - t0;
+      },
+    });
+    const run = s.runDue();
+    await started;
+    await own.close();
+    await run;
+    // Another instance may take the lease at 1.5 s: the run stopped before that (a sixth of the lease ahead), not after 5 s.
+    expect(stoppedAfter).toBeLessThan(1_500);
+    await s.stop();
+    // Left behind (the database could not be told); another instance takes it once it expires.
+    expect(await a.deps.db.selectFrom('job_leases').select('holder').where('name', '=', 'probe-unrenewed').executeTakeFirst()).toEqual({ holder: 'A' });
+    await a.deps.db.deleteFrom('job_leases').where('name', '=', 'probe-unrenewed').execute();
+  });
+
   it('stop() tells a running job to stop and gives its lease back', async () => {
     const s = new JobScheduler({ clock: a.clock, log: silent, db: a.deps.db, holder: 'A' });
     let inside!: () => void;
@@ -177,6 +207,25 @@ describe('jobs marked once, on two instances', () => {
     expect(await a.deps.db.selectFrom('job_leases').selectAll().where('name', '=', 'probe-stop').execute()).toEqual([]);
   });
 
+  it('a started scheduler that found the lease held looks again at its expiry: a dead holder\'s job is taken over then, not a whole interval later; a released one is left alone', async () => {
+    const wall = { now: () => new Date() };
+    const runs: string[] = [];
+    const s = new JobScheduler({ clock: wall, log: silent, db: b.deps.db, holder: 'B', leaseMs: 60_000, firstTurnMs: 1 });
+    for (const name of ['probe-dead-holder', 'probe-done-holder']) s.add({ name, everyMs: 60_000, once: true, run: async () => void runs.push(name) });
+    // What a SIGKILLed instance leaves (expiring in 400 ms), and a live one that finishes at 100 ms and gives its lease back.
+    expect(await acquireJobLease(a.deps.db, 'probe-dead-holder', 'otra-maquina:4242', wall.now(), 400)).toBeDefined();
+    const live = await acquireJobLease(a.deps.db, 'probe-done-holder', 'otra-maquina:4243', wall.now(), 400);
+    s.start();
+    await sleep(100);
+    await releaseJobLease(a.deps.db, 'probe-done-holder', live!);
+    // Its next turn is a minute away: only the watch can run it within a second or two.
+    for (let i = 0; i < 100 && runs.length === 0; i++) await sleep(20);
+    await sleep(300);
+    await s.stop();
+    expect(runs).toEqual(['probe-dead-holder']);
+    expect(await a.deps.db.selectFrom('job_leases').selectAll().where('name', 'in', ['probe-dead-holder', 'probe-done-holder']).execute()).toEqual([]);
+  });
+
   it('a job not marked once runs on every instance', async () => {
     const runs: string[] = [];
     const each = (who: string): ScheduledJob => ({ name: 'probe-local', everyMs: 60_000, once: false, run: async () => void runs.push(who) });
@@ -194,7 +243,10 @@ describe('JOB_LEASE_SECONDS', () => {
   it('sets the job leases and the mail claims, and must outlast two SMTP waits', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).jobLeaseMs).toBe(60_000);
     expect(loadConfig({ NODE_ENV: 'test', JOB_LEASE_SECONDS: '10', SMTP_TIMEOUT_SECONDS: '5' }).jobLeaseMs).toBe(10_000);
-    expect(() => loadConfig({ NODE_ENV: 'test', JOB_LEASE_SECONDS: '20' })).toThrow(/JOB_LEASE_SECONDS \(20\) debe ser al menos el doble de SMTP_TIMEOUT_SECONDS \(15\)/);
+    expect(() => loadConfig({ NODE_ENV: 'test', JOB_LEASE_SECONDS: '20' })).toThrow(/SMTP_TIMEOUT_SECONDS \(15\) no puede pasar de la mitad de JOB_LEASE_SECONDS \(20\)/);
+    // The limit follows the lease, not a fixed 60 s: a longer lease allows a longer SMTP wait, the default lease does not.
+    expect(loadConfig({ NODE_ENV: 'test', JOB_LEASE_SECONDS: '120', SMTP_TIMEOUT_SECONDS: '45' })).toMatchObject({ jobLeaseMs: 120_000, smtpTimeoutMs: 45_000 });
+    expect(() => loadConfig({ NODE_ENV: 'test', SMTP_TIMEOUT_SECONDS: '45' })).toThrow(/SMTP_TIMEOUT_SECONDS \(45\) no puede pasar de la mitad de JOB_LEASE_SECONDS \(60\)/);
     expect(() => loadConfig({ NODE_ENV: 'test', JOB_LEASE_SECONDS: '2', SMTP_TIMEOUT_SECONDS: '1' })).toThrow(/entre 4 y 3600/);
   });
 });

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
 import { INSTANCE_LABEL } from './claim-job-run.ts';
-import { acquireJobLease, releaseJobLease, renewJobLease } from './job-lease.ts';
+import { acquireJobLease, readJobLease, releaseJobLease, renewJobLease } from './job-lease.ts';
 
 /**
  * Work the server does on its own at a time, not because of a request:
@@ -49,6 +49,9 @@ export class JobScheduler {
   private readonly jobs: ScheduledJob[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly running = new Map<string, { done: Promise<void>; controller: AbortController }>();
+  /** Per job: a timer at the expiry of the lease another instance held when this one's turn came (see watchHolder). */
+  private readonly watches = new Map<string, NodeJS.Timeout>();
+  private started = false;
   private stopped = false;
 
   constructor(private readonly o: JobSchedulerOptions) {}
@@ -69,6 +72,7 @@ export class JobScheduler {
    * that would otherwise never run.
    */
   start(): void {
+    this.started = true;
     for (const job of this.jobs) {
       const first = setTimeout(() => void this.runOne(job), Math.floor(Math.random() * Math.min(job.everyMs, this.o.firstTurnMs ?? 2_000)));
       first.unref();
@@ -99,24 +103,39 @@ export class JobScheduler {
   private async underLease(job: ScheduledJob, controller: AbortController): Promise<void> {
     const { db, clock, log } = this.o;
     const holder = this.o.holder ?? INSTANCE_LABEL;
+    const askedAt = performance.now();
     const token = await acquireJobLease(db, job.name, holder, clock.now(), this.leaseMs);
     if (!token) {
       log.debug({ job: job.name }, 'scheduled job held by another instance: this turn is skipped');
+      if (this.started) await this.watchHolder(job);
       return;
     }
     let lost = false;
     let renewing = false;
+    const loseIt = (why: string) => {
+      if (lost) return;
+      lost = true;
+      log.warn({ job: job.name }, why);
+      controller.abort(new Error('lease lost'));
+    };
+    // Renewals that fail or hang (the database away from this process only, a full pool) must not let the
+    // run go on until another instance takes the lease: it stops a sixth of the lease before the row's
+    // expiry, counted on this process's monotonic clock from when the last good renewal was sent.
+    const fenceMs = this.leaseMs - Math.floor(this.leaseMs / 6);
+    const fenceAt = (from: number) => {
+      clearTimeout(fence);
+      fence = setTimeout(() => loseIt('scheduled job lease not renewed in time (database unreachable?): this run stops'), from + fenceMs - performance.now());
+      fence.unref();
+    };
+    let fence: NodeJS.Timeout | undefined;
+    fenceAt(askedAt);
     const renew = setInterval(() => {
-      if (renewing) return;
+      if (renewing || lost) return;
       renewing = true;
+      const sentAt = performance.now();
       renewJobLease(db, job.name, token, clock.now(), this.leaseMs)
-        .then((held) => {
-          if (held || lost) return;
-          lost = true;
-          log.warn({ job: job.name }, 'scheduled job lease taken by another instance: this run stops');
-          controller.abort(new Error('lease lost'));
-        })
-        // The database may be back before the lease runs out: keep working; the next renewal tells.
+        .then((held) => (held ? lost || fenceAt(sentAt) : loseIt('scheduled job lease taken by another instance: this run stops')))
+        // The database may be back before the lease runs out: keep working; the next renewal tells, and the fence bounds the wait.
         .catch((err) => log.warn({ err, job: job.name }, 'scheduled job lease renewal failed'))
         .finally(() => (renewing = false));
     }, this.o.renewEveryMs ?? Math.max(10, Math.floor(this.leaseMs / 3)));
@@ -125,15 +144,42 @@ export class JobScheduler {
       await job.run(clock.now(), controller.signal);
     } finally {
       clearInterval(renew);
-      // Not given back: the lease simply runs out, and the next turn anywhere waits for that.
-      if (!lost) await releaseJobLease(db, job.name, token).catch((err) => log.warn({ err, job: job.name }, 'releasing a scheduled job lease failed'));
+      clearTimeout(fence);
+      // A lost lease is given back too, matched on its token: a no-op when another holds it now, and no wait for the expiry when nobody took it.
+      await releaseJobLease(db, job.name, token).catch((err) => log.warn({ err, job: job.name }, 'releasing a scheduled job lease failed'));
     }
+  }
+
+  /**
+   * The lease was held: if it runs out before this job's next turn, look
+   * again at its expiry. Still the same token then means nobody renewed or
+   * released it (its holder was killed or is stuck), and this instance takes
+   * the job over at once instead of up to a whole interval later; a lease
+   * renewed meanwhile is watched again, one released (the run finished) or
+   * taken by a third instance is left alone.
+   */
+  private async watchHolder(job: ScheduledJob): Promise<void> {
+    if (this.watches.has(job.name) || this.stopped) return;
+    const held = await readJobLease(this.o.db, job.name);
+    if (!held) return;
+    const wait = Date.parse(held.expires_at) - this.o.clock.now().getTime() + 50;
+    if (wait >= job.everyMs || this.stopped || this.watches.has(job.name)) return;
+    const timer = setTimeout(() => {
+      this.watches.delete(job.name);
+      readJobLease(this.o.db, job.name)
+        .then((now) => (now?.token === held.token ? this.runOne(job) : undefined))
+        .catch((err) => this.o.log.warn({ err, job: job.name }, 'looking at a scheduled job lease failed; the next turn tries again'));
+    }, Math.max(0, wait));
+    timer.unref();
+    this.watches.set(job.name, timer);
   }
 
   /** Stop the timers, tell running jobs to stop at their next item, and wait for them (their leases are released). */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    for (const t of this.watches.values()) clearTimeout(t);
+    this.watches.clear();
     const running = [...this.running.values()];
     for (const r of running) r.controller.abort(new Error('stopping'));
     await Promise.all(running.map((r) => r.done));

@@ -33,7 +33,7 @@ afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop()));
 });
 
-const silent = pino({ level: 'silent' });
+const silent = pino({ level: process.env.DEBUG_LEASE ? 'info' : 'silent' });
 
 function worker(over: Partial<OutboxWorkerOptions> = {}): OutboxWorker {
   const transport = smtpTransport(url, 2_000);
@@ -83,9 +83,10 @@ async function meanwhile(first: Promise<number>, other: OutboxWorker): Promise<n
 describe('outbox leases on a real SMTP peer', () => {
   it('a server slower than the lease: the lease is renewed while sending and two workers deliver it once', async () => {
     const id = await queueCredentials(rt.deps.db, rt.config, 'lento@perno.cl', 'Sl0w-Srv1-Rrr2-Sss3', new Date());
-    peer.dataDelayMs = 1_500; // almost four leases
-    const a = worker();
-    const b = worker();
+    peer.dataDelayMs = 1_500; // one and a half leases
+    // A 1 s lease here: the worker cuts its own send when no renewal came back within five sixths of it, and 400 ms left too little for a loaded machine.
+    const a = worker({ leaseMs: 1_000 });
+    const b = worker({ leaseMs: 1_000 });
     const { pass: first } = await sendingFirst(a);
     const byB = await meanwhile(first, b);
     expect(await first).toBe(1);
@@ -97,17 +98,28 @@ describe('outbox leases on a real SMTP peer', () => {
     expect(sent.attempts).toBe(1);
   });
 
-  it('(the same without renewal sends it twice, with one Message-ID that lets the receiver drop the copy)', async () => {
+  it('(the same without renewal: each send is cut by its own worker before the lease runs out, and every copy the receiver saw has one Message-ID)', async () => {
     const id = await queueCredentials(rt.deps.db, rt.config, 'dos-veces@perno.cl', 'Tw1c-Eeee-Ffff-Gggg', new Date());
     peer.dataDelayMs = 1_500;
     const a = worker({ renewEveryMs: 60_000 });
     const b = worker({ renewEveryMs: 60_000 });
+    const started = Date.now();
     const { pass: first } = await sendingFirst(a);
-    await meanwhile(first, b);
-    await first;
-    const copies = peer.to('dos-veces@perno.cl');
-    expect(copies).toHaveLength(2);
-    expect(copies.map((m) => m.messageId)).toEqual([`<${id}@localhost>`, `<${id}@localhost>`]);
+    // Cut by its own fence (a sixth of the 400 ms lease ahead), not delivered when the answer came at 1.5 s: b never sent while a still did.
+    expect(await first).toBe(0);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    await meanwhile(sleep(600).then(() => 0), b);
+    // Unconfirmed copies reached the receiver (it answers after 1.5 s), all with the row's Message-ID; nothing counted as sent.
+    const copies = peer.received.filter((m) => m.to.includes('dos-veces@perno.cl'));
+    expect(copies.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(copies.map((m) => m.messageId))).toEqual(new Set([`<${id}@localhost>`]));
+    expect((await row(id)).sent_at).toBeNull();
+    // A prompt server: delivered and marked sent once; every copy it holds (the cut ones it answered late too) has that one Message-ID.
+    peer.dataDelayMs = 0;
+    await sleep(400);
+    expect(await worker().runOnce()).toBe(1);
+    expect(await row(id)).toMatchObject({ attempts: 1, locked_by: null });
+    expect(new Set(peer.to('dos-veces@perno.cl').map((m) => m.messageId))).toEqual(new Set([`<${id}@localhost>`]));
   });
 
   it('stop() during a stalled send returns within a second and releases the lease; another worker delivers it once', async () => {
@@ -154,6 +166,36 @@ describe('outbox leases on a real SMTP peer', () => {
     expect(r.locked_by).toBe('otro-trabajador');
     expect(r.attempts).toBe(0);
     expect(r.last_error).toBeNull();
+  });
+
+  it('renewals that fail (the outbox out of reach of this process) cut the send before the lease runs out, and leave the row claimed', async () => {
+    const id = await queueCredentials(rt.deps.db, rt.config, 'sin-renovar@perno.cl', 'N0rn-Ewww-Aaaa-Bbbb', new Date());
+    const seen = peer.received.length;
+    peer.stall = 1;
+    // SMTP waits longer than the lease: only the worker's own fence can end this send in time.
+    const a = worker({ transport: smtpTransport(url, 5_000), leaseMs: 1_500, renewEveryMs: 100 });
+    const started = Date.now();
+    const pass = a.runOnce();
+    await peer.waitForReceived(seen + 1);
+    await sql`alter table outbox rename to outbox_away`.execute(rt.deps.db);
+    let passed: number | undefined;
+    try {
+      passed = await pass;
+    } finally {
+      await sql`alter table outbox_away rename to outbox`.execute(rt.deps.db);
+    }
+    expect(passed).toBe(0);
+    // Another worker may claim it at 1.5 s after the claim: this send was cut before that.
+    expect(Date.now() - started).toBeLessThan(1_500);
+    const r = await row(id);
+    expect(r.sent_at).toBeNull();
+    expect(r.locked_by).not.toBeNull();
+    expect(r.attempts).toBe(0);
+    expect(r.secrets).toContain('N0rn-Ewww-Aaaa-Bbbb');
+    // Once the claim has run out (moved back here rather than waited for), the next worker sends it, with the same Message-ID.
+    await rt.deps.db.updateTable('outbox').set({ locked_until: new Date(Date.now() - 1_000).toISOString() }).where('id', '=', id).execute();
+    expect(await worker().runOnce()).toBe(1);
+    expect(peer.to('sin-renovar@perno.cl').map((m) => m.messageId)).toEqual([`<${id}@localhost>`]);
   });
 
   it('an SMTP server that stops answering times out well below the lease and the mail is retried', async () => {

@@ -139,9 +139,10 @@ export class OutboxWorker {
     for (const { id } of due) {
       if (this.closing) break;
       const token = randomUUID();
+      const claimedAt = performance.now();
       const row = await this.claim(id, token);
       if (!row) continue;
-      if (await this.deliver(row, token)) delivered++;
+      if (await this.deliver(row, token, claimedAt)) delivered++;
     }
     if (delivered > 0 && !this.closing) await this.bringForward().catch((err) => this.o.log.warn({ err }, 'bringing mail forward failed'));
     return delivered;
@@ -167,7 +168,7 @@ export class OutboxWorker {
   }
 
   /** Send one claimed row and write down what happened; true when it was delivered. */
-  private async deliver(row: Row, token: string): Promise<boolean> {
+  private async deliver(row: Row, token: string, claimedAt: number): Promise<boolean> {
     const { log, transport } = this.o;
     if (this.closing) {
       await this.release(row.id, token);
@@ -177,17 +178,33 @@ export class OutboxWorker {
     this.inFlight.add(controller);
     let settled = false;
     let renewing = false;
+    // Renewals that fail or hang (the database away from this process only) must not let the send go on
+    // until another instance claims the row: it is cut a sixth of the lease before locked_until, counted
+    // on this process's monotonic clock from when the last good renewal (or the claim) was sent.
+    let fence: NodeJS.Timeout | undefined;
+    const fenceAt = (from: number) => {
+      clearTimeout(fence);
+      fence = setTimeout(() => {
+        if (settled) return;
+        log.warn({ mailId: row.id }, 'mail lease not renewed in time (database unreachable?): this send is cut');
+        controller.abort(new Interrupted('lease-lost'));
+      }, from + this.leaseMs - Math.floor(this.leaseMs / 6) - performance.now());
+      fence.unref();
+    };
+    fenceAt(claimedAt);
     const renew = setInterval(() => {
       if (settled || renewing) return;
       renewing = true;
+      const sentAt = performance.now();
       this.renewLease(row.id, token)
         .then((held) => {
-          if (!held && !settled) {
+          if (held) fenceAt(sentAt);
+          else if (!settled) {
             log.warn({ mailId: row.id }, 'mail lease taken by another worker: this send is cut');
             controller.abort(new Interrupted('lease-lost'));
           }
         })
-        // The database may be back before the lease runs out: keep sending.
+        // The database may be back before the lease runs out: keep sending; the fence bounds the wait.
         .catch((err) => log.warn({ err, mailId: row.id }, 'mail lease renewal failed'))
         .finally(() => (renewing = false));
     }, this.o.renewEveryMs ?? Math.max(10, Math.floor(this.leaseMs / 4)));
@@ -213,6 +230,7 @@ export class OutboxWorker {
       } finally {
         settled = true;
         clearInterval(renew);
+        clearTimeout(fence);
         clearTimeout(deadline);
       }
     } catch (err) {
