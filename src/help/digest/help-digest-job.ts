@@ -15,8 +15,9 @@ export function helpDigestJob(deps: { db: Kysely<Database>; dialect: Dialect; co
     everyMs: DIGEST_CHECK_EVERY_MS,
     // One instance at a time; the week's job_runs key and each subscription's claim still keep a paused holder from mailing twice.
     once: true,
-    async run(now) {
-      const out = await sendHelpDigests(deps.db, { dialect: deps.dialect, brand: deps.config.brand, publicUrl: deps.config.publicUrl }, now);
+    async run(now, signal) {
+      // signal: the lease lost or the server stopping; the batch under way commits, no next one starts (the next holder goes on).
+      const out = await sendHelpDigests(deps.db, { dialect: deps.dialect, brand: deps.config.brand, publicUrl: deps.config.publicUrl, signal }, now);
       if (out.skipped) return;
       if (out.mailed > 0) deps.mailQueued();
       deps.log.info({ job: 'help-digest', mailed: out.mailed, taken: out.taken, finished: out.finished }, 'help digest batch written');

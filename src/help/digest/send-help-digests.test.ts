@@ -38,7 +38,7 @@ async function bootPortal(at: Date = TEST_START): Promise<Portal> {
   return Object.assign(rt, { clock });
 }
 const asTest = (rt: Portal) => rt as unknown as TestRuntime;
-const run = (rt: Portal, extra: { batchSize?: number; maxBatches?: number; beforeCommit?: (n: number) => void } = {}) =>
+const run = (rt: Portal, extra: { batchSize?: number; maxBatches?: number; beforeCommit?: (n: number) => void; signal?: AbortSignal } = {}) =>
   sendHelpDigests(rt.deps.db, { dialect: rt.deps.dialect, brand: rt.deps.config.brand, publicUrl: rt.deps.config.publicUrl, ...extra }, rt.clock.now());
 
 async function freshDatabase(): Promise<Portal> {
@@ -160,6 +160,25 @@ describe('the weekly help digest', () => {
     expect(mails.map((m) => m.to_address).sort()).toEqual([...emails].sort());
     expect(await run(b, { batchSize: 3 })).toMatchObject({ skipped: 'done' });
     await b.close();
+  });
+
+  it('stops before its next batch once its signal aborts (the lease lost to another instance, the server stopping)', async () => {
+    const a = await freshDatabase();
+    const t0 = a.clock.now();
+    for (let i = 0; i < 6; i++) {
+      const c = await createCustomerWithAdmin(a.deps);
+      await addContractFor(a.deps, c.id, 'contabilidad', '2025-01-01');
+      await subscribe(a.deps.db, c.admin.id, t0);
+    }
+    await publishVersion(asTest(a), { system: 'contabilidad', slug: 'cierre-mensual', note: 'Cambio.', at: new Date(t0.getTime() + HOUR) });
+    a.clock.set(WEEK2);
+    const lease = new AbortController();
+    // Lost while the first batch is being written: that batch commits whole, the other two are not started.
+    expect(await run(a, { batchSize: 2, signal: lease.signal, beforeCommit: () => lease.abort() })).toMatchObject({ mailed: 2, finished: false });
+    expect(await digestMails(a.deps.db)).toHaveLength(2);
+    // The next holder finishes the week.
+    expect(await run(a, { batchSize: 2 })).toMatchObject({ mailed: 4, finished: true });
+    await a.close();
   });
 
   it('lets the server answer requests between batches (SQLite runs every query on the event loop)', async () => {

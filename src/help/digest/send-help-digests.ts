@@ -41,6 +41,8 @@ export interface DigestRun {
   batchSize?: number;
   /** Stop after this many batches (the next turn of the job goes on); unbounded by default. */
   maxBatches?: number;
+  /** Aborted when the job's lease was lost to another instance or the server is stopping: no further batch starts. */
+  signal?: AbortSignal;
   /** Tests: called inside each batch's transaction after its writes, before the commit. */
   beforeCommit?: (mailed: number) => void;
 }
@@ -80,6 +82,7 @@ export async function sendHelpDigests(db: Kysely<Database>, run: DigestRun, now:
   let mailed = 0;
   let taken = 0;
   for (let batch = 0; run.maxBatches === undefined || batch < run.maxBatches; batch++) {
+    if (run.signal?.aborted) break;
     const r = await db.transaction().execute(async (trx) => {
       let q = pending(trx, dueAt).select(['s.user_id as userId', 'u.email', 'u.name', 'u.role', 'u.customer_id as customerId', 's.subscribed_at as subscribedAt', 's.last_sent_at as lastSentAt']).orderBy('s.user_id').limit(size);
       if (run.dialect === 'postgres') q = q.forUpdate('s').skipLocked();
