@@ -85,8 +85,8 @@ const EnvSchema = z
     TRUST_PROXY: trustProxy,
     SMTP_URL: z.string().url('SMTP_URL debe ser una URL como smtp://usuario:clave@servidor:587').optional(),
     MAIL_FROM: z.string().default('Mi Transtecnia <no-responder@transtecnia.cl>'),
-    // Each SMTP wait (connect, greeting, every reply) stays well below the outbox worker's 60 s lease.
-    SMTP_TIMEOUT_SECONDS: positiveInt('SMTP_TIMEOUT_SECONDS', 15).refine((n) => n <= 30, 'SMTP_TIMEOUT_SECONDS no puede pasar de 30 (la mitad de la reserva de 60 s de cada correo).'),
+    // Each SMTP wait (connect, greeting, every reply) stays at most half the mail's claim (JOB_LEASE_SECONDS, checked below).
+    SMTP_TIMEOUT_SECONDS: positiveInt('SMTP_TIMEOUT_SECONDS', 15),
     OUTBOX_RETENTION_DAYS: positiveInt('OUTBOX_RETENTION_DAYS', 30),
     // How long a claim lasts unrenewed (a scheduled job's lease, a mail being sent): a killed instance's work is taken over after this.
     JOB_LEASE_SECONDS: positiveInt('JOB_LEASE_SECONDS', 60).refine((n) => n >= 4 && n <= 3600, 'JOB_LEASE_SECONDS debe estar entre 4 y 3600.'),
@@ -134,8 +134,8 @@ const EnvSchema = z
     if (env.SMTP_TIMEOUT_SECONDS * 2 > env.JOB_LEASE_SECONDS) {
       ctx.addIssue({
         code: 'custom',
-        path: ['JOB_LEASE_SECONDS'],
-        message: `JOB_LEASE_SECONDS (${env.JOB_LEASE_SECONDS}) debe ser al menos el doble de SMTP_TIMEOUT_SECONDS (${env.SMTP_TIMEOUT_SECONDS}).`,
+        path: ['SMTP_TIMEOUT_SECONDS'],
+        message: `SMTP_TIMEOUT_SECONDS (${env.SMTP_TIMEOUT_SECONDS}) no puede pasar de la mitad de JOB_LEASE_SECONDS (${env.JOB_LEASE_SECONDS}), la reserva de cada correo: baje SMTP_TIMEOUT_SECONDS o suba JOB_LEASE_SECONDS.`,
       });
     }
     if (env.NODE_ENV === 'production' && !env.SMTP_URL) {

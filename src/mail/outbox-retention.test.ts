@@ -93,7 +93,7 @@ describe('outbox retention', () => {
     expect(defaults.outboxRetentionMs).toBe(30 * DAY);
     expect(defaults.smtpTimeoutMs).toBe(15_000);
     expect(loadConfig({ NODE_ENV: 'test', OUTBOX_RETENTION_DAYS: '7', SMTP_TIMEOUT_SECONDS: '5' })).toMatchObject({ outboxRetentionMs: 7 * DAY, smtpTimeoutMs: 5_000 });
-    expect(() => loadConfig({ NODE_ENV: 'test', SMTP_TIMEOUT_SECONDS: '45' })).toThrow(/SMTP_TIMEOUT_SECONDS no puede pasar de 30/);
+    expect(() => loadConfig({ NODE_ENV: 'test', SMTP_TIMEOUT_SECONDS: '45' })).toThrow(/SMTP_TIMEOUT_SECONDS \(45\) no puede pasar de la mitad de JOB_LEASE_SECONDS \(60\)/);
     expect(() => loadConfig({ NODE_ENV: 'test', OUTBOX_RETENTION_DAYS: '0' })).toThrow(/OUTBOX_RETENTION_DAYS/);
   });
 });
