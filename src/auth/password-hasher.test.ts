@@ -38,3 +38,27 @@ describe('password hasher lanes', () => {
     expect(four).toBeGreaterThan(one * 4 * 2);
   });
 });
+
+describe('password hasher threads', () => {
+  it('ends its threads once idle and starts them again for the next hash', async () => {
+    const hasher = new PasswordHasher(2, 300);
+    try {
+      expect(hasher.liveThreads).toBe(0);
+      const phc = await hasher.hash('una clave de prueba larga');
+      expect(hasher.liveThreads).toBe(2);
+      // Work arriving before the idle period ends keeps them.
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await hasher.verify(phc, 'una clave de prueba larga')).toBe(true);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(hasher.liveThreads).toBe(2);
+      for (let i = 0; i < 40 && hasher.liveThreads > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(hasher.liveThreads).toBe(0);
+      // Started again on demand, and they still verify (and refuse) correctly.
+      const [right, wrong] = await Promise.all([hasher.verify(phc, 'una clave de prueba larga'), hasher.verify(phc, 'otra clave')]);
+      expect([right, wrong]).toEqual([true, false]);
+      expect(hasher.liveThreads).toBe(2);
+    } finally {
+      await hasher.close();
+    }
+  });
+});

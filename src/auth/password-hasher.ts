@@ -21,6 +21,12 @@ const BUSY_PAUSE = 4;
 const LOW_PRIORITY_SHARE = 0.05;
 /** A suspicious job that has waited this long goes ahead of ordinary ones when its lane is open: it is slowed, never starved. */
 const LOW_PRIORITY_MAX_WAIT_MS = 1_000;
+/**
+ * Threads with nothing to do for this long are ended: each holds a V8 isolate
+ * and argon2's 19 MiB (about 20 MB of the process's memory for good, after a
+ * single sign-in). The next hash starts them again, a few tens of ms once.
+ */
+const IDLE_THREADS_END_MS = 30_000;
 
 export interface HashOptions {
   /** Verify only when ordinary work leaves room (a source that has already failed). */
@@ -82,12 +88,21 @@ export class PasswordHasher {
   private pausedUntil = 0;
   private resumeTimer: NodeJS.Timeout | undefined;
   private lowTimer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
   /** Moving average of one hash's own computing time, without the wait in the queue. */
   private computeMs = 25;
   /** A hash of a random password, verified when the account does not exist so timing matches. */
   private dummyHash: Promise<string> | undefined;
 
-  constructor(private readonly concurrency = 1) {}
+  constructor(
+    private readonly concurrency = 1,
+    private readonly idleEndMs = IDLE_THREADS_END_MS,
+  ) {}
+
+  /** Hashing threads alive now (0 before the first hash and after IDLE_THREADS_END_MS without one). */
+  get liveThreads(): number {
+    return this.threads?.length ?? 0;
+  }
 
   hash(password: string): Promise<string> {
     return this.submit({ id: this.nextId++, op: 'hash', password }) as Promise<string>;
@@ -123,6 +138,7 @@ export class PasswordHasher {
   async close(): Promise<void> {
     clearTimeout(this.resumeTimer);
     clearTimeout(this.lowTimer);
+    clearTimeout(this.idleTimer);
     const threads = this.threads ?? [];
     this.threads = undefined;
     await Promise.all(threads.map((t) => t.worker.terminate()));
@@ -131,6 +147,8 @@ export class PasswordHasher {
   private submit(job: Job, lowPriority = false, suspicion = 0): Promise<unknown> {
     // Threads start on first use: the CLI and most tests never pay for them.
     this.threads ??= Array.from({ length: this.concurrency }, () => new HashThread(() => this.drain()));
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     return new Promise((resolve, reject) => {
       const queued: Queued = { job, resolve, reject, suspicion, queuedAt: performance.now() };
       if (!lowPriority) this.queue.push(queued);
@@ -162,6 +180,19 @@ export class PasswordHasher {
   }
 
 
+  /** Once nothing is queued or running, end the threads after idleEndMs unless work comes first (submit clears the timer). */
+  private endThreadsWhenIdle(): void {
+    if (this.idleTimer || this.queue.length > 0 || this.lowQueue.length > 0 || (this.threads ?? []).some((t) => t.busy)) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.queue.length > 0 || this.lowQueue.length > 0 || (this.threads ?? []).some((t) => t.busy)) return;
+      const threads = this.threads ?? [];
+      this.threads = undefined;
+      for (const t of threads) void t.worker.terminate();
+    }, this.idleEndMs);
+    this.idleTimer.unref();
+  }
+
   private drain(): void {
     const wait = this.pausedUntil - performance.now();
     if (wait > 0) {
@@ -175,7 +206,10 @@ export class PasswordHasher {
       if (thread.busy) continue;
       const started = performance.now();
       const taken = this.takeNext(started);
-      if (!taken) return;
+      if (!taken) {
+        this.endThreadsWhenIdle();
+        return;
+      }
       const { next, low } = taken;
       // Shut the lane at once, so another idle thread does not take a second suspicious job meanwhile.
       if (low) this.lowOpenAt = Infinity;
