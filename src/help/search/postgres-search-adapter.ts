@@ -1,4 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../../db/schema.ts';
 import { toCount } from '../../db/dialect.ts';
 import type { Candidate } from './bm25f.ts';
 import { toTsTerm } from './parse-search-query.ts';
@@ -46,8 +47,16 @@ function where(r: SearchSet): RawBuilder<unknown> {
 
 export const postgresSearch: SearchAdapter = {
   async count(db, r) {
-    const result = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from help_search_vectors v, q where ${where(r)}`.execute(db);
-    return toCount(result.rows[0]?.n);
+    // From the GIN bitmap, always: for a word in most articles the planner
+    // prefers a sequential scan, which reads every row's document (out of
+    // line) to test it: 1.3 s against 15 ms at 50,000 articles.
+    const count = async (trx: Kysely<Database>) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      const result = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from help_search_vectors v, q where ${where(r)}`.execute(trx);
+      return toCount(result.rows[0]?.n);
+    };
+    // Inside a caller's transaction the setting lasts until its end: harmless for a search.
+    return db.isTransaction ? count(db) : db.transaction().execute(count);
   },
 
   async candidates(db, r, limit, withBody) {
