@@ -1,11 +1,7 @@
-import net from 'node:net';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../tests/test-database.ts';
+import { describe, expect, it } from 'vitest';
+import { logSink, signalProxy, until, useMigratedSchema } from '../../tests/change-signal-fixtures.ts';
 import { SharedCache } from '../cache/shared-cache.ts';
 import type { ChangedTables } from './change-signal.ts';
-import { createDb } from './create-db.ts';
-import { migrateToLatest } from './migrate.ts';
 import { PostgresChangeSignal } from './postgres-change-signal.ts';
 
 // sync(since): one barrier sent after `since` serves every caller that arrived before it was
@@ -13,58 +9,12 @@ import { PostgresChangeSignal } from './postgres-change-signal.ts';
 // what the old connection answered; a schema whose name has a dot is still its own.
 
 const isPg = Boolean(process.env.DATABASE_URL?.startsWith('postgres'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(5);
-  }
-}
-
-/** Between the signal and the server: what the server sends is held back `delayMs` (a loaded server, or event loop). */
-async function slowProxy() {
-  const sockets: net.Socket[] = [];
-  const proxy = { delayMs: 0, port: 0, close: async () => {} };
-  const server = net.createServer((client) => {
-    const upstream = net.connect(5432, '127.0.0.1');
-    sockets.push(client, upstream);
-    client.on('data', (d) => upstream.write(d));
-    // Every chunk through the same timer length: they stay in order.
-    upstream.on('data', (d) => (proxy.delayMs ? setTimeout(() => client.write(d), proxy.delayMs) : client.write(d)));
-    const end = () => (client.destroy(), upstream.destroy());
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  proxy.port = (server.address() as net.AddressInfo).port;
-  proxy.close = async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => server.close(r));
-  };
-  return proxy;
-}
 
 describe.runIf(isPg)('PostgresChangeSignal barriers', () => {
-  let database: TestDatabase;
-  let admin: pg.Client;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('csb');
-    const { db, close } = createDb(database.url, { searchPath: database.schema! });
-    await migrateToLatest(db);
-    await close();
-    admin = new pg.Client({ connectionString: database.url, options: `-c search_path=${database.schema}` });
-    await admin.connect();
-  });
-  afterAll(async () => {
-    await admin?.end();
-    await database?.drop();
-  });
+  const held = useMigratedSchema('csb');
 
   it('sync(since): at once once a barrier sent after `since` is answered, the one on the wire if sent after it, else the next, shared', async () => {
-    const signal = new PostgresChangeSignal({ connectionString: database.url, searchPath: database.schema!, heartbeatMs: 600_000 });
+    const signal = new PostgresChangeSignal({ connectionString: held.database.url, searchPath: held.database.schema!, heartbeatMs: 600_000 });
     try {
       expect(await signal.ready(5_000)).toBe(true);
       const n = signal.barriers;
@@ -98,14 +48,14 @@ describe.runIf(isPg)('PostgresChangeSignal barriers', () => {
   });
 
   it('a commit that returned before `since` has been heard once sync(since) resolves, on a burst of 50 callers', async () => {
-    const signal = new PostgresChangeSignal({ connectionString: database.url, searchPath: database.schema!, heartbeatMs: 600_000 });
+    const signal = new PostgresChangeSignal({ connectionString: held.database.url, searchPath: held.database.schema!, heartbeatMs: 600_000 });
     const heard: ChangedTables[] = [];
     signal.subscribe((t) => heard.push(t));
     try {
       expect(await signal.ready(5_000)).toBe(true);
       for (let i = 0; i < 20; i++) {
         heard.length = 0;
-        await admin.query('update systems set name = name where false');
+        await held.admin.query('update systems set name = name where false');
         const arrived = performance.now();
         await Promise.all(Array.from({ length: 50 }, () => signal.sync(arrived)));
         expect(heard, `commit ${i}`).toContainEqual(new Set(['systems']));
@@ -116,12 +66,9 @@ describe.runIf(isPg)('PostgresChangeSignal barriers', () => {
   });
 
   it('a late barrier: its callers go on uncached, the connection and the caches are kept, and the late answer turns them on again', async () => {
-    const proxy = await slowProxy();
-    const url = new URL(database.url);
-    url.host = `127.0.0.1:${proxy.port}`;
-    const lines: Array<{ level: string; msg: string }> = [];
-    const log = { warn: (_: unknown, msg: string) => void lines.push({ level: 'warn', msg }), info: (_: unknown, msg: string) => void lines.push({ level: 'info', msg }) } as never;
-    const signal = new PostgresChangeSignal({ connectionString: url.toString(), searchPath: database.schema!, log, heartbeatMs: 600_000, barrierTimeoutMs: 150, lostAfterMs: 10_000 });
+    const proxy = await signalProxy();
+    const { lines, log } = logSink();
+    const signal = new PostgresChangeSignal({ connectionString: proxy.url(held.database.url), searchPath: held.database.schema!, log, heartbeatMs: 600_000, barrierTimeoutMs: 150, lostAfterMs: 10_000 });
     const heard: ChangedTables[] = [];
     signal.subscribe((t) => heard.push(t));
     const cache = new SharedCache<string>({ name: 'prueba', signal, tables: ['customers'], maxEntries: 10 });
@@ -150,7 +97,7 @@ describe.runIf(isPg)('PostgresChangeSignal barriers', () => {
       expect(lines.map((l) => l.level)).toEqual(['warn', 'info']);
 
       // And it still hears.
-      await admin.query('delete from customers where false');
+      await held.admin.query('delete from customers where false');
       await until('the customers notification', () => heard.length > 0);
       expect(heard).toEqual([new Set(['customers'])]);
     } finally {
@@ -160,43 +107,66 @@ describe.runIf(isPg)('PostgresChangeSignal barriers', () => {
     }
   });
 
+  it('close() on a connection that no longer answers: the waiting callers go on and close() returns', async () => {
+    const proxy = await signalProxy();
+    const signal = new PostgresChangeSignal({ connectionString: proxy.url(held.database.url), searchPath: held.database.schema!, heartbeatMs: 600_000, barrierTimeoutMs: 60_000 });
+    try {
+      expect(await signal.ready(5_000)).toBe(true);
+      proxy.delayMs = 120_000;
+      const waiting = signal.sync();
+      const started = performance.now();
+      await signal.close();
+      await waiting;
+      expect(performance.now() - started).toBeLessThan(3_000);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('a loss settles the barrier on the wire, and what the old connection answered serves nobody on the new one', async () => {
-    const signal = new PostgresChangeSignal({ connectionString: database.url, searchPath: database.schema!, heartbeatMs: 600_000, retryMs: { first: 50, max: 100 } });
+    const proxy = await signalProxy();
+    const signal = new PostgresChangeSignal({ connectionString: proxy.url(held.database.url), searchPath: held.database.schema!, heartbeatMs: 600_000, retryMs: { first: 50, max: 100 } });
     try {
       expect(await signal.ready(5_000)).toBe(true);
       const arrived = performance.now();
       await signal.sync(arrived);
       const pid = signal.backendPid!;
-      // A barrier on the wire when the backend goes: it resolves (check() is false), it does not hang.
+      // A barrier on the wire (its answer held back) when the backend goes: it resolves, it does not hang.
+      proxy.delayMs = 300;
       const inFlight = signal.sync();
-      await admin.query('select pg_terminate_backend($1)', [pid]);
+      await held.admin.query('select pg_terminate_backend($1)', [pid]);
       await inFlight;
+      expect(signal.check()).toBe(false);
+      await until('the loss noticed', () => !signal.connected);
+      proxy.delayMs = 0;
       await until('listening again', () => signal.connected);
+      expect(signal.backendPid).not.toBe(pid);
       const n = signal.barriers;
       await signal.sync(arrived);
       expect(signal.barriers).toBe(n + 1);
       expect(signal.check()).toBe(true);
     } finally {
       await signal.close();
+      await proxy.close();
     }
   });
 
   it('a schema whose name has a dot keeps its own notifications and no other schema\'s', async () => {
-    const schema = `${database.schema}.punto`;
-    await admin.query(`create schema "${schema}"`);
-    const signal = new PostgresChangeSignal({ connectionString: database.url, searchPath: `"${schema}"` });
+    const schema = `${held.database.schema}.punto`;
+    await held.admin.query(`create schema "${schema}"`);
+    const signal = new PostgresChangeSignal({ connectionString: held.database.url, searchPath: `"${schema}"` });
     const heard: ChangedTables[] = [];
     signal.subscribe((t) => heard.push(t));
     try {
       expect(await signal.ready(5_000)).toBe(true);
       heard.length = 0;
-      await admin.query(`select pg_notify('portal_changes', $1)`, [`${database.schema}.customers`]);
-      await admin.query(`select pg_notify('portal_changes', $1)`, [`${schema}.customers`]);
+      await held.admin.query(`select pg_notify('portal_changes', $1)`, [`${held.database.schema}.customers`]);
+      await held.admin.query(`select pg_notify('portal_changes', $1)`, [`${schema}.customers`]);
       await signal.sync();
       expect(heard).toEqual([new Set(['customers'])]);
     } finally {
       await signal.close();
-      await admin.query(`drop schema "${schema}"`);
+      await held.admin.query(`drop schema "${schema}"`);
     }
   });
 });

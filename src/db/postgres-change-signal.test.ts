@@ -1,57 +1,21 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { logSink, signalProxy, sleep, until, useMigratedSchema } from '../../tests/change-signal-fixtures.ts';
 import { freePort } from '../../tests/free-port.ts';
-import { createTestDatabase, type TestDatabase } from '../../tests/test-database.ts';
 import { SharedCache } from '../cache/shared-cache.ts';
 import type { ChangedTables } from './change-signal.ts';
-import { createDb } from './create-db.ts';
-import { migrateToLatest } from './migrate.ts';
 import { PostgresChangeSignal } from './postgres-change-signal.ts';
 
 // The listening connection itself: its schema, its loss and return, a
-// server that is not there. Two instances on one schema: shared-invalidation.test.ts.
+// server that is not there. Its barriers: postgres-change-barriers.test.ts.
+// Two instances on one schema: shared-invalidation.test.ts.
 
 const isPg = Boolean(process.env.DATABASE_URL?.startsWith('postgres'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(5);
-  }
-}
-
-function logSink() {
-  const lines: Array<{ level: 'warn' | 'info'; msg: string; obj: Record<string, unknown> }> = [];
-  return {
-    lines,
-    log: {
-      warn: (obj: Record<string, unknown>, msg: string) => void lines.push({ level: 'warn', msg, obj }),
-      info: (obj: Record<string, unknown>, msg: string) => void lines.push({ level: 'info', msg, obj }),
-    } as never,
-  };
-}
 
 describe.runIf(isPg)('PostgresChangeSignal', () => {
-  let database: TestDatabase;
-  let admin: pg.Client;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('cs');
-    const { db, close } = createDb(database.url, { searchPath: database.schema! });
-    await migrateToLatest(db);
-    await close();
-    admin = new pg.Client({ connectionString: database.url, options: `-c search_path=${database.schema}` });
-    await admin.connect();
-  });
-  afterAll(async () => {
-    await admin?.end();
-    await database?.drop();
-  });
+  const held = useMigratedSchema('cs');
 
   it('hears the tables its schema writes, from any connection, and nothing of another schema', async () => {
-    const signal = new PostgresChangeSignal({ connectionString: database.url, searchPath: database.schema! });
+    const signal = new PostgresChangeSignal({ connectionString: held.database.url, searchPath: held.database.schema! });
     const heard: ChangedTables[] = [];
     signal.subscribe((t) => heard.push(t));
     try {
@@ -60,8 +24,8 @@ describe.runIf(isPg)('PostgresChangeSignal', () => {
       expect(heard).toEqual(['all']);
       heard.length = 0;
       // Another portal in another schema of the same database shares the channel: not ours.
-      await admin.query(`select pg_notify('portal_changes', 'otro_portal.customers')`);
-      await admin.query(`update systems set name = name where false`);
+      await held.admin.query(`select pg_notify('portal_changes', 'otro_portal.customers')`);
+      await held.admin.query(`update systems set name = name where false`);
       await until('the systems notification', () => heard.length > 0);
       await sleep(50);
       expect(heard).toEqual([new Set(['systems'])]);
@@ -74,7 +38,7 @@ describe.runIf(isPg)('PostgresChangeSignal', () => {
 
   it('its connection ended by the server: check() false while down, a warning, back by itself with "all"', async () => {
     const { lines, log } = logSink();
-    const signal = new PostgresChangeSignal({ connectionString: database.url, searchPath: database.schema!, log, retryMs: { first: 1_000, max: 2_000 } });
+    const signal = new PostgresChangeSignal({ connectionString: held.database.url, searchPath: held.database.schema!, log, retryMs: { first: 1_000, max: 2_000 } });
     const heard: ChangedTables[] = [];
     signal.subscribe((t) => heard.push(t));
     const cache = new SharedCache<string>({ name: 'prueba', signal, tables: ['customers'], maxEntries: 10 });
@@ -87,7 +51,7 @@ describe.runIf(isPg)('PostgresChangeSignal', () => {
       const pid = signal.backendPid!;
       heard.length = 0;
 
-      await admin.query('select pg_terminate_backend($1)', [pid]);
+      await held.admin.query('select pg_terminate_backend($1)', [pid]);
       await until('the loss noticed', () => !signal.connected);
       // Down: commits now go unheard, so the cache is emptied, serves nothing and keeps nothing.
       expect(heard).toEqual(['all']);
@@ -110,7 +74,7 @@ describe.runIf(isPg)('PostgresChangeSignal', () => {
 
       // And it hears again.
       heard.length = 0;
-      await admin.query(`delete from customers where false`);
+      await held.admin.query(`delete from customers where false`);
       await until('the customers notification', () => heard.length > 0);
       expect(heard).toEqual([new Set(['customers'])]);
     } finally {
@@ -135,7 +99,7 @@ describe.runIf(isPg)('PostgresChangeSignal', () => {
   });
 
   it('the process\'s own write is told at once, before any commit', () => {
-    const signal = new PostgresChangeSignal({ connectionString: database.url, searchPath: database.schema! });
+    const signal = new PostgresChangeSignal({ connectionString: held.database.url, searchPath: held.database.schema! });
     const heard: ChangedTables[] = [];
     signal.subscribe((t) => heard.push(t));
     signal.written('help_articles');
@@ -146,38 +110,22 @@ describe.runIf(isPg)('PostgresChangeSignal', () => {
 
   it('a silently dead connection is noticed by the heartbeat', async () => {
     // A proxy between the signal and the server that stops forwarding (a NAT dropping an idle connection).
-    const net = await import('node:net');
-    const sockets: import('node:net').Socket[] = [];
-    let frozen = false;
-    const server = net.createServer((client) => {
-      const upstream = net.connect(5432, '127.0.0.1');
-      sockets.push(client, upstream);
-      client.on('data', (d) => !frozen && upstream.write(d));
-      upstream.on('data', (d) => !frozen && client.write(d));
-      const end = () => (client.destroy(), upstream.destroy());
-      client.on('error', end).on('close', end);
-      upstream.on('error', end).on('close', end);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
-    const url = new URL(database.url);
-    url.host = `127.0.0.1:${port}`;
+    const proxy = await signalProxy();
     const { lines, log } = logSink();
-    const signal = new PostgresChangeSignal({ connectionString: url.toString(), searchPath: database.schema!, log, heartbeatMs: 100, barrierTimeoutMs: 300, connectTimeoutMs: 300, retryMs: { first: 50, max: 100 } });
+    const signal = new PostgresChangeSignal({ connectionString: proxy.url(held.database.url), searchPath: held.database.schema!, log, heartbeatMs: 100, barrierTimeoutMs: 300, connectTimeoutMs: 300, retryMs: { first: 50, max: 100 } });
     try {
       expect(await signal.ready(5_000)).toBe(true);
-      frozen = true;
+      proxy.frozen = true;
       // Late after 300 ms (caches bypassed, the connection kept), lost after 5 × 300.
       await until('the late heartbeat', () => !signal.check(), 1_000);
       expect(signal.connected).toBe(true);
       await until('the dead connection noticed', () => !signal.connected, 3_000);
       expect(lines.map((l) => l.msg)).toEqual(['change notifications: a barrier is late: shared caches bypassed until it is answered', 'change notifications lost: shared caches off until reconnected']);
-      frozen = false;
+      proxy.frozen = false;
       await until('listening again', () => signal.connected, 5_000);
     } finally {
       await signal.close();
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
+      await proxy.close();
     }
   });
 });

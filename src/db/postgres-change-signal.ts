@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { ChangeListeners, type ChangeSignal, type ChangedTables } from './change-signal.ts';
+import { ListenerBarriers } from './listener-barriers.ts';
 import { CHANGES_CHANNEL } from './migrations/change-notification-triggers.ts';
 
 export interface PostgresChangeSignalOptions {
@@ -25,13 +26,6 @@ export interface PostgresChangeSignalOptions {
   lostAfterMs?: number;
 }
 
-/** A barrier on the wire: when it was sent, and its callers' promise (settled by the answer, a timeout or the loss). */
-interface Flight {
-  sentAt: number;
-  done: Promise<void>;
-  settle: () => void;
-}
-
 /**
  * PostgreSQL: the change signal of decision 0020. Triggers (migration 0012)
  * send pg_notify('portal_changes', '<schema>.<table>') inside every writing
@@ -44,7 +38,8 @@ interface Flight {
  * While that connection is down nobody hears the commits, so check() is
  * false (caches serve nothing and store nothing); it reconnects by itself
  * and says 'all' once listening again: whatever was cached before may have
- * changed unheard.
+ * changed unheard. While a barrier is late check() is false too, but the
+ * connection and the caches are kept (listener-barriers.ts).
  */
 const RESOLVED = Promise.resolve();
 
@@ -60,14 +55,8 @@ export class PostgresChangeSignal implements ChangeSignal {
   private heartbeat: NodeJS.Timeout | undefined;
   /** Ends the current connection as lost (a barrier or heartbeat that never came back). */
   private drop: ((err: Error) => void) | undefined;
-  /** The barrier on the wire, and the one queued behind it for callers that need one sent after it. */
-  private flying: Flight | undefined;
-  private queued: Promise<void> | undefined;
-  /** On this connection: the sending time of the latest barrier answered, and of the latest one overdue. */
-  private answeredAt = -Infinity;
-  private overdueAt = -Infinity;
-  /** The last barrier query sent and not answered yet (a late one may still be). */
-  private onWire: Promise<unknown> | undefined;
+  /** The current connection's barriers (listener-barriers.ts): made anew with each connection. */
+  private barrierSet: ListenerBarriers | undefined;
   /** Whether this outage has been logged already (one line per outage, not per attempt). */
   private outageLogged = false;
   private waiters: Array<() => void> = [];
@@ -131,37 +120,17 @@ export class PostgresChangeSignal implements ChangeSignal {
 
   /** Listening, and no barrier overdue beyond the last one answered. */
   check(): boolean {
-    return this.listening && this.answeredAt >= this.overdueAt;
+    return this.listening && this.barrierSet?.onTime === true;
   }
 
   /**
    * Resolves once every notification committed before `since` (default: the
-   * call) has been heard. A round trip on the listening connection: its
-   * backend was signalled during the writer's commit, before the writer
-   * heard "COMMIT", and sends what it has queued before it answers a query
-   * that arrives later. The request's own first round trip (on a pool
-   * connection) is no such barrier: measured, the pool's answer beat the
-   * listener's notification for ~15 % of commits on the loaded machine.
-   *
-   * Any barrier sent after `since` will do: at once if one has been
-   * answered already, the one on the wire if it was sent after `since`,
-   * else the next one (one at a time on the wire, every caller that needs
-   * a newer one shares it). Sent strictly after: two readings of the clock
-   * in different callbacks cannot tell which came first when equal. Never
+   * call) has been heard: a barrier on the listening connection sent after
+   * `since`, shared by every caller it serves (listener-barriers.ts). Never
    * rejects (a lost or late connection makes check() false instead).
    */
   sync(since: number = performance.now()): Promise<void> {
-    if (!this.listening || this.answeredAt > since) return RESOLVED;
-    const flying = this.flying;
-    if (flying && flying.sentAt > since) return flying.done;
-    if (!flying) return this.fly();
-    if (this.queued) return this.queued;
-    const queued = flying.done.then(() => {
-      if (this.queued === queued) this.queued = undefined;
-      return this.fly();
-    });
-    this.queued = queued;
-    return queued;
+    return this.listening && this.barrierSet ? this.barrierSet.sync(since) : RESOLVED;
   }
 
   async close(): Promise<void> {
@@ -170,6 +139,8 @@ export class PostgresChangeSignal implements ChangeSignal {
     clearTimeout(this.retryTimer);
     clearInterval(this.heartbeat);
     this.drop = undefined;
+    this.barrierSet?.abandon();
+    this.barrierSet = undefined;
     this.wake();
     const client = this.client;
     this.client = undefined;
@@ -185,7 +156,9 @@ export class PostgresChangeSignal implements ChangeSignal {
       ...(this.options.searchPath ? { options: `-c search_path=${this.options.searchPath}` } : {}),
     });
     this.client = client;
+    const timeoutMs = this.options.barrierTimeoutMs ?? 2_000;
     let gone = false;
+    let barriers: ListenerBarriers | undefined;
     const lost = (err?: Error) => {
       if (gone) return;
       gone = true;
@@ -194,10 +167,9 @@ export class PostgresChangeSignal implements ChangeSignal {
       this.listening = false;
       if (this.drop === lost) this.drop = undefined;
       clearInterval(this.heartbeat);
-      // What was answered on this connection says nothing of the next; its callers go on (check() is false now).
-      this.answeredAt = this.overdueAt = -Infinity;
-      this.flying?.settle();
-      this.flying = this.queued = this.onWire = undefined;
+      // Its barriers' callers go on (check() is false now); the next connection has barriers of its own.
+      barriers?.abandon();
+      if (this.barrierSet === barriers) this.barrierSet = undefined;
       client.end().catch(() => {});
       if (this.closed) return;
       // Nothing kept may be trusted from here on; emptied now, not only on return, so it holds no memory meanwhile.
@@ -235,6 +207,13 @@ export class PostgresChangeSignal implements ChangeSignal {
     }
     this.outageLogged = false;
     this.drop = lost;
+    barriers = new ListenerBarriers(client, lost, {
+      lateAfterMs: timeoutMs,
+      lostAfterMs: this.options.lostAfterMs ?? 5 * timeoutMs,
+      ...(this.options.log ? { log: this.options.log } : {}),
+      onSent: () => void this.barrierCount++,
+    });
+    this.barrierSet = barriers;
     this.startHeartbeat();
     // Commits made while nobody listened went unheard: nothing cached before may be trusted.
     this.listeners.emit('all');
@@ -255,59 +234,6 @@ export class PostgresChangeSignal implements ChangeSignal {
   private startHeartbeat(): void {
     this.heartbeat = setInterval(() => void this.sync(), this.options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
-  }
-
-  private fly(): Promise<void> {
-    const client = this.client;
-    const drop = this.drop;
-    if (!client || !drop || !this.listening) return RESOLVED;
-    // Taken before the query is handed to the socket: the barrier is sent at this instant or later.
-    const sentAt = performance.now();
-    this.barrierCount++;
-    let settle!: () => void;
-    const flight: Flight = { sentAt, done: new Promise<void>((r) => (settle = r)), settle: () => settle() };
-    const timeoutMs = this.options.barrierTimeoutMs ?? 2_000;
-    // Late: its callers go on uncached, the connection and the caches are kept; an answer still counts.
-    const late = setTimeout(() => {
-      if (this.drop !== drop) return;
-      if (this.answeredAt >= this.overdueAt) this.options.log?.warn({ ms: timeoutMs }, 'change notifications: a barrier is late: shared caches bypassed until it is answered');
-      this.overdueAt = Math.max(this.overdueAt, sentAt);
-      flight.settle();
-    }, timeoutMs);
-    const lost = setTimeout(() => drop(new Error('change notifications: no answer to a barrier')), this.options.lostAfterMs ?? 5 * timeoutMs);
-    late.unref();
-    lost.unref();
-    // The empty query: the cheapest round trip there is (about 20 µs of CPU here). Behind a late
-    // one still on the wire, not beside it: one query at a time on a pg client.
-    const wire = this.onWire;
-    const answer: Promise<unknown> = wire ? wire.then(() => client.query('')) : client.query('');
-    this.onWire = answer;
-    const off = () => {
-      if (this.onWire === answer) this.onWire = undefined;
-    };
-    answer.then(off, off);
-    answer.then(
-      () => {
-        clearTimeout(late);
-        clearTimeout(lost);
-        if (this.drop === drop) {
-          if (this.answeredAt < this.overdueAt && sentAt >= this.overdueAt) this.options.log?.info({}, 'change notifications: the late barrier was answered: shared caches on again');
-          this.answeredAt = Math.max(this.answeredAt, sentAt);
-        }
-        flight.settle();
-      },
-      (err: Error) => {
-        clearTimeout(late);
-        clearTimeout(lost);
-        drop(err);
-        flight.settle();
-      },
-    );
-    this.flying = flight;
-    void flight.done.then(() => {
-      if (this.flying === flight) this.flying = undefined;
-    });
-    return flight.done;
   }
 
   private scheduleRetry(): void {
