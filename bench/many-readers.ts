@@ -46,6 +46,7 @@ import {
   log,
   n,
   noiseOf,
+  onCleanup,
   othersPct,
   pass,
   prepareDatabase,
@@ -210,6 +211,8 @@ async function oneDatabase(dialect: 'sqlite' | 'postgres', entry: string, tree: 
   await waitForQuiet();
   const tempDir = mkdtempSync(join(tmpdir(), 'mi-portal-readers-'));
   const cleanTemp = () => rmSync(tempDir, { recursive: true, force: true });
+  // Also when the run is stopped (a signal, the deadline): finish() exits without running this function's finally.
+  onCleanup(cleanTemp);
   const database = await prepareDatabase(tempDir, dialect === 'postgres');
   const portals: ChildProcess[] = [];
   const gens: ChildProcess[] = [];
