@@ -39,6 +39,11 @@ export interface CacheLookup {
  * (the generation is taken before the load and compared after), so a load
  * that straddles a commit is served once and not kept. Concurrent loads of
  * one key share one promise.
+ *
+ * A route passes the request's arrival (`{ since: c.get('arrivedAt') }`):
+ * then every lookup of the request, in every cache, is vouched for by one
+ * barrier (PostgreSQL) or one data_version read (SQLite). Without it each
+ * lookup asks for a fresh one: right, only slower.
  */
 export class SharedCache<V> {
   private readonly entries = new Map<string, V>();
