@@ -75,11 +75,14 @@ describe.runIf(postgres)('three portal instances behind a round-robin proxy on o
     let killed = false;
     let flowing = true;
     const paths = ['/servicios', '/usuarios', '/ayuda'];
+    // Paced a little: flat-out readers kept every instance's event loop so busy that its password hashing (which
+    // steps aside under load) starved the writer, and a run on a loaded machine created one user in 20 s.
     const readers = [0, 1, 2].map(async (r) => {
       for (let k = r; flowing; k++) {
         const afterKill = killed;
         const page = await browser.request(paths[k % paths.length]!);
         reads.push({ path: paths[k % paths.length]!, status: page.status, servedBy: page.servedBy, signedIn: page.text.includes(DEMO.admin.name), afterKill });
+        await sleep(20);
       }
     });
     const writer = (async () => {
@@ -93,10 +96,13 @@ describe.runIf(postgres)('three portal instances behind a round-robin proxy on o
     await sleep(1_500);
     const victim = cluster.instances[1]!;
     await victim.kill('SIGKILL');
+    const goneAt = Date.now();
     killed = true;
-    // Until the survivors have answered a few of each after the kill (each new user hashes a password: slow on a loaded machine).
-    const until = Date.now() + 20_000;
-    while (Date.now() < until && (reads.filter((r) => r.afterKill).length < 10 || created.filter((c) => c.afterKill).length < 2)) await sleep(100);
+    // Until the survivors have answered a few of each after the kill (each new user hashes a password: slow on a
+    // loaded machine). Waited for, not a fixed span; the bound only keeps a broken run from hanging.
+    const enough = () => reads.filter((r) => r.afterKill).length >= 10 && created.filter((c) => c.afterKill && c.status === 303).length >= 2;
+    const until = Date.now() + 60_000;
+    while (Date.now() < until && !enough()) await sleep(100);
     flowing = false;
     await Promise.all([...readers, writer]);
 
@@ -129,8 +135,8 @@ describe.runIf(postgres)('three portal instances behind a round-robin proxy on o
     for (const c of created) expect([0, 1], c.email).toContain(counts.get(c.email));
     expect(created.filter((c) => c.status !== 303 && c.status !== 502)).toEqual([]);
 
-    // Each user that exists gets its credentials mail exactly once: wait until the outbox has nothing left to send
-    // (a mail the dead instance had claimed is taken over when its 6 s lease runs out), then count what arrived.
+    // Each user that exists gets its credentials mail: wait until the outbox has nothing left to send (a mail the
+    // dead instance had claimed is taken over when its 6 s lease runs out), then look at what arrived.
     const existing = created.filter((c) => counts.get(c.email) === 1).map((c) => c.email);
     const deadline = Date.now() + 40_000;
     for (;;) {
@@ -139,9 +145,25 @@ describe.runIf(postgres)('three portal instances behind a round-robin proxy on o
       if (Date.now() > deadline) throw new Error(`${pending.length} mails still unsent`);
       await sleep(200);
     }
+    // Delivery is at least once by design (worker.ts): a sender killed after the receiver had the DATA but before
+    // it wrote "sent" leaves the claim to expire, and a survivor sends it again with the same Message-ID. So: one
+    // outbox row and one Message-ID per user, every copy carrying it; a second copy only for the one mail i2 can
+    // have been sending when it died (a worker sends one at a time), and then its first copy came before i2 was gone.
+    const twice: Array<{ email: string; at: number[] }> = [];
     for (const email of existing) {
-      expect(cluster.smtp.to(email).filter((m) => /credenciales/i.test(m.subject ?? '')), email).toHaveLength(1);
-      expect(cluster.smtp.received.filter((r) => r.to.includes(email)), email).toHaveLength(1);
+      const rows = await cluster.db.selectFrom('outbox').select(['message_id', 'sent_at', 'subject']).where('to_address', '=', email).execute();
+      expect(rows, email).toHaveLength(1);
+      expect(rows[0]!.sent_at, email).not.toBeNull();
+      expect(rows[0]!.subject, email).toMatch(/credenciales/i);
+      const copies = cluster.smtp.received.filter((r) => r.to.includes(email));
+      expect(copies.length, email).toBeGreaterThanOrEqual(1);
+      expect(new Set(copies.map((c) => c.messageId)), email).toEqual(new Set([rows[0]!.message_id]));
+      if (copies.length > 1) twice.push({ email, at: copies.map((c) => c.at) });
+    }
+    expect(twice.length, JSON.stringify(twice)).toBeLessThanOrEqual(1);
+    for (const { at } of twice) {
+      expect(at).toHaveLength(2);
+      expect(at[0]!).toBeLessThanOrEqual(goneAt);
     }
   });
 });

@@ -5,6 +5,8 @@ import { SMTPServer } from 'smtp-server';
 export interface ReceivedData {
   messageId: string | undefined;
   to: string[];
+  /** When its DATA ended here (Date.now()). */
+  at: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export class SmtpPeer {
           this.received.push({
             messageId: /^message-id:\s*(\S+)/im.exec(head)?.[1],
             to: session.envelope.rcptTo.map((a) => a.address.toLowerCase()),
+            at: Date.now(),
           });
           for (const w of this.waiters.splice(0)) w();
           if (this.stall > 0) {
