@@ -212,14 +212,17 @@ describe('jobs marked once, on two instances', () => {
     const runs: string[] = [];
     const s = new JobScheduler({ clock: wall, log: silent, db: b.deps.db, holder: 'B', leaseMs: 60_000, firstTurnMs: 1 });
     for (const name of ['probe-dead-holder', 'probe-done-holder']) s.add({ name, everyMs: 60_000, once: true, run: async () => void runs.push(name) });
-    // What a SIGKILLed instance leaves (expiring in 400 ms), and a live one that finishes at 100 ms and gives its lease back.
-    expect(await acquireJobLease(a.deps.db, 'probe-dead-holder', 'otra-maquina:4242', wall.now(), 400)).toBeDefined();
-    const live = await acquireJobLease(a.deps.db, 'probe-done-holder', 'otra-maquina:4243', wall.now(), 400);
+    // What a SIGKILLed instance leaves (expiring in 1 s), and a live one that finishes meanwhile and gives its lease back.
+    expect(await acquireJobLease(a.deps.db, 'probe-dead-holder', 'otra-maquina:4242', wall.now(), 1_000)).toBeDefined();
+    const live = await acquireJobLease(a.deps.db, 'probe-done-holder', 'otra-maquina:4243', wall.now(), 1_000);
     s.start();
-    await sleep(100);
+    // Once both first turns found their lease held (a turn after the release would simply take it), the live one finishes.
+    const watching = (s as unknown as { watches: Map<string, unknown> }).watches;
+    for (let i = 0; i < 200 && watching.size < 2; i++) await sleep(5);
+    expect([...watching.keys()].sort()).toEqual(['probe-dead-holder', 'probe-done-holder']);
     await releaseJobLease(a.deps.db, 'probe-done-holder', live!);
     // Its next turn is a minute away: only the watch can run it within a second or two.
-    for (let i = 0; i < 100 && runs.length === 0; i++) await sleep(20);
+    for (let i = 0; i < 150 && runs.length === 0; i++) await sleep(20);
     await sleep(300);
     await s.stop();
     expect(runs).toEqual(['probe-dead-holder']);
