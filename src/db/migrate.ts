@@ -18,6 +18,7 @@ import * as changeNotifications from './migrations/2026-12-01T0012-change-notifi
 import * as postgresSearchVectors from './migrations/2026-12-01T0013-postgres-search-vectors.ts';
 import * as jobLeases from './migrations/2026-12-01T0014-job-leases.ts';
 import * as sqliteSearchTitles from './migrations/2026-12-01T0015-sqlite-search-titles.ts';
+import * as outboxUnsentIndex from './migrations/2026-12-01T0016-outbox-unsent-index.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0013-postgres-search-vectors': postgresSearchVectors,
   '2026-12-01T0014-job-leases': jobLeases,
   '2026-12-01T0015-sqlite-search-titles': sqliteSearchTitles,
+  '2026-12-01T0016-outbox-unsent-index': outboxUnsentIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

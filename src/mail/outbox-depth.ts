@@ -11,18 +11,23 @@ export interface OutboxDepth {
 }
 
 /**
- * The outbox's state in one statement, for /metrics. Sent mail (nearly all
- * of the table) is left out by the outbox_due index on sent_at; a mail a
- * person discarded (mail/discard-mail.ts) is dead on purpose and not counted.
+ * The outbox's state in one statement, for /metrics. It reads the
+ * outbox_unsent index alone (migration 0016): sent mail (nearly all of the
+ * table) is left out by its sent_at, and no row with its bodies is read, so
+ * an SMTP outage's backlog does not hold SQLite's event loop at each scrape.
+ * A mail a person discarded (mail/discard-mail.ts) is dead on purpose and
+ * not counted.
  */
+export const OUTBOX_DEPTH = sql<{ pending: number | string; oldest: string | null; dead: number | string }>`
+  select
+    count(case when dead_at is null then 1 end) as pending,
+    min(case when dead_at is null then created_at end) as oldest,
+    count(case when dead_at is not null and coalesce(last_error_kind, '') <> 'discarded' then 1 end) as dead
+  from outbox
+  where sent_at is null`;
+
 export async function outboxDepth(db: Kysely<Database>, now: Date): Promise<OutboxDepth> {
-  const { rows } = await sql<{ pending: number | string; oldest: string | null; dead: number | string }>`
-    select
-      count(case when dead_at is null then 1 end) as pending,
-      min(case when dead_at is null then created_at end) as oldest,
-      count(case when dead_at is not null and coalesce(last_error_kind, '') <> 'discarded' then 1 end) as dead
-    from outbox
-    where sent_at is null`.execute(db);
+  const { rows } = await OUTBOX_DEPTH.execute(db);
   const row = rows[0];
   const oldest = row?.oldest ? Date.parse(row.oldest) : Number.NaN;
   return {
