@@ -102,7 +102,10 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, config.shutdownTimeoutMs + 10_000).unref();
   const started = performance.now();
+  // No new job turns or leases while the connections drain: another instance takes the next turn.
+  const jobsStopped = scheduler.stop();
   const cut = await drain.drain(config.shutdownTimeoutMs);
+  await jobsStopped;
   log.info({ ms: Math.round(performance.now() - started), cut }, 'connections closed');
   await metricsListener?.close();
   await runtime.close();
