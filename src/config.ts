@@ -108,7 +108,12 @@ const EnvSchema = z
     // PostgreSQL connections this process may hold (each instance its own pool).
     DATABASE_POOL_SIZE: positiveInt('DATABASE_POOL_SIZE', 10).refine((n) => n <= 200, 'DATABASE_POOL_SIZE no puede pasar de 200.'),
     // /metrics (Prometheus): on the main port with this bearer token, or on METRICS_PORT instead; with neither, not served (metrics/metrics-access.ts).
-    METRICS_TOKEN: z.string().min(32, 'METRICS_TOKEN debe tener al menos 32 caracteres (genérelo con `openssl rand -hex 32`).').optional(),
+    METRICS_TOKEN: z
+      .string()
+      .min(32, 'METRICS_TOKEN debe tener al menos 32 caracteres (genérelo con `openssl rand -hex 32`).')
+      // A bearer token is one word on the wire (metrics/bearer-token-guard.ts): one with a space could never be sent.
+      .regex(/^\S+$/, 'METRICS_TOKEN no puede llevar espacios ni saltos de línea (genérelo con `openssl rand -hex 32`).')
+      .optional(),
     METRICS_PORT: z.coerce.number().int().min(1).max(65535, 'METRICS_PORT debe estar entre 1 y 65535.').optional(),
     METRICS_HOST: z.string().default('127.0.0.1'),
     // Whether the author of a help draft may publish it: false asks for a second person (four eyes).

@@ -89,8 +89,11 @@ describe('/metrics with neither METRICS_TOKEN nor METRICS_PORT', () => {
     expect(await rt.deps.metrics.registry.getSingleMetric('portal_process_cpu_user_seconds_total')).toBeUndefined();
   });
 
-  it('a token shorter than 32 characters is refused at start', () => {
+  it('a token shorter than 32 characters, or with a space, is refused at start', () => {
     expect(() => loadConfig({ METRICS_TOKEN: 'corta' })).toThrow(/METRICS_TOKEN/);
+    // Nor one with a space inside: the Authorization header carries one word, so no scrape could ever match it.
+    expect(() => loadConfig({ METRICS_TOKEN: `${'a'.repeat(20)} ${'b'.repeat(20)}` })).toThrow(/METRICS_TOKEN no puede llevar espacios/);
+    expect(() => loadConfig({ METRICS_TOKEN: `${'a'.repeat(40)}\n` })).toThrow(/METRICS_TOKEN no puede llevar espacios/);
   });
 });
 
