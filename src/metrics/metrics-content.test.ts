@@ -11,6 +11,7 @@ import { discardMail } from '../mail/discard-mail.ts';
 import { FREE_PER_SOURCE } from '../auth/password-attempt.ts';
 import { FREE_RESETS_PER_ACCOUNT } from '../auth/password-reset.ts';
 import { cliOperator } from '../auth/principal.ts';
+import { FREE_CODE_ATTEMPTS } from '../staff/second-factor.ts';
 
 // What /metrics says, on both databases: every family, and each moving with what it counts.
 
@@ -99,6 +100,21 @@ describe('/metrics content', () => {
       failed: moved('second-factor-failed'),
       wrong: moved('wrong-credentials'),
     }).toEqual({ asked: 2, success: 1, failed: 1, wrong: 1 });
+  });
+
+  it('counts wrong console codes past their allowance as throttle="second-factor" and the sign-in as second-factor-throttled', async () => {
+    const staff = await createTestStaff(rt.deps, 'admin');
+    const client = new TestClient(rt, {}, 'staff_csrf');
+    expect((await client.post('/proveedor/ingresar', { email: staff.email, password: staff.password })).status).toBe(303);
+    const before = await scrape(rt);
+    const wrongCode = totpCode(staff.totpSecret!, new Date(rt.clock.now().getTime() + 10 * 60_000));
+    for (let i = 0; i < FREE_CODE_ATTEMPTS; i++) expect((await client.post('/proveedor/verificar', { code: wrongCode })).status).toBe(422);
+    expect((await client.post('/proveedor/verificar', { code: wrongCode })).status).toBeGreaterThanOrEqual(400);
+    const after = await scrape(rt);
+    const moved = (name: string, labels: Record<string, string>) => valueOf(after, name, labels) - valueOf(before, name, labels);
+    expect(moved('portal_throttle_refusals_total', { throttle: 'second-factor' })).toBe(1);
+    expect(moved('portal_sign_ins_total', { audience: 'staff', outcome: 'second-factor-throttled' })).toBe(1);
+    expect(moved('portal_sign_ins_total', { audience: 'staff', outcome: 'second-factor-failed' })).toBe(FREE_CODE_ATTEMPTS);
   });
 
   it('times help searches and counts the ones that found nothing as result="none"', async () => {
