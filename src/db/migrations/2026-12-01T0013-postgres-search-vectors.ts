@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { EVERY_WRITE, notifyChanges } from './change-notification-triggers.ts';
 import { isPostgres } from './migration-dialect.ts';
 
 // Issue 10: search on PostgreSQL as fast as on SQLite (decision 0022). The
@@ -45,6 +46,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index help_search_vectors_document on help_search_vectors using gin (document)`.execute(db);
   await sql`drop index help_search_document`.execute(db);
   await sql`alter table help_search drop column document`.execute(db);
+  // Written with help_search (which notifies) in the same statements; its own triggers keep the rule "every table notifies or is quiet".
+  await notifyChanges(db, 'help_search_vectors', EVERY_WRITE);
   await sql`analyze help_search_vectors`.execute(db);
 }
 
