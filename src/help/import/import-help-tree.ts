@@ -86,7 +86,9 @@ export async function importHelpTree(
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await importInOneTransaction(db, dialect, tree, now, onProgress, lock.by);
+      const result = await importInOneTransaction(db, dialect, tree, now, onProgress, lock.by);
+      await refreshSearchStatistics(db, dialect, result);
+      return result;
     } catch (err) {
       // Busy means rolled back before anything was kept: the whole import can simply run again.
       if (!(err instanceof UnavailableError && err.id === 'database-busy')) throw err;
@@ -94,6 +96,21 @@ export async function importHelpTree(
       if (attempt === 1) lock.onWaiting?.();
     }
   }
+}
+
+/** Beyond this many written articles an import refreshes PostgreSQL's planner statistics itself. */
+const ANALYZE_AFTER = 1_000;
+
+/**
+ * PostgreSQL plans the search's queries from table statistics that
+ * autovacuum refreshes in its own time: right after a large import the
+ * planner still believes the search tables are small, and a common word's
+ * count took 1.5 s until they were analyzed (decision 0022). SQLite's FTS5
+ * needs nothing.
+ */
+async function refreshSearchStatistics(db: Kysely<Database>, dialect: Dialect, result: ImportResult): Promise<void> {
+  if (dialect !== 'postgres' || result.created + result.updated < ANALYZE_AFTER) return;
+  await sql`analyze help_search, help_search_vectors, help_articles`.execute(db);
 }
 
 const helpImportBusy = (cause: unknown) =>
