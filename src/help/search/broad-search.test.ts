@@ -49,7 +49,7 @@ describe('broad searches', () => {
     const adapter = rt.deps.dialect === 'postgres' ? postgresSearch : fts5Search;
     const tier = async (t: 'title-all' | 'meta' | 'body-only') => {
       const ids = await adapter.recent(rt.deps.db, { query, mode: 'all', systemIds, tier: t }, 1000, 0);
-      expect(await adapter.count(rt.deps.db, { query, mode: 'all', systemIds, tier: t })).toBe(ids.length);
+      expect(await adapter.count(rt.deps.db, { query, mode: 'all', systemIds, tier: t }, 1000)).toBe(ids.length);
       const rows = await rt.deps.db
         .selectFrom('help_articles as a')
         .innerJoin('systems as s', 's.id', 'a.system_id')

@@ -51,11 +51,12 @@ function matchText(r: SearchSet): string {
 }
 
 export const fts5Search: SearchAdapter = {
-  async count(db, r) {
+  async count(db, r, cap) {
+    // FTS5 hands matches over one at a time: the LIMIT stops the walk of the doclists at cap + 1.
     const titles = titlesText(r);
     const result = titles
-      ? await sql<{ n: number }>`select count(*) as n from help_search_titles where help_search_titles match ${titles}`.execute(db)
-      : await sql<{ n: number }>`select count(*) as n from help_search where help_search match ${matchText(r)}`.execute(db);
+      ? await sql<{ n: number }>`select count(*) as n from (select 1 from help_search_titles where help_search_titles match ${titles} limit ${cap + 1})`.execute(db)
+      : await sql<{ n: number }>`select count(*) as n from (select 1 from help_search where help_search match ${matchText(r)} limit ${cap + 1})`.execute(db);
     return toCount(result.rows[0]?.n);
   },
 

@@ -23,9 +23,11 @@ export const LogSearchInput = z.object({
   /** The system the search was narrowed to; null: every system the person reads. */
   systemSlug: z.string().nullable(),
   results: z.number().int().min(0),
+  /** True when `results` is the search's cap (more were found): stored as results + 1, see logSearch. */
+  resultsCapped: z.boolean().default(false),
   now: z.date(),
 });
-export type LogSearchInput = z.infer<typeof LogSearchInput>;
+export type LogSearchInput = z.input<typeof LogSearchInput>;
 
 /**
  * Users whose allowance of a day is spent, as this process has seen: their
@@ -45,6 +47,10 @@ const MEMO_SIZE = 10_000;
  * collapsed, 100 code points). Returns the row's id (that of the same
  * search logged within SAME_SEARCH_WINDOW_MS, if any), or null when nothing
  * was written (empty query, the day's allowance spent).
+ *
+ * `results` is what was counted: a broad search stops counting past its
+ * cap (1,000 on the results page), and one that found more is stored as the
+ * cap + 1 (1,001: "more than 1,000"), never as a figure nobody counted.
  */
 export async function logSearch(db: Kysely<Database>, dialect: Dialect, input: LogSearchInput, perUserPerDay = SEARCHES_LOGGED_PER_USER_PER_DAY): Promise<string | null> {
   const s = LogSearchInput.parse(input);
@@ -62,7 +68,7 @@ export async function logSearch(db: Kysely<Database>, dialect: Dialect, input: L
   const recent = await loggedSearchId(db, s);
   if (recent) return recent;
   const id = randomUUID();
-  const row = { id, at: s.now.toISOString(), day, user_id: s.userId, query, system_slug: s.systemSlug ?? '', results: s.results };
+  const row = { id, at: s.now.toISOString(), day, user_id: s.userId, query, system_slug: s.systemSlug ?? '', results: s.resultsCapped ? s.results + 1 : s.results };
   let written: boolean;
   if (dialect === 'postgres') {
     // Taken only while some is left: the conditional upsert returns no row once the day's allowance is spent, and then nothing is inserted.

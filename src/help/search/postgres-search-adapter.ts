@@ -46,17 +46,27 @@ function where(r: SearchSet): RawBuilder<unknown> {
 }
 
 export const postgresSearch: SearchAdapter = {
-  async count(db, r) {
+  async count(db, r, cap) {
     // From the GIN bitmap, always: for a word in most articles the planner
     // prefers a sequential scan, which reads every row's document (out of
-    // line) to test it: 1.3 s against 15 ms at 50,000 articles.
+    // line) to test it: 1.3 s against 15 ms at 50,000 articles. No plain index
+    // scan either: under the LIMIT (cap + 1, a page's skip + 1 in a tier) the
+    // planner may walk a btree testing each row's document until it has enough,
+    // every row when a tier has fewer; the bitmap's heap reads stop at the LIMIT.
     const count = async (trx: Kysely<Database>) => {
-      await sql`set local enable_seqscan = off`.execute(trx);
-      const result = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from help_search_vectors v, q where ${where(r)}`.execute(trx);
+      await sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(trx);
+      const result = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from (select 1 from help_search_vectors v, q where ${where(r)} limit ${cap + 1}) m`.execute(trx);
       return toCount(result.rows[0]?.n);
     };
-    // Inside a caller's transaction the setting lasts until its end: harmless for a search.
-    return db.isTransaction ? count(db) : db.transaction().execute(count);
+    if (!db.isTransaction) return db.transaction().execute(count);
+    // Inside a caller's transaction the settings would last until its end (and
+    // recent()'s ORDER BY seq LIMIT needs the index scan): put back as they were.
+    const before = await sql<{ s: string; i: string }>`select current_setting('enable_seqscan') as s, current_setting('enable_indexscan') as i`.execute(db);
+    try {
+      return await count(db);
+    } finally {
+      await sql`select set_config('enable_seqscan', ${before.rows[0]!.s}, true), set_config('enable_indexscan', ${before.rows[0]!.i}, true)`.execute(db);
+    }
   },
 
   async candidates(db, r, limit, withBody) {

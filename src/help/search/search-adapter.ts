@@ -45,7 +45,13 @@ export interface SearchSet {
  * candidates hold, so it is the same on both databases.
  */
 export interface SearchAdapter {
-  count(db: Kysely<Database>, r: SearchSet): Promise<number>;
+  /**
+   * The number of matches, counting at most `cap` + 1 of them (a result above
+   * `cap` means "more than cap"): a broad search's exact count walks every
+   * doclist of its words, and past what a reader can page through it only
+   * feeds the line "N resultados".
+   */
+  count(db: Kysely<Database>, r: SearchSet, cap: number): Promise<number>;
   /** The matching articles' stems, the most recently (re)indexed first, at most `limit`; without `withBody` the body is left empty (see bodies). */
   candidates(db: Kysely<Database>, r: SearchSet, limit: number, withBody: boolean): Promise<Candidate[]>;
   /** The body stems of these candidates (by article id). */

@@ -255,7 +255,8 @@ function SystemFilter(props: { q: string; systems: SystemSummary[]; selected: st
 function resultsHeading(r: SearchResults, q: string, systemName: string | null): string {
   const where = systemName ? ` en ${systemName}` : '';
   if (r.total === 0) return `No encontramos artículos sobre «${q}»${where}`;
-  const count = r.total === 1 ? '1 resultado' : `${r.total.toLocaleString('es-CL')} resultados`;
+  // A capped count is a floor, never shown as the figure (help-search.ts: counting stops past the last page).
+  const count = r.totalCapped ? `Más de ${r.total.toLocaleString('es-CL')} resultados` : r.total === 1 ? '1 resultado' : `${r.total.toLocaleString('es-CL')} resultados`;
   return `${count} para «${q}»${where}`;
 }
 

@@ -47,7 +47,7 @@ export const helpSearchRoutes = new Hono<AppEnv>()
     // Page 1 is the search; later pages are the same search read further: they log nothing, and link through the recorder with
     // page 1's row when there is one (an opening from page 2 is an opening of that search).
     const logged = { userId, text: q, systemSlug: selected?.slug ?? null, now: clock.now() };
-    const logId = !r || !r.searched || systems.length === 0 ? null : r.page === 1 ? await logSearch(db, dialect, { ...logged, results: Number(r.total) }) : await loggedSearchId(db, logged);
+    const logId = !r || !r.searched || systems.length === 0 ? null : r.page === 1 ? await logSearch(db, dialect, { ...logged, results: r.total, resultsCapped: r.totalCapped }) : await loggedSearchId(db, logged);
     const hitHref = logId ? (h: SearchHit) => resultHref(logId, h) : undefined;
     return page(
       c,

@@ -5,6 +5,7 @@ import { commentsInRange, feedbackReport } from '../../../../help/feedback-repor
 import { listSystems, type SystemItem } from '../../../../help/list-systems.ts';
 import { mostReadArticles } from '../../../../help/reading-report.ts';
 import { parseReportRange, type ReportRange } from '../../../../help/report-range.ts';
+import { MAX_PAGE } from '../../../../help/search/help-search.ts';
 import { UNFILTERED_SEARCHES } from '../../../../help/search/search-log-filter.ts';
 import { searchesNotOpened } from '../../../../help/search/searches-not-opened.ts';
 import { searchesWithoutResults } from '../../../../help/search/searches-without-results.ts';
@@ -17,11 +18,14 @@ import type { AppEnv } from '../../../env.ts';
 import { commentsByArticle, FeedbackTable, MostReadLists, SearchQueryTable } from '../../help-report-views.tsx';
 import { requireStaff } from '../../require-staff.ts';
 import { staffPage } from '../../staff-page.tsx';
+import { PER_PAGE } from '../../../routes/help/help-search.tsx';
 import { HELP_HOME } from './help-route-context.ts';
 
 const PATH = `${HELP_HOME}/busquedas`;
 
 const decimal = (n: number) => n.toLocaleString('es-CL');
+/** Where the results page stops counting (its last page's end): the log stores one more for "more than that" (log-search.ts). */
+const LOGGED_COUNT_CAP = MAX_PAGE * PER_PAGE;
 
 interface Data {
   range: ReportRange;
@@ -58,7 +62,7 @@ function render(c: Context<AppEnv>, input: Input, systems: SystemItem[], data: D
       <p>
         Qué buscan los lectores, qué no encuentran y qué resultados no abren{data ? `, del ${formatDay(data.range.from)} al ${formatDay(data.range.to)}${scope}` : ''} (días de
         Santiago). Las búsquedas se guardan sin tildes ni mayúsculas, hasta 200 por persona al día, durante 400 días. Un resultado cuenta como abierto la primera vez que
-        quien buscó lo abre desde la página de resultados. Para mejorar lo que se encuentra, revise los <a href={`${HELP_HOME}/sinonimos`}>sinónimos</a>.
+        quien buscó lo abre desde la página de resultados. Los resultados se cuentan hasta {decimal(LOGGED_COUNT_CAP)}: una búsqueda que encontró más cuenta {decimal(LOGGED_COUNT_CAP + 1)}. Para mejorar lo que se encuentra, revise los <a href={`${HELP_HOME}/sinonimos`}>sinónimos</a>.
       </p>
       <FilterForm action={PATH} errors={errors}>
         <FilterInput id="from" name="desde" label="Desde" type="date" value={data?.range.from ?? input.from} error={errors.from} />

@@ -37,7 +37,7 @@ function Results(props: { title: string; r: SearchResults | null; other: SearchR
   return (
     <li class="card">
       <h3>{props.title}</h3>
-      <p>{props.r.total === 0 ? 'Ningún resultado.' : props.r.total === 1 ? '1 resultado.' : `${props.r.total} resultados.`}</p>
+      <p>{props.r.total === 0 ? 'Ningún resultado.' : props.r.total === 1 ? '1 resultado.' : `${props.r.totalCapped ? 'Más de ' : ''}${props.r.total} resultados.`}</p>
       <ol>
         {props.r.hits.map((h) => (
           <li>
