@@ -11,21 +11,31 @@ import { outboxDepth, type OutboxDepth } from '../mail/outbox-depth.ts';
  * three at once, so they share one query: the first to ask starts it, the
  * other two wait for the same answer.
  *
- * When the database does not answer, the scrape still succeeds (the
- * process's own metrics matter most then) and the three gauges say NaN, not
- * a zero that would look like an empty outbox.
+ * When the database does not answer, or not within OUTBOX_READ_TIMEOUT_MS
+ * (a pool with no free connection), the scrape still succeeds at once (the
+ * process's own metrics and the pool's queue matter most then) and the three
+ * gauges say NaN, not a zero that would look like an empty outbox.
  */
+export const OUTBOX_READ_TIMEOUT_MS = 2_000;
+
 export function registerOutboxMetrics(registry: Registry, deps: { db: Kysely<Database>; clock: Clock; log: Pick<Logger, 'warn'> }): void {
   let reading: Promise<OutboxDepth | null> | null = null;
+  const failed = (why: string) => {
+    deps.log.warn({ err: why }, 'metrics: reading the outbox failed');
+    return null;
+  };
   const read = () =>
-    (reading ??= outboxDepth(deps.db, deps.clock.now())
-      .catch((err: unknown) => {
-        deps.log.warn({ err: (err as Error)?.message }, 'metrics: reading the outbox failed');
-        return null;
-      })
-      .finally(() => {
-        reading = null;
-      }));
+    (reading ??= new Promise<OutboxDepth | null>((resolve) => {
+      // A pool with no free connection holds the query up to its connect timeout (5 s): the scrape does not wait for it.
+      const timer = setTimeout(() => resolve(failed(`no answer within ${OUTBOX_READ_TIMEOUT_MS} ms`)), OUTBOX_READ_TIMEOUT_MS);
+      timer.unref();
+      outboxDepth(deps.db, deps.clock.now()).then(
+        (d) => resolve(d),
+        (err: unknown) => resolve(failed((err as Error)?.message)),
+      ).finally(() => clearTimeout(timer));
+    }).finally(() => {
+      reading = null;
+    }));
   const gauge = (name: string, help: string, pick: (d: OutboxDepth) => number) =>
     new Gauge({
       name,
