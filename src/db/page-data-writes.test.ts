@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createDb } from './create-db.ts';
-import { touchesPageData } from './page-data-writes.ts';
+import { touchesPageData, writtenTable } from './page-data-writes.ts';
 
 const { db } = createDb(':memory:');
 
@@ -33,5 +33,37 @@ describe('which writes a page can show', () => {
     expect(touchesPageData(db.insertInto('help_articles').values({} as never).toOperationNode())).toBe(true);
     expect(touchesPageData(db.updateTable('customers').set({ disabled_at: 'x' }).toOperationNode())).toBe(true);
     expect(touchesPageData(sql`delete from contracts`.toOperationNode())).toBe(true);
+  });
+});
+
+describe('raw statements on the read path (PostgreSQL search and search log)', () => {
+  // Each emptied every shared cache of the instance on every search: no table named, so "all" (many-readers bench: 0.2–3 % hits on PostgreSQL).
+  it('a setting for the transaction writes nothing', () => {
+    expect(touchesPageData(sql`set local enable_seqscan = off`.toOperationNode())).toBe(false);
+    expect(touchesPageData(sql`set local synchronous_commit = off`.toOperationNode())).toBe(false);
+    expect(touchesPageData(sql`reset enable_seqscan`.toOperationNode())).toBe(false);
+  });
+
+  it('a CTE that writes only quiet tables is quiet (the search log: allowance, then the row)', () => {
+    const log = sql`with taken as (
+        insert into help_search_log_allowance (user_id, day, taken) values (${'u'}, ${'d'}, 1)
+        on conflict (user_id, day) do update set taken = help_search_log_allowance.taken + 1 where help_search_log_allowance.taken < ${5}
+        returning taken)
+      insert into help_search_log (id, at, day, user_id, query, system_slug, results)
+      select ${'i'}, ${'a'}, ${'d'}, ${'u'}, ${'q'}, ${''}, ${1} from taken
+      returning id`;
+    expect(touchesPageData(log.toOperationNode())).toBe(false);
+    expect(writtenTable(log.toOperationNode())).toBeUndefined();
+  });
+
+  it('a CTE that writes a page table anywhere counts, and names it', () => {
+    const node = sql`with indexed as (insert into help_search (article_id) values (${'a'}) returning article_id) insert into help_search_log (id) select article_id from indexed`.toOperationNode();
+    expect(touchesPageData(node)).toBe(true);
+    expect(touchesPageData(sql`with x as (${sql`delete from contracts`}) select 1`.toOperationNode())).toBe(true);
+    expect(touchesPageData(sql`with x as (${db.deleteFrom('contracts')}) select 1`.toOperationNode())).toBe(true);
+    expect(touchesPageData(sql`insert into help_reads (article_id) values (${'a'}) on conflict (article_id) do update set count = 1`.toOperationNode())).toBe(false);
+    expect(writtenTable(sql`update contracts set ends_on = ${'x'}`.toOperationNode())).toBe('contracts');
+    expect(touchesPageData(sql`create table t (id int)`.toOperationNode())).toBe(true);
+    expect(touchesPageData(sql`select id from contracts for update`.toOperationNode())).toBe(false);
   });
 });

@@ -47,6 +47,29 @@ function tableName(node: OperationNode | undefined): string | undefined {
   return undefined;
 }
 
+/** A raw statement's text, nested sql`` fragments included; a parameter is a placeholder (a value cannot pass for a keyword). */
+function rawText(node: OperationNode): string {
+  const n = node as { kind?: string; sqlFragments?: readonly string[]; parameters?: readonly OperationNode[] };
+  if (n.kind !== 'RawNode') return ' ? ';
+  const params = n.parameters ?? [];
+  return (n.sqlFragments ?? []).map((f, i) => f + (i < params.length ? rawText(params[i]!) : '')).join('');
+}
+
+/** Query builders passed into a raw statement (sql`with x as (${db.insertInto(…)}) …`). */
+function nestedQueries(node: OperationNode): RootOperationNode[] {
+  const n = node as { kind?: string; parameters?: readonly OperationNode[] };
+  if (n.kind !== 'RawNode') return /QueryNode$/.test(n.kind ?? '') ? [node as RootOperationNode] : [];
+  return (n.parameters ?? []).flatMap(nestedQueries);
+}
+
+// "on conflict … do update set" is the insert's own table; "for update" locks, writes nothing.
+const RAW_WRITE = /\b(?:(insert)\s+into|(delete)\s+from|(?<!\b(?:do|for)\s+)(update))\s+"?(\w+)/gi;
+
+/** Every table a raw statement writes, and how (a CTE may write several). */
+function rawWrites(node: OperationNode): Array<{ kind: 'insert' | 'delete' | 'update'; table: string }> {
+  return [...rawText(node).matchAll(RAW_WRITE)].map((m) => ({ kind: m[1] ? 'insert' : m[2] ? 'delete' : 'update', table: m[4]! }) as const);
+}
+
 /** The table a write names, for the change signal (undefined: a raw statement or a schema change). */
 export function writtenTable(node: RootOperationNode): string | undefined {
   switch (node.kind) {
@@ -56,8 +79,11 @@ export function writtenTable(node: RootOperationNode): string | undefined {
       return tableName(node.from.froms[0]);
     case 'UpdateQueryNode':
       return tableName(node.table);
-    case 'RawNode':
-      return /^\s*(?:insert\s+into|update|delete\s+from)\s+"?(\w+)/i.exec(node.sqlFragments[0] ?? '')?.[1];
+    case 'RawNode': {
+      // One table when the statement writes one; several (a CTE that writes): undefined, "all".
+      const tables = new Set(rawWrites(node).map((w) => w.table));
+      return tables.size === 1 ? [...tables][0] : undefined;
+    }
     default:
       return undefined;
   }
@@ -78,10 +104,15 @@ export function touchesPageData(node: RootOperationNode): boolean {
       return (node.updates ?? []).some((u) => !quiet.has((u.column as { column?: { name?: string } }).column?.name ?? ''));
     }
     case 'RawNode': {
-      const text = node.sqlFragments[0] ?? '';
-      if (/^\s*(select|with)\b/i.test(text) && !/\b(insert|update|delete)\b/i.test(node.sqlFragments.join(' '))) return false;
-      const into = /^\s*insert\s+into\s+"?(\w+)/i.exec(text)?.[1];
-      return !(into && QUIET_INSERTS.has(into));
+      if (nestedQueries(node).some((q) => q.kind !== 'SelectQueryNode' && touchesPageData(q))) return true;
+      const text = rawText(node);
+      // A setting for the session or the transaction (PostgreSQL's search sets enable_seqscan, the search log synchronous_commit):
+      // no data written. Counting it emptied every shared cache of the instance on every search ("all": no table named).
+      if (/^\s*(?:set|reset|show)\b/i.test(text)) return false;
+      const writes = rawWrites(node);
+      if (writes.length === 0) return !/^\s*(?:select|with)\b/i.test(text);
+      // Quiet only if every table it writes is (the search log's CTE takes the allowance and inserts the row: both quiet).
+      return !writes.every((w) => (w.kind === 'insert' ? QUIET_INSERTS.has(w.table) : w.kind === 'delete' ? QUIET_DELETES.has(w.table) : QUIET_UPDATE_COLUMNS[w.table] === 'all'));
     }
     default:
       return true; // schema changes, merges: whatever it is, assume it matters
