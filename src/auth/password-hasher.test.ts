@@ -62,3 +62,63 @@ describe('password hasher threads', () => {
     }
   });
 });
+
+describe('password hasher: a thread that dies', () => {
+  // A hashing thread can end on its own (out of memory: ERR_WORKER_OUT_OF_MEMORY, or its file missing
+  // beside the bundle). The job it was running fails; the ones queued behind it, and every later one,
+  // run on a new thread instead of waiting for good (every sign-in of the instance hung).
+  const workers = (h: PasswordHasher) => (h as unknown as { threads?: { worker: { terminate(): Promise<number> } }[] }).threads ?? [];
+  const within = <T>(p: Promise<T>, ms = 5_000) =>
+    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))]);
+
+  it('runs the job it was running once more, and the queued and later ones, on a new thread', async () => {
+    const hasher = new PasswordHasher(1);
+    try {
+      const phc = await hasher.hash('una clave de prueba larga');
+      const running = hasher.verify(phc, 'una clave de prueba larga');
+      const queued = hasher.verify(phc, 'otra clave');
+      const first = workers(hasher)[0]!;
+      void first.worker.terminate();
+      expect(await within(Promise.all([running, queued]))).toEqual([true, false]);
+      expect(workers(hasher)[0]).not.toBe(first);
+      expect(await within(hasher.verify(phc, 'una clave de prueba larga'))).toBe(true);
+      expect(hasher.liveThreads).toBe(1);
+    } finally {
+      await hasher.close();
+    }
+  });
+
+  it('fails a job whose thread dies twice under it (no endless retry), and the next job still runs', async () => {
+    const hasher = new PasswordHasher(1);
+    try {
+      const phc = await hasher.hash('una clave de prueba larga');
+      const doomed = hasher.verify(phc, 'una clave de prueba larga');
+      const settled = doomed.then(() => 'answered', (e: Error) => e.message);
+      const first = workers(hasher)[0]!;
+      void first.worker.terminate();
+      for (let i = 0; i < 200 && workers(hasher)[0] === first; i++) await new Promise((r) => setTimeout(r, 1));
+      void workers(hasher)[0]!.worker.terminate();
+      expect(await within(settled)).toMatch(/thread ended/);
+      expect(await within(hasher.verify(phc, 'otra clave'))).toBe(false);
+    } finally {
+      await hasher.close();
+    }
+  });
+
+  it('keeps answering when threads end on their own while idle, and when the idle timer ends them mid-burst', async () => {
+    const hasher = new PasswordHasher(2, 1);
+    try {
+      const phc = await hasher.hash('una clave de prueba larga');
+      void Promise.all(workers(hasher).map((t) => t.worker.terminate()));
+      const answers: Promise<boolean>[] = [];
+      for (let i = 0; i < 12; i++) {
+        answers.push(hasher.verify(phc, i % 2 === 0 ? 'una clave de prueba larga' : 'otra clave'));
+        await new Promise((r) => setTimeout(r, i % 3));
+      }
+      const got = await within(Promise.all(answers), 20_000);
+      expect(got).toEqual(Array.from({ length: 12 }, (_, i) => i % 2 === 0));
+    } finally {
+      await hasher.close();
+    }
+  });
+});

@@ -35,7 +35,10 @@ export interface HashOptions {
   suspicion?: number;
 }
 
-type Queued = { job: Job; resolve(v: unknown): void; reject(e: Error): void; suspicion: number; queuedAt: number };
+type Queued = { job: Job; resolve(v: unknown): void; reject(e: Error): void; suspicion: number; queuedAt: number; retried?: boolean };
+
+/** The thread ended under the job (on its own or by us): hashing and verifying hold no state, so the job may run again elsewhere. */
+class ThreadEnded extends Error {}
 
 type Job = { id: number; op: 'hash'; password: string } | { id: number; op: 'verify'; hash: string; password: string };
 
@@ -47,9 +50,11 @@ interface Pending {
 class HashThread {
   readonly worker: Worker;
   busy = false;
+  /** Ended, on its own or by us: the hasher puts a new thread in its place before the next job. */
+  dead = false;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(onIdle: () => void) {
+  constructor(onFree: () => void) {
     this.worker = new Worker(new URL('./hash-worker.mjs', import.meta.url));
     this.worker.unref();
     this.worker.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
@@ -59,11 +64,21 @@ class HashThread {
       this.worker.unref();
       if (m.ok) p?.resolve(m.value);
       else p?.reject(new Error(String(m.error)));
-      onIdle();
+      onFree();
     });
+    // A thread can end on its own (out of memory, its file missing beside the bundle): 'error' comes
+    // first, then always 'exit'. Its job fails; left busy, it would hold every later job in the queue.
+    let failure: Error | undefined;
     this.worker.on('error', (err) => {
-      for (const p of this.pending.values()) p.reject(err as Error);
+      failure = err as Error;
+    });
+    this.worker.on('exit', (code) => {
+      this.dead = true;
+      this.busy = false;
+      const err = new ThreadEnded(`password hashing thread ended (code ${code})${failure ? `: ${failure.message}` : ''}`);
+      for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
+      onFree();
     });
   }
 
@@ -101,7 +116,7 @@ export class PasswordHasher {
 
   /** Hashing threads alive now (0 before the first hash and after IDLE_THREADS_END_MS without one). */
   get liveThreads(): number {
-    return this.threads?.length ?? 0;
+    return this.threads?.filter((t) => !t.dead).length ?? 0;
   }
 
   hash(password: string): Promise<string> {
@@ -146,7 +161,7 @@ export class PasswordHasher {
 
   private submit(job: Job, lowPriority = false, suspicion = 0): Promise<unknown> {
     // Threads start on first use: the CLI and most tests never pay for them.
-    this.threads ??= Array.from({ length: this.concurrency }, () => new HashThread(() => this.drain()));
+    this.threads ??= Array.from({ length: this.concurrency }, () => this.startThread());
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     return new Promise((resolve, reject) => {
@@ -193,6 +208,10 @@ export class PasswordHasher {
     this.idleTimer.unref();
   }
 
+  private startThread(): HashThread {
+    return new HashThread(() => this.drain());
+  }
+
   private drain(): void {
     const wait = this.pausedUntil - performance.now();
     if (wait > 0) {
@@ -202,8 +221,12 @@ export class PasswordHasher {
       }, wait);
       return;
     }
-    for (const thread of this.threads ?? []) {
-      if (thread.busy) continue;
+    const threads = this.threads ?? [];
+    for (const [i, current] of threads.entries()) {
+      if (current.busy) continue;
+      // A dead thread is replaced only when there is work for it: one whose file cannot load fails each job once, never in a loop.
+      if (current.dead && this.queue.length === 0 && this.lowQueue.length === 0) continue;
+      const thread = current.dead ? (threads[i] = this.startThread()) : current;
       const started = performance.now();
       const taken = this.takeNext(started);
       if (!taken) {
@@ -225,6 +248,13 @@ export class PasswordHasher {
         },
         (e: Error) => {
           if (low) this.lowOpenAt = performance.now();
+          // Once more, first in its lane, on the thread put in place of the dead one; a job whose thread dies twice fails.
+          if (e instanceof ThreadEnded && !next.retried) {
+            next.retried = true;
+            (low ? this.lowQueue : this.queue).unshift(next);
+            this.drain();
+            return;
+          }
           next.reject(e);
           if (low) this.drain();
         },
