@@ -13,6 +13,7 @@
 //   npx tsx bench/page-cpu.ts                        # SQLite file in a temp dir
 //   DATABASE_URL=postgres://… npx tsx bench/page-cpu.ts   # a schema of its own, dropped after
 //   PAGE_CPU_REQUESTS=6000 PAGE_CPU_PROFILE=1 …      # more requests; the server's .cpuprofile of each phase (in the temp dir)
+//   PAGE_CPU_INPROCESS=1 …                            # app.fetch in this process, no sockets (see inProcess)
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,9 +23,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
 import pg from 'pg';
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
+import type { Deps } from '../src/deps.ts';
+import type { AppEnv } from '../src/web/env.ts';
+import { csrfProtection } from '../src/web/middleware/csrf.ts';
+import { forcePasswordChange } from '../src/web/middleware/force-password-change.ts';
+import { requestContext } from '../src/web/middleware/request-context.ts';
+import { requireUser } from '../src/web/middleware/require-user.ts';
+import { securityHeaders } from '../src/web/middleware/security-headers.ts';
+import { sessionLoader } from '../src/web/middleware/session.ts';
 import { createSession } from '../src/auth/session.ts';
 import { boot } from '../src/boot.ts';
 import { loadConfig, type Config } from '../src/config.ts';
@@ -51,6 +61,25 @@ function configFor(databaseUrl: string): Config {
   });
 }
 
+/**
+ * The portal's request overhead without its handlers: the same middleware the
+ * article page runs under (metrics, request context, security headers, CSRF
+ * cookie, session lookup, forced password change, requireUser), then one
+ * article page's bytes. Its CPU less the bare Hono app's is what the portal
+ * adds per request; the article's less this one's is the page's own work.
+ */
+function chainApp(deps: Deps, body: string): Hono<AppEnv> {
+  const chain = new Hono<AppEnv>();
+  chain.use('*', deps.metrics.http.middleware());
+  chain.use('*', requestContext(deps));
+  chain.use('*', securityHeaders(deps.config.secureCookies));
+  chain.use('*', csrfProtection);
+  chain.use('*', sessionLoader);
+  chain.use('*', forcePasswordChange);
+  chain.get('/ayuda/:system/:article', requireUser('help:read'), (c) => c.html(body));
+  return chain;
+}
+
 type ToServer = { cpu: true } | { profile: 'start' } | { profile: 'stop'; file: string } | { raw: { headers: Record<string, string>; body: string } };
 
 /** The child: the portal on a port, its CPU and profile on request. */
@@ -74,11 +103,28 @@ async function serve(databaseUrl: string, schema: string | undefined): Promise<v
         res.end(body);
       });
       raw.keepAliveTimeout = 60_000;
-      raw.listen(0, '127.0.0.1', () => process.send!({ port: (raw.address() as { port: number }).port }));
+      // The framework's floor: a bare Hono app behind the same listener, setting the same headers and answering the same string.
+      const bare = new Hono();
+      const text = m.raw.body;
+      const { 'content-type': _type, ...rest } = m.raw.headers;
+      bare.get('*', (c) => {
+        for (const k in rest) c.header(k, rest[k]!);
+        return c.html(text);
+      });
+      const hono = createServer(getRequestListener(bare.fetch));
+      hono.keepAliveTimeout = 60_000;
+      const chain = createServer(getRequestListener(chainApp(rt.deps, text).fetch));
+      chain.keepAliveTimeout = 60_000;
+      const portOf = (s: ReturnType<typeof createServer>) => (s.address() as { port: number }).port;
+      raw.listen(0, '127.0.0.1', () =>
+        hono.listen(0, '127.0.0.1', () => chain.listen(0, '127.0.0.1', () => process.send!({ port: portOf(raw), hono: portOf(hono), chain: portOf(chain) }))),
+      );
     }
     else if (m.profile === 'start') {
       inspector.connect();
       await inspector.post('Profiler.enable');
+      // Every 100 µs rather than the default 1 ms: a request is a few hundred µs, and a phase otherwise gives ~1,000 samples.
+      await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
       await inspector.post('Profiler.start');
       process.send!({ started: true });
     } else {
@@ -250,12 +296,86 @@ async function drive(databaseUrl: string, schema: string | undefined): Promise<v
     const sample = articleRequest();
     const { body, headers } = await get(sample.path, sample.token);
     const { date: _date, connection: _connection, 'keep-alive': _keepAlive, 'content-length': _length, ...same } = headers;
-    target = ((await ask({ raw: { headers: same, body } })) as { port: number }).port;
+    const floors = (await ask({ raw: { headers: same, body } })) as { port: number; hono: number; chain: number };
+    target = floors.port;
     await phase('raw-http', () => sample, REQUESTS);
+    target = floors.hono;
+    await phase('bare-hono', () => sample, REQUESTS);
+    target = floors.chain;
+    await phase('chain', () => sample, REQUESTS);
     agent.destroy();
   } finally {
     child.disconnect();
     await new Promise((r) => child.once('exit', r));
+  }
+}
+
+/**
+ * PAGE_CPU_INPROCESS=1: no sockets. The app's fetch called in this process
+ * (ten in flight), CPU of the whole process per request: what the portal's
+ * middleware and handlers cost without node:http, the load generator and the
+ * loopback's system time, so a change to them shows through less noise. The
+ * same against a bare Hono app answering one article page's bytes is the
+ * framework's own floor.
+ */
+async function inProcess(databaseUrl: string, schema: string | undefined): Promise<void> {
+  const { admins, readers, articles } = await seed(databaseUrl, schema);
+  const log = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+  const rt = await boot(configFor(databaseUrl), log, schema ? { db: { searchPath: schema, poolSize: 10 } } : {});
+  try {
+    const app = createApp(rt.deps);
+    const csrf = randomBytes(32).toString('base64url');
+    let nextArticle = 0;
+    let nextReader = 0;
+    const articleRequest = () => {
+      const r = readers[nextReader++ % readers.length]!;
+      for (;;) {
+        const a = articles[nextArticle++ % articles.length]!;
+        if (r.systems.has(a.system)) return { path: `/ayuda/${a.system}/${a.slug}`, token: r.token };
+      }
+    };
+    let nextAdmin = 0;
+    const servicesRequest = () => ({ path: '/servicios', token: admins[nextAdmin++ % admins.length]! });
+    type Fetch = (req: Request) => Response | Promise<Response>;
+    const run = async (fetch: Fetch, next: () => { path: string; token: string }, count: number) => {
+      let left = count;
+      let failures = 0;
+      const one = async () => {
+        while (left-- > 0) {
+          const { path, token } = next();
+          const res = await fetch(new Request(`http://localhost${path}`, { headers: { cookie: `sid=${token}; csrf=${csrf}` } }));
+          const body = await res.text();
+          if (res.status !== 200 || !body.includes('</html>')) failures++;
+        }
+      };
+      await Promise.all(Array.from({ length: IN_FLIGHT }, one));
+      if (failures > 0) throw new Error(`${failures} requests did not answer 200`);
+    };
+    const phase = async (name: string, fetch: Fetch, next: () => { path: string; token: string }) => {
+      await run(fetch, next, REQUESTS);
+      const before = process.cpuUsage();
+      await run(fetch, next, REQUESTS);
+      const used = process.cpuUsage(before);
+      process.stdout.write(`${(schema ? 'postgres' : 'sqlite').padEnd(8)} ${name.padEnd(9)} ${((used.user + used.system) / REQUESTS).toFixed(0).padStart(6)} µs CPU/request in process (app.fetch, no sockets)\n`);
+    };
+    const fetch: Fetch = (req) => app.fetch(req);
+    await phase('article', fetch, articleRequest);
+    await phase('services', fetch, servicesRequest);
+    await phase('article', fetch, articleRequest);
+    const sample = articleRequest();
+    const page = await app.fetch(new Request(`http://localhost${sample.path}`, { headers: { cookie: `sid=${sample.token}; csrf=${csrf}` } }));
+    const text = await page.text();
+    const headers = [...page.headers].filter(([k]) => k !== 'content-type');
+    const bare = new Hono();
+    bare.get('*', (c) => {
+      for (const [k, v] of headers) c.header(k, v);
+      return c.html(text);
+    });
+    await phase('bare-hono', (req) => bare.fetch(req), () => sample);
+    const chain = chainApp(rt.deps, text);
+    await phase('chain', (req) => chain.fetch(req), () => sample);
+  } finally {
+    await rt.close();
   }
 }
 
@@ -268,7 +388,7 @@ if (process.env.PAGE_CPU_SERVE) {
   const dir = onPostgres ? undefined : mkdtempSync(join(tmpdir(), 'page-cpu-'));
   if (schema) await pgExec(env!, `create schema ${schema}`);
   try {
-    await drive(onPostgres ? env! : join(dir!, 'portal.db'), schema);
+    await (process.env.PAGE_CPU_INPROCESS ? inProcess : drive)(onPostgres ? env! : join(dir!, 'portal.db'), schema);
   } finally {
     if (schema) await pgExec(env!, `drop schema ${schema} cascade`);
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import { parse } from 'hono/utils/cookie';
 import type { AppEnv } from './env.ts';
 
 /**
@@ -31,8 +32,29 @@ export function setAppCookie(c: Context<AppEnv>, base: AppCookie, value: string,
   });
 }
 
+/**
+ * The request's cookies, parsed once: a page reads three or four of them
+ * (CSRF, session, flash, the page cache's sid), and hono's getCookie splits
+ * and scans the whole header on each call. Keyed by the request itself, whose
+ * Cookie header never changes; parse() without a name keeps the same rules as
+ * getCookie (the first valid value of a name wins, values URI-decoded).
+ */
+const parsedCookies = new WeakMap<Request, Record<string, string>>();
+const NO_COOKIES: Record<string, string> = Object.freeze(Object.create(null));
+
+function requestCookies(c: Context<AppEnv>): Record<string, string> {
+  const raw = c.req.raw;
+  let jar = parsedCookies.get(raw);
+  if (!jar) {
+    const header = raw.headers.get('Cookie');
+    jar = header ? parse(header) : NO_COOKIES;
+    parsedCookies.set(raw, jar);
+  }
+  return jar;
+}
+
 export function readAppCookie(c: Context<AppEnv>, base: AppCookie): string | undefined {
-  return getCookie(c, cookieName(c, base));
+  return requestCookies(c)[cookieName(c, base)];
 }
 
 export function clearAppCookie(c: Context<AppEnv>, base: AppCookie): void {
