@@ -147,6 +147,28 @@ describe('SharedCache', () => {
     expect(loads).toEqual(['b']);
   });
 
+  it('with maxBytes, holds at most that many bytes of values (sizeOf), the least recently used out first; one too big is served, not kept', async () => {
+    const signal = new TestSignal();
+    const cache = new SharedCache<string>({ name: 'prueba', signal, tables: ['help_articles'], maxEntries: 100, maxBytes: 30, sizeOf: (v) => v.length });
+    const loads: string[] = [];
+    const get = (k: string, n: number) => cache.get(k, async () => (loads.push(k), k.repeat(n)));
+    await get('a', 10);
+    await get('b', 10);
+    await get('c', 10);
+    expect(cache.stats()).toMatchObject({ entries: 3, bytes: 30 });
+    await get('a', 10); // a is now the most recent: b is the oldest
+    await get('d', 15); // 45 bytes: b, then c out
+    expect(cache.stats()).toMatchObject({ entries: 2, bytes: 25 });
+    loads.length = 0;
+    await get('a', 10);
+    await get('d', 15);
+    expect(loads).toEqual([]);
+    expect(await get('e', 31)).toBe('e'.repeat(31));
+    expect(cache.stats()).toMatchObject({ entries: 2, bytes: 25 });
+    signal.changed(new Set(['help_articles']));
+    expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
+  });
+
   it('passes straight through while the signal cannot vouch (check() false): serves nothing cached, keeps nothing', async () => {
     const signal = new TestSignal();
     const cache = make(signal);

@@ -6,9 +6,11 @@ export interface CacheStats {
   hits: number;
   misses: number;
   entries: number;
+  /** What the kept values weigh (sizeOf), for a cache bounded by bytes. */
+  bytes?: number;
 }
 
-export interface SharedCacheOptions {
+export interface SharedCacheOptions<V = unknown> {
   /** For metrics and logs: "help-article", "readable-systems"… */
   name: string;
   signal: ChangeSignal;
@@ -16,6 +18,14 @@ export interface SharedCacheOptions {
   tables: readonly string[];
   /** Oldest entry out beyond this. */
   maxEntries: number;
+  /**
+   * Oldest entries out while the kept values weigh more than this (with
+   * sizeOf): where a value can be large (a rendered page), a count alone does
+   * not bound the memory. A value heavier than this alone is served, not kept.
+   */
+  maxBytes?: number;
+  /** What a value weighs in bytes (roughly: a string's length × 2). */
+  sizeOf?: (value: V) => number;
 }
 
 /** How a lookup is made. */
@@ -47,6 +57,9 @@ export interface CacheLookup {
  */
 export class SharedCache<V> {
   private readonly entries = new Map<string, V>();
+  /** Each kept value's weight, when bounded by bytes (options.sizeOf). */
+  private readonly weights = new Map<string, number>();
+  private bytes = 0;
   /** Loads under way, with the generation they began in and when they began (performance.now()). */
   private readonly loading = new Map<string, { generation: number; startedAt: number; promise: Promise<V> }>();
   private readonly tables: ReadonlySet<string>;
@@ -55,7 +68,7 @@ export class SharedCache<V> {
   private misses = 0;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly options: SharedCacheOptions) {
+  constructor(private readonly options: SharedCacheOptions<V>) {
     this.tables = new Set(options.tables);
     this.unsubscribe = options.signal.subscribe((tables) => this.changed(tables));
   }
@@ -110,11 +123,15 @@ export class SharedCache<V> {
   clear(): void {
     this.generation++;
     this.entries.clear();
+    this.weights.clear();
+    this.bytes = 0;
     this.loading.clear();
   }
 
   stats(): CacheStats {
-    return { name: this.options.name, hits: this.hits, misses: this.misses, entries: this.entries.size };
+    const stats: CacheStats = { name: this.options.name, hits: this.hits, misses: this.misses, entries: this.entries.size };
+    if (this.options.sizeOf) stats.bytes = this.bytes;
+    return stats;
   }
 
   close(): void {
@@ -133,8 +150,22 @@ export class SharedCache<V> {
   }
 
   private store(key: string, value: V): void {
+    const { sizeOf, maxBytes = Infinity } = this.options;
+    const weight = sizeOf ? sizeOf(value) : 0;
+    if (weight > maxBytes) return;
+    this.drop(key);
     this.entries.set(key, value);
-    if (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    if (sizeOf) {
+      this.weights.set(key, weight);
+      this.bytes += weight;
+    }
+    while (this.entries.size > this.options.maxEntries || this.bytes > maxBytes) this.drop(this.entries.keys().next().value as string);
+  }
+
+  private drop(key: string): void {
+    if (!this.entries.delete(key)) return;
+    this.bytes -= this.weights.get(key) ?? 0;
+    this.weights.delete(key);
   }
 }
 
@@ -144,7 +175,7 @@ export class SharedCaches {
 
   constructor(readonly signal: ChangeSignal) {}
 
-  create<V>(options: Omit<SharedCacheOptions, 'signal'>): SharedCache<V> {
+  create<V>(options: Omit<SharedCacheOptions<V>, 'signal'>): SharedCache<V> {
     const cache = new SharedCache<V>({ ...options, signal: this.signal });
     this.all.push(cache as SharedCache<unknown>);
     return cache;

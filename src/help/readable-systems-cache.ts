@@ -20,11 +20,14 @@ export const READABLE_SYSTEMS_TABLES = ['contracts', 'systems', 'user_help_scope
 // One cache per process (per SharedCaches), made on first use: the help owns it, no shared file has to know it.
 const perCaches = new WeakMap<SharedCaches, SharedCache<SystemSummary[]>>();
 
+const systemsBytes = (systems: SystemSummary[]): number => systems.reduce((n, s) => n + 100 + 2 * (s.id.length + s.slug.length + s.name.length + s.description.length), 100);
+
 function cacheOf(caches: SharedCaches): SharedCache<SystemSummary[]> {
   let cache = perCaches.get(caches);
   if (!cache) {
-    // A few entries per customer and day (one for its administrators, one per limited technical user): thousands fit in little memory.
-    cache = caches.create<SystemSummary[]>({ name: 'readable-systems', tables: READABLE_SYSTEMS_TABLES, maxEntries: 20_000 });
+    // A few entries per customer and day (one for its administrators, one per technical user), each
+    // its own copy of the systems' descriptions: bounded by bytes too (a string's length × 2).
+    cache = caches.create<SystemSummary[]>({ name: 'readable-systems', tables: READABLE_SYSTEMS_TABLES, maxEntries: 20_000, maxBytes: 16 * 1024 * 1024, sizeOf: systemsBytes });
     perCaches.set(caches, cache);
   }
   return cache;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TestClient, location } from '../../../../tests/client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, TECH_PASSWORD, type TestCustomer } from '../../../../tests/factories.ts';
-import { between, limitHelpTo, NOT_FOUND, setPublished, signedIn, systemId } from '../../../../tests/help-fixtures.ts';
+import { articleId, between, insertArticle, limitHelpTo, NOT_FOUND, setPublished, signedIn, systemId } from '../../../../tests/help-fixtures.ts';
+import { MAX_PREPARED_BYTES } from './prepared-article.tsx';
 import { createTestRuntime, TEST_START, type TestRuntime } from '../../../../tests/test-runtime.ts';
 
 // The article page without the page cache: its shared part is prepared once
@@ -78,6 +79,42 @@ describe('the prepared article', () => {
     }
     await rt.deps.db.deleteFrom('help_slug_redirects').where('old_slug', '=', 'plan-de-cuentas-antiguo').execute();
     expect((await client.get('/ayuda/contabilidad/plan-de-cuentas-antiguo')).status).toBe(404);
+  });
+});
+
+describe('the prepared article, when other articles change', () => {
+  it('shows a sibling published, moved to another category or given a shared tag on the next request of ANOTHER article', async () => {
+    const client = await signedIn(rt, customer);
+    const title = 'Hermano recién publicado';
+    await insertArticle(rt, { system: 'contabilidad', category: 'primeros-pasos', slug: 'hermano-recien-publicado', title, published: false });
+    expect(await (await client.get(ARTICLE)).text()).not.toContain(title);
+    await setPublished(rt, 'contabilidad', 'hermano-recien-publicado', true);
+    const withSibling = await (await client.get(ARTICLE)).text();
+    expect(withSibling).toContain(`href="/ayuda/contabilidad/hermano-recien-publicado"`);
+    // Moved to another category: no longer among this article's neighbours.
+    const other = await rt.deps.db.selectFrom('help_categories').select('id').where('system_id', '=', await systemId(rt, 'contabilidad')).where('slug', '!=', 'primeros-pasos').executeTakeFirstOrThrow();
+    const id = await articleId(rt, 'contabilidad', 'hermano-recien-publicado');
+    await rt.deps.db.updateTable('help_articles').set({ category_id: other.id }).where('id', '=', id).execute();
+    expect(await (await client.get(ARTICLE)).text()).not.toContain(title);
+    // A tag it shares with this article: now among the related ones.
+    await rt.deps.db.insertInto('help_article_tags').values({ article_id: id, tag: 'importar' }).execute();
+    expect(await (await client.get(ARTICLE)).text()).toContain(title);
+    await rt.deps.db.deleteFrom('help_article_tags').where('article_id', '=', id).execute();
+    expect(await (await client.get(ARTICLE)).text()).not.toContain(title);
+    await rt.deps.db.deleteFrom('help_articles').where('id', '=', id).execute();
+  });
+
+  it('are kept within a budget of bytes, not only a count: a long article weighs what it is', async () => {
+    const client = await signedIn(rt, customer);
+    await client.get(ARTICLE);
+    const before = stats('prepared-article')!.bytes!;
+    expect(before).toBeGreaterThan(0);
+    const long = `<p>${'Un manual pegado entero. '.repeat(12_000)}</p>`; // 300 KB
+    await insertArticle(rt, { system: 'contabilidad', category: 'primeros-pasos', slug: 'manual-muy-largo', title: 'Manual muy largo', html: long });
+    expect((await client.get('/ayuda/contabilidad/manual-muy-largo')).status).toBe(200);
+    expect(stats('prepared-article')!.bytes!).toBeGreaterThanOrEqual(2 * long.length);
+    expect(stats('prepared-article')!.bytes!).toBeLessThanOrEqual(MAX_PREPARED_BYTES);
+    await rt.deps.db.deleteFrom('help_articles').where('id', '=', await articleId(rt, 'contabilidad', 'manual-muy-largo')).execute();
   });
 });
 

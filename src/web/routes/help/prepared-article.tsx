@@ -38,15 +38,22 @@ export interface MovedArticle {
 // systems: the system's name in the breadcrumbs; help_slug_redirects: where an old slug leads.
 export const PREPARED_ARTICLE_TABLES = ['help_articles', 'help_categories', 'help_article_tags', 'systems', 'help_slug_redirects'] as const;
 
-// A page of a few tens of KB each: a thousand is the popular part of a large help in well under 50 MB.
+// The popular part of a large help. A page is a few tens of KB, but an article may be long (a
+// pasted manual of hundreds of KB): bounded by bytes too, so a thousand of those cannot take
+// 200 MB of a process whose idle RSS target is 120 MB.
 const MAX_PREPARED = 1_000;
+export const MAX_PREPARED_BYTES = 24 * 1024 * 1024;
+
+/** Roughly what a kept page weighs: two bytes a character (V8 keeps a string with any non-Latin-1 character so). */
+export const preparedBytes = (v: PreparedArticle | MovedArticle): number =>
+  200 + 2 * (v.slug.length + (v.kind === 'article' ? v.id.length + v.title.length + v.before.length + v.after.length : 0));
 
 const perCaches = new WeakMap<SharedCaches, SharedCache<PreparedArticle | MovedArticle>>();
 
 function cacheOf(caches: SharedCaches): SharedCache<PreparedArticle | MovedArticle> {
   let cache = perCaches.get(caches);
   if (!cache) {
-    cache = caches.create<PreparedArticle | MovedArticle>({ name: 'prepared-article', tables: PREPARED_ARTICLE_TABLES, maxEntries: MAX_PREPARED });
+    cache = caches.create<PreparedArticle | MovedArticle>({ name: 'prepared-article', tables: PREPARED_ARTICLE_TABLES, maxEntries: MAX_PREPARED, maxBytes: MAX_PREPARED_BYTES, sizeOf: preparedBytes });
     perCaches.set(caches, cache);
   }
   return cache;

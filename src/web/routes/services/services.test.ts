@@ -139,6 +139,35 @@ describe('/servicios', () => {
     expect(other).not.toContain('Plan Propio');
   });
 
+  it('kept body: two customers of the same name see their own; a plan, an end, a system and the customer renamed show on the next request', async () => {
+    const one = await createCustomerWithAdmin(rt.deps, { name: 'Homónimos Unidos SpA' });
+    const two = await createCustomerWithAdmin(rt.deps, { name: 'Homónimos Unidos SpA' });
+    const contract = await addContractFor(rt.deps, one.id, 'contabilidad', '2025-01-01', null, 'Plan Del Primero');
+    await addContractFor(rt.deps, two.id, 'inventario', '2025-01-01', null, 'Plan Del Segundo');
+    const a = await signedIn(one);
+    const b = await signedIn(two);
+    const page = async (client: TestClient) => parts(await (await client.get('/servicios')).text()).inForce;
+    expect(await page(a)).toContain('Plan Del Primero');
+    const theirs = await page(b);
+    expect(theirs).toContain('Plan Del Segundo');
+    expect(theirs).not.toContain('Plan Del Primero');
+
+    await rt.deps.db.updateTable('contracts').set({ plan: 'Plan Renovado' }).where('id', '=', contract).execute();
+    expect(await page(a)).toContain('Plan Renovado');
+    await rt.deps.db.updateTable('contracts').set({ ends_on: '2026-03-10' }).where('id', '=', contract).execute();
+    expect(await page(a)).toContain('Termina en 8 días');
+    const name = (await rt.deps.db.selectFrom('systems').select('name').where('slug', '=', 'contabilidad').executeTakeFirstOrThrow()).name;
+    await rt.deps.db.updateTable('systems').set({ name: 'Contabilidad Renombrada' }).where('slug', '=', 'contabilidad').execute();
+    try {
+      expect(await page(a)).toContain('Contabilidad Renombrada');
+    } finally {
+      await rt.deps.db.updateTable('systems').set({ name }).where('slug', '=', 'contabilidad').execute();
+    }
+    await rt.deps.db.updateTable('customers').set({ name: 'Ya No Homónimo Ltda.' }).where('id', '=', one.id).execute();
+    expect(await (await a.get('/servicios')).text()).toContain('<bdi>Ya No Homónimo Ltda.</bdi> tiene contratados hoy');
+    expect(await (await b.get('/servicios')).text()).toContain('<bdi>Homónimos Unidos SpA</bdi> tiene contratados hoy');
+  });
+
   it('answers 403 to a technical user, typed URL included', async () => {
     const c = await createCustomerWithAdmin(rt.deps);
     await addContractFor(rt.deps, c.id, 'contabilidad', '2025-01-01', null, 'Plan Técnico Prohibido');

@@ -82,12 +82,14 @@ function ServicesBody(props: { customerName: string; overview: ServicesOverview 
 // kept (cache/shared-cache.ts) until a contract or a system changes anywhere; the day and the
 // customer's name (it comes with the session, fresh on every request) are part of the key.
 export const SERVICES_TABLES = ['contracts', 'systems'] as const;
+export const MAX_SERVICES_BYTES = 8 * 1024 * 1024;
 const perCaches = new WeakMap<SharedCaches, SharedCache<string>>();
 
 function servicesBody(c: Context<AppEnv>, customer: { id: string; name: string }, today: string): Promise<string> {
   const { db, caches } = c.get('deps');
   let cache = perCaches.get(caches);
-  if (!cache) perCaches.set(caches, (cache = caches.create<string>({ name: 'services-page', tables: SERVICES_TABLES, maxEntries: 10_000 })));
+  // A body is a few KB, more for a customer with many contracts: bounded by bytes as well (a string's length × 2).
+  if (!cache) perCaches.set(caches, (cache = caches.create<string>({ name: 'services-page', tables: SERVICES_TABLES, maxEntries: 10_000, maxBytes: MAX_SERVICES_BYTES, sizeOf: (body) => 2 * body.length })));
   return cache.get(`${today}|${customer.id}|${customer.name}`, async () =>
     renderToString(<ServicesBody customerName={customer.name} overview={await servicesOverview(db, customer.id, today)} />),
   { since: c.get('arrivedAt') });
