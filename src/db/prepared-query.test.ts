@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestRuntime, type TestRuntime } from '../../tests/test-runtime.ts';
 import { preparedQuery } from './prepared-query.ts';
@@ -30,4 +31,16 @@ it('inside a transaction, runs on the transaction', async () => {
 it('refuses a write: those go through Kysely, where the change signal sees them', async () => {
   const write = preparedQuery((db, slug: string) => db.deleteFrom('systems').where('slug', '=', slug));
   await expect(write(rt.deps.db, 'x')).rejects.toThrow('reads only');
+});
+
+it('refuses a write inside a read: a CTE that deletes (PostgreSQL runs it), raw SQL that updates', async () => {
+  const inCte = preparedQuery((db, slug: string) =>
+    db.with('gone', (q) => q.deleteFrom('systems').where('slug', '=', slug).returning('slug')).selectFrom('gone').select('slug'),
+  );
+  await expect(inCte(rt.deps.db, 'no-existe')).rejects.toThrow('reads only');
+  const inRaw = preparedQuery((db, slug: string) => db.selectFrom('systems').select(sql<number>`(select count(*) from (update systems set name = name where slug = ${slug} returning 1) u)`.as('n')));
+  await expect(inRaw(rt.deps.db, 'no-existe')).rejects.toThrow('reads only');
+  // A plain read naming such words in its values is still a read.
+  const byName = preparedQuery((db, name: string) => db.selectFrom('systems').select('slug').where('name', '=', name));
+  expect(await byName(rt.deps.db, 'delete from systems')).toEqual([]);
 });
