@@ -11,6 +11,22 @@ describe('contracts in force', () => {
     expect(vendorToday(new Date('2026-07-01T03:30:00Z'))).toBe('2026-06-30');
   });
 
+  it('kept for the minute, answers what Intl answers at every second around midnights, DST changes (2026-04-05, 2026-09-06), before 1910 (offset -4:42:45) and with a clock that jumps back', () => {
+    const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Santiago', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const midnights = ['2026-03-03T03:00:00Z', '2026-04-05T04:00:00Z', '2026-04-05T03:00:00Z', '2026-09-06T04:00:00Z', '2026-09-07T03:00:00Z', '1905-06-01T04:42:45Z'];
+    for (const m of midnights) {
+      const at = Date.parse(m);
+      // Second by second through the minute (each asked right after the one before), then the
+      // same with an instant of another day between two (a test's clock set back and forth).
+      for (const jump of [false, true]) {
+        for (let s = -90; s <= 90; s++) {
+          if (jump) vendorToday(new Date(at - 86_400_000 * 3));
+          for (const t of [at + s * 1000, at + s * 1000 + 999]) expect(vendorToday(new Date(t)), new Date(t).toISOString()).toBe(intl.format(new Date(t)));
+        }
+      }
+    }
+  });
+
   it('is in force from the first through the last day, both included', () => {
     const c = { startsOn: '2026-03-01', endsOn: '2026-03-31' };
     expect(contractStatus(c, '2026-02-28')).toBe('upcoming');

@@ -16,13 +16,19 @@ const dayFormatter = new Intl.DateTimeFormat('en-CA', {
 
 // Every help page asks, and Intl formatting is slow next to the rest of a
 // page: the answer is kept for the minute. Exact, since Santiago's midnight
-// (its offsets are whole hours) always falls on a minute's first instant.
+// (its offsets are whole hours, DST changes included) falls on a minute's
+// first instant; but only since September 1927: until then Santiago Mean Time
+// (-4:42:45) put midnight mid-minute, so a test clock set that far back is
+// answered by Intl every time (contracts.test.ts compares them second by second).
+const WHOLE_HOUR_OFFSETS_SINCE = Date.UTC(1927, 8, 2);
 let lastMinute = NaN;
 let lastDay = '';
 
 /** The calendar day it is in Santiago at `now`, as YYYY-MM-DD. */
 export function vendorToday(now: Date = new Date()): string {
-  const minute = Math.floor(now.getTime() / 60_000);
+  const ms = now.getTime();
+  if (ms < WHOLE_HOUR_OFFSETS_SINCE) return dayFormatter.format(now);
+  const minute = Math.floor(ms / 60_000);
   if (minute !== lastMinute) {
     lastDay = dayFormatter.format(now);
     lastMinute = minute;
