@@ -106,7 +106,7 @@ async function init(m: { sqliteFile: string; pg: { url: string; schema: string }
       })),
     );
     const count = bases.length ? (raw.prepare(`select count(*) from help_search where help_search match ?${filter}`).pluck().get(bases.at(-1), ...(filter ? systemIds : [])) as number) : 0;
-    info.push({ text, terms: parsed.terms.map((t) => t.stems), statements: statements.length, matches: count, total: r.total, relaxed: r.relaxed });
+    info.push({ text, terms: parsed.terms.map((t) => t.stems), statements: statements.length, matches: count, total: r.total, capped: r.totalCapped, relaxed: r.relaxed });
   }
   await recorder.destroy();
   return { systemIds, articlePath: `/ayuda/${first.system}/${first.slug}`, queries: info, mismatches };
