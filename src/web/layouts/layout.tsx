@@ -6,6 +6,7 @@ import type { Brand } from '../../config.ts';
 import { formatRut } from '../../domain/rut.ts';
 import { renderToString } from '../../html/render-to-string.ts';
 import { can } from '../../policies/policy.ts';
+import { RenderedStrings } from '../../cache/rendered-strings.ts';
 import { SignOutForm } from '../components/sign-out-form.tsx';
 import { PageFrame } from './page-frame.tsx';
 
@@ -61,22 +62,15 @@ function Nav(props: { session: LoadedSession; current?: PageProps['current']; cs
 // (the navigation: their name, their customer, their role, the current entry
 // and their CSRF token; the footer: the brand). Rendered from JSX they were
 // a third of a help article's rendering: kept as strings, keyed by
-// everything they show, so a kept one can never be out of date.
-const MAX_NAVS = 5_000;
-const navs = new Map<string, HtmlEscapedString>();
+// everything they show, so a kept one can never be out of date. Bounded by
+// count and bytes (cache/rendered-strings.ts): a process meets many people.
+const navs = new RenderedStrings<HtmlEscapedString>(5_000, 4 * 1024 * 1024);
 const footers = new WeakMap<Brand, HtmlEscapedString>();
 
 function navHtml(session: LoadedSession, current: PageProps['current'], csrfToken: string): HtmlEscapedString {
   const { user, customer } = session;
   const key = [user.id, user.name, user.role, user.must_change_password ? 1 : 0, customer.name, customer.rut, current ?? '', csrfToken].join('\u0000');
-  let html = navs.get(key);
-  if (!html) {
-    html = raw(renderToString(<Nav session={session} current={current} csrfToken={csrfToken} />));
-    // Oldest out: a long-running process meets many people, it keeps the recent ones.
-    if (navs.size >= MAX_NAVS) navs.delete(navs.keys().next().value!);
-    navs.set(key, html);
-  }
-  return html;
+  return navs.get(key, () => raw(renderToString(<Nav session={session} current={current} csrfToken={csrfToken} />)));
 }
 
 function footerHtml(brand: Brand): HtmlEscapedString {

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';
+import { RenderedStrings } from '../../../cache/rendered-strings.ts';
 import { notFound } from '../../../errors.ts';
 import { cachedUserVotes } from '../../../help/user-votes-cache.ts';
 import { VoteComment, voteOf, voteOnArticle, type ArticleVote } from '../../../help/vote-on-article.ts';
@@ -54,18 +55,12 @@ function Feedback(props: { action: string; vote: ArticleVote | null; csrfToken: 
 // The vote form a person sees on an article is the same each time they open it
 // (the article's address, their answer, their CSRF token): kept as a string by
 // all of them, so a kept one is never out of date. The form with an error is rendered each time.
-const MAX_FORMS = 5_000;
-const forms = new Map<string, string>();
+// Bounded by count and bytes (a comment may be 1,000 characters, in the key and in the form).
+const forms = new RenderedStrings(5_000, 4 * 1024 * 1024);
 
 function feedbackHtml(action: string, vote: ArticleVote | null, csrfToken: string): string {
   const key = [action, vote ? (vote.helpful ? 1 : 0) : '', vote?.comment ?? '', csrfToken].join('\u0000');
-  let html = forms.get(key);
-  if (html === undefined) {
-    html = renderToString(<Feedback action={action} vote={vote} csrfToken={csrfToken} />);
-    if (forms.size >= MAX_FORMS) forms.delete(forms.keys().next().value!);
-    forms.set(key, html);
-  }
-  return html;
+  return forms.get(key, () => renderToString(<Feedback action={action} vote={vote} csrfToken={csrfToken} />));
 }
 
 /** The prepared article around this reader's vote form. */
