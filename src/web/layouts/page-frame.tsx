@@ -26,8 +26,8 @@ export interface PageFrameProps {
   children: Child;
 }
 
-/** The frame every page shares, the portal's and the console's: head, skip link, header with the brand, main with the flash, footer. */
-function FrameMarkup(props: PageFrameProps & { head: Child }) {
+/** The frame every page shares, the portal's and the console's: head, skip link, header with the brand, main with the flash, footer. Exported for page-frame.test.tsx: PageFrame's pieces must render what it does. */
+export function FrameMarkup(props: PageFrameProps & { head: Child }) {
   const { brand } = props;
   return (
     <html lang="es-CL">

@@ -150,6 +150,22 @@ describe('the readable systems, kept', () => {
     expect((await client.get(ARTICLE)).status).toBe(200);
   });
 
+  it('follow a role changed admin ↔ técnico and a scope set then cleared, on the next request', async () => {
+    const tech = await createTechnicalUser(rt.deps, customer.id, { name: 'Tomás Cambiante' });
+    const t = await signedIn(rt, customer, tech.email, TECH_PASSWORD);
+    await limitHelpTo(rt, tech.id, ['inventario']);
+    expect((await t.get(ARTICLE)).status).toBe(404);
+    // Made administrator: the scope no longer limits them (the administrators' shared entry).
+    await rt.deps.db.updateTable('users').set({ role: 'admin' }).where('id', '=', tech.id).execute();
+    expect((await t.get(ARTICLE)).status).toBe(200);
+    // Back to técnico: limited again, although the administrators' entry is kept.
+    expect((await (await signedIn(rt, customer)).get(ARTICLE)).status).toBe(200);
+    await rt.deps.db.updateTable('users').set({ role: 'technical' }).where('id', '=', tech.id).execute();
+    expect((await t.get(ARTICLE)).status).toBe(404);
+    await limitHelpTo(rt, tech.id, []);
+    expect((await t.get(ARTICLE)).status).toBe(200);
+  });
+
   it('are not another customer’s: a customer without the contract gets 404 after one with it was served', async () => {
     const without = await createCustomerWithAdmin(rt.deps, { name: 'Sin Contabilidad SpA' });
     await addContractFor(rt.deps, without.id, 'inventario', '2025-01-01');
