@@ -51,7 +51,7 @@ describe('relevance on the shipped help', () => {
   describe('queries with nothing to search for', () => {
     it('says it did not search when only stop words and symbols were typed', async () => {
       for (const text of ['¿Cómo y para qué?', 'de la, el y los', '¿¡…!?', '   ']) {
-        expect(await search(text)).toEqual({ searched: false, total: 0, hits: [], page: 1, pages: 0, relaxed: false, closest: [], suggestion: null });
+        expect(await search(text)).toEqual({ searched: false, total: 0, totalCapped: false, hits: [], page: 1, pages: 0, relaxed: false, closest: [], suggestion: null });
       }
       // While typing, too.
       expect((await search('¿cómo se ', { typing: true })).searched).toBe(false);
