@@ -140,6 +140,23 @@ async function serve(databaseUrl: string, schema: string | undefined): Promise<v
   });
 }
 
+/** Round-robin over readers and articles (each reader gets the next article it may read), and over administrators for /servicios. */
+function roundRobin(readers: Reader[], articles: { system: string; slug: string }[], admins: string[]) {
+  let nextArticle = 0;
+  let nextReader = 0;
+  let nextAdmin = 0;
+  return {
+    articleRequest: () => {
+      const r = readers[nextReader++ % readers.length]!;
+      for (;;) {
+        const a = articles[nextArticle++ % articles.length]!;
+        if (r.systems.has(a.system)) return { path: `/ayuda/${a.system}/${a.slug}`, token: r.token };
+      }
+    },
+    servicesRequest: () => ({ path: '/servicios', token: admins[nextAdmin++ % admins.length]! }),
+  };
+}
+
 async function pgExec(url: string, text: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -235,18 +252,7 @@ async function drive(databaseUrl: string, schema: string | undefined): Promise<v
         req.end();
       });
 
-    // Round-robin over readers and articles; each reader gets the next article it may read.
-    let nextArticle = 0;
-    let nextReader = 0;
-    const articleRequest = () => {
-      const r = readers[nextReader++ % readers.length]!;
-      for (;;) {
-        const a = articles[nextArticle++ % articles.length]!;
-        if (r.systems.has(a.system)) return { path: `/ayuda/${a.system}/${a.slug}`, token: r.token };
-      }
-    };
-    let nextAdmin = 0;
-    const servicesRequest = () => ({ path: '/servicios', token: admins[nextAdmin++ % admins.length]! });
+    const { articleRequest, servicesRequest } = roundRobin(readers, articles, admins);
 
     /** `count` requests, IN_FLIGHT at a time; the failures are counted (a page that is not a 200 is not measured). */
     let bytes = 0;
@@ -325,17 +331,7 @@ async function inProcess(databaseUrl: string, schema: string | undefined): Promi
   try {
     const app = createApp(rt.deps);
     const csrf = randomBytes(32).toString('base64url');
-    let nextArticle = 0;
-    let nextReader = 0;
-    const articleRequest = () => {
-      const r = readers[nextReader++ % readers.length]!;
-      for (;;) {
-        const a = articles[nextArticle++ % articles.length]!;
-        if (r.systems.has(a.system)) return { path: `/ayuda/${a.system}/${a.slug}`, token: r.token };
-      }
-    };
-    let nextAdmin = 0;
-    const servicesRequest = () => ({ path: '/servicios', token: admins[nextAdmin++ % admins.length]! });
+    const { articleRequest, servicesRequest } = roundRobin(readers, articles, admins);
     type Fetch = (req: Request) => Response | Promise<Response>;
     const run = async (fetch: Fetch, next: () => { path: string; token: string }, count: number) => {
       let left = count;
