@@ -456,7 +456,9 @@ export function buildServer(): string {
 export async function startPortal(databaseUrl: string, env: NodeJS.ProcessEnv = {}, entry?: string): Promise<{ portal: ChildProcess; base: string }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const args = entry ? ['--enable-source-maps', '--import', join(BENCH, 'el-monitor.mjs'), entry] : ['--import', 'tsx', '--import', join(BENCH, 'el-monitor.mjs'), 'src/server.ts'];
+  // BENCH_PORTAL_NODE_ARGS: extra node flags for the portal only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (node refuses those in NODE_OPTIONS).
+  const extra = (process.env.BENCH_PORTAL_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = entry ? [...extra, '--enable-source-maps', '--import', join(BENCH, 'el-monitor.mjs'), entry] : [...extra, '--import', 'tsx', '--import', join(BENCH, 'el-monitor.mjs'), 'src/server.ts'];
   const portal = spawnNode(SERVER_CORE, args, {
     ...process.env,
     NODE_ENV: 'development',

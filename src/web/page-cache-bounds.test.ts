@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { hashToken } from '../auth/token.ts';
 import { ManualClock } from '../clock.ts';
 import { MAX_CACHE_BYTES, MAX_ENTRIES_PER_SESSION, PageCache, type PageCacheOptions } from './page-cache.ts';
 
@@ -39,7 +40,8 @@ function newCache(over: Partial<PageCacheOptions> = {}) {
       sid,
       csrf,
       path,
-      sessionId: `session-of-${sid}`,
+      // As in production: a session's id is its token's hash.
+      sessionId: hashToken(sid),
       sessionExpiresAt: new Date(clock.now().getTime() + 3_600_000).toISOString(),
       generationAtStart: cache.generation,
       headers: [['content-type', 'text/html; charset=UTF-8']],

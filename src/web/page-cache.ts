@@ -158,7 +158,8 @@ export class PageCache {
     this.checkOtherWriters(true);
     if (args.generationAtStart !== this.generationCount) return;
     const nowMs = this.o.clock.now().getTime();
-    const sid = hashToken(args.sid);
+    // A session's id is its token's hash (auth/session.ts): the key tryServe computes from the cookie.
+    const sid = args.sessionId;
     const key = `${sid}|${args.path}`;
     const head = [
       ...args.headers.filter(([k]) => k !== 'x-request-id' && k !== 'set-cookie' && k !== 'content-length').flat(),

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { CACHEABLE, type PageCache } from '../page-cache.ts';
 import { readAppCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
+import { renderedBodyOf } from '../html-response.ts';
 
 /**
  * Keeps what the framework rendered for a signed-in person's services and
@@ -17,7 +18,9 @@ export function pageCacheFill(cache: PageCache): MiddlewareHandler<AppEnv> {
     const sid = readAppCookie(c, 'sid');
     if (!session || !sid || session.user.must_change_password || c.get('flash')) return;
     if (c.res.status !== 200 || c.res.headers.has('set-cookie')) return;
-    const body = Buffer.from(await c.res.clone().arrayBuffer());
+    // The page's own string when htmlResponse made it (no copy of the answer's stream); any other answer is read from a clone.
+    const rendered = renderedBodyOf(c.res);
+    const body = rendered !== undefined ? Buffer.from(rendered, 'utf8') : Buffer.from(await c.res.clone().arrayBuffer());
     cache.store({
       sid,
       csrf: c.get('csrfToken'),
