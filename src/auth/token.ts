@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** 256 random bits, URL-safe. */
 export function newToken(): string {
@@ -6,6 +6,7 @@ export function newToken(): string {
 }
 
 /** Tokens are stored only as their SHA-256: a leaked table opens no session. */
+// crypto.hash, the one-shot form: a third of createHash's time, and every signed-in request hashes its cookie.
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }

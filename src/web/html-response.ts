@@ -4,24 +4,31 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { renderToString } from '../html/render-to-string.ts';
 
 /**
- * Each page's HTML by the answer that carries it, for the page cache to keep
- * (middleware/page-cache-fill.ts). Reading it back out of the Response would
- * make the adapter build a real web Response, tee its body stream and read
- * one branch: a third of an article page's CPU (bench/many-readers, issue 10).
- * Keyed by the Response object, so an answer someone replaced is never
- * mistaken for the page.
+ * Each page's bytes by the answer that carries them, for the page cache to
+ * keep (middleware/page-cache-fill.ts). Reading them back out of the Response
+ * would make the adapter build a real web Response, tee its body stream and
+ * read one branch: a third of an article page's CPU (bench/many-readers,
+ * issue 10). Keyed by the Response object, so an answer someone replaced is
+ * never mistaken for the page.
  */
-const renderedBodies = new WeakMap<Response, string>();
+const renderedBodies = new WeakMap<Response, Buffer>();
 
-/** The HTML `res` was made from by htmlResponse, if it was. */
-export function renderedBodyOf(res: Response): string | undefined {
+/** The bytes `res` was made from by htmlResponse, if it was. */
+export function renderedBodyOf(res: Response): Buffer | undefined {
   return renderedBodies.get(res);
 }
 
-/** A whole page as the response: the doctype, then the rendered layout (the portal's or the console's). */
+const HTML = { 'Content-Type': 'text/html; charset=UTF-8' } as const;
+
+/**
+ * A whole page as the response: the doctype, then the rendered layout (the
+ * portal's or the console's). Encoded to UTF-8 once, here: the socket and the
+ * page cache take the same bytes (a string body is measured, then encoded
+ * again on the way out, and a page with accents takes V8's slow path each time).
+ */
 export function htmlResponse(c: Context, document: Child, status: ContentfulStatusCode = 200) {
-  const html = '<!doctype html>' + renderToString(document);
-  const res = c.html(html, status);
-  renderedBodies.set(res, html);
+  const bytes = Buffer.from('<!doctype html>' + renderToString(document), 'utf8');
+  const res = c.body(bytes, status, HTML);
+  renderedBodies.set(res, bytes);
   return res;
 }

@@ -9,18 +9,19 @@ import { renderedBodyOf } from '../html-response.ts';
  * help pages, for the page cache to serve next time. Only plain answers are
  * kept: 200, no cookie being set, no flash message, no forced password change.
  */
+// A query string of any kind (a bare '?' included) keeps the page out: parsing the URL to tell cost more than it saves.
 export function pageCacheFill(cache: PageCache): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const generationAtStart = cache.generation;
     await next();
-    if (c.req.method !== 'GET' || !CACHEABLE(c.req.path) || new URL(c.req.url).search) return;
+    if (c.req.method !== 'GET' || !CACHEABLE(c.req.path) || c.req.url.includes('?')) return;
     const session = c.get('session');
     const sid = readAppCookie(c, 'sid');
     if (!session || !sid || session.user.must_change_password || c.get('flash')) return;
     if (c.res.status !== 200 || c.res.headers.has('set-cookie')) return;
-    // The page's own string when htmlResponse made it (no copy of the answer's stream); any other answer is read from a clone.
+    // The page's own bytes when htmlResponse made it (no copy of the answer's stream); any other answer is read from a clone.
     const rendered = renderedBodyOf(c.res);
-    const body = rendered !== undefined ? Buffer.from(rendered, 'utf8') : Buffer.from(await c.res.clone().arrayBuffer());
+    const body = rendered !== undefined ? ownBytes(rendered) : Buffer.from(await c.res.clone().arrayBuffer());
     cache.store({
       sid,
       csrf: c.get('csrfToken'),
@@ -32,4 +33,16 @@ export function pageCacheFill(cache: PageCache): MiddlewareHandler<AppEnv> {
       body,
     });
   };
+}
+
+/**
+ * A small Buffer is a slice of Node's shared 8 KB pool: kept as it is, it would
+ * hold the whole slab against a budget that counts only its own length. Those
+ * are copied into memory of their own; a larger one already has its own.
+ */
+function ownBytes(b: Buffer): Buffer {
+  if (b.byteOffset === 0 && b.buffer.byteLength === b.byteLength) return b;
+  const own = Buffer.allocUnsafeSlow(b.byteLength);
+  b.copy(own);
+  return own;
 }

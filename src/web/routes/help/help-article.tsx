@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { raw } from 'hono/html';
 import { z } from 'zod';
@@ -5,6 +6,7 @@ import { RenderedStrings } from '../../../cache/rendered-strings.ts';
 import { notFound } from '../../../errors.ts';
 import { cachedUserVotes } from '../../../help/user-votes-cache.ts';
 import { VoteComment, voteOf, voteOnArticle, type ArticleVote } from '../../../help/vote-on-article.ts';
+import { escapeHtml } from '../../../html/escape-html.ts';
 import { renderToString } from '../../../html/render-to-string.ts';
 import { CsrfField } from '../../components/form.tsx';
 import { setFlash } from '../../cookies.ts';
@@ -20,7 +22,7 @@ const VoteForm = z.object({
   comentario: VoteComment,
 });
 
-function Feedback(props: { action: string; vote: ArticleVote | null; csrfToken: string; error?: string; comment?: string }) {
+export function Feedback(props: { action: string; vote: ArticleVote | null; csrfToken: string; error?: string; comment?: string }) {
   const { vote } = props;
   return (
     <section class="feedback" id="valoracion" aria-labelledby="valoracion-titulo">
@@ -52,15 +54,29 @@ function Feedback(props: { action: string; vote: ArticleVote | null; csrfToken: 
   );
 }
 
-// The vote form a person sees on an article is the same each time they open it
-// (the article's address, their answer, their CSRF token): kept as a string by
-// all of them, so a kept one is never out of date. The form with an error is rendered each time.
-// Bounded by count and bytes (a comment may be 1,000 characters, in the key and in the form).
-const forms = new RenderedStrings(5_000, 4 * 1024 * 1024);
+// Exported with Feedback for help-article-vote-form.test.tsx: the joined form must be what JSX renders.
+// The vote form differs between readers only by the article's address, the
+// reader's CSRF token and their answer. Rendered from JSX once per answer
+// (nothing, Sí or No with its comment) with markers where the address and the
+// token go, cut there, and joined per request: a thousand readers of a
+// thousand articles would otherwise each render it anew (issue 10). Bounded by
+// count and bytes (a comment may be 1,000 characters, in the key and in the form).
+const ACTION_MARK = `\u0000${randomUUID()}:action`;
+const TOKEN_MARK = `\u0000${randomUUID()}:token`;
+const formPieces = new RenderedStrings<string>(2_000, 2 * 1024 * 1024);
+const PIECE_CUT = '\u0001';
 
-function feedbackHtml(action: string, vote: ArticleVote | null, csrfToken: string): string {
-  const key = [action, vote ? (vote.helpful ? 1 : 0) : '', vote?.comment ?? '', csrfToken].join('\u0000');
-  return forms.get(key, () => renderToString(<Feedback action={action} vote={vote} csrfToken={csrfToken} />));
+export function feedbackHtml(action: string, vote: ArticleVote | null, csrfToken: string): string {
+  const key = vote ? `${vote.helpful ? 1 : 0}\u0000${vote.comment ?? ''}` : '';
+  const cut = formPieces.get(key, () => {
+    const marked = renderToString(<Feedback action={ACTION_MARK} vote={vote} csrfToken={TOKEN_MARK} />);
+    const parts = marked.split(new RegExp(`(${ACTION_MARK}|${TOKEN_MARK})`));
+    // [text, mark, text, mark, text]: the action comes before the token in the form; anything else is a bug here.
+    if (parts.length !== 5 || parts[1] !== ACTION_MARK || parts[3] !== TOKEN_MARK) throw new Error('vote form: a marker is missing');
+    return [parts[0], parts[2], parts[4]].join(PIECE_CUT);
+  });
+  const [a, b, c] = cut.split(PIECE_CUT) as [string, string, string];
+  return a + escapeHtml(action) + b + escapeHtml(csrfToken) + c;
 }
 
 /** The prepared article around this reader's vote form. */
