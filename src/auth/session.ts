@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, User } from '../db/schema.ts';
+import type { SharedCache, SharedCaches } from '../cache/shared-cache.ts';
 import { preparedQuery } from '../db/prepared-query.ts';
 import { hashToken, newToken } from './token.ts';
 
@@ -60,23 +61,78 @@ const sessionRow = preparedQuery((db: Kysely<Database>, id: string) =>
 );
 
 /**
+ * Kept across requests when the caller passes the shared caches (the
+ * customer pages' session middleware): every signed-in request needs its
+ * session, user and customer, and they change rarely. Emptied by any write
+ * that could make a kept row wrong, on every instance (db/change-signal.ts):
+ * a session deleted (sign-out, revocation, expiry), a user or customer
+ * changed (disabled, password, scope). Not by a new session (its insert is
+ * quiet, so "not found" is never kept) nor by the last-seen touch (quiet
+ * too): a kept row's last-seen is this process's own, and a row that looks
+ * dead is read again before anything is decided on it, since another
+ * instance may have touched it since.
+ */
+export const SESSION_TABLES = ['sessions', 'users', 'customers'] as const;
+
+type SessionRow = Awaited<ReturnType<typeof sessionRow>>[number];
+/** A kept row and when this process last saw the session used (ms). */
+interface KeptSession {
+  row: SessionRow;
+  lastSeenMs: number;
+}
+
+const perCaches = new WeakMap<SharedCaches, SharedCache<KeptSession | null>>();
+
+function sessionCacheOf(caches: SharedCaches): SharedCache<KeptSession | null> {
+  let cache = perCaches.get(caches);
+  if (!cache) {
+    // A row is some 1 KB; a busy portal has a few thousand signed in.
+    cache = caches.create<KeptSession | null>({ name: 'sessions', tables: SESSION_TABLES, maxEntries: 20_000, keep: (v) => v !== null });
+    perCaches.set(caches, cache);
+  }
+  return cache;
+}
+
+async function freshSession(db: Kysely<Database>, id: string): Promise<KeptSession | null> {
+  const [row] = await sessionRow(db, id);
+  return row ? { row, lastSeenMs: Date.parse(row.session_last_seen_at) } : null;
+}
+
+export interface SessionLookup {
+  /** The process's shared caches: the session is kept across requests. */
+  caches?: SharedCaches;
+  /** When the request arrived (c.get('arrivedAt')), for the caches' barrier. */
+  since?: number;
+}
+
+const isDead = (s: KeptSession, nowMs: number, t: SessionTimeouts) =>
+  Date.parse(s.row.session_expires_at) <= nowMs || s.lastSeenMs + t.idleMs <= nowMs || !!s.row.disabled_at || !!s.row.customer_disabled_at;
+
+/**
  * The session for a cookie token, or null when it is unknown, past its
  * absolute or idle limit, or its user or customer is disabled.
  */
-export async function loadSession(db: Kysely<Database>, token: string, now: Date, t: SessionTimeouts): Promise<LoadedSession | null> {
+export async function loadSession(db: Kysely<Database>, token: string, now: Date, t: SessionTimeouts, lookup: SessionLookup = {}): Promise<LoadedSession | null> {
   const id = hashToken(token);
-  const [row] = await sessionRow(db, id);
-  if (!row) return null;
   const nowMs = now.getTime();
-  const idleExpired = Date.parse(row.session_last_seen_at) + t.idleMs <= nowMs;
-  if (Date.parse(row.session_expires_at) <= nowMs || idleExpired || row.disabled_at || row.customer_disabled_at) {
+  let s = lookup.caches ? await sessionCacheOf(lookup.caches).get(id, () => freshSession(db, id), { since: lookup.since }) : await freshSession(db, id);
+  if (!s) return null;
+  // A kept row that looks dead may only be out of date (another instance saw it used): the database decides.
+  if (lookup.caches && isDead(s, nowMs, t)) {
+    const kept = s;
+    s = await freshSession(db, id);
+    if (!s) return null;
+    kept.lastSeenMs = Math.max(kept.lastSeenMs, s.lastSeenMs);
+  }
+  if (isDead(s, nowMs, t)) {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
     return null;
   }
-  if (nowMs - Date.parse(row.session_last_seen_at) >= TOUCH_EVERY_MS) {
+  if (nowMs - s.lastSeenMs >= TOUCH_EVERY_MS) {
     await db.updateTable('sessions').set({ last_seen_at: now.toISOString() }).where('id', '=', id).execute();
+    s.lastSeenMs = nowMs;
   }
-  const { session_last_seen_at, session_expires_at, customer_rut, customer_name, customer_disabled_at, ...user } = row;
+  const { session_last_seen_at, session_expires_at, customer_rut, customer_name, customer_disabled_at, ...user } = s.row;
   return { id, expiresAt: session_expires_at, user, customer: { id: user.customer_id, rut: customer_rut, name: customer_name } };
 }
 

@@ -64,13 +64,17 @@ describe(`shared caches per request (${isPg ? 'PostgreSQL: barriers' : 'SQLite: 
     }
   });
 
-  it('50 requests at once share a handful', async () => {
+  // PostgreSQL: a barrier is a round trip, and the requests waiting on one share it. SQLite: a
+  // data_version read is a few µs and synchronous; each request's first lookup (its session,
+  // auth/session.ts) comes before the next request has even arrived, so each reads its own: at
+  // most one per request still.
+  it(isPg ? '50 requests at once share a handful' : '50 requests at once read data_version at most once each', async () => {
     const before = consulted();
     const pages = await Promise.all(Array.from({ length: 50 }, () => reader.get(articlePath)));
     expect(pages.every((p) => p.status === 200)).toBe(true);
     const n = consulted() - before;
     console.info(`shared caches (${isPg ? 'postgres' : 'sqlite'}): 50 concurrent article pages, ${n} ${isPg ? 'barriers' : 'data_version reads'}`);
     expect(n).toBeGreaterThanOrEqual(1);
-    expect(n).toBeLessThanOrEqual(5);
+    expect(n).toBeLessThanOrEqual(isPg ? 5 : 50);
   });
 });

@@ -26,6 +26,12 @@ export interface SharedCacheOptions<V = unknown> {
   maxBytes?: number;
   /** What a value weighs in bytes (roughly: a string's length × 2). */
   sizeOf?: (value: V) => number;
+  /**
+   * Whether a loaded value may be kept (default: all). A cache whose rows can
+   * appear without a change being signalled (a new session's insert is quiet)
+   * must not keep "not found".
+   */
+  keep?: (value: V) => boolean;
 }
 
 /** How a lookup is made. */
@@ -151,6 +157,7 @@ export class SharedCache<V> {
 
   private store(key: string, value: V): void {
     const { sizeOf, maxBytes = Infinity } = this.options;
+    if (this.options.keep && !this.options.keep(value)) return;
     const weight = sizeOf ? sizeOf(value) : 0;
     if (weight > maxBytes) return;
     this.drop(key);

@@ -7,8 +7,9 @@ import type { AppEnv } from '../env.ts';
 export const sessionLoader: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = readAppCookie(c, 'sid');
   if (token) {
-    const { db, clock, config } = c.get('deps');
-    const session = await loadSession(db, token, clock.now(), { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs });
+    const { db, clock, config, caches } = c.get('deps');
+    // Kept across requests (auth/session.ts says what empties it), vouched for by the request's one barrier.
+    const session = await loadSession(db, token, clock.now(), { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs }, { caches, since: c.get('arrivedAt') });
     if (session) c.set('session', session);
     else clearAppCookie(c, 'sid');
   }
