@@ -27,7 +27,13 @@ const HTML = { 'Content-Type': 'text/html; charset=UTF-8' } as const;
  * again on the way out, and a page with accents takes V8's slow path each time).
  */
 export function htmlResponse(c: Context, document: Child, status: ContentfulStatusCode = 200) {
-  const bytes = Buffer.from('<!doctype html>' + renderToString(document), 'utf8');
+  return htmlBytesResponse(c, Buffer.from(DOCTYPE + renderToString(document), 'utf8'), status);
+}
+
+export const DOCTYPE = '<!doctype html>';
+
+/** A whole page already encoded (render.tsx's pageAround joins prepared bytes): sent and kept as it is. */
+export function htmlBytesResponse(c: Context, bytes: Buffer<ArrayBuffer>, status: ContentfulStatusCode = 200) {
   const res = c.body(bytes, status, HTML);
   renderedBodies.set(res, bytes);
   return res;

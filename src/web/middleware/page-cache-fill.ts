@@ -3,6 +3,7 @@ import { CACHEABLE, type PageCache } from '../page-cache.ts';
 import { readAppCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { renderedBodyOf } from '../html-response.ts';
+import { ownBytes } from '../../html/own-bytes.ts';
 
 /**
  * Keeps what the framework rendered for a signed-in person's services and
@@ -35,14 +36,3 @@ export function pageCacheFill(cache: PageCache): MiddlewareHandler<AppEnv> {
   };
 }
 
-/**
- * A small Buffer is a slice of Node's shared 8 KB pool: kept as it is, it would
- * hold the whole slab against a budget that counts only its own length. Those
- * are copied into memory of their own; a larger one already has its own.
- */
-function ownBytes(b: Buffer): Buffer {
-  if (b.byteOffset === 0 && b.buffer.byteLength === b.byteLength) return b;
-  const own = Buffer.allocUnsafeSlow(b.byteLength);
-  b.copy(own);
-  return own;
-}

@@ -13,7 +13,7 @@ import { setFlash } from '../../cookies.ts';
 import type { AppEnv } from '../../env.ts';
 import { formFields } from '../../form-data.ts';
 import { sessionOf } from '../../middleware/require-user.ts';
-import { page } from '../../render.tsx';
+import { pageAround } from '../../render.tsx';
 import { HELP_PAGE, readableSystemOf } from './help-reader.ts';
 import { preparedArticle, type PreparedArticle } from './prepared-article.tsx';
 
@@ -81,7 +81,7 @@ export function feedbackHtml(action: string, vote: ArticleVote | null, csrfToken
 
 /** The prepared article around this reader's vote form. */
 function articlePage(c: Context<AppEnv>, a: PreparedArticle, feedback: string, status?: 422) {
-  return page(c, { title: a.title, ...HELP_PAGE, ...(status ? { status } : {}) }, raw(a.before + feedback + a.after));
+  return pageAround(c, { title: a.title, ...HELP_PAGE, ...(status ? { status } : {}) }, [a.before, feedback, a.after]);
 }
 
 /**

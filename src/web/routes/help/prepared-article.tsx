@@ -4,6 +4,7 @@ import { raw } from 'hono/html';
 import type { SharedCache, SharedCaches } from '../../../cache/shared-cache.ts';
 import { AppError, notFound } from '../../../errors.ts';
 import { movedArticleSlug } from '../../../help/moved-article.ts';
+import { ownUtf8 } from '../../../html/own-bytes.ts';
 import { ARTICLE_SLUG, readArticle } from '../../../help/read-help.ts';
 import { renderToString } from '../../../html/render-to-string.ts';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
@@ -23,8 +24,9 @@ export interface PreparedArticle {
   slug: string;
   /** The document's title: article · system. */
   title: string;
-  before: string;
-  after: string;
+  /** The page's body before and after the reader's part, as UTF-8: encoded once, sent as they are (render.tsx, pageAround). */
+  before: Buffer;
+  after: Buffer;
 }
 
 /** A renamed article: its current slug (answered with a 301). */
@@ -44,9 +46,9 @@ export const PREPARED_ARTICLE_TABLES = ['help_articles', 'help_categories', 'hel
 const MAX_PREPARED = 1_000;
 export const MAX_PREPARED_BYTES = 24 * 1024 * 1024;
 
-/** Roughly what a kept page weighs: two bytes a character (V8 keeps a string with any non-Latin-1 character so). */
+/** Roughly what a kept page weighs: its UTF-8 bytes, and two bytes a character for its strings (V8 keeps a string with any non-Latin-1 character so). */
 export const preparedBytes = (v: PreparedArticle | MovedArticle): number =>
-  200 + 2 * (v.slug.length + (v.kind === 'article' ? v.id.length + v.title.length + v.before.length + v.after.length : 0));
+  200 + 2 * v.slug.length + (v.kind === 'article' ? 2 * (v.id.length + v.title.length) + v.before.length + v.after.length : 0);
 
 const perCaches = new WeakMap<SharedCaches, SharedCache<PreparedArticle | MovedArticle>>();
 
@@ -88,7 +90,7 @@ export function preparedArticle(c: Context<AppEnv>, systemSlug: string, slug: st
         </>,
       );
       const at = html.indexOf(SLOT);
-      return { kind: 'article', id: a.id, slug: a.slug, title: `${a.title} · ${system.name}`, before: html.slice(0, at), after: html.slice(at + SLOT.length) };
+      return { kind: 'article', id: a.id, slug: a.slug, title: `${a.title} · ${system.name}`, before: ownUtf8(html.slice(0, at)), after: ownUtf8(html.slice(at + SLOT.length)) };
     } catch (err) {
       // A renamed article: old links and bookmarks keep working, and search engines learn the new address.
       const moved = err instanceof AppError && err.status === 404 ? await movedArticleSlug(db, system, slug) : null;
