@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { countRefusal } from './throttle.ts';
+import { OldestKeys } from '../cache/oldest-keys.ts';
 
 /**
  * What this process already knows about addresses the throttle is holding
@@ -26,6 +27,7 @@ interface Held {
 
 export class BlockedAddresses {
   private readonly held = new Map<string, Held>();
+  private readonly oldest = new OldestKeys(this.held);
 
   /** The address key is blocked until `untilMs` (as the database said). */
   hold(key: string, untilMs: number, nowMs: number): void {
@@ -34,7 +36,7 @@ export class BlockedAddresses {
     if (h) h.untilMs = Math.max(h.untilMs, untilMs);
     else {
       if (this.held.size >= MAX_ADDRESSES) this.forgetExpired(nowMs);
-      if (this.held.size >= MAX_ADDRESSES) this.held.delete(this.held.keys().next().value!);
+      if (this.held.size >= MAX_ADDRESSES) this.held.delete(this.oldest.next()!);
       this.held.set(key, { untilMs, refused: 0, flushedMs: nowMs });
     }
   }

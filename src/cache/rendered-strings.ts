@@ -1,3 +1,5 @@
+import { OldestKeys } from './oldest-keys.ts';
+
 /**
  * Markup kept by everything it shows (the navigation, the vote form): a kept
  * one is never out of date, so nothing empties it; it only has to stay
@@ -8,6 +10,7 @@
  */
 export class RenderedStrings<V extends string = string> {
   private readonly entries = new Map<string, V>();
+  private readonly oldest = new OldestKeys(this.entries);
   private bytes = 0;
 
   constructor(private readonly maxEntries: number, private readonly maxBytes: number) {}
@@ -26,7 +29,8 @@ export class RenderedStrings<V extends string = string> {
       this.entries.set(key, value);
       this.bytes += weight;
       while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) {
-        const [oldest, old] = this.entries.entries().next().value!;
+        const oldest = this.oldest.next()!;
+        const old = this.entries.get(oldest)!;
         this.entries.delete(oldest);
         this.bytes -= 2 * (oldest.length + old.length);
       }

@@ -1,4 +1,5 @@
 import type { ChangeSignal, ChangedTables } from '../db/change-signal.ts';
+import { OldestKeys } from './oldest-keys.ts';
 
 /** Hits and misses, for /metrics (the cache hit rate). */
 export interface CacheStats {
@@ -63,6 +64,7 @@ export interface CacheLookup {
  */
 export class SharedCache<V> {
   private readonly entries = new Map<string, V>();
+  private readonly oldest = new OldestKeys(this.entries);
   /** Each kept value's weight, when bounded by bytes (options.sizeOf). */
   private readonly weights = new Map<string, number>();
   private bytes = 0;
@@ -129,6 +131,7 @@ export class SharedCache<V> {
   clear(): void {
     this.generation++;
     this.entries.clear();
+    this.oldest.reset();
     this.weights.clear();
     this.bytes = 0;
     this.loading.clear();
@@ -166,7 +169,7 @@ export class SharedCache<V> {
       this.weights.set(key, weight);
       this.bytes += weight;
     }
-    while (this.entries.size > this.options.maxEntries || this.bytes > maxBytes) this.drop(this.entries.keys().next().value as string);
+    while (this.entries.size > this.options.maxEntries || this.bytes > maxBytes) this.drop(this.oldest.next()!);
   }
 
   private drop(key: string): void {

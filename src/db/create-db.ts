@@ -9,6 +9,7 @@ import { pageDataWrites } from './page-data-writes.ts';
 import { UnavailabilityAwarePostgresDialect, watchPool } from './postgres-driver.ts';
 import type { Database } from './schema.ts';
 import { LockAwareSqliteDialect } from './sqlite-driver.ts';
+import { OldestKeys } from '../cache/oldest-keys.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -124,13 +125,14 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 function reusingStatements(sqlite: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
+  const oldest = new OldestKeys(cache);
   return {
     close: () => sqlite.close(),
     prepare(sql) {
       let stmt = cache.get(sql);
       if (!stmt) {
         stmt = sqlite.prepare(sql);
-        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(oldest.next()!);
         cache.set(sql, stmt);
       }
       return stmt;

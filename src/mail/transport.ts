@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import { OldestKeys } from '../cache/oldest-keys.ts';
 
 export interface OutgoingMail {
   /** The outbox row it comes from. */
@@ -58,12 +59,13 @@ export function smtpTransport(url: string, timeoutMs = 15_000): MailTransport {
 export class DevMailbox implements MailTransport {
   readonly kind = 'dev-mailbox';
   private readonly mails = new Map<string, OutgoingMail>();
+  private readonly oldest = new OldestKeys(this.mails);
 
   constructor(private readonly keep = 200) {}
 
   async send(mail: OutgoingMail): Promise<void> {
     this.mails.set(mail.outboxId, mail);
-    while (this.mails.size > this.keep) this.mails.delete(this.mails.keys().next().value!);
+    while (this.mails.size > this.keep) this.mails.delete(this.oldest.next()!);
   }
 
   /** The mail as delivered, if this process delivered it. */

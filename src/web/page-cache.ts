@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { hashToken } from '../auth/token.ts';
+import { OldestKeys } from '../cache/oldest-keys.ts';
 import type { Clock } from '../clock.ts';
 import type { TrustProxy } from '../config.ts';
 import { vendorToday } from '../domain/contracts.ts';
@@ -90,6 +91,7 @@ export class PageCache {
   private readonly entries = new Map<string, Entry>();
   /** Each session's keys, oldest first. */
   private readonly bySession = new Map<string, string[]>();
+  private readonly oldest = new OldestKeys(this.entries);
   private bytesHeld = 0;
   private readonly clientAddress: ClientAddressOf;
   private seenDataVersion: number;
@@ -109,6 +111,7 @@ export class PageCache {
   bump(): void {
     this.generationCount++;
     this.entries.clear();
+    this.oldest.reset();
     this.bySession.clear();
     this.bytesHeld = 0;
   }
@@ -174,7 +177,7 @@ export class PageCache {
     const mine = this.bySession.get(sid) ?? [];
     while (mine.length >= (this.o.maxPerSession ?? MAX_ENTRIES_PER_SESSION)) this.remove(mine[0]!);
     while (this.entries.size > 0 && (this.entries.size >= (this.o.maxEntries ?? MAX_ENTRIES) || this.bytesHeld + bytes > maxBytes)) {
-      this.remove(this.entries.keys().next().value!);
+      this.remove(this.oldest.next()!);
     }
     mine.push(key);
     this.bySession.set(sid, mine);

@@ -37,7 +37,7 @@ it('sends byte for byte what page() sends with the parts as its body', async () 
             c.set('flash', flash);
             await next();
           });
-          const opts = { title, current: 'help' as const, ...(status ? { status } : {}) };
+          const opts = { title, current: 'ayuda' as const, ...(status ? { status } : {}) };
           app.get('/page', (c) => page(c, opts, body));
           app.get('/around', (c) => pageAround(c, opts, parts));
           const a = await app.request('/page');
