@@ -8,7 +8,7 @@ import { renderToString } from '../../html/render-to-string.ts';
 import { can } from '../../policies/policy.ts';
 import { RenderedStrings } from '../../cache/rendered-strings.ts';
 import { SignOutForm } from '../components/sign-out-form.tsx';
-import { PageFrame } from './page-frame.tsx';
+import { PageFrame, pageFrameHalves, type PageFrameProps } from './page-frame.tsx';
 
 export interface PageProps {
   title: string;
@@ -97,21 +97,26 @@ function Footer(props: { brand: Brand }) {
   );
 }
 
-export function Layout(props: PageProps) {
+function frameProps(props: Omit<PageProps, 'children'>): Omit<PageFrameProps, 'children'> {
   const { brand } = props;
-  return (
-    <PageFrame
-      documentTitle={`${props.title} · ${brand.name}`}
-      brand={brand}
-      homeHref="/"
-      tagline={brand.tagline}
-      nav={props.session && !props.bare ? navHtml(props.session, props.current, props.csrfToken) : null}
-      bare={props.bare}
-      flash={props.flash}
-      scripts={props.scripts}
-      footer={footerHtml(brand)}
-    >
-      {props.children}
-    </PageFrame>
-  );
+  return {
+    documentTitle: `${props.title} · ${brand.name}`,
+    brand,
+    homeHref: '/',
+    tagline: brand.tagline,
+    nav: props.session && !props.bare ? navHtml(props.session, props.current, props.csrfToken) : null,
+    bare: props.bare,
+    flash: props.flash,
+    scripts: props.scripts,
+    footer: footerHtml(brand),
+  };
+}
+
+export function Layout(props: PageProps) {
+  return <PageFrame {...frameProps(props)}>{props.children}</PageFrame>;
+}
+
+/** The layout's markup before and after the page's own content (render.tsx's pageAround). */
+export function layoutHalves(props: Omit<PageProps, 'children'>): [before: string, after: string] {
+  return pageFrameHalves(frameProps(props));
 }

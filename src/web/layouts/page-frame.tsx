@@ -110,9 +110,15 @@ function Flash(props: { message: string }) {
 
 const slotHtml = (child: Child): string => (child === null || child === undefined || child === false ? '' : renderToString(<>{child}</>));
 
-export function PageFrame(props: PageFrameProps) {
-  const [p0, p1, p2, p3, p4, p5, p6] = framePieces(props);
+/** The frame's markup before and after its main content: what PageFrame puts around its children. */
+export function pageFrameHalves(props: Omit<PageFrameProps, 'children'>): [before: string, after: string] {
+  const [p0, p1, p2, p3, p4, p5, p6] = framePieces(props as PageFrameProps);
   const head = documentHead(props.documentTitle, props.brand.logoUrl, props.scripts, props.styles);
   const flash = props.flash ? renderToString(<Flash message={props.flash} />) : '';
-  return raw(p0 + head + p1 + slotHtml(props.banner) + p2 + slotHtml(props.nav) + p3 + flash + p4 + slotHtml(props.children) + p5 + slotHtml(props.footer) + p6);
+  return [p0 + head + p1 + slotHtml(props.banner) + p2 + slotHtml(props.nav) + p3 + flash + p4, p5 + slotHtml(props.footer) + p6];
+}
+
+export function PageFrame(props: PageFrameProps) {
+  const [before, after] = pageFrameHalves(props);
+  return raw(before + slotHtml(props.children) + after);
 }
