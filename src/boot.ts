@@ -14,6 +14,7 @@ import { settleImports } from './imports/run-import.ts';
 import { vendorToday } from './domain/contracts.ts';
 import { ArticleReads } from './help/article-reads.ts';
 import { HelpSearch } from './help/search/help-search.ts';
+import { SearchThreads } from './help/search-threads/search-threads.ts';
 import { runDueSchedules } from './help/authoring/run-due-schedules.ts';
 import { pruneSearchLog } from './help/search/prune-search-log.ts';
 import { helpDigestJob } from './help/digest/help-digest-job.ts';
@@ -49,6 +50,8 @@ export async function boot(
     worker?: Partial<OutboxWorkerOptions>;
     /** False: no process-wide caches to keep (the CLI), so no change signal: on PostgreSQL no listening connection, no wait for it. */
     sharedCaches?: boolean;
+    /** Threads that run readers' help searches (the server: 1); 0 or absent: in this thread. An in-memory SQLite database has none (a thread cannot open it). */
+    searchThreads?: number;
   } = {},
 ): Promise<Runtime> {
   // The cache exists only once the database does, but the database must tell it about writes.
@@ -113,6 +116,10 @@ export async function boot(
     });
   }
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
+  const inMemory = dialect === 'sqlite' && /(^|:)(\/\/)?:memory:$/.test(config.databaseUrl);
+  const searchThreads = (opts.searchThreads ?? 0) > 0 && !inMemory
+    ? new SearchThreads({ databaseUrl: config.databaseUrl, db: { ...(opts.db?.searchPath ? { searchPath: opts.db.searchPath } : {}), ...(opts.db?.connectTimeoutMs ? { connectTimeoutMs: opts.db.connectTimeoutMs } : {}) } }, opts.searchThreads)
+    : undefined;
   // Jobs on the shared data run on one instance at a time (`once`: a lease in job_leases, jobs/job-scheduler.ts).
   const scheduler = new JobScheduler({ clock, log, db, leaseMs: config.jobLeaseMs });
   // Scheduled publish and unpublish; each due row is also claimed in the transaction that carries it out.
@@ -146,6 +153,7 @@ export async function boot(
     mailQueued: () => worker.wake(),
     ...(transport instanceof DevMailbox ? { devMailbox: transport } : {}),
     helpSearch: new HelpSearch(db, dialect),
+    ...(searchThreads ? { searchThreads } : {}),
     articleReads,
     changes,
     caches,
@@ -175,6 +183,7 @@ export async function boot(
       await worker.stop();
       transport.close();
       await hasher.close();
+      await searchThreads?.close();
       caches.close();
       await changes.close();
       await close();

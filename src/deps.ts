@@ -7,6 +7,7 @@ import type { Dialect } from './db/create-db.ts';
 import type { Database } from './db/schema.ts';
 import type { ArticleReads } from './help/article-reads.ts';
 import type { HelpSearch } from './help/search/help-search.ts';
+import type { SearchThreads } from './help/search-threads/search-threads.ts';
 import type { DevMailbox } from './mail/transport.ts';
 import type { PageCache } from './web/page-cache.ts';
 import type { SharedCaches } from './cache/shared-cache.ts';
@@ -27,6 +28,8 @@ export interface Deps {
   devMailbox?: DevMailbox;
   /** Search over the help (keeps the vocabulary in memory, reloaded when the index changes). */
   helpSearch: HelpSearch;
+  /** The same searches off the main thread (the server on a database file or PostgreSQL); readers' searches go there when present. */
+  searchThreads?: SearchThreads;
   /** Article views, counted in memory and written every half minute. */
   articleReads: ArticleReads;
   /** Data changed here, on another instance or from the CLI: what the shared caches listen to. */

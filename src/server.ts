@@ -28,7 +28,8 @@ const log = createLogger(config.logLevel);
 // A database that is not there at start is a message and an exit code for the supervisor, not a stack.
 let runtime: Runtime;
 try {
-  runtime = await boot(config, log);
+  // One search thread: a search's synchronous work leaves the event loop (docs/decisions/0027-help-search-threads.md).
+  runtime = await boot(config, log, { searchThreads: 1 });
 } catch (err) {
   if (!(err instanceof UnavailableError)) throw err;
   const cause = err.cause as { code?: string; message?: string } | undefined;

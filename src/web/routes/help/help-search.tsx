@@ -4,6 +4,7 @@ import type { SearchHit } from '../../../help/search/help-search.ts';
 import { loggedSearchId, logSearch } from '../../../help/search/log-search.ts';
 import { openSearchResult } from '../../../help/search/open-search-result.ts';
 import { recordSearchMiss } from '../../../help/search/record-search-miss.ts';
+import { readerSearch } from '../../../help/search-threads/search-threads.ts';
 import { notFound } from '../../../errors.ts';
 import { Breadcrumbs } from '../../components/breadcrumbs.tsx';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
@@ -34,7 +35,8 @@ export function queryOf(raw: string | undefined): string {
 /** Search over the help the person may read, and the suggestions the search box shows while typing. */
 export const helpSearchRoutes = new Hono<AppEnv>()
   .get('/ayuda/buscar', async (c) => {
-    const { helpSearch, db, dialect, clock, metrics } = c.get('deps');
+    const { db, dialect, clock, metrics } = c.get('deps');
+    const helpSearch = readerSearch(c.get('deps'));
     const q = queryOf(c.req.query('q')).trim();
     const systems = await readableSystemsOf(c);
     // A system the person may not read is not a filter: it would say the system exists.
@@ -74,7 +76,8 @@ export const helpSearchRoutes = new Hono<AppEnv>()
     return c.redirect(`/ayuda/${target.systemSlug}/${target.slug}`, 302);
   })
   .get('/ayuda/sugerencias', async (c) => {
-    const { helpSearch, metrics } = c.get('deps');
+    const { metrics } = c.get('deps');
+    const helpSearch = readerSearch(c.get('deps'));
     const q = queryOf(c.req.query('q'));
     const systems = await readableSystemsOf(c);
     c.header('Cache-Control', 'private, no-store');
