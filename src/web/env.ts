@@ -1,6 +1,6 @@
-import type { Logger } from 'pino';
 import type { LoadedSession } from '../auth/session.ts';
 import type { Deps } from '../deps.ts';
+import type { RequestLog } from './request-log.ts';
 import type { LoadedStaffSession } from '../staff/staff-session.ts';
 
 /**
@@ -11,7 +11,8 @@ import type { LoadedStaffSession } from '../staff/staff-session.ts';
 export interface AppEnv {
   Variables: {
     deps: Deps;
-    log: Logger;
+    /** The request's logger, its id on every line (request-log.ts). */
+    log: RequestLog;
     requestId: string;
     /** performance.now() when the request reached the app: what committed before it must be seen (cache/shared-cache.ts `since`). */
     arrivedAt: number;

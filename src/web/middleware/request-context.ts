@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { Deps } from '../../deps.ts';
 import { clientAddressResolver } from '../client-address.ts';
 import type { AppEnv } from '../env.ts';
+import { RequestLog } from '../request-log.ts';
 
 /** Request id, client address and a logger that carries both, on every line. */
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
@@ -16,7 +17,7 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     const socketIp = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
     const ip = clientAddress(socketIp, c.req.header('x-forwarded-for'));
-    const log = deps.log.child({ requestId });
+    const log = new RequestLog(deps.log, requestId);
     c.set('deps', deps);
     c.set('requestId', requestId);
     c.set('arrivedAt', started);
@@ -27,6 +28,7 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     // Before the handler, for the same reason as the security headers.
     c.header('X-Request-Id', requestId);
     await next();
-    log.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, ip }, 'request');
+    // The request line needs no child logger: the id goes in with the rest.
+    if (deps.log.isLevelEnabled('info')) deps.log.info({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, ip }, 'request');
   };
 }
