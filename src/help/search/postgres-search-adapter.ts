@@ -45,37 +45,68 @@ function where(r: SearchSet): RawBuilder<unknown> {
   return sql`v.document @@ q.whole${systems}${tier}`;
 }
 
+/**
+ * From the GIN bitmap, always: for a word in most articles the planner
+ * prefers a sequential scan, which reads every row's document (out of line)
+ * to test it: 1.3 s against 15 ms at 50,000 articles. No plain index scan
+ * either: under a LIMIT the planner may walk a btree testing each row's
+ * document until it has enough, every row when the set has fewer; the
+ * bitmap's heap reads stop at the LIMIT.
+ */
+async function withBitmap<T>(db: Kysely<Database>, f: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  const run = async (trx: Kysely<Database>) => {
+    await sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(trx);
+    return f(trx);
+  };
+  if (!db.isTransaction) return db.transaction().execute(run);
+  // Inside a caller's transaction the settings would last until its end (and
+  // a large set's ORDER BY seq LIMIT needs the index scan): put back as they were.
+  const before = await sql<{ s: string; i: string }>`select current_setting('enable_seqscan') as s, current_setting('enable_indexscan') as i`.execute(db);
+  try {
+    return await run(db);
+  } finally {
+    await sql`select set_config('enable_seqscan', ${before.rows[0]!.s}, true), set_config('enable_indexscan', ${before.rows[0]!.i}, true)`.execute(db);
+  }
+}
+
+/**
+ * At most this many matches: a set's first rows by seq are read from the GIN
+ * bitmap and sorted (a few milliseconds). The planner cannot tell a set's
+ * size (the tsquery comes from a CTE) and walks the seq index testing each
+ * row instead, through every row when the set is small: 150–300 ms at 50,000
+ * articles for a title tier or a scored search of a few hundred matches.
+ */
+const FEW = 1_000;
+
+/**
+ * `select` (the set's rows ordered by seq desc, the first `needed` of them)
+ * from the bitmap when the set has at most FEW matches (counted from the
+ * bitmap, stopping at FEW + 1), else as the planner likes: with many matches
+ * the seq index finds the first ones after a few rows.
+ */
+async function orderedBySeq<T>(db: Kysely<Database>, r: SearchSet, needed: number, select: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return withBitmap(db, async (trx) => {
+    const counted = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from (select 1 from help_search_vectors v, q where ${where(r)} limit ${Math.max(FEW, needed) + 1}) m`.execute(trx);
+    if (toCount(counted.rows[0]?.n) > Math.max(FEW, needed)) await sql`select set_config('enable_indexscan', 'on', true)`.execute(trx);
+    return select(trx);
+  });
+}
+
 export const postgresSearch: SearchAdapter = {
   async count(db, r, cap) {
-    // From the GIN bitmap, always: for a word in most articles the planner
-    // prefers a sequential scan, which reads every row's document (out of
-    // line) to test it: 1.3 s against 15 ms at 50,000 articles. No plain index
-    // scan either: under the LIMIT (cap + 1, a page's skip + 1 in a tier) the
-    // planner may walk a btree testing each row's document until it has enough,
-    // every row when a tier has fewer; the bitmap's heap reads stop at the LIMIT.
-    const count = async (trx: Kysely<Database>) => {
-      await sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(trx);
+    return withBitmap(db, async (trx) => {
       const result = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from (select 1 from help_search_vectors v, q where ${where(r)} limit ${cap + 1}) m`.execute(trx);
       return toCount(result.rows[0]?.n);
-    };
-    if (!db.isTransaction) return db.transaction().execute(count);
-    // Inside a caller's transaction the settings would last until its end (and
-    // recent()'s ORDER BY seq LIMIT needs the index scan): put back as they were.
-    const before = await sql<{ s: string; i: string }>`select current_setting('enable_seqscan') as s, current_setting('enable_indexscan') as i`.execute(db);
-    try {
-      return await count(db);
-    } finally {
-      await sql`select set_config('enable_seqscan', ${before.rows[0]!.s}, true), set_config('enable_indexscan', ${before.rows[0]!.i}, true)`.execute(db);
-    }
+    });
   },
 
   async candidates(db, r, limit, withBody) {
     // The page of ids first, from the narrow table alone; the stems after, by key. The body is stored apart (TOAST): read only when asked for.
     const body = withBody ? sql`h.body` : sql`''`;
-    const result = await sql<{ id: string; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
+    const result = await orderedBySeq(db, r, limit, (trx) => sql<{ id: string; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
       with q as (${queries(r)}), page as materialized (select v.article_id, v.seq from help_search_vectors v, q where ${where(r)} order by v.seq desc limit ${limit})
       select h.article_id as id, h.seq, h.title, h.summary, h.headings, h.tags, ${body} as body
-      from page p join help_search h on h.article_id = p.article_id order by p.seq desc`.execute(db);
+      from page p join help_search h on h.article_id = p.article_id order by p.seq desc`.execute(trx));
     return result.rows.map((row) => ({ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }));
   },
 
@@ -86,8 +117,9 @@ export const postgresSearch: SearchAdapter = {
   },
 
   async recent(db, r, limit, offset) {
-    const result = await sql<{ id: string }>`
-      with q as (${queries(r)}) select v.article_id as id from help_search_vectors v, q where ${where(r)} order by v.seq desc limit ${limit} offset ${offset}`.execute(db);
+    const result = await orderedBySeq(db, r, offset + limit, (trx) =>
+      sql<{ id: string }>`with q as (${queries(r)}) select v.article_id as id from help_search_vectors v, q where ${where(r)} order by v.seq desc limit ${limit} offset ${offset}`.execute(trx),
+    );
     return result.rows.map((row) => row.id);
   },
 };
