@@ -162,12 +162,13 @@ export class HelpSearch {
       const n = Math.min(count ?? Number.POSITIVE_INFINITY, limit, MAX_CANDIDATES);
       // Known to be few: read them whole at once. (Not counted and as few, the
       // path below scores them all with their bodies too, in the same order.)
-      if (count !== null && n <= FULLY_SCORED) return (await this.adapter.candidates(this.db, s, n, true)).map((c) => scorer.score(c)).sort(byScore);
+      const few = count !== null && count <= n;
+      if (count !== null && n <= FULLY_SCORED) return (await this.adapter.candidates(this.db, s, n, true, few)).map((c) => scorer.score(c)).sort(byScore);
       // Bodies are long: the short fields order every candidate first, and only
       // the best FULLY_SCORED are read whole and scored again. The rest follow
       // in the first order, and are never relaxed answers (their coverage
       // leaves out the body).
-      const order = (await this.adapter.candidates(this.db, s, n, false)).map((c) => ({ c, s: scorer.score(c) })).sort((a, b) => byScore(a.s, b.s));
+      const order = (await this.adapter.candidates(this.db, s, n, false, few)).map((c) => ({ c, s: scorer.score(c) })).sort((a, b) => byScore(a.s, b.s));
       const full = order.slice(0, FULLY_SCORED);
       const bodies = await this.adapter.bodies(this.db, full.map((x) => x.c.id));
       const rescored = full.map(({ c }) => scorer.score({ ...c, fields: { ...c.fields, body: bodies.get(c.id) ?? '' } })).sort(byScore);

@@ -84,8 +84,10 @@ const FEW = 1_000;
  * bitmap, stopping at FEW + 1), else as the planner likes: with many matches
  * the seq index finds the first ones after a few rows.
  */
-async function orderedBySeq<T>(db: Kysely<Database>, r: SearchSet, needed: number, select: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+async function orderedBySeq<T>(db: Kysely<Database>, r: SearchSet, needed: number, select: (trx: Kysely<Database>) => Promise<T>, few = false): Promise<T> {
   return withBitmap(db, async (trx) => {
+    // Already counted by the caller: the bitmap, without counting again.
+    if (few) return select(trx);
     const counted = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from (select 1 from help_search_vectors v, q where ${where(r)} limit ${Math.max(FEW, needed) + 1}) m`.execute(trx);
     if (toCount(counted.rows[0]?.n) > Math.max(FEW, needed)) await sql`select set_config('enable_indexscan', 'on', true)`.execute(trx);
     return select(trx);
@@ -100,13 +102,13 @@ export const postgresSearch: SearchAdapter = {
     });
   },
 
-  async candidates(db, r, limit, withBody) {
+  async candidates(db, r, limit, withBody, few) {
     // The page of ids first, from the narrow table alone; the stems after, by key. The body is stored apart (TOAST): read only when asked for.
     const body = withBody ? sql`h.body` : sql`''`;
     const result = await orderedBySeq(db, r, limit, (trx) => sql<{ id: string; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
       with q as (${queries(r)}), page as materialized (select v.article_id, v.seq from help_search_vectors v, q where ${where(r)} order by v.seq desc limit ${limit})
       select h.article_id as id, h.seq, h.title, h.summary, h.headings, h.tags, ${body} as body
-      from page p join help_search h on h.article_id = p.article_id order by p.seq desc`.execute(trx));
+      from page p join help_search h on h.article_id = p.article_id order by p.seq desc`.execute(trx), few);
     return result.rows.map((row) => ({ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }));
   },
 

@@ -52,8 +52,11 @@ export interface SearchAdapter {
    * feeds the line "N resultados".
    */
   count(db: Kysely<Database>, r: SearchSet, cap: number): Promise<number>;
-  /** The matching articles' stems, the most recently (re)indexed first, at most `limit`; without `withBody` the body is left empty (see bodies). */
-  candidates(db: Kysely<Database>, r: SearchSet, limit: number, withBody: boolean): Promise<Candidate[]>;
+  /**
+   * The matching articles' stems, the most recently (re)indexed first, at most `limit`; without `withBody` the body is left empty (see bodies).
+   * `few`: the set is known (counted) to have at most `limit` matches, so an adapter need not find out how to read it.
+   */
+  candidates(db: Kysely<Database>, r: SearchSet, limit: number, withBody: boolean, few?: boolean): Promise<Candidate[]>;
   /** The body stems of these candidates (by article id). */
   bodies(db: Kysely<Database>, ids: string[]): Promise<Map<string, string>>;
   /** Article ids of a page of matches, newest (re)indexed first, nothing scored (the broad search). */
