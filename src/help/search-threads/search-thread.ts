@@ -2,11 +2,21 @@
 // the main thread has, on its own connection, so a search's synchronous work
 // (better-sqlite3's queries, the scoring and the snippets) runs here and not
 // in front of every other request on the event loop. It only reads.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDb } from '../../db/create-db.ts';
 import { UnavailableError } from '../../errors.ts';
 import { HelpSearch } from '../search/help-search.ts';
 import type { SearchJob, SearchThreadData, ThreadAnswer } from './search-thread-protocol.ts';
+
+// Niceness is per thread on Linux. Where the portal has one core (the bench pins it to one), a search
+// thread at the main thread's priority takes time slices from it, and the pages behind wait a slice;
+// at nice 10 the main thread wins the core whenever it has work, and searches take what it leaves.
+try {
+  setPriority(10);
+} catch {
+  // Not allowed on this platform: searches still run off the event loop, only without the courtesy.
+}
 
 const data = workerData as SearchThreadData;
 // Two connections on PostgreSQL: one search's queries run one after another, a second search overlaps it.

@@ -91,6 +91,21 @@ describe('help search threads', () => {
     }
   });
 
+  it('end with the runtime: once closed, no search starts a thread again', async () => {
+    const ending = new SearchThreads(data);
+    const r = { text: 'factura', systemIds: (await rt.deps.db.selectFrom('systems').select('id').execute()).map((s) => s.id) };
+    const inFlight = ending.search(r).then(
+      (v) => v.total,
+      (e: Error) => e.message,
+    );
+    await ending.close();
+    // Answered before the close reached the thread, or cut short by it: either way it settles, and nothing is left running.
+    expect(await inFlight).toBeDefined();
+    expect(ending.liveThreads).toBe(0);
+    await expect(ending.search(r)).rejects.toThrow(/closed/);
+    expect(ending.liveThreads).toBe(0);
+  });
+
   it('end after the idle time and start again on the next search', async () => {
     const quick = new SearchThreads(data, 1, { idleEndMs: 50 });
     try {

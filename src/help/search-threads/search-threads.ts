@@ -105,6 +105,8 @@ export class SearchThreads {
   private threads: SearchThread[] | undefined;
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Closed (the runtime is ending): no thread starts again, not even to retry a search its close cut short. */
+  private closed = false;
 
   constructor(
     private readonly data: SearchThreadData,
@@ -123,12 +125,13 @@ export class SearchThreads {
       return await this.thread().run(job, this.opts.timeoutMs ?? SEARCH_TIMEOUT_MS);
     } catch (err) {
       // Once more on the thread put in its place; a search whose thread dies twice fails.
-      if (err instanceof ThreadEnded) return this.thread().run({ ...job, id: this.nextId++ }, this.opts.timeoutMs ?? SEARCH_TIMEOUT_MS);
+      if (err instanceof ThreadEnded && !this.closed) return this.thread().run({ ...job, id: this.nextId++ }, this.opts.timeoutMs ?? SEARCH_TIMEOUT_MS);
       throw err;
     }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.idleTimer);
     const threads = this.threads ?? [];
     this.threads = undefined;
@@ -137,6 +140,7 @@ export class SearchThreads {
 
   /** The live thread with the fewest searches in hand, started on first use (the CLI and most tests never pay for one). */
   private thread(): SearchThread {
+    if (this.closed) throw new ThreadEnded('help search threads closed');
     clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     this.threads ??= [];
