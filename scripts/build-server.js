@@ -24,8 +24,10 @@ function replace(path, contents) {
 mkdirSync(`${ROOT}dist`, { recursive: true });
 const { outputFiles } = await build({
   absWorkingDir: ROOT,
-  entryPoints: ['src/server.ts'],
-  outfile: 'dist/server.js',
+  // The server, and the help-search thread (src/help/search-threads/) it starts beside it: one
+  // build, each a bundle of its own (no code splitting), with the same settings.
+  entryPoints: { server: 'src/server.ts', 'search-thread': 'src/help/search-threads/search-thread.ts' },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -49,27 +51,7 @@ const { outputFiles } = await build({
   logLevel: 'warning',
   write: false,
 });
-// The help-search thread (src/help/search-threads/): a bundle of its own, started beside server.js.
-const thread = await build({
-  absWorkingDir: ROOT,
-  entryPoints: ['src/help/search-threads/search-thread.ts'],
-  outfile: 'dist/search-thread.js',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  tsconfig: 'tsconfig.json',
-  external: ['better-sqlite3', '@node-rs/argon2', 'pg-native', 'pino'],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  sourcemap: true,
-  sourcesContent: false,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  write: false,
-});
-for (const file of [...outputFiles, ...thread.outputFiles]) replace(file.path, file.contents);
+for (const file of outputFiles) replace(file.path, file.contents);
 // The password-hashing thread is plain JavaScript already; the hasher finds it beside the module that starts it.
 replace(`${ROOT}dist/hash-worker.mjs`, readFileSync(`${ROOT}src/auth/hash-worker.mjs`));
 process.stdout.write(`dist/server.js built in ${Math.round(performance.now() - started)} ms\n`);
