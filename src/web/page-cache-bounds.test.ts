@@ -37,7 +37,6 @@ function newCache(over: Partial<PageCacheOptions> = {}) {
   });
   const store = (sid: string, csrf: string, path: string, body = PAGE) =>
     cache.store({
-      sid,
       csrf,
       path,
       // As in production: a session's id is its token's hash.

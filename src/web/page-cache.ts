@@ -156,7 +156,7 @@ export class PageCache {
   }
 
   /** Keep a rendering, unless something was written while it was being made. */
-  store(args: { sid: string; csrf: string; path: string; sessionId: string; sessionExpiresAt: string; generationAtStart: number; headers: Array<[string, string]>; body: Buffer }): void {
+  store(args: { csrf: string; path: string; sessionId: string; sessionExpiresAt: string; generationAtStart: number; headers: Array<[string, string]>; body: Buffer }): void {
     if (args.generationAtStart !== this.generationCount) return;
     this.checkOtherWriters(true);
     if (args.generationAtStart !== this.generationCount) return;

@@ -1,6 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
 import { CACHEABLE, type PageCache } from '../page-cache.ts';
-import { readAppCookie } from '../cookies.ts';
 import type { AppEnv } from '../env.ts';
 import { renderedBodyOf } from '../html-response.ts';
 import { ownBytes } from '../../html/own-bytes.ts';
@@ -17,14 +16,12 @@ export function pageCacheFill(cache: PageCache): MiddlewareHandler<AppEnv> {
     await next();
     if (c.req.method !== 'GET' || !CACHEABLE(c.req.path) || c.req.url.includes('?')) return;
     const session = c.get('session');
-    const sid = readAppCookie(c, 'sid');
-    if (!session || !sid || session.user.must_change_password || c.get('flash')) return;
+    if (!session || session.user.must_change_password || c.get('flash')) return;
     if (c.res.status !== 200 || c.res.headers.has('set-cookie')) return;
     // The page's own bytes when htmlResponse made it (no copy of the answer's stream); any other answer is read from a clone.
     const rendered = renderedBodyOf(c.res);
     const body = rendered !== undefined ? ownBytes(rendered) : Buffer.from(await c.res.clone().arrayBuffer());
     cache.store({
-      sid,
       csrf: c.get('csrfToken'),
       path: c.req.path,
       sessionId: session.id,
