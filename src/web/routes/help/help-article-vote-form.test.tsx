@@ -13,7 +13,7 @@ describe('the article vote form joined from pieces', () => {
     { helpful: true, comment: '' },
   ];
   const actions = ['/ayuda/remuneraciones/liquidacion/voto', '/ayuda/a-b/c"d<e>&\'/voto'];
-  const tokens = ['A'.repeat(43), 'x_-'.repeat(14) + 'z', '"><script>'];
+  const tokens = ['A'.repeat(43), 'x_-'.repeat(14) + 'z', '"><script>', '$&$1'];
   for (const vote of votes)
     for (const action of actions)
       for (const token of tokens)

@@ -58,25 +58,18 @@ export function Feedback(props: { action: string; vote: ArticleVote | null; csrf
 // The vote form differs between readers only by the article's address, the
 // reader's CSRF token and their answer. Rendered from JSX once per answer
 // (nothing, Sí or No with its comment) with markers where the address and the
-// token go, cut there, and joined per request: a thousand readers of a
+// token go, which each request fills in: a thousand readers of a
 // thousand articles would otherwise each render it anew (issue 10). Bounded by
 // count and bytes (a comment may be 1,000 characters, in the key and in the form).
 const ACTION_MARK = `\u0000${randomUUID()}:action`;
 const TOKEN_MARK = `\u0000${randomUUID()}:token`;
-const formPieces = new RenderedStrings<string>(2_000, 2 * 1024 * 1024);
-const PIECE_CUT = '\u0001';
+const markedForms = new RenderedStrings<string>(2_000, 2 * 1024 * 1024);
 
 export function feedbackHtml(action: string, vote: ArticleVote | null, csrfToken: string): string {
   const key = vote ? `${vote.helpful ? 1 : 0}\u0000${vote.comment ?? ''}` : '';
-  const cut = formPieces.get(key, () => {
-    const marked = renderToString(<Feedback action={ACTION_MARK} vote={vote} csrfToken={TOKEN_MARK} />);
-    const parts = marked.split(new RegExp(`(${ACTION_MARK}|${TOKEN_MARK})`));
-    // [text, mark, text, mark, text]: the action comes before the token in the form; anything else is a bug here.
-    if (parts.length !== 5 || parts[1] !== ACTION_MARK || parts[3] !== TOKEN_MARK) throw new Error('vote form: a marker is missing');
-    return [parts[0], parts[2], parts[4]].join(PIECE_CUT);
-  });
-  const [a, b, c] = cut.split(PIECE_CUT) as [string, string, string];
-  return a + escapeHtml(action) + b + escapeHtml(csrfToken) + c;
+  const marked = markedForms.get(key, () => renderToString(<Feedback action={ACTION_MARK} vote={vote} csrfToken={TOKEN_MARK} />));
+  // Functions, not strings, as replacements: a "$&" in a value must stay as it is.
+  return marked.replace(ACTION_MARK, () => escapeHtml(action)).replace(TOKEN_MARK, () => escapeHtml(csrfToken));
 }
 
 /** The prepared article around this reader's vote form. */
