@@ -3,7 +3,7 @@ import { PasswordHasher } from './auth/password-hasher.ts';
 import { purgeStaleThrottles } from './auth/throttle.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { createDb, type CreateDbOptions } from './db/create-db.ts';
+import { createDb, isInMemorySqlite, type CreateDbOptions } from './db/create-db.ts';
 import { NoChangeSignal, SqliteChangeSignal } from './db/change-signal.ts';
 import { PostgresChangeSignal } from './db/postgres-change-signal.ts';
 import { SharedCaches } from './cache/shared-cache.ts';
@@ -116,8 +116,7 @@ export async function boot(
     });
   }
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
-  const inMemory = dialect === 'sqlite' && /(^|:)(\/\/)?:memory:$/.test(config.databaseUrl);
-  const searchThreads = (opts.searchThreads ?? 0) > 0 && !inMemory
+  const searchThreads = (opts.searchThreads ?? 0) > 0 && !isInMemorySqlite(config.databaseUrl)
     ? new SearchThreads({ databaseUrl: config.databaseUrl, db: { ...(opts.db?.searchPath ? { searchPath: opts.db.searchPath } : {}), ...(opts.db?.connectTimeoutMs ? { connectTimeoutMs: opts.db.connectTimeoutMs } : {}) } }, opts.searchThreads)
     : undefined;
   // Jobs on the shared data run on one instance at a time (`once`: a lease in job_leases, jobs/job-scheduler.ts).

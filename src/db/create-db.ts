@@ -48,6 +48,12 @@ export interface CreateDbOptions {
   busyDeadlineMs?: number;
 }
 
+/** The SQLite file a URL names ("file:", "sqlite:" and "//" taken off): ":memory:" for a throw-away one. */
+const sqliteFileOf = (url: string) => url.replace(/^(file|sqlite):(\/\/)?/, '');
+
+/** A throw-away SQLite database: no other connection (a thread, a process) can open it. */
+export const isInMemorySqlite = (url: string) => !isPostgresUrl(url) && sqliteFileOf(url) === ':memory:';
+
 /** `url` is a postgres:// URL, or a SQLite file path (":memory:" for a throw-away one). */
 export function createDb(url: string, options: CreateDbOptions = {}): Db {
   if (isPostgresUrl(url)) {
@@ -65,7 +71,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
     const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
     return { db, dialect: 'postgres', poolStats, close: () => db.destroy() };
   }
-  const file = url.replace(/^(file|sqlite):(\/\/)?/, '');
+  const file = sqliteFileOf(url);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = openSqlite(file);
   const db = new Kysely<Database>({
