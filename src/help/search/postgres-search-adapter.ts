@@ -69,6 +69,12 @@ async function withBitmap<T>(db: Kysely<Database>, f: (trx: Kysely<Database>) =>
   }
 }
 
+/** The set's matches, counting no further than `max` (inside withBitmap). */
+async function countUpTo(trx: Kysely<Database>, r: SearchSet, max: number): Promise<number> {
+  const result = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from (select 1 from help_search_vectors v, q where ${where(r)} limit ${max}) m`.execute(trx);
+  return toCount(result.rows[0]?.n);
+}
+
 /**
  * At most this many matches: a set's first rows by seq are read from the GIN
  * bitmap and sorted (a few milliseconds). The planner cannot tell a set's
@@ -88,18 +94,14 @@ async function orderedBySeq<T>(db: Kysely<Database>, r: SearchSet, needed: numbe
   return withBitmap(db, async (trx) => {
     // Already counted by the caller: the bitmap, without counting again.
     if (few) return select(trx);
-    const counted = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from (select 1 from help_search_vectors v, q where ${where(r)} limit ${Math.max(FEW, needed) + 1}) m`.execute(trx);
-    if (toCount(counted.rows[0]?.n) > Math.max(FEW, needed)) await sql`select set_config('enable_indexscan', 'on', true)`.execute(trx);
+    if ((await countUpTo(trx, r, Math.max(FEW, needed) + 1)) > Math.max(FEW, needed)) await sql`select set_config('enable_indexscan', 'on', true)`.execute(trx);
     return select(trx);
   });
 }
 
 export const postgresSearch: SearchAdapter = {
   async count(db, r, cap) {
-    return withBitmap(db, async (trx) => {
-      const result = await sql<{ n: string }>`with q as (${queries(r)}) select count(*) as n from (select 1 from help_search_vectors v, q where ${where(r)} limit ${cap + 1}) m`.execute(trx);
-      return toCount(result.rows[0]?.n);
-    });
+    return withBitmap(db, (trx) => countUpTo(trx, r, cap + 1));
   },
 
   async candidates(db, r, limit, withBody, few) {
