@@ -12,10 +12,10 @@ import { Worker } from 'node:worker_threads';
 const BUSY_LOOP = 0.6;
 const BUSY_PAUSE = 4;
 /**
- * The share of hashing time that suspicious attempts (password-attempt.ts:
+ * The share of hashing CPU that suspicious attempts (password-attempt.ts:
  * a source that has already failed) may take at most. They wait behind
  * every ordinary job, and after each one the lane stays shut for
- * (1/share − 1) times its duration, so an attack spraying from a few
+ * (1/share − 1) times the CPU it took, so an attack spraying from a few
  * addresses cannot crowd out the sign-ins of everyone else.
  */
 const LOW_PRIORITY_SHARE = 0.05;
@@ -42,8 +42,14 @@ class ThreadEnded extends Error {}
 
 type Job = { id: number; op: 'hash'; password: string } | { id: number; op: 'verify'; hash: string; password: string };
 
+/** A job's answer, and the CPU its thread spent on it (undefined where the platform does not tell: then its wall time stands in). */
+interface Done {
+  value: unknown;
+  cpuMs: number | undefined;
+}
+
 interface Pending {
-  resolve(v: unknown): void;
+  resolve(v: Done): void;
   reject(e: Error): void;
 }
 
@@ -57,12 +63,12 @@ class HashThread {
   constructor(onFree: () => void) {
     this.worker = new Worker(new URL('./hash-worker.mjs', import.meta.url));
     this.worker.unref();
-    this.worker.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
+    this.worker.on('message', (m: { id: number; ok: boolean; value?: unknown; cpuMs?: number; error?: string }) => {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
       this.busy = false;
       this.worker.unref();
-      if (m.ok) p?.resolve(m.value);
+      if (m.ok) p?.resolve({ value: m.value, cpuMs: m.cpuMs });
       else p?.reject(new Error(String(m.error)));
       onFree();
     });
@@ -82,7 +88,7 @@ class HashThread {
     });
   }
 
-  run(job: Job): Promise<unknown> {
+  run(job: Job): Promise<Done> {
     this.busy = true;
     // Referenced only while working: an idle hasher never keeps the process alive, a busy one does.
     this.worker.ref();
@@ -104,7 +110,7 @@ export class PasswordHasher {
   private resumeTimer: NodeJS.Timeout | undefined;
   private lowTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
-  /** Moving average of one hash's own computing time, without the wait in the queue. */
+  /** Moving average of one hash's duration on its thread (wall time, without the wait in the queue). */
   private computeMs = 25;
   /** A hash of a random password, verified when the account does not exist so timing matches. */
   private dummyHash: Promise<string> | undefined;
@@ -238,12 +244,18 @@ export class PasswordHasher {
       if (low) this.lowOpenAt = Infinity;
       const elu = performance.eventLoopUtilization();
       thread.run(next.job).then(
-        (v) => {
+        ({ value, cpuMs }) => {
           const now = performance.now();
-          this.computeMs = this.computeMs * 0.9 + (now - started) * 0.1;
-          if (low) this.lowOpenAt = now + (now - started) * (1 / LOW_PRIORITY_SHARE - 1);
-          this.yieldIfPagesAreBusy(started, elu);
-          next.resolve(v);
+          // Wall time: what the next caller will wait. CPU time: what the job cost, which the shares
+          // below are of. At nice 19 on a busy machine a 50 ms hash can take seconds of wall time;
+          // shutting the slow lane for 19 times that would keep everyone at an address where someone
+          // once mistyped waiting tens of seconds, for no saving of CPU.
+          const wallMs = now - started;
+          const costMs = cpuMs ?? wallMs;
+          this.computeMs = this.computeMs * 0.9 + wallMs * 0.1;
+          if (low) this.lowOpenAt = now + costMs * (1 / LOW_PRIORITY_SHARE - 1);
+          this.yieldIfPagesAreBusy(costMs, elu);
+          next.resolve(value);
           if (low) this.drain();
         },
         (e: Error) => {
@@ -265,14 +277,13 @@ export class PasswordHasher {
   /**
    * Even at nice 19 an argon2id hash streams 19 MiB through the caches the
    * pages share. When the event loop was busy while it ran, wait BUSY_PAUSE
-   * times the hash's duration before the next one: hashing then takes at
+   * times the hash's CPU time before the next one: hashing then takes at
    * most ~1/(1+BUSY_PAUSE) of a core while pages are under load, and runs
    * flat out when they are not.
    */
-  private yieldIfPagesAreBusy(started: number, eluAtStart: ReturnType<typeof performance.eventLoopUtilization>): void {
+  private yieldIfPagesAreBusy(costMs: number, eluAtStart: ReturnType<typeof performance.eventLoopUtilization>): void {
     const busy = performance.eventLoopUtilization(eluAtStart).utilization;
     if (busy < BUSY_LOOP) return;
-    const now = performance.now();
-    this.pausedUntil = Math.max(this.pausedUntil, now + (now - started) * BUSY_PAUSE);
+    this.pausedUntil = Math.max(this.pausedUntil, performance.now() + costMs * BUSY_PAUSE);
   }
 }
