@@ -24,6 +24,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'customer.created': 'Cliente creado',
   'customer.disabled': 'Cliente deshabilitado',
   'customer.enabled': 'Cliente habilitado',
+  'customer.renamed': 'Cliente renombrado',
   'contract.added': 'Contrato agregado',
   'contract.ended': 'Contrato terminado',
   'contract.plan-changed': 'Cambio de plan',
@@ -75,6 +76,15 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'help.imported': 'Ayuda importada desde carpeta',
   'help.digest-subscribed': 'Suscripción al resumen de novedades',
   'help.digest-unsubscribed': 'Baja del resumen de novedades',
+  'api-token.created': 'Token de API creado',
+  'api-token.revoked': 'Token de API revocado',
+  'api.rate-limited': 'API: límite de llamadas alcanzado',
+  'webhook-endpoint.created': 'Webhook registrado',
+  'webhook-endpoint.changed': 'Webhook modificado',
+  'webhook-endpoint.disabled': 'Webhook pausado',
+  'webhook-endpoint.enabled': 'Webhook reanudado',
+  'webhook-endpoint.deleted': 'Webhook eliminado',
+  'webhook.resent': 'Webhook enviado otra vez',
 };
 
 export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION_LABEL) as [AuditAction, ...AuditAction[]];

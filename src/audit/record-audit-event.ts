@@ -22,6 +22,7 @@ export type AuditAction =
   | 'customer.created'
   | 'customer.disabled'
   | 'customer.enabled'
+  | 'customer.renamed'
   | 'contract.added'
   | 'contract.ended'
   | 'contract.plan-changed'
@@ -72,7 +73,16 @@ export type AuditAction =
   | 'help.synonyms-changed'
   | 'help.imported'
   | 'help.digest-subscribed'
-  | 'help.digest-unsubscribed';
+  | 'help.digest-unsubscribed'
+  | 'api-token.created'
+  | 'api-token.revoked'
+  | 'api.rate-limited'
+  | 'webhook-endpoint.created'
+  | 'webhook-endpoint.changed'
+  | 'webhook-endpoint.disabled'
+  | 'webhook-endpoint.enabled'
+  | 'webhook-endpoint.deleted'
+  | 'webhook.resent';
 
 export interface AuditEvent {
   action: AuditAction;
@@ -83,6 +93,8 @@ export interface AuditEvent {
   actorUserId: string | null;
   /** A staff member's id when staff acted. */
   actorStaffId?: string | null;
+  /** The API token's id when an API client acted. */
+  actorApiTokenId?: string | null;
   /** Human-readable who, kept even after the user is deleted. */
   actorLabel: string;
   customerId: string | null;
@@ -103,6 +115,7 @@ export async function recordAuditEvent(db: Kysely<Database>, e: AuditEvent): Pro
       actor_kind: e.actorKind ?? (e.actorUserId ? 'user' : 'anonymous'),
       actor_user_id: e.actorUserId,
       actor_staff_id: e.actorStaffId ?? null,
+      actor_api_token_id: e.actorApiTokenId ?? null,
       actor_label: e.actorLabel,
       customer_id: e.customerId,
       target_user_id: e.targetUserId ?? null,

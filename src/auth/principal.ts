@@ -34,10 +34,14 @@ export interface CliPrincipal {
   label: string;
 }
 
+/** A vendor system calling /api/v1 with a token: `clientId` is the token's id, `name` its name, `scopes` what it may do. */
 export interface ApiClientPrincipal {
   kind: 'api';
   clientId: string;
   name: string;
+  /** The token's prefix ("mpt_3fa9c2d1"), for logs and the audit label. */
+  prefix: string;
+  scopes: ReadonlySet<string>;
   ip: string | null;
 }
 
@@ -68,7 +72,7 @@ function safeOsUser(): string {
 }
 
 /** The audit trail's actor columns for a principal (spread into an AuditEvent). */
-export function auditActor(p: Principal): { actorKind: ActorKind; actorUserId: string | null; actorStaffId: string | null; actorLabel: string; ip: string | null } {
+export function auditActor(p: Principal): { actorKind: ActorKind; actorUserId: string | null; actorStaffId: string | null; actorApiTokenId?: string | null; actorLabel: string; ip: string | null } {
   switch (p.kind) {
     case 'user':
       return { actorKind: 'user', actorUserId: p.userId, actorStaffId: null, actorLabel: p.email, ip: p.ip };
@@ -77,7 +81,7 @@ export function auditActor(p: Principal): { actorKind: ActorKind; actorUserId: s
     case 'cli':
       return { actorKind: 'cli', actorUserId: null, actorStaffId: null, actorLabel: p.label, ip: null };
     case 'api':
-      return { actorKind: 'api', actorUserId: null, actorStaffId: null, actorLabel: `api:${p.name}`, ip: p.ip };
+      return { actorKind: 'api', actorUserId: null, actorStaffId: null, actorApiTokenId: p.clientId, actorLabel: `api:${p.name} (${p.prefix})`, ip: p.ip };
   }
 }
 

@@ -19,6 +19,7 @@ import * as postgresSearchVectors from './migrations/2026-12-01T0013-postgres-se
 import * as jobLeases from './migrations/2026-12-01T0014-job-leases.ts';
 import * as sqliteSearchTitles from './migrations/2026-12-01T0015-sqlite-search-titles.ts';
 import * as outboxUnsentIndex from './migrations/2026-12-01T0016-outbox-unsent-index.ts';
+import * as apiAndWebhooks from './migrations/2026-12-02T0000-api-and-webhooks.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0014-job-leases': jobLeases,
   '2026-12-01T0015-sqlite-search-titles': sqliteSearchTitles,
   '2026-12-01T0016-outbox-unsent-index': outboxUnsentIndex,
+  '2026-12-02T0000-api-and-webhooks': apiAndWebhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -225,6 +225,8 @@ export interface AuditEventsTable {
   /** Which kind of principal acted (auth/principal.ts): 'user' | 'staff' | 'cli' | 'api' | 'anonymous'. */
   actor_kind: Generated<string>;
   actor_staff_id: Generated<string | null>;
+  /** The API token that acted, when actor_kind is 'api'. */
+  actor_api_token_id: Generated<string | null>;
 }
 
 export interface ThrottlesTable {
@@ -438,6 +440,93 @@ export interface JobLeasesTable {
   expires_at: string;
 }
 
+/** A provisioning API client's bearer token (api/tokens): only its SHA-256 is kept. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  /** "mpt_" and 8 hex characters: the start of the token itself, shown to tell tokens apart. */
+  prefix: string;
+  token_hash: string;
+  /** Space-separated (api/api-scopes.ts). */
+  scopes: string;
+  created_at: string;
+  /** principalRef of who created it. */
+  created_by: string;
+  created_by_label: string;
+  expires_at: string;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+  revoked_at: string | null;
+  revoked_by_label: string | null;
+}
+
+/** A POST's answer kept for its Idempotency-Key (24 h), per token. */
+export interface ApiIdempotencyKeysTable {
+  token_id: string;
+  key: string;
+  /** "POST /api/v1/customers": the same key on another operation is a mistake. */
+  operation: string;
+  /** SHA-256 of the request body: the same key with another body is a 422. */
+  body_hash: string;
+  /** NULL while the first request with this key is still running. */
+  status: number | null;
+  response_headers: string | null;
+  response_body: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string;
+  /** Space-separated event types (webhooks/webhook-events.ts). */
+  events: string;
+  /** "whsec_" and base64: the Standard Webhooks signing secret. */
+  secret: string;
+  created_at: string;
+  created_by_label: string;
+  updated_at: string;
+  disabled_at: string | null;
+}
+
+export interface WebhookEventsTable {
+  /** "msg_…": the webhook-id header, the same on every try and every endpoint. */
+  id: string;
+  type: string;
+  /** The JSON body sent: { type, timestamp, data }. */
+  payload: string;
+  created_at: string;
+  /** For dated events ("contract.started:<id>"): at most one event per key. */
+  dedupe_key: string | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  created_at: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  locked_until: string | null;
+  locked_by: string | null;
+  delivered_at: string | null;
+  /** Given up on after the last retry (a dead letter): "send again" in the console starts it over. */
+  dead_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  at: string;
+  /** The receiver's HTTP status, or NULL when there was no answer (error says why). */
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface ImportRunsTable {
   id: string;
   staff_id: string;
@@ -500,6 +589,12 @@ export interface Database {
   help_search_log_allowance: HelpSearchLogAllowanceTable;
   job_runs: JobRunsTable;
   job_leases: JobLeasesTable;
+  api_tokens: ApiTokensTable;
+  api_idempotency_keys: ApiIdempotencyKeysTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
 }
 
 export type User = Selectable<UsersTable>;
