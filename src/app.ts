@@ -11,6 +11,8 @@ import { securityHeaders } from './web/middleware/security-headers.ts';
 import { healthRoutes } from './web/routes/pages/health.ts';
 import { staticRoutes } from './web/routes/pages/static-files.ts';
 import { staffApp } from './web/staff/staff-app.ts';
+import { apiApp } from './api/api-app.ts';
+import './domain/zod-spanish.ts';
 
 /**
  * One app per audience, mounted under its own prefix: the vendor's console
@@ -33,6 +35,7 @@ export function createApp(deps: Deps) {
   if (metricsOnMainPort) app.route('/', metricsRoutes(deps.metrics, { token: metricsOnMainPort.token, clock: deps.clock, addressOf: (c) => c.get('ip') }));
   // Each prefix's app answers every path under it (its own 404 included), so the customer app's middleware never runs there.
   app.route('/proveedor', staffApp());
+  app.route('/api/v1', apiApp());
   app.route('/', customerApp(deps.pageCache));
 
   app.notFound((c) => errorPage(c, 404, 'La página que busca no existe o no tiene acceso a ella.'));

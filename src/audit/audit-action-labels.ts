@@ -78,6 +78,7 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'help.digest-unsubscribed': 'Baja del resumen de novedades',
   'api-token.created': 'Token de API creado',
   'api-token.revoked': 'Token de API revocado',
+  'api.request': 'Llamada a la API',
   'api.rate-limited': 'API: límite de llamadas alcanzado',
   'webhook-endpoint.created': 'Webhook registrado',
   'webhook-endpoint.changed': 'Webhook modificado',

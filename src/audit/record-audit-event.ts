@@ -76,6 +76,7 @@ export type AuditAction =
   | 'help.digest-unsubscribed'
   | 'api-token.created'
   | 'api-token.revoked'
+  | 'api.request'
   | 'api.rate-limited'
   | 'webhook-endpoint.created'
   | 'webhook-endpoint.changed'

@@ -26,5 +26,9 @@ export interface AppEnv {
     /** The files of a multipart POST, on the one route that accepts them (the CSV import). */
     files: Map<string, import('./request-body.ts').UploadedFile>;
     flash: string | null;
+    /** Under /api/v1 only: the token's principal, once authenticated (api/api-app.ts). */
+    apiClient: import('../auth/principal.ts').ApiClientPrincipal;
+    /** Under /api/v1: the request's JSON body as text, read once within its limit (api/api-body.ts); '' without a body. */
+    apiBody: string;
   };
 }

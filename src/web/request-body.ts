@@ -81,7 +81,7 @@ function tooLarge(c: Context<AppEnv>) {
 }
 
 /** The body, or 'too-large' as soon as it passes maxBytes (the stream is cancelled, not read to its end). */
-async function readAtMost(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | 'too-large'> {
+export async function readAtMost(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array | 'too-large'> {
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
