@@ -6,8 +6,10 @@ import { AppError, UnavailableError, ValidationError } from '../errors.ts';
 import type { AppEnv } from '../web/env.ts';
 import { apiBody } from './api-body.ts';
 import { openApiDocument } from './openapi-document.ts';
+import { apiReferenceHandler } from './reference/api-reference-route.ts';
 import { fieldMapProblems, problem, zodFieldProblems } from './problem.ts';
 import { registerSystemsApi } from './routes/systems-api.ts';
+import { rateLimitApiCalls } from './rate-limit/rate-limit-middleware.ts';
 import { authenticateApiToken, type TokenRefusal } from './tokens/authenticate-api-token.ts';
 
 export type ApiApp = OpenAPIHono<AppEnv>;
@@ -67,8 +69,11 @@ export function apiApp(): ApiApp {
     c.header('Cache-Control', 'no-store');
   });
   app.get('/openapi.json', (c) => c.json(openApiDocument(app)));
+  app.get('/docs', apiReferenceHandler(app));
 
   app.use('*', authenticate);
+  // Right after who calls is known: a refused call is neither audited as a call nor has its body read.
+  app.use('*', rateLimitApiCalls);
   app.use('*', auditCall);
   app.use('*', apiBody);
 

@@ -9,6 +9,7 @@ const PUBLIC = new URL('public/', PROJECT_ROOT);
 const FILES: Record<string, string> = {
   'styles.css': 'text/css; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
+  'api-reference.css': 'text/css; charset=utf-8',
   'logo.svg': 'image/svg+xml',
   'help-search.js': 'text/javascript; charset=utf-8',
   'help-editor.js': 'text/javascript; charset=utf-8',
