@@ -155,8 +155,10 @@ export function ReferenceIntro(props: { operations: LocatedOperation[]; problemS
       <section aria-labelledby="limites">
         <h2 id="limites">Límites</h2>
         <p>
-          Cada token tiene un máximo de llamadas por minuto. Al pasarlo, la respuesta es <code>429</code> (
-          <a href={`#${problemAnchor('rate-limited')}`}>rate-limited</a>) con <code>Retry-After</code>: espere esos segundos antes de seguir. Un cuerpo
+          Cada token tiene un máximo de llamadas por minuto, con una reserva para momentos de más trabajo. Cada respuesta dice cómo va el token:{' '}
+          <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code>, <code>RateLimit-Reset</code> (segundos) y <code>RateLimit-Policy</code>.
+          Al pasarlo, la respuesta es <code>429</code> (<a href={`#${problemAnchor('rate-limited')}`}>rate-limited</a>) con <code>Retry-After</code>:
+          espere esos segundos antes de seguir. Un cuerpo
           puede tener hasta {API_BODY_LIMIT / 1024} KiB, en JSON y UTF-8 (<code>Content-Type: application/json</code>).
         </p>
       </section>
