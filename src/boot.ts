@@ -3,7 +3,9 @@ import { PasswordHasher } from './auth/password-hasher.ts';
 import { purgeStaleThrottles } from './auth/throttle.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
-import { createDb, isInMemorySqlite, type CreateDbOptions } from './db/create-db.ts';
+import { createDb, isInMemorySqlite, sqliteFileOf, type CreateDbOptions } from './db/create-db.ts';
+import { ApiRateLimiter } from './api/rate-limit/api-rate-limiter.ts';
+import { memoryStore, postgresStore, sqliteStore } from './api/rate-limit/rate-limit-store.ts';
 import { NoChangeSignal, SqliteChangeSignal } from './db/change-signal.ts';
 import { PostgresChangeSignal } from './db/postgres-change-signal.ts';
 import { SharedCaches } from './cache/shared-cache.ts';
@@ -58,7 +60,7 @@ export async function boot(
   let pageCache: PageCache | undefined;
   const articleReads = new ArticleReads();
   let changes: SqliteChangeSignal | PostgresChangeSignal | NoChangeSignal | undefined;
-  const { db, dialect, dataVersion, poolStats, close } = createDb(config.databaseUrl, {
+  const { db, dialect, dataVersion, poolStats, pool, close } = createDb(config.databaseUrl, {
     log,
     poolSize: config.databasePoolSize,
     ...opts.db,
@@ -142,6 +144,19 @@ export async function boot(
       if (n > 0) log.info({ mails: n }, 'old sent and dead mail purged from the outbox');
     },
   });
+  const metrics = new PortalMetrics({
+    db, clock, log, caches,
+    ...(pageCache ? { pageCache } : {}),
+    ...(poolStats ? { pool: { stats: poolStats, max: opts.db?.poolSize ?? config.databasePoolSize } } : {}),
+    processMetrics: metricsServed(config),
+  });
+  // The API's per-token counters, where every instance sees them: PostgreSQL's table, a SQLite file beside the database, or (a throw-away database) memory.
+  const apiRateLimiter = new ApiRateLimiter(
+    () => (pool ? postgresStore(pool) : isInMemorySqlite(config.databaseUrl) ? memoryStore() : sqliteStore(sqliteFileOf(config.databaseUrl))),
+    config.apiRateLimit,
+    log,
+    metrics.registry,
+  );
   const deps: Deps = {
     db,
     dialect,
@@ -157,12 +172,8 @@ export async function boot(
     changes,
     caches,
     ...(pageCache ? { pageCache } : {}),
-    metrics: new PortalMetrics({
-      db, clock, log, caches,
-      ...(pageCache ? { pageCache } : {}),
-      ...(poolStats ? { pool: { stats: poolStats, max: opts.db?.poolSize ?? config.databasePoolSize } } : {}),
-      processMetrics: metricsServed(config),
-    }),
+    metrics,
+    apiRateLimiter,
   };
   const flushReads = () => articleReads.flush(db, vendorToday(clock.now()));
   // Views are counted in this process's memory and written every half minute (and on close): every instance writes its own.
@@ -185,6 +196,7 @@ export async function boot(
       await searchThreads?.close();
       caches.close();
       await changes.close();
+      apiRateLimiter.close();
       await close();
     },
   };

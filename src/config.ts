@@ -118,6 +118,9 @@ const EnvSchema = z
     METRICS_HOST: z.string().default('127.0.0.1'),
     // Whether the author of a help draft may publish it: false asks for a second person (four eyes).
     HELP_SELF_PUBLISH: bool.default(false),
+    // Calls per API token per minute on /api/v1, and the reserve above it per 10 minutes (0: none): api/rate-limit/.
+    API_RATE_LIMIT_PER_MINUTE: positiveInt('API_RATE_LIMIT_PER_MINUTE', 600).refine((n) => n <= 100_000, 'API_RATE_LIMIT_PER_MINUTE no puede pasar de 100000.'),
+    API_RATE_LIMIT_BURST: z.coerce.number({ message: 'API_RATE_LIMIT_BURST debe ser un número entero de llamadas, 0 o más.' }).int('API_RATE_LIMIT_BURST debe ser un número entero de llamadas, 0 o más.').min(0, 'API_RATE_LIMIT_BURST debe ser un número entero de llamadas, 0 o más.').max(100_000, 'API_RATE_LIMIT_BURST no puede pasar de 100000.').default(100),
     // A client that stalls its headers or body is answered 408 and let go (Node's defaults hold one 5 minutes).
     HEADERS_TIMEOUT_SECONDS: positiveInt('HEADERS_TIMEOUT_SECONDS', 10),
     REQUEST_TIMEOUT_SECONDS: positiveInt('REQUEST_TIMEOUT_SECONDS', 30),
@@ -209,6 +212,8 @@ export interface Config {
   metricsHost: string;
   /** The author of a help draft may publish it themselves (else another person with help:publish must). */
   helpSelfPublish: boolean;
+  /** Per API token: calls a minute, and the reserve above that per 10 minutes (api/rate-limit/api-rate-limiter.ts). */
+  apiRateLimit: { perMinute: number; burst: number };
   /** node:http: the whole request's headers must arrive within headersTimeoutMs, headers and body within requestTimeoutMs. */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
@@ -260,6 +265,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
     helpSelfPublish: e.HELP_SELF_PUBLISH,
+    apiRateLimit: { perMinute: e.API_RATE_LIMIT_PER_MINUTE, burst: e.API_RATE_LIMIT_BURST },
     headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_SECONDS, e.REQUEST_TIMEOUT_SECONDS) * 1000,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,

@@ -13,6 +13,7 @@ import type { PageCache } from './web/page-cache.ts';
 import type { SharedCaches } from './cache/shared-cache.ts';
 import type { ChangeSignal } from './db/change-signal.ts';
 import type { PortalMetrics } from './metrics/portal-metrics.ts';
+import type { ApiRateLimiter } from './api/rate-limit/api-rate-limiter.ts';
 
 /** What the application needs from the outside world, built once in server.ts (or a test). */
 export interface Deps {
@@ -40,6 +41,8 @@ export interface Deps {
   pageCache?: PageCache;
   /** What /metrics shows: this runtime's own registry, and the counters the request hooks move. */
   metrics: PortalMetrics;
+  /** Per-token limits on /api/v1, counted in the database every instance shares. */
+  apiRateLimiter: ApiRateLimiter;
   /** True once the server is shutting down (server.ts): /salud answers 503 so balancers look elsewhere. */
   draining?: () => boolean;
 }

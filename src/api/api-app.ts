@@ -9,6 +9,7 @@ import { openApiDocument } from './openapi-document.ts';
 import { apiReferenceHandler } from './reference/api-reference-route.ts';
 import { fieldMapProblems, problem, zodFieldProblems } from './problem.ts';
 import { registerSystemsApi } from './routes/systems-api.ts';
+import { rateLimitApiCalls } from './rate-limit/rate-limit-middleware.ts';
 import { authenticateApiToken, type TokenRefusal } from './tokens/authenticate-api-token.ts';
 
 export type ApiApp = OpenAPIHono<AppEnv>;
@@ -71,6 +72,8 @@ export function apiApp(): ApiApp {
   app.get('/docs', apiReferenceHandler(app));
 
   app.use('*', authenticate);
+  // Right after who calls is known: a refused call is neither audited as a call nor has its body read.
+  app.use('*', rateLimitApiCalls);
   app.use('*', auditCall);
   app.use('*', apiBody);
 

@@ -9,6 +9,7 @@ import { changeContractPlan } from '../customers/change-contract-plan.ts';
 import { setCustomerDisabled } from '../customers/set-customer-disabled.ts';
 import { vendorToday } from '../domain/contracts.ts';
 import { formatRut } from '../domain/rut.ts';
+import { API_TOKEN_COMMANDS } from './api-token-commands.ts';
 import { AUDIT_COMMANDS, SYSTEM_COMMANDS } from './audit-commands.ts';
 import { need, optional, type Command } from './command.ts';
 import { HELP_COMMANDS } from './help-commands.ts';
@@ -106,6 +107,7 @@ export const COMMANDS: Record<string, Command> = {
   ...HELP_REPORT_COMMANDS,
   ...STAFF_COMMANDS,
   ...AUDIT_COMMANDS,
+  ...API_TOKEN_COMMANDS,
   migrate: {
     usage: 'migrate',
     summary: 'Lleva la base de datos a la última versión del esquema (el servidor también lo hace al iniciar).',

@@ -32,7 +32,8 @@ export async function runCli(
       dead: { type: 'boolean' },
       failed: { type: 'boolean' },
       sent: { type: 'boolean' },
-      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'article', 'plan', 'from', 'to', 'id', 'on', 'limit', 'older-than-days', 'email', 'role', 'action', 'kind', 'actor', 'page', 'search', 'state', 'ending'].map((o) => [o, { type: 'string' as const }])),
+      json: { type: 'boolean' },
+      ...Object.fromEntries(['rut', 'name', 'admin-name', 'admin-email', 'system', 'article', 'plan', 'from', 'to', 'id', 'on', 'limit', 'older-than-days', 'email', 'role', 'action', 'kind', 'actor', 'page', 'search', 'state', 'ending', 'scopes', 'days'].map((o) => [o, { type: 'string' as const }])),
     },
   });
   const words = positionals.slice(0, 2).join(' ');

@@ -20,6 +20,8 @@ export interface Db {
   dataVersion?: () => number;
   /** PostgreSQL only: the pool's connections right now (for /metrics). */
   poolStats?: () => PoolStats;
+  /** PostgreSQL only: the pool itself, for a library that speaks pg (the API's rate limiter). */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -49,7 +51,7 @@ export interface CreateDbOptions {
 }
 
 /** The SQLite file a URL names ("file:", "sqlite:" and "//" taken off): ":memory:" for a throw-away one. */
-const sqliteFileOf = (url: string) => url.replace(/^(file|sqlite):(\/\/)?/, '');
+export const sqliteFileOf = (url: string) => url.replace(/^(file|sqlite):(\/\/)?/, '');
 
 /** A throw-away SQLite database: no other connection (a thread, a process) can open it. */
 export const isInMemorySqlite = (url: string) => !isPostgresUrl(url) && sqliteFileOf(url) === ':memory:';
@@ -69,7 +71,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
     );
     const db = new Kysely<Database>({ dialect: new UnavailabilityAwarePostgresDialect({ pool }), plugins: plugins(options) });
     const poolStats = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount });
-    return { db, dialect: 'postgres', poolStats, close: () => db.destroy() };
+    return { db, dialect: 'postgres', poolStats, pool, close: () => db.destroy() };
   }
   const file = sqliteFileOf(url);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -20,6 +20,7 @@ import * as jobLeases from './migrations/2026-12-01T0014-job-leases.ts';
 import * as sqliteSearchTitles from './migrations/2026-12-01T0015-sqlite-search-titles.ts';
 import * as outboxUnsentIndex from './migrations/2026-12-01T0016-outbox-unsent-index.ts';
 import * as apiAndWebhooks from './migrations/2026-12-02T0000-api-and-webhooks.ts';
+import * as apiRateLimits from './migrations/2026-12-02T0002-api-rate-limits.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0015-sqlite-search-titles': sqliteSearchTitles,
   '2026-12-01T0016-outbox-unsent-index': outboxUnsentIndex,
   '2026-12-02T0000-api-and-webhooks': apiAndWebhooks,
+  '2026-12-02T0002-api-rate-limits': apiRateLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

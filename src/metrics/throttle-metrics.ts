@@ -13,6 +13,8 @@ const KINDS: Array<[RegExp, string]> = [
   [/^reset:acct:/, 'reset-account'],
   [/^reset:ip:/, 'reset-address'],
   [/^staff-mfa:/, 'second-factor'],
+  // api/rate-limit/rate-limit-middleware.ts: calls over an API token's limit (the key is the token's id).
+  [/^api:/, 'api-token'],
 ];
 export const THROTTLES = [...KINDS.map(([, kind]) => kind), 'other'];
 

@@ -32,12 +32,17 @@ export type StaffAction =
   /** Write drafts, systems, categories, files and synonyms; send a draft to review. */
   | 'help:write'
   /** Publish, unpublish, schedule and restore (whether on one's own draft: HELP_SELF_PUBLISH). */
-  | 'help:publish';
+  | 'help:publish'
+  /** See the API tokens: name, prefix, scopes, expiry, last use (never a token itself, which is not kept). */
+  | 'api:read'
+  /** Create or revoke an API token: sensitive (a token acts on customer data without a person behind it). */
+  | 'api:manage';
 
 export const STAFF_ACTIONS: readonly StaffAction[] = [
   'console:view', 'customers:read', 'customers:write', 'customers:disable', 'contracts:read', 'contracts:write', 'users:write',
   'import:run', 'mail:read', 'mail:write', 'audit:read', 'audit:export', 'reports:read', 'preview:customer', 'staff:read',
   'staff:manage', 'help:read', 'help:write', 'help:publish',
+  'api:read', 'api:manage',
 ];
 
 export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'soporte', 'editor', 'lectura'];
@@ -54,13 +59,14 @@ const STAFF_ALLOWED: Record<StaffRole, ReadonlySet<StaffAction>> = {
   soporte: new Set<StaffAction>([
     'console:view', 'customers:read', 'customers:write', 'customers:disable', 'contracts:read', 'contracts:write', 'users:write',
     'import:run', 'mail:read', 'mail:write', 'audit:read', 'reports:read', 'preview:customer', 'help:read',
+    'api:read',
   ]),
   editor: new Set<StaffAction>(['console:view', 'help:read', 'help:write', 'help:publish', 'reports:read', 'preview:customer']),
-  lectura: new Set<StaffAction>(['console:view', 'customers:read', 'contracts:read', 'mail:read', 'audit:read', 'audit:export', 'reports:read', 'help:read']),
+  lectura: new Set<StaffAction>(['console:view', 'customers:read', 'contracts:read', 'mail:read', 'audit:read', 'audit:export', 'reports:read', 'help:read', 'api:read']),
 };
 
 /** Actions that ask for the second factor again when the last one is older than STAFF_STEP_UP_MINUTES. */
-export const STEP_UP_ACTIONS: ReadonlySet<StaffAction> = new Set<StaffAction>(['customers:disable', 'audit:export', 'staff:manage']);
+export const STEP_UP_ACTIONS: ReadonlySet<StaffAction> = new Set<StaffAction>(['customers:disable', 'audit:export', 'staff:manage', 'api:manage']);
 
 export function staffCan(role: StaffRole, action: StaffAction): boolean {
   return STAFF_ALLOWED[role].has(action);

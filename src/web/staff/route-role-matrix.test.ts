@@ -4,6 +4,8 @@ import { createConsoleFixture, type ConsoleFixture as Fixture } from '../../../t
 import { createTestStaff, staffClient } from '../../../tests/staff-fixtures.ts';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
 import type { StaffRole } from '../../db/schema.ts';
+import { createApiToken } from '../../api/tokens/create-api-token.ts';
+import { cliOperator } from '../../auth/principal.ts';
 import { STAFF_ROLES, staffCan, type StaffAction } from '../../policies/staff-policy.ts';
 
 /**
@@ -26,6 +28,8 @@ interface Probe {
 }
 
 const c = (f: Fixture) => `/proveedor/clientes/${f.customer.id}`;
+/** The token the API probes act on, made before the first probe. */
+let apiToken: { id: string };
 const day = '2026-06-30';
 
 const PROBES: Probe[] = [
@@ -100,6 +104,12 @@ const PROBES: Probe[] = [
   { method: 'POST', route: '/proveedor/personal/:id/restablecer-mfa', path: (f) => `/proveedor/personal/${f.target.id}/restablecer-mfa`, action: 'staff:manage' },
   { method: 'POST', route: '/proveedor/personal/:id/deshabilitar', path: (f) => `/proveedor/personal/${f.target.id}/deshabilitar`, action: 'staff:manage' },
   { method: 'POST', route: '/proveedor/personal/:id/habilitar', path: (f) => `/proveedor/personal/${f.target.id}/habilitar`, action: 'staff:manage' },
+  // Tokens de la API (a real token: a forbidden role's revocation must leave it active; an allowed one's form fails validation)
+  { method: 'GET', route: '/proveedor/api', path: () => '/proveedor/api', action: 'api:read' },
+  { method: 'GET', route: '/proveedor/api/nuevo', path: () => '/proveedor/api/nuevo', action: 'api:manage' },
+  { method: 'POST', route: '/proveedor/api/nuevo', path: () => '/proveedor/api/nuevo', action: 'api:manage', form: () => ({ name: '', expiresInDays: '0' }) },
+  { method: 'GET', route: '/proveedor/api/:id/revocar', path: () => `/proveedor/api/${apiToken.id}/revocar`, action: 'api:manage' },
+  { method: 'POST', route: '/proveedor/api/:id/revocar', path: () => `/proveedor/api/${apiToken.id}/revocar`, action: 'api:manage' },
   // Ayuda: writing articles (a form that fails validation, so allowed roles write nothing either)
   { method: 'GET', route: '/proveedor/ayuda/articulos/nuevo', path: () => '/proveedor/ayuda/articulos/nuevo?sistema=contabilidad', action: 'help:write' },
   { method: 'POST', route: '/proveedor/ayuda/articulos/nuevo', path: () => '/proveedor/ayuda/articulos/nuevo?sistema=contabilidad', action: 'help:write', form: () => ({ title: '', categoryId: '' }) },
@@ -140,7 +150,7 @@ const PROBES: Probe[] = [
   { method: 'POST', route: '/proveedor/ayuda/sinonimos', path: () => '/proveedor/ayuda/sinonimos', action: 'help:write', form: () => ({ texto: 'NC, nota de crédito', base: 'not-the-saved-list', q: '' }) },
 ];
 
-const TABLES = ['audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes', 'systems', 'help_categories', 'help_attachments', 'help_schedules', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects', 'help_synonyms', 'help_search_log'] as const;
+const TABLES = ['api_tokens', 'audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes', 'systems', 'help_categories', 'help_attachments', 'help_schedules', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects', 'help_synonyms', 'help_search_log'] as const;
 
 async function rowCounts(rt: TestRuntime): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -158,6 +168,7 @@ async function rowCounts(rt: TestRuntime): Promise<Record<string, number>> {
     rt.deps.db.selectFrom('systems').select(['slug', 'name', 'description', 'position']).orderBy('id').execute(),
     rt.deps.db.selectFrom('help_categories').select(['slug', 'name', 'description', 'position']).orderBy('id').execute(),
     rt.deps.db.selectFrom('help_articles').select(['published', 'version_no']).orderBy('id').execute(),
+    rt.deps.db.selectFrom('api_tokens').select(['revoked_at']).orderBy('id').execute(),
   ]);
   counts.state = JSON.stringify(state).length + hash(JSON.stringify(state));
   return counts;
@@ -181,6 +192,7 @@ describe('console routes × roles', () => {
   beforeAll(async () => {
     rt = await createTestRuntime();
     f = await createConsoleFixture(rt);
+    apiToken = await createApiToken(rt.deps, cliOperator('matriz'), { name: 'Facturación', scopes: ['customers:read'], expiresInDays: 30 });
     for (const role of STAFF_ROLES) clients.set(role, await staffClient(rt, await createTestStaff(rt.deps, role)));
   });
   afterAll(async () => rt?.close());

@@ -15,6 +15,8 @@ import { helpSearchAnalyticsRoutes } from './routes/help/help-search-analytics.t
 import { helpSynonymsRoutes } from './routes/help/help-synonyms.tsx';
 import { IMPORT_BODY_LIMIT, IMPORT_PATH } from '../../imports/import-format.ts';
 import { staffAdminRoutes } from './routes/staff-admin.tsx';
+import { apiTokensRoutes } from './routes/api-tokens.tsx';
+import { apiTokenNewRoutes } from './routes/api-token-new.tsx';
 import { staffSessionLoader } from './staff-session-loader.ts';
 import { staffInvitationRoutes } from './routes/staff-invitation.tsx';
 import { staffMfaEnrolRoutes } from './routes/staff-mfa-enrol.tsx';
@@ -106,6 +108,9 @@ export function staffApp() {
     .route('/', helpSearchAnalyticsRoutes)
     .route('/', helpSynonymsRoutes)
     .route('/', staffAdminRoutes)
+    // Tokens de la API: /api/nuevo before /api/:id/….
+    .route('/', apiTokenNewRoutes)
+    .route('/', apiTokensRoutes)
     // Clientes: /clientes/nuevo before /clientes/:id.
     .route('/', customersListRoutes)
     .route('/', customerNewRoutes)

@@ -16,6 +16,7 @@ export const CONSOLE_SECTIONS = [
   { key: 'auditoria', href: '/proveedor/auditoria', label: 'Auditoría', action: 'audit:read' },
   { key: 'informes', href: '/proveedor/informes', label: 'Informes', action: 'reports:read' },
   { key: 'personal', href: '/proveedor/personal', label: 'Personal', action: 'staff:read' },
+  { key: 'api', href: '/proveedor/api', label: 'API', action: 'api:read' },
 ] as const satisfies ReadonlyArray<{ key: string; href: string; label: string; action: StaffAction }>;
 
 export type ConsoleSection = (typeof CONSOLE_SECTIONS)[number]['key'];
