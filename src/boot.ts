@@ -28,10 +28,14 @@ import { PageCache } from './web/page-cache.ts';
 import { metricsServed } from './metrics/metrics-access.ts';
 import { PortalMetrics } from './metrics/portal-metrics.ts';
 import { DevMailbox, smtpTransport, type MailTransport } from './mail/transport.ts';
+import { emitDatedContractEvents } from './webhooks/dated-contract-events.ts';
+import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/webhook-worker.ts';
 
 export interface Runtime {
   deps: Deps;
   worker: OutboxWorker;
+  /** Webhook deliveries: started by the server like the mail worker; tests call runOnce(). */
+  webhooks: WebhookWorker;
   /** Timed work (scheduled publishing, digests): started by the server; tests call runDue(). */
   scheduler: JobScheduler;
   transport: MailTransport;
@@ -50,6 +54,7 @@ export async function boot(
     db?: CreateDbOptions;
     transport?: MailTransport;
     worker?: Partial<OutboxWorkerOptions>;
+    webhooks?: Partial<WebhookWorkerOptions>;
     /** False: no process-wide caches to keep (the CLI), so no change signal: on PostgreSQL no listening connection, no wait for it. */
     sharedCaches?: boolean;
     /** Threads that run readers' help searches (the server: 1); 0 or absent: in this thread. An in-memory SQLite database has none (a thread cannot open it). */
@@ -96,6 +101,18 @@ export async function boot(
     messageIdDomain: new URL(config.publicUrl).hostname,
     leaseMs: config.jobLeaseMs,
     ...opts.worker,
+  });
+  const webhooks = new WebhookWorker({
+    db,
+    clock,
+    log,
+    policy: config.webhooks,
+    timeoutMs: config.webhooks.timeoutMs,
+    maxAttempts: config.webhooks.maxAttempts,
+    retryBaseMs: config.webhooks.retryBaseMs,
+    maxBackoffMs: config.webhooks.maxBackoffMs,
+    leaseMs: config.jobLeaseMs,
+    ...opts.webhooks,
   });
   // Only where another process's commits can be seen cheaply (SQLite); on
   // PostgreSQL several portal processes may share the database.
@@ -157,6 +174,19 @@ export async function boot(
     log,
     metrics.registry,
   );
+  // contract.started / .ending / .ended on their days in Santiago, once across instances (each event also keyed per contract and day).
+  scheduler.add({
+    name: 'webhook-contract-dates',
+    everyMs: 5 * 60_000,
+    once: true,
+    run: async (now, signal) => {
+      const n = await emitDatedContractEvents(db, now, { catchUpDays: config.webhooks.catchUpDays, signal });
+      if (n.started + n.ending + n.ended > 0) {
+        log.info(n, 'dated contract webhook events written');
+        webhooks.wake();
+      }
+    },
+  });
   const deps: Deps = {
     db,
     dialect,
@@ -182,6 +212,7 @@ export async function boot(
   return {
     deps,
     worker,
+    webhooks,
     scheduler,
     transport,
     async close() {
@@ -191,6 +222,7 @@ export async function boot(
       // An import being written in the background finishes (or fails and says so) before its database goes.
       await settleImports();
       await worker.stop();
+      await webhooks.stop();
       transport.close();
       await hasher.close();
       await searchThreads?.close();

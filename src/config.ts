@@ -136,6 +136,16 @@ const EnvSchema = z
     BRAND_TERMS_URL: z.string().default('/terminos'),
     SUPPORT_EMAIL: z.string().default('soporte@transtecnia.cl'),
     SUPPORT_PHONE: z.string().default('+56 2 2756 2500'),
+    // Webhook deliveries (webhooks/webhook-worker.ts): one try's whole exchange, tries before a dead letter, the retry backoff.
+    WEBHOOK_TIMEOUT_SECONDS: positiveInt('WEBHOOK_TIMEOUT_SECONDS', 10).refine((n) => n <= 120, 'WEBHOOK_TIMEOUT_SECONDS no puede pasar de 120.'),
+    WEBHOOK_MAX_ATTEMPTS: positiveInt('WEBHOOK_MAX_ATTEMPTS', 12).refine((n) => n <= 50, 'WEBHOOK_MAX_ATTEMPTS no puede pasar de 50.'),
+    WEBHOOK_RETRY_BASE_SECONDS: positiveInt('WEBHOOK_RETRY_BASE_SECONDS', 60),
+    WEBHOOK_MAX_BACKOFF_MINUTES: positiveInt('WEBHOOK_MAX_BACKOFF_MINUTES', 480),
+    // Dated contract events (started, ended) missed while the portal was down are still sent if they fell due within these days.
+    WEBHOOK_CATCH_UP_DAYS: z.coerce.number({ message: 'WEBHOOK_CATCH_UP_DAYS debe ser un número entero de días entre 0 y 60.' }).int('WEBHOOK_CATCH_UP_DAYS debe ser un número entero de días entre 0 y 60.').min(0, 'WEBHOOK_CATCH_UP_DAYS debe ser un número entero de días entre 0 y 60.').max(60, 'WEBHOOK_CATCH_UP_DAYS debe ser un número entero de días entre 0 y 60.').default(7),
+    // Where webhooks may go besides public https addresses (webhooks/webhook-url-policy.ts).
+    WEBHOOK_ALLOW_LOCALHOST: bool.default(false),
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool.default(false),
   })
   .superRefine((env, ctx) => {
     // A mail's claim must outlast every SMTP wait, or a second instance would send it while the first still waits for an answer.
@@ -144,6 +154,14 @@ const EnvSchema = z
         code: 'custom',
         path: ['SMTP_TIMEOUT_SECONDS'],
         message: `SMTP_TIMEOUT_SECONDS (${env.SMTP_TIMEOUT_SECONDS}) no puede pasar de la mitad de JOB_LEASE_SECONDS (${env.JOB_LEASE_SECONDS}), la reserva de cada correo: baje SMTP_TIMEOUT_SECONDS o suba JOB_LEASE_SECONDS.`,
+      });
+    }
+    // A webhook try must end well within its claim, or a second instance would send it while the first still waits.
+    if (env.WEBHOOK_TIMEOUT_SECONDS * 2 > env.JOB_LEASE_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_TIMEOUT_SECONDS'],
+        message: `WEBHOOK_TIMEOUT_SECONDS (${env.WEBHOOK_TIMEOUT_SECONDS}) no puede pasar de la mitad de JOB_LEASE_SECONDS (${env.JOB_LEASE_SECONDS}): baje WEBHOOK_TIMEOUT_SECONDS o suba JOB_LEASE_SECONDS.`,
       });
     }
     if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
@@ -219,7 +237,20 @@ export interface Config {
   requestTimeoutMs: number;
   /** On SIGTERM, how long requests in flight may take before their connections are cut. */
   shutdownTimeoutMs: number;
+  webhooks: WebhookConfig;
   brand: Brand;
+}
+
+export interface WebhookConfig {
+  timeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  maxBackoffMs: number;
+  catchUpDays: number;
+  /** http:// and loopback addresses allowed (development, tests). */
+  allowLocalhost: boolean;
+  /** 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7 allowed (a receiver inside the vendor's network). */
+  allowPrivateNetworks: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -269,6 +300,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_SECONDS, e.REQUEST_TIMEOUT_SECONDS) * 1000,
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    webhooks: {
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_SECONDS * 1000,
+      maxBackoffMs: Math.max(e.WEBHOOK_MAX_BACKOFF_MINUTES * 60_000, e.WEBHOOK_RETRY_BASE_SECONDS * 1000),
+      catchUpDays: e.WEBHOOK_CATCH_UP_DAYS,
+      allowLocalhost: e.WEBHOOK_ALLOW_LOCALHOST,
+      allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    },
     brand: {
       name: e.BRAND_NAME,
       vendor: e.BRAND_VENDOR,

@@ -37,7 +37,7 @@ try {
   process.stderr.write(`${err.message} (${[cause?.code, cause?.message].filter(Boolean).join(': ')})\n`);
   process.exit(1);
 }
-const { deps, worker, scheduler } = runtime;
+const { deps, worker, webhooks, scheduler } = runtime;
 
 await seedHelpIfEmpty(deps);
 if (config.demoData && (await seedDemoIfEmpty(deps))) {
@@ -62,6 +62,7 @@ const metricsListener = metricsPort
     )
   : undefined;
 worker.start();
+webhooks.start();
 scheduler.start();
 
 const server = createServer({

@@ -6,6 +6,7 @@ import { auditActor, type Principal } from '../auth/principal.ts';
 import { isCalendarDay, isContractDay } from '../domain/contracts.ts';
 import { plainLine } from '../domain/plain-text.ts';
 import { ValidationError } from '../errors.ts';
+import { emitContractEvent } from '../webhooks/webhook-subjects.ts';
 import { findCustomer, type CustomerRef } from './find-customer.ts';
 import { fieldErrors } from './user-fields.ts';
 
@@ -58,6 +59,7 @@ export async function addContract(deps: Deps, actor: Principal, ref: CustomerRef
       action: 'contract.added', at: now, ...auditActor(actor), customerId: customer.id, targetLabel: `${system.name} · ${input.plan}`,
       detail: { contractId: id, system: system.slug, plan: input.plan, startsOn: input.startsOn, endsOn: input.endsOn },
     });
+    await emitContractEvent(trx, 'contract.created', id, now);
   });
   return { id, customerId: customer.id };
 }

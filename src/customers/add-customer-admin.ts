@@ -8,6 +8,7 @@ import { generateTemporaryPassword } from '../auth/temporary-password.ts';
 import { isUniqueViolation } from '../db/dialect.ts';
 import { notFound, ValidationError } from '../errors.ts';
 import { findCustomerById, isUuid } from './find-customer.ts';
+import { emitUserDisabled } from '../webhooks/webhook-subjects.ts';
 import { insertUserWithCredentials } from './insert-user-with-credentials.ts';
 import { lockCustomer } from './last-admin-guard.ts';
 import { duplicateEmailMessage, fieldErrors, NewUserFields } from './user-fields.ts';
@@ -57,7 +58,7 @@ export async function addCustomerAdmin(deps: Deps, actor: Principal, customerId:
         const still = await trx.selectFrom('users').select('role').where('id', '=', previous.id).executeTakeFirst();
         if (still?.role !== 'admin') throw new ValidationError({ replaces: 'Ese administrador ya no lo es; vuelva a la página del cliente.' });
         if (input.previousBecomes === 'technical') await setUserRole(trx, previous.id, 'technical');
-        else await setUserDisabled(trx, previous.id, true, now);
+        else if (await setUserDisabled(trx, previous.id, true, now)) await emitUserDisabled(trx, previous.id, now);
       }
       await insertUserWithCredentials(trx, config, actor, { id, customer, email: input.email, name: input.name, role: 'admin', temporaryPassword: temporary, passwordHash: hash, now });
       await recordAuditEvent(trx, {

@@ -3,6 +3,7 @@ import { insertUser } from '../auth/credentials.ts';
 import { principalRef, type Principal } from '../auth/principal.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/schema.ts';
+import { emitWebhookEvent } from '../webhooks/webhook-events.ts';
 import { temporaryPasswordExpiresAt } from '../domain/temporary-password-expiry.ts';
 import { credentialsSender } from './credentials-sender.ts';
 import { issueCredentials } from './issue-credentials.ts';
@@ -21,8 +22,10 @@ export interface NewUserWithCredentials {
 
 /**
  * A customer's new user with a temporary password, and the credentials mail
- * that carries it, in the caller's transaction; created by and signed as the
- * actor. The caller writes its own audit row (what it did differs).
+ * that carries it, and the user.created webhook event (never with the
+ * password), in the caller's transaction; created by and signed as the
+ * actor. Every way a customer's user comes to be goes through here. The
+ * caller writes its own audit row (what it did differs).
  */
 export async function insertUserWithCredentials(trx: Kysely<Database>, config: Config, actor: Principal, u: NewUserWithCredentials): Promise<void> {
   await insertUser(trx, {
@@ -33,4 +36,7 @@ export async function insertUserWithCredentials(trx: Kysely<Database>, config: C
     trx, config, { userId: u.id, email: u.email, name: u.name, role: u.role, customer: { rut: u.customer.rut, name: u.customer.name } },
     u.passwordHash, u.temporaryPassword, credentialsSender(actor, config), u.now, false,
   );
+  await emitWebhookEvent(trx, 'user.created', {
+    user: { id: u.id, email: u.email, name: u.name, role: u.role, createdAt: u.now.toISOString() }, customer: { id: u.customer.id, rut: u.customer.rut, name: u.customer.name },
+  }, u.now);
 }

@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
 import { revokeCustomerSessions } from '../auth/session.ts';
+import { emitWebhookEvent } from '../webhooks/webhook-events.ts';
 import { findCustomer, type CustomerRef } from './find-customer.ts';
 
 /** Vendor staff suspend (or restore) a whole customer; its sessions end at once. */
@@ -18,7 +19,10 @@ export async function setCustomerDisabled(deps: Deps, actor: Principal, ref: Cus
       .where('disabled_at', disabled ? 'is' : 'is not', null)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return false;
-    if (disabled) await revokeCustomerSessions(trx, customer.id);
+    if (disabled) {
+      await revokeCustomerSessions(trx, customer.id);
+      await emitWebhookEvent(trx, 'customer.disabled', { customer: { id: customer.id, rut: customer.rut, name: customer.name, disabledAt: now.toISOString() } }, now);
+    }
     await recordAuditEvent(trx, {
       action: disabled ? 'customer.disabled' : 'customer.enabled', at: now, ...auditActor(actor), customerId: customer.id,
     });

@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { setUserDisabled as writeUserDisabled } from '../auth/credentials.ts';
 import { auditActor, type Principal } from '../auth/principal.ts';
+import { emitUserDisabled } from '../webhooks/webhook-subjects.ts';
 import { loadUserFor, type UserRef } from './find-managed-user.ts';
 import { assertNotLastActiveAdmin, lockCustomer } from './last-admin-guard.ts';
 
@@ -20,6 +21,7 @@ export async function setUserDisabled(deps: Deps, actor: Principal, ref: UserRef
     }
     // Two agents clicking at once: the second finds it already done and audits nothing.
     if (!(await writeUserDisabled(trx, user.id, disabled, now))) return false;
+    if (disabled) await emitUserDisabled(trx, user.id, now);
     await recordAuditEvent(trx, {
       action: disabled ? 'user.disabled' : 'user.enabled', at: now, ...auditActor(actor), customerId: customer.id, targetUserId: user.id, targetLabel: user.email,
     });

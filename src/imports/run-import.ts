@@ -7,6 +7,7 @@ import { auditActor, type StaffPrincipal } from '../auth/principal.ts';
 import { generateTemporaryPassword } from '../auth/temporary-password.ts';
 import { insertCustomerWithAdmin } from '../customers/insert-customer-with-admin.ts';
 import { isUniqueViolation } from '../db/dialect.ts';
+import { emitContractEvent } from '../webhooks/webhook-subjects.ts';
 import { withoutRefusedCharacters } from '../domain/plain-text.ts';
 import { checkImport, type PlannedCustomer } from './check-import.ts';
 import { parseImportCsv, parseImportText, type ImportProblem } from './parse-import-csv.ts';
@@ -141,6 +142,7 @@ async function writeImport(
             action: 'contract.added', at: now, ...auditActor(actor), customerId: c.existingId, targetLabel: `${k.system} · ${k.plan}`,
             detail: { contractId, system: k.system, plan: k.plan, startsOn: k.startsOn, endsOn: k.endsOn, importRunId: id },
           });
+          await emitContractEvent(trx, 'contract.created', contractId, now);
         }
       }
       await recordAuditEvent(trx, { action: 'customer.imported', at: now, ...auditActor(actor), customerId: null, targetLabel: fileName, detail: { importRunId: id, rows: totalRows, ...summary } });

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { WebhookData } from './webhook-payloads.ts';
 
 /** What the portal tells the vendor's systems about (issue 11). Adding one here offers it in the console. */
 export const WEBHOOK_EVENT_TYPES = [
@@ -38,6 +39,34 @@ export function newWebhookMessageId(): string {
   return `msg_${randomBytes(18).toString('base64url')}`;
 }
 
+/**
+ * The active endpoints, read once per transaction: an import emits thousands
+ * of events in one, and the endpoints it sees are those of its first event
+ * (on SQLite nothing else commits meanwhile; on PostgreSQL an endpoint
+ * registered meanwhile starts with the next change). Outside a transaction
+ * it is read every time.
+ */
+const endpointsOfTransaction = new WeakMap<object, Promise<Array<{ id: string; events: string[] }>>>();
+
+function activeEndpoints(trx: Kysely<Database>): Promise<Array<{ id: string; events: string[] }>> {
+  const read = () =>
+    trx
+      .selectFrom('webhook_endpoints')
+      .select(['id', 'events'])
+      .where('disabled_at', 'is', null)
+      .execute()
+      .then((rows) => rows.map((e) => ({ id: e.id, events: e.events.split(' ') })));
+  if (!trx.isTransaction) return read();
+  let p = endpointsOfTransaction.get(trx);
+  if (!p) {
+    p = read();
+    endpointsOfTransaction.set(trx, p);
+    // A failed read is not remembered: the caller's transaction fails with it anyway.
+    p.catch(() => endpointsOfTransaction.delete(trx));
+  }
+  return p;
+}
+
 export interface EmitOptions {
   /** At most one event with this key, ever (a dated event: "contract.started:<contract id>"); a second emit is a no-op. */
   dedupeKey?: string;
@@ -50,15 +79,14 @@ export interface EmitOptions {
  * sends it afterwards. Returns the event's id, or null when `dedupeKey`
  * was already used (or nobody listens and no key asks it to be kept).
  */
-export async function emitWebhookEvent(
+export async function emitWebhookEvent<T extends WebhookEventType>(
   trx: Kysely<Database>,
-  type: WebhookEventType,
-  data: Record<string, unknown>,
+  type: T,
+  data: WebhookData[T],
   now: Date,
   opts: EmitOptions = {},
 ): Promise<string | null> {
-  const endpoints = await trx.selectFrom('webhook_endpoints').select(['id', 'events']).where('disabled_at', 'is', null).execute();
-  const listening = endpoints.filter((e) => e.events.split(' ').includes(type));
+  const listening = (await activeEndpoints(trx)).filter((e) => e.events.includes(type));
   // Nobody listens and nothing to remember: no row at all (the common case for a vendor without webhooks).
   if (listening.length === 0 && !opts.dedupeKey) return null;
   const id = newWebhookMessageId();

@@ -6,6 +6,7 @@ import { auditActor, type Principal } from '../../auth/principal.ts';
 import { fieldErrors } from '../../customers/user-fields.ts';
 import type { Database } from '../../db/schema.ts';
 import { notFound, ValidationError } from '../../errors.ts';
+import { emitArticlePublished } from '../../webhooks/webhook-subjects.ts';
 import { renderArticle } from '../render-markdown.ts';
 import { ArticleId, ChangeNote, Revision } from './article-fields.ts';
 import { articleForWriting, draftOf, endDraft, labelOf, savedDraftOf } from './article-for-writing.ts';
@@ -81,6 +82,7 @@ export async function publishDraft(trx: Transaction<Database>, ctx: HelpWriteCon
     action: 'help.published', at: ctx.now, ...auditActor(by), customerId: null, targetLabel: d.title,
     detail: { articleId: a.id, version: versionNo, note: v.changeNote, source: v.source, slug: d.slug },
   });
+  await emitArticlePublished(trx, { id: a.id, systemId: a.system_id, slug: d.slug, title: d.title, summary: d.summary, version: versionNo }, ctx.now);
   return { versionNo };
 }
 
