@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { PasswordHasher } from './auth/password-hasher.ts';
+import { purgeIdempotencyKeys } from './api/purge-idempotency-keys.ts';
 import { purgeStaleThrottles } from './auth/throttle.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -159,6 +160,16 @@ export async function boot(
     run: async (now) => {
       const n = await purgeOutbox(db, new Date(now.getTime() - config.outboxRetentionMs));
       if (n > 0) log.info({ mails: n }, 'old sent and dead mail purged from the outbox');
+    },
+  });
+  // Idempotency-Key answers are replayed for 24 h; past that their rows are only kept bodies (api/idempotency.ts).
+  scheduler.add({
+    name: 'api-idempotency-purge',
+    everyMs: 3_600_000,
+    once: true,
+    run: async (now) => {
+      const n = await purgeIdempotencyKeys(db, now);
+      if (n > 0) log.info({ keys: n }, 'expired Idempotency-Key answers purged');
     },
   });
   const metrics = new PortalMetrics({

@@ -5,7 +5,7 @@
  */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 503,
+    readonly status: 400 | 403 | 404 | 409 | 410 | 412 | 413 | 415 | 422 | 429 | 503,
     readonly id: string,
     message: string,
   ) {

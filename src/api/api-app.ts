@@ -5,9 +5,11 @@ import { auditActor } from '../auth/principal.ts';
 import { AppError, UnavailableError, ValidationError } from '../errors.ts';
 import type { AppEnv } from '../web/env.ts';
 import { apiBody } from './api-body.ts';
+import { idempotency } from './idempotency.ts';
 import { openApiDocument } from './openapi-document.ts';
 import { apiReferenceHandler } from './reference/api-reference-route.ts';
 import { fieldMapProblems, problem, zodFieldProblems } from './problem.ts';
+import { registerContractsApi } from './routes/contracts-api.ts';
 import { registerSystemsApi } from './routes/systems-api.ts';
 import { rateLimitApiCalls } from './rate-limit/rate-limit-middleware.ts';
 import { authenticateApiToken, type TokenRefusal } from './tokens/authenticate-api-token.ts';
@@ -76,8 +78,10 @@ export function apiApp(): ApiApp {
   app.use('*', rateLimitApiCalls);
   app.use('*', auditCall);
   app.use('*', apiBody);
+  app.use('*', idempotency);
 
   registerSystemsApi(app);
+  registerContractsApi(app);
 
   // Last: every other path under /api/v1 is the API's own 404 (a sub-app's notFound is not used once mounted).
   app.all('*', (c) => problem(c, 404, 'not-found', 'No existe ese recurso en la API.'));

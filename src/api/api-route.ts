@@ -2,9 +2,10 @@ import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../web/env.ts';
 import type { ApiScope } from './api-scopes.ts';
+import { IDEMPOTENCY_KEY_PARAMETER } from './idempotency.ts';
 import { problem, ProblemDetails } from './problem.ts';
 
-const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemDetails } } });
+export const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemDetails } } });
 
 /** The answers every authenticated operation may give besides its own, in the document and in the tests' checks. */
 export const COMMON_PROBLEMS = {
@@ -17,6 +18,11 @@ export const COMMON_PROBLEMS = {
   429: problemResponse('Demasiadas llamadas con este token: `Retry-After` dice cuándo volver.'),
   500: problemResponse('Un error del portal (queda registrado).'),
   503: problemResponse('La base de datos no está disponible por ahora: `Retry-After` dice cuándo volver.'),
+} as const;
+
+/** What every POST may answer besides: its Idempotency-Key still in use by the first request (an operation may document its own 409 too). */
+export const POST_PROBLEMS = {
+  409: problemResponse('Otra solicitud con la misma `Idempotency-Key` sigue en curso (`idempotency-key-in-progress`, con `Retry-After`).'),
 } as const;
 
 /** The scope an operation needs, as a hidden extension of the document (the matrix test reads it too). */
@@ -39,11 +45,14 @@ export function requireScope(scope: ApiScope): MiddlewareHandler<AppEnv> {
  */
 export function apiRoute<R extends Omit<RouteConfig, 'security' | 'middleware'> & { scope: ApiScope }>(r: R) {
   const { scope, responses, ...rest } = r;
+  // Every POST takes an Idempotency-Key (idempotency.ts, run for all of them in api-app.ts): declared here once for all.
+  const post = r.method === 'post';
   return createRoute({
     ...rest,
+    ...(post ? { parameters: [IDEMPOTENCY_KEY_PARAMETER, ...(rest.parameters ?? [])] } : {}),
     security: [{ bearerToken: [scope] }],
     [SCOPE_EXTENSION]: scope,
     middleware: [requireScope(scope)],
-    responses: { ...COMMON_PROBLEMS, ...responses },
+    responses: { ...COMMON_PROBLEMS, ...(post ? POST_PROBLEMS : {}), ...responses },
   } as Omit<R, 'scope'> & { security: RouteConfig['security']; middleware: MiddlewareHandler<AppEnv>[]; responses: R['responses'] & typeof COMMON_PROBLEMS });
 }

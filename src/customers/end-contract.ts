@@ -6,7 +6,7 @@ import { vendorToday } from '../domain/contracts.ts';
 import { ValidationError } from '../errors.ts';
 import { emitContractEnded } from '../webhooks/webhook-subjects.ts';
 import { contractDay } from './add-contract.ts';
-import { contractChanged, findContract } from './find-contract.ts';
+import { contractChanged, findContract, isContractVersion, type ContractVersion } from './find-contract.ts';
 import { fieldErrors } from './user-fields.ts';
 
 export const EndContractInput = z.object({
@@ -24,21 +24,27 @@ export const EndContractInput = z.object({
  * second is a no-op: one contract.ended per contract and last day
  * (decision 0028).
  */
-export async function endContract(deps: Deps, actor: Principal, input: { id: string; endsOn: string; customerId?: string }): Promise<{ customerId: string; endsOn: string }> {
+export async function endContract(
+  deps: Deps,
+  actor: Principal,
+  input: { id: string; endsOn: string; customerId?: string; expected?: ContractVersion },
+): Promise<{ customerId: string; endsOn: string }> {
   const { db, clock } = deps;
   const contract = await findContract(db, input.id, input.customerId);
+  if (!isContractVersion(contract, input.expected)) throw contractChanged();
   const parsed = EndContractInput.safeParse({ endsOn: input.endsOn });
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const endsOn = parsed.data.endsOn;
   if (endsOn < contract.starts_on) throw new ValidationError({ endsOn: 'La fecha de término no puede ser anterior a la de inicio.' });
   const now = clock.now();
   await db.transaction().execute(async (trx) => {
-    // Compare-and-swap on the end read above (see changeContractPlan).
+    // Compare-and-swap on the version read above (see changeContractPlan).
     const r = await trx
       .updateTable('contracts')
       .set({ ends_on: endsOn })
       .where('id', '=', contract.id)
       .where('ends_on', contract.ends_on === null ? 'is' : '=', contract.ends_on)
+      .where('plan', '=', contract.plan)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw contractChanged();
     await recordAuditEvent(trx, {

@@ -26,3 +26,14 @@ export async function findContract(db: Kysely<Database>, id: string, customerId?
 export function contractChanged(): AppError {
   return new AppError(409, 'contract-changed', 'El contrato cambió mientras tanto (otra persona lo modificó). Vuelva a la ficha del cliente y revise sus datos antes de intentarlo de nuevo.');
 }
+
+/** What a caller saw of a contract (the API's If-Match): a change goes ahead only on that version. */
+export interface ContractVersion {
+  plan: string;
+  endsOn: string | null;
+}
+
+/** Whether the contract as read now is still the version the caller saw. */
+export function isContractVersion(contract: { plan: string; ends_on: string | null }, expected: ContractVersion | undefined): boolean {
+  return expected === undefined || (contract.plan === expected.plan && contract.ends_on === expected.endsOn);
+}
