@@ -41,6 +41,7 @@ describe('/metrics content', () => {
       portal_outbox_oldest_pending_age_seconds: 'gauge',
       portal_outbox_dead_letters: 'gauge',
       portal_cache_requests_total: 'counter',
+      portal_api_rate_limit_store_errors_total: 'counter',
       ...(rt.deps.dialect === 'postgres' ? { portal_db_pool_connections: 'gauge', portal_db_pool_max_connections: 'gauge', portal_change_signal_connected: 'gauge' } : {}),
     });
     for (const name of ['portal_process_cpu_user_seconds_total', 'portal_process_resident_memory_bytes', 'portal_nodejs_eventloop_lag_p99_seconds', 'portal_nodejs_heap_size_used_bytes']) {
@@ -70,7 +71,7 @@ describe('/metrics content', () => {
     ).toBe(1);
     // The label is the kind of throttle, never its key (an account and an address).
     expect([...labelValues(after, 'portal_throttle_refusals_total', 'throttle')].sort()).toEqual(
-      ['other', 'password-account-source', 'password-account-unknown-devices', 'password-address', 'reset-account', 'reset-address', 'second-factor'].sort(),
+      ['api-token', 'other', 'password-account-source', 'password-account-unknown-devices', 'password-address', 'reset-account', 'reset-address', 'second-factor'].sort(),
     );
   });
 
