@@ -4,6 +4,7 @@ import { Gauge, type Registry } from 'prom-client';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/schema.ts';
 import { outboxDepth, type OutboxDepth } from '../mail/outbox-depth.ts';
+import { sharedScrapeRead } from './scrape-read.ts';
 
 /**
  * portal_outbox_pending, portal_outbox_oldest_pending_age_seconds and
@@ -19,23 +20,7 @@ import { outboxDepth, type OutboxDepth } from '../mail/outbox-depth.ts';
 export const OUTBOX_READ_TIMEOUT_MS = 2_000;
 
 export function registerOutboxMetrics(registry: Registry, deps: { db: Kysely<Database>; clock: Clock; log: Pick<Logger, 'warn'> }): void {
-  let reading: Promise<OutboxDepth | null> | null = null;
-  const failed = (why: string) => {
-    deps.log.warn({ err: why }, 'metrics: reading the outbox failed');
-    return null;
-  };
-  const read = () =>
-    (reading ??= new Promise<OutboxDepth | null>((resolve) => {
-      // A pool with no free connection holds the query up to its connect timeout (5 s): the scrape does not wait for it.
-      const timer = setTimeout(() => resolve(failed(`no answer within ${OUTBOX_READ_TIMEOUT_MS} ms`)), OUTBOX_READ_TIMEOUT_MS);
-      timer.unref();
-      outboxDepth(deps.db, deps.clock.now()).then(
-        (d) => resolve(d),
-        (err: unknown) => resolve(failed((err as Error)?.message)),
-      ).finally(() => clearTimeout(timer));
-    }).finally(() => {
-      reading = null;
-    }));
+  const read = sharedScrapeRead(() => outboxDepth(deps.db, deps.clock.now()), { timeoutMs: OUTBOX_READ_TIMEOUT_MS, log: deps.log, what: 'the outbox' });
   const gauge = (name: string, help: string, pick: (d: OutboxDepth) => number) =>
     new Gauge({
       name,

@@ -9,6 +9,7 @@ import { registerCacheMetrics, type PageCacheCounts } from './cache-metrics.ts';
 import { registerChangeSignalMetrics } from './change-signal-metrics.ts';
 import { HttpMetrics } from './http-metrics.ts';
 import { registerOutboxMetrics } from './outbox-metrics.ts';
+import { registerWebhookMetrics } from './webhook-metrics.ts';
 import { registerPoolMetrics } from './pool-metrics.ts';
 import { SearchMetrics } from './search-metrics.ts';
 import { SignInMetrics } from './sign-in-metrics.ts';
@@ -54,6 +55,7 @@ export class PortalMetrics {
     // Before the outbox: the registry collects in this order, and the pool's counts must be read before the outbox's query takes a connection.
     if (o.pool) registerPoolMetrics(this.registry, o.pool.stats, o.pool.max);
     registerOutboxMetrics(this.registry, o);
+    registerWebhookMetrics(this.registry, o);
     registerCacheMetrics(this.registry, { shared: () => o.caches.stats(), ...(o.pageCache ? { page: o.pageCache } : {}) });
     if (o.caches.signal) registerChangeSignalMetrics(this.registry, o.caches.signal);
     if (o.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'portal_' });
