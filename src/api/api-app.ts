@@ -11,6 +11,9 @@ import { apiReferenceHandler } from './reference/api-reference-route.ts';
 import { fieldMapProblems, problem, zodFieldProblems } from './problem.ts';
 import { registerContractsApi } from './routes/contracts-api.ts';
 import { registerSystemsApi } from './routes/systems-api.ts';
+import { registerAuditApi } from './routes/audit-api.ts';
+import { registerCustomersApi } from './routes/customers-api.ts';
+import { registerUsersApi } from './routes/users-api.ts';
 import { rateLimitApiCalls } from './rate-limit/rate-limit-middleware.ts';
 import { authenticateApiToken, type TokenRefusal } from './tokens/authenticate-api-token.ts';
 
@@ -81,6 +84,9 @@ export function apiApp(): ApiApp {
   app.use('*', idempotency);
 
   registerSystemsApi(app);
+  registerCustomersApi(app);
+  registerUsersApi(app);
+  registerAuditApi(app);
   registerContractsApi(app);
 
   // Last: every other path under /api/v1 is the API's own 404 (a sub-app's notFound is not used once mounted).

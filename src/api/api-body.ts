@@ -20,8 +20,15 @@ export const apiBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const method = c.req.method;
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
   const declared = c.req.header('content-length');
-  const hasBody = c.req.raw.body !== null && declared !== '0';
-  if (!hasBody) return next();
+  // HTTP/1.1 has a body only with Content-Length or Transfer-Encoding (RFC 9112 §6.3): a DELETE sent by curl or fetch has
+  // neither, yet the server hands it a (empty) stream; that is no body, not a non-JSON one.
+  const hasBody = c.req.raw.body !== null && declared !== '0' && (declared !== undefined || c.req.header('transfer-encoding') !== undefined);
+  if (!hasBody) {
+    // No body at all: the validator reads an empty object, so a write that needs fields answers 422 naming each one
+    // (left alone, Hono's JSON reader throws on "" and the call ended as a 500).
+    (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve('{}');
+    return next();
+  }
   const [essence, ...params] = (c.req.header('content-type') ?? '').split(';').map((p) => p.trim().toLowerCase());
   const charset = params.find((p) => p.startsWith('charset='))?.slice(8).replace(/^"(.*)"$/, '$1');
   if (!essence || !JSON_TYPE.test(essence) || (charset !== undefined && charset !== 'utf-8')) {

@@ -74,12 +74,15 @@ export function parseAuditFilters(input: AuditFilterInput): AuditFilterValues {
 /**
  * Audit events, newest first, in pages of `pageSize` (offset over a total
  * order: at, then id, so a page never repeats or skips a row of equal time).
+ * `after` instead of a page number starts right after that event in the same
+ * order (the API's cursor): events written meanwhile are newer, so they land
+ * before it and never shift the pages that follow.
  * One query with the customer joined: no query per row.
  */
 export async function listAuditEvents(
   db: Kysely<Database>,
   input: AuditFilterInput,
-  page: { page?: number; pageSize?: number } = {},
+  page: { page?: number; pageSize?: number; after?: { at: string; id: string } } = {},
   scope?: CustomerScope,
 ): Promise<AuditPage> {
   const f = parseAuditFilters(input);
@@ -107,6 +110,10 @@ export async function listAuditEvents(
   if (f.action) q = q.where('e.action', '=', f.action);
   if (f.from) q = q.where('e.at', '>=', santiagoDayStart(f.from));
   if (f.to) q = q.where('e.at', '<', santiagoDayStart(addDays(f.to, 1)));
+  if (page.after) {
+    const { at, id } = page.after;
+    q = q.where((eb) => eb.or([eb('e.at', '<', at), eb.and([eb('e.at', '=', at), eb('e.id', '<', id)])]));
+  }
   if (f.userId) q = q.where((eb) => eb.or([eb('e.actor_user_id', '=', f.userId!), eb('e.target_user_id', '=', f.userId!)]));
   if (f.actor) {
     // The typed text is matched literally: % and _ are not wildcards for the person typing.
@@ -119,7 +126,7 @@ export async function listAuditEvents(
     .orderBy('e.at', 'desc')
     .orderBy('e.id', 'desc')
     .limit(pageSize + 1)
-    .offset((pageNo - 1) * pageSize)
+    .offset(page.after ? 0 : (pageNo - 1) * pageSize)
     .execute();
 
   const events = rows.slice(0, pageSize).map((r): AuditEventView => {

@@ -6,13 +6,14 @@ import { AppError, notFound } from '../errors.ts';
 import { credentialsSender } from './credentials-sender.ts';
 import { loadUserFor, type UserRef } from './find-managed-user.ts';
 import { issueCredentials } from './issue-credentials.ts';
+import type { Precondition } from './precondition.ts';
 
 /**
  * A new temporary password by e-mail; the previous one, and every session,
  * stop working. The customer's administrator may do it for its technical
  * users, staff for anyone, the administrator included (manage-user-policy.ts).
  */
-export async function resendCredentials(deps: Deps, actor: Principal, ref: UserRef): Promise<{ email: string }> {
+export async function resendCredentials(deps: Deps, actor: Principal, ref: UserRef, precondition?: Precondition): Promise<{ email: string }> {
   const { user, customer } = await loadUserFor(deps.db, actor, ref);
   if (user.disabled_at) throw userDisabled();
   const temporary = generateTemporaryPassword();
@@ -26,6 +27,8 @@ export async function resendCredentials(deps: Deps, actor: Principal, ref: UserR
       const row = await trx.selectFrom('users').select('id').where('id', '=', user.id).executeTakeFirst();
       throw row ? userDisabled() : notFound();
     }
+    // The row is locked now (the UPDATE above): the API's If-Match is checked against what is about to change.
+    await precondition?.(trx);
     await issueCredentials(
       trx, deps.config, { userId: user.id, email: user.email, name: user.name, role: user.role, customer },
       hash, temporary, credentialsSender(actor, deps.config), now, true,

@@ -10,19 +10,20 @@ export const CUSTOMERS_PAGE_SIZE = 25;
 export const ENDING_WINDOWS = [30, 60, 90] as const;
 export type EndingWindow = (typeof ENDING_WINDOWS)[number];
 
+/** The filters' values, shared with the API's list (which refuses, rather than drops, a value that makes no sense). */
+export const CustomerQueryText = z.string().transform((s) => withoutRefusedCharacters(s).trim().slice(0, 100));
+export const CustomerStateFilter = z.enum(['active', 'disabled'], { error: 'El estado es «active» (habilitado) o «disabled» (deshabilitado).' });
+export const SystemSlugFilter = z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'El sistema se indica por su identificador, como «contabilidad».');
+
 /**
  * The console's customer filters (and the CLI's `customer list`). They come
  * from a URL anyone can edit: a value that makes no sense is dropped (the
  * list shows unfiltered on that point), never an error page.
  */
 export const CustomerSearchFilters = z.object({
-  q: z
-    .string()
-    .transform((s) => withoutRefusedCharacters(s).trim().slice(0, 100))
-    .optional()
-    .catch(undefined),
-  state: z.enum(['active', 'disabled']).optional().catch(undefined),
-  system: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/).optional().catch(undefined),
+  q: CustomerQueryText.optional().catch(undefined),
+  state: CustomerStateFilter.optional().catch(undefined),
+  system: SystemSlugFilter.optional().catch(undefined),
   endingWithin: z.coerce
     .number()
     .refine((n): n is EndingWindow => (ENDING_WINDOWS as readonly number[]).includes(n))
@@ -66,6 +67,50 @@ function rutDigits(q: string): string | null {
 export async function searchCustomers(db: Kysely<Database>, raw: unknown, today: string): Promise<CustomerSearchResult> {
   const filters = CustomerSearchFilters.parse(raw ?? {});
   const offset = (filters.page - 1) * CUSTOMERS_PAGE_SIZE;
+  const query = filteredCustomers(db, filters, today);
+  const rows = await query
+    .select((eb) => [
+      'c.id',
+      'c.rut',
+      'c.name',
+      'c.disabled_at',
+      eb.selectFrom('users as u').select((s) => s.fn.countAll().as('n')).whereRef('u.customer_id', '=', 'c.id').as('users'),
+      eb
+        .selectFrom('contracts as k')
+        .select((s) => s.fn.countAll().as('n'))
+        .whereRef('k.customer_id', '=', 'c.id')
+        .where('k.starts_on', '<=', today)
+        .where((w) => w.or([w('k.ends_on', 'is', null), w('k.ends_on', '>=', today)]))
+        .as('in_force'),
+      eb.fn.countAll().over().as('total'),
+    ])
+    .orderBy(foldedNameSql('c.name'))
+    .orderBy('c.rut')
+    .limit(CUSTOMERS_PAGE_SIZE)
+    .offset(offset)
+    .execute();
+  let total = rows.length ? toCount(rows[0]!.total) : 0;
+  if (!rows.length && filters.page > 1) {
+    // Past the last page: the window counted nothing, so count once to offer the way back.
+    const r = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    total = toCount(r?.n);
+  }
+  return {
+    rows: rows.map((r) => ({ id: r.id, rut: r.rut, name: r.name, disabled: r.disabled_at !== null, users: toCount(r.users), contractsInForce: toCount(r.in_force) })),
+    total,
+    page: filters.page,
+    pageCount: Math.max(1, Math.ceil(total / CUSTOMERS_PAGE_SIZE)),
+    filters,
+  };
+}
+
+/**
+ * The customers that pass the filters (q: part of the name, folded, or of
+ * the RUT; state; a contract of `system` in force today; a contract in force
+ * ending within N days), as a query to select from: the console pages it by
+ * name, the API by creation.
+ */
+export function filteredCustomers(db: Kysely<Database>, filters: Pick<CustomerSearchFilters, 'q' | 'state' | 'system' | 'endingWithin'>, today: string) {
   let query = db.selectFrom('customers as c');
   if (filters.q) {
     const digits = rutDigits(filters.q);
@@ -101,38 +146,5 @@ export async function searchCustomers(db: Kysely<Database>, raw: unknown, today:
       ),
     );
   }
-  const rows = await query
-    .select((eb) => [
-      'c.id',
-      'c.rut',
-      'c.name',
-      'c.disabled_at',
-      eb.selectFrom('users as u').select((s) => s.fn.countAll().as('n')).whereRef('u.customer_id', '=', 'c.id').as('users'),
-      eb
-        .selectFrom('contracts as k')
-        .select((s) => s.fn.countAll().as('n'))
-        .whereRef('k.customer_id', '=', 'c.id')
-        .where('k.starts_on', '<=', today)
-        .where((w) => w.or([w('k.ends_on', 'is', null), w('k.ends_on', '>=', today)]))
-        .as('in_force'),
-      eb.fn.countAll().over().as('total'),
-    ])
-    .orderBy(foldedNameSql('c.name'))
-    .orderBy('c.rut')
-    .limit(CUSTOMERS_PAGE_SIZE)
-    .offset(offset)
-    .execute();
-  let total = rows.length ? toCount(rows[0]!.total) : 0;
-  if (!rows.length && filters.page > 1) {
-    // Past the last page: the window counted nothing, so count once to offer the way back.
-    const r = await query.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-    total = toCount(r?.n);
-  }
-  return {
-    rows: rows.map((r) => ({ id: r.id, rut: r.rut, name: r.name, disabled: r.disabled_at !== null, users: toCount(r.users), contractsInForce: toCount(r.in_force) })),
-    total,
-    page: filters.page,
-    pageCount: Math.max(1, Math.ceil(total / CUSTOMERS_PAGE_SIZE)),
-    filters,
-  };
+  return query;
 }

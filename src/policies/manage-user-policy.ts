@@ -17,7 +17,10 @@ export type ManageUserDecision = 'allowed' | 'not-found' | 'forbidden' | 'not-te
  * lift a throttle, end sessions): a customer's administrator on its own
  * customer's technical users only (another customer's users do not exist
  * for it); vendor staff whose role writes users, on any user; the operator's
- * terminal on any. API clients get nothing until their issue says otherwise.
+ * terminal on any; an API client (the vendor's own systems) on any user of
+ * the customer its path names, when its token carries users:write (the
+ * route checks the scope first; this is the same rule again, so no other
+ * door can hand an API principal more than its token says).
  */
 export function decideManageUser(actor: Principal, subject: ManagedUserSubject): ManageUserDecision {
   switch (actor.kind) {
@@ -30,7 +33,7 @@ export function decideManageUser(actor: Principal, subject: ManagedUserSubject):
     case 'cli':
       return 'allowed';
     case 'api':
-      return 'forbidden';
+      return actor.scopes.has('users:write') ? 'allowed' : 'forbidden';
   }
 }
 

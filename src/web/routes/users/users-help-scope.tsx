@@ -80,7 +80,7 @@ export const usersHelpScopeRoutes = new Hono<AppEnv>()
     try {
       // A missing or unknown choice must not read as "todos": that would lift the limit.
       if (!all && alcance !== 'algunos') throw new ValidationError({ systems: 'Elija «Todos los sistemas contratados» o «Sólo los sistemas marcados».' });
-      const { email } = await setHelpScope(deps, actorOf(c), c.req.param('id'), all ? 'all' : ids, today);
+      const { email } = await setHelpScope(deps, actorOf(c), { customerId: actorOf(c).customer.id, userId: c.req.param('id') }, all ? 'all' : ids, today);
       setFlash(c, all ? `${email} puede leer la ayuda de todos los sistemas contratados.` : `${email} sólo podrá leer la ayuda de los sistemas marcados.`);
       return c.redirect('/usuarios', 303);
     } catch (err) {

@@ -41,7 +41,7 @@ export const usersNewRoutes = new Hono<AppEnv>()
   .post('/usuarios/nuevo', async (c) => {
     const f = await formFields(c);
     try {
-      const created = await inviteTechnicalUser(c.get('deps'), actorOf(c), { name: f.name, email: f.email });
+      const created = await inviteTechnicalUser(c.get('deps'), actorOf(c), actorOf(c).customer.id, { name: f.name, email: f.email });
       setFlash(c, `Usuario agregado. Enviamos las credenciales de acceso a ${created.email}.`);
       return c.redirect('/usuarios', 303);
     } catch (err) {
