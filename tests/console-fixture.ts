@@ -6,6 +6,7 @@ import type { TestRuntime } from './test-runtime.ts';
 import { cliOperator } from '../src/auth/principal.ts';
 import { createCustomer } from '../src/customers/create-customer.ts';
 import { inviteStaff } from '../src/staff/invite-staff.ts';
+import { createTestEndpoint, queueTestDelivery } from './webhook-fixtures.ts';
 
 /** One real row for every kind of id a console route takes, so a test can reach each route past its 404. */
 export interface ConsoleFixture {
@@ -22,6 +23,9 @@ export interface ConsoleFixture {
   invitedId: string;
   /** A published article of the shipped help. */
   articleId: string;
+  /** A webhook endpoint, active, and a dead delivery to it ("Enviar otra vez" works on it). */
+  webhookId: string;
+  deliveryId: string;
 }
 
 export async function createConsoleFixture(rt: TestRuntime): Promise<ConsoleFixture> {
@@ -41,5 +45,7 @@ export async function createConsoleFixture(rt: TestRuntime): Promise<ConsoleFixt
   const target = await createTestStaff(rt.deps, 'lectura');
   const { staffId: invitedId } = await inviteStaff(rt.deps, cliOperator('prueba'), { email: 'invitada@proveedor.cl', name: 'Invitada Pendiente', role: 'lectura' });
   const article = await rt.deps.db.selectFrom('help_articles').select('id').where('published', '=', 1).orderBy('id').limit(1).executeTakeFirstOrThrow();
-  return { customer, techId: tech.id, contractId, mailId: mail.id, importId, target, invitedId, articleId: article.id };
+  const webhook = await createTestEndpoint(rt);
+  const { deliveryId } = await queueTestDelivery(rt, webhook.id, 'fallido');
+  return { customer, techId: tech.id, contractId, mailId: mail.id, importId, target, invitedId, articleId: article.id, webhookId: webhook.id, deliveryId };
 }

@@ -85,6 +85,8 @@ export const AUDIT_ACTION_LABEL: Record<AuditAction, string> = {
   'webhook-endpoint.disabled': 'Webhook pausado',
   'webhook-endpoint.enabled': 'Webhook reanudado',
   'webhook-endpoint.deleted': 'Webhook eliminado',
+  'webhook-endpoint.secret-rotated': 'Secreto de webhook cambiado',
+  'webhook-endpoint.secret-shown': 'Secreto de webhook mostrado',
   'webhook.resent': 'Webhook enviado otra vez',
 };
 

@@ -83,6 +83,8 @@ export type AuditAction =
   | 'webhook-endpoint.disabled'
   | 'webhook-endpoint.enabled'
   | 'webhook-endpoint.deleted'
+  | 'webhook-endpoint.secret-rotated'
+  | 'webhook-endpoint.secret-shown'
   | 'webhook.resent';
 
 export interface AuditEvent {

@@ -21,6 +21,7 @@ import * as sqliteSearchTitles from './migrations/2026-12-01T0015-sqlite-search-
 import * as outboxUnsentIndex from './migrations/2026-12-01T0016-outbox-unsent-index.ts';
 import * as apiAndWebhooks from './migrations/2026-12-02T0000-api-and-webhooks.ts';
 import * as apiRateLimits from './migrations/2026-12-02T0002-api-rate-limits.ts';
+import * as webhookEndpointRevision from './migrations/2026-12-02T0003-webhook-endpoint-revision.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-01T0016-outbox-unsent-index': outboxUnsentIndex,
   '2026-12-02T0000-api-and-webhooks': apiAndWebhooks,
   '2026-12-02T0002-api-rate-limits': apiRateLimits,
+  '2026-12-02T0003-webhook-endpoint-revision': webhookEndpointRevision,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

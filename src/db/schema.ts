@@ -488,6 +488,8 @@ export interface WebhookEndpointsTable {
   created_by_label: string;
   updated_at: string;
   disabled_at: string | null;
+  /** Up by one with every change: an edit from a form read before another change is refused. */
+  revision: Generated<number>;
 }
 
 export interface WebhookEventsTable {

@@ -33,6 +33,12 @@ export type StaffAction =
   | 'help:write'
   /** Publish, unpublish, schedule and restore (whether on one's own draft: HELP_SELF_PUBLISH). */
   | 'help:publish'
+  /** See the webhook endpoints (never their secrets) and the delivery log. */
+  | 'webhooks:read'
+  /** Send a delivery again (the receiver dedupes by webhook-id). */
+  | 'webhooks:resend'
+  /** Register, change, pause, delete an endpoint; show or rotate its secret: sensitive (where customer data goes, who may sign as the portal). */
+  | 'webhooks:manage'
   /** See the API tokens: name, prefix, scopes, expiry, last use (never a token itself, which is not kept). */
   | 'api:read'
   /** Create or revoke an API token: sensitive (a token acts on customer data without a person behind it). */
@@ -41,7 +47,7 @@ export type StaffAction =
 export const STAFF_ACTIONS: readonly StaffAction[] = [
   'console:view', 'customers:read', 'customers:write', 'customers:disable', 'contracts:read', 'contracts:write', 'users:write',
   'import:run', 'mail:read', 'mail:write', 'audit:read', 'audit:export', 'reports:read', 'preview:customer', 'staff:read',
-  'staff:manage', 'help:read', 'help:write', 'help:publish',
+  'staff:manage', 'help:read', 'help:write', 'help:publish', 'webhooks:read', 'webhooks:resend', 'webhooks:manage',
   'api:read', 'api:manage',
 ];
 
@@ -58,15 +64,15 @@ const STAFF_ALLOWED: Record<StaffRole, ReadonlySet<StaffAction>> = {
   admin: new Set(STAFF_ACTIONS),
   soporte: new Set<StaffAction>([
     'console:view', 'customers:read', 'customers:write', 'customers:disable', 'contracts:read', 'contracts:write', 'users:write',
-    'import:run', 'mail:read', 'mail:write', 'audit:read', 'reports:read', 'preview:customer', 'help:read',
+    'import:run', 'mail:read', 'mail:write', 'audit:read', 'reports:read', 'preview:customer', 'help:read', 'webhooks:read', 'webhooks:resend',
     'api:read',
   ]),
   editor: new Set<StaffAction>(['console:view', 'help:read', 'help:write', 'help:publish', 'reports:read', 'preview:customer']),
-  lectura: new Set<StaffAction>(['console:view', 'customers:read', 'contracts:read', 'mail:read', 'audit:read', 'audit:export', 'reports:read', 'help:read', 'api:read']),
+  lectura: new Set<StaffAction>(['console:view', 'customers:read', 'contracts:read', 'mail:read', 'audit:read', 'audit:export', 'reports:read', 'help:read', 'webhooks:read', 'api:read']),
 };
 
 /** Actions that ask for the second factor again when the last one is older than STAFF_STEP_UP_MINUTES. */
-export const STEP_UP_ACTIONS: ReadonlySet<StaffAction> = new Set<StaffAction>(['customers:disable', 'audit:export', 'staff:manage', 'api:manage']);
+export const STEP_UP_ACTIONS: ReadonlySet<StaffAction> = new Set<StaffAction>(['customers:disable', 'audit:export', 'staff:manage', 'webhooks:manage', 'api:manage']);
 
 export function staffCan(role: StaffRole, action: StaffAction): boolean {
   return STAFF_ALLOWED[role].has(action);

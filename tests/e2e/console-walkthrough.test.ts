@@ -213,7 +213,7 @@ describeInBrowser('vendor console walkthrough in the browser', { timeout: 60_000
     expect(path(page)).toBe('/proveedor');
     expect(await heading(page)).toBe('Consola del proveedor');
     const sections = (await page.getByRole('navigation', { name: 'Consola' }).locator('ul a').allTextContents()).map((s) => s.trim());
-    expect(sections).toEqual(['Inicio', 'Clientes', 'Contratos', 'Ayuda', 'Importar', 'Correo', 'Auditoría', 'Informes', 'Personal']);
+    expect(sections).toEqual(['Inicio', 'Clientes', 'Contratos', 'Ayuda', 'Importar', 'Correo', 'Auditoría', 'Informes', 'Webhooks', 'Personal', 'API']);
     expect(await page.locator('main').textContent()).toContain(staffAdmin.name);
     await axe.audit('inicio', page);
     await screenshot(page, 'console-home');
@@ -625,7 +625,7 @@ describeInBrowser('vendor console walkthrough in the browser', { timeout: 60_000
     const reader = { secret: lectura.totpSecret!, lastStep: -1 };
     await staffSignIn(page, lectura.email, lectura.password, () => freshCode(reader), 'ingresar a la consola');
     const sections = (await page.getByRole('navigation', { name: 'Consola' }).locator('ul a').allTextContents()).map((s) => s.trim());
-    expect(sections).toEqual(['Inicio', 'Clientes', 'Contratos', 'Ayuda', 'Correo', 'Auditoría', 'Informes']);
+    expect(sections).toEqual(['Inicio', 'Clientes', 'Contratos', 'Ayuda', 'Correo', 'Auditoría', 'Informes', 'Webhooks', 'API']);
 
     const writeForms = () => page.locator('main form[method=post]').count();
     await nav(page, 'Clientes');

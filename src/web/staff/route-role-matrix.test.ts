@@ -148,6 +148,23 @@ const PROBES: Probe[] = [
   { method: 'GET', route: '/proveedor/ayuda/sinonimos', path: () => '/proveedor/ayuda/sinonimos', action: 'help:read' },
   { method: 'POST', route: '/proveedor/ayuda/sinonimos/probar', path: () => '/proveedor/ayuda/sinonimos/probar', action: 'help:read', form: () => ({ texto: 'NC, nota de crédito', base: '', q: 'nc' }) },
   { method: 'POST', route: '/proveedor/ayuda/sinonimos', path: () => '/proveedor/ayuda/sinonimos', action: 'help:write', form: () => ({ texto: 'NC, nota de crédito', base: 'not-the-saved-list', q: '' }) },
+  // Webhooks (the forms fail validation; the delete finds the endpoint active and refuses: allowed roles keep it)
+  { method: 'GET', route: '/proveedor/webhooks', path: () => '/proveedor/webhooks', action: 'webhooks:read' },
+  { method: 'GET', route: '/proveedor/webhooks/nuevo', path: () => '/proveedor/webhooks/nuevo', action: 'webhooks:manage' },
+  { method: 'POST', route: '/proveedor/webhooks/nuevo', path: () => '/proveedor/webhooks/nuevo', action: 'webhooks:manage', form: () => ({ url: 'ftp://x', description: '' }) },
+  { method: 'GET', route: '/proveedor/webhooks/envios', path: (f) => `/proveedor/webhooks/envios?webhook=${f.webhookId}&estado=fallido`, action: 'webhooks:read' },
+  { method: 'GET', route: '/proveedor/webhooks/envios/:id', path: (f) => `/proveedor/webhooks/envios/${f.deliveryId}`, action: 'webhooks:read' },
+  { method: 'POST', route: '/proveedor/webhooks/envios/:id/reenviar', path: (f) => `/proveedor/webhooks/envios/${f.deliveryId}/reenviar`, action: 'webhooks:resend' },
+  { method: 'GET', route: '/proveedor/webhooks/:id', path: (f) => `/proveedor/webhooks/${f.webhookId}`, action: 'webhooks:read' },
+  { method: 'GET', route: '/proveedor/webhooks/:id/editar', path: (f) => `/proveedor/webhooks/${f.webhookId}/editar`, action: 'webhooks:manage' },
+  { method: 'POST', route: '/proveedor/webhooks/:id/editar', path: (f) => `/proveedor/webhooks/${f.webhookId}/editar`, action: 'webhooks:manage', form: () => ({ revision: '0', url: '', description: '' }) },
+  { method: 'POST', route: '/proveedor/webhooks/:id/pausar', path: (f) => `/proveedor/webhooks/${f.webhookId}/pausar`, action: 'webhooks:manage' },
+  { method: 'POST', route: '/proveedor/webhooks/:id/reanudar', path: (f) => `/proveedor/webhooks/${f.webhookId}/reanudar`, action: 'webhooks:manage' },
+  { method: 'GET', route: '/proveedor/webhooks/:id/eliminar', path: (f) => `/proveedor/webhooks/${f.webhookId}/eliminar`, action: 'webhooks:manage' },
+  { method: 'POST', route: '/proveedor/webhooks/:id/eliminar', path: (f) => `/proveedor/webhooks/${f.webhookId}/eliminar`, action: 'webhooks:manage' },
+  { method: 'POST', route: '/proveedor/webhooks/:id/secreto', path: (f) => `/proveedor/webhooks/${f.webhookId}/secreto`, action: 'webhooks:manage' },
+  { method: 'GET', route: '/proveedor/webhooks/:id/rotar-secreto', path: (f) => `/proveedor/webhooks/${f.webhookId}/rotar-secreto`, action: 'webhooks:manage' },
+  { method: 'POST', route: '/proveedor/webhooks/:id/rotar-secreto', path: (f) => `/proveedor/webhooks/${f.webhookId}/rotar-secreto`, action: 'webhooks:manage' },
 ];
 
 const TABLES = ['api_tokens', 'audit_events', 'customers', 'users', 'contracts', 'outbox', 'sessions', 'staff', 'staff_invitations', 'staff_recovery_codes', 'import_runs', 'throttles', 'help_reads', 'help_votes', 'systems', 'help_categories', 'help_attachments', 'help_schedules', 'help_article_drafts', 'help_article_versions', 'help_slug_redirects', 'help_synonyms', 'help_search_log'] as const;
@@ -168,6 +185,9 @@ async function rowCounts(rt: TestRuntime): Promise<Record<string, number>> {
     rt.deps.db.selectFrom('systems').select(['slug', 'name', 'description', 'position']).orderBy('id').execute(),
     rt.deps.db.selectFrom('help_categories').select(['slug', 'name', 'description', 'position']).orderBy('id').execute(),
     rt.deps.db.selectFrom('help_articles').select(['published', 'version_no']).orderBy('id').execute(),
+    // Webhooks: every endpoint and delivery, so a row added or removed shows as well as a change.
+    rt.deps.db.selectFrom('webhook_endpoints').select(['url', 'description', 'events', 'secret', 'disabled_at', 'revision']).orderBy('id').execute(),
+    rt.deps.db.selectFrom('webhook_deliveries').select(['attempts', 'delivered_at', 'dead_at', 'next_attempt_at']).orderBy('id').execute(),
     rt.deps.db.selectFrom('api_tokens').select(['revoked_at']).orderBy('id').execute(),
   ]);
   counts.state = JSON.stringify(state).length + hash(JSON.stringify(state));

@@ -44,6 +44,10 @@ import { helpArticlePreviewRoutes } from './routes/help/help-article-preview.tsx
 import { helpArticlePublishingRoutes } from './routes/help/help-article-publishing.tsx';
 import { helpArticleHistoryRoutes } from './routes/help/help-article-history.tsx';
 import { helpArticleDiffRoutes } from './routes/help/help-article-diff.tsx';
+import { webhooksListRoutes } from './routes/webhooks/webhooks-list.tsx';
+import { webhookEndpointFormRoutes } from './routes/webhooks/webhook-endpoint-form.tsx';
+import { webhookDeliveriesRoutes } from './routes/webhooks/webhook-deliveries.tsx';
+import { webhookEndpointPageRoutes } from './routes/webhooks/webhook-endpoint-page.tsx';
 
 const IMPORT_RULE = { maxBytes: IMPORT_BODY_LIMIT, multipart: true };
 
@@ -135,6 +139,11 @@ export function staffApp() {
     .route('/', helpArticlePublishingRoutes)
     .route('/', helpArticleHistoryRoutes)
     .route('/', helpArticleDiffRoutes)
+    // Webhooks: /webhooks/nuevo and /webhooks/envios before /webhooks/:id.
+    .route('/', webhooksListRoutes)
+    .route('/', webhookEndpointFormRoutes)
+    .route('/', webhookDeliveriesRoutes)
+    .route('/', webhookEndpointPageRoutes)
     .all('*', () => {
       throw notFound();
     });

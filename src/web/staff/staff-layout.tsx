@@ -15,6 +15,7 @@ export const CONSOLE_SECTIONS = [
   { key: 'correo', href: '/proveedor/correo', label: 'Correo', action: 'mail:read' },
   { key: 'auditoria', href: '/proveedor/auditoria', label: 'Auditoría', action: 'audit:read' },
   { key: 'informes', href: '/proveedor/informes', label: 'Informes', action: 'reports:read' },
+  { key: 'webhooks', href: '/proveedor/webhooks', label: 'Webhooks', action: 'webhooks:read' },
   { key: 'personal', href: '/proveedor/personal', label: 'Personal', action: 'staff:read' },
   { key: 'api', href: '/proveedor/api', label: 'API', action: 'api:read' },
 ] as const satisfies ReadonlyArray<{ key: string; href: string; label: string; action: StaffAction }>;
