@@ -30,6 +30,7 @@ import { metricsServed } from './metrics/metrics-access.ts';
 import { PortalMetrics } from './metrics/portal-metrics.ts';
 import { DevMailbox, smtpTransport, type MailTransport } from './mail/transport.ts';
 import { emitDatedContractEvents } from './webhooks/dated-contract-events.ts';
+import { purgeWebhookHistory } from './webhooks/purge-webhook-history.ts';
 import { WebhookWorker, type WebhookWorkerOptions } from './webhooks/webhook-worker.ts';
 
 export interface Runtime {
@@ -172,19 +173,6 @@ export async function boot(
       if (n > 0) log.info({ keys: n }, 'expired Idempotency-Key answers purged');
     },
   });
-  const metrics = new PortalMetrics({
-    db, clock, log, caches,
-    ...(pageCache ? { pageCache } : {}),
-    ...(poolStats ? { pool: { stats: poolStats, max: opts.db?.poolSize ?? config.databasePoolSize } } : {}),
-    processMetrics: metricsServed(config),
-  });
-  // The API's per-token counters, where every instance sees them: PostgreSQL's table, a SQLite file beside the database, or (a throw-away database) memory.
-  const apiRateLimiter = new ApiRateLimiter(
-    () => (pool ? postgresStore(pool) : isInMemorySqlite(config.databaseUrl) ? memoryStore() : sqliteStore(sqliteFileOf(config.databaseUrl))),
-    config.apiRateLimit,
-    log,
-    metrics.registry,
-  );
   // contract.started / .ending / .ended on their days in Santiago, once across instances (each event also keyed per contract and day).
   scheduler.add({
     name: 'webhook-contract-dates',
@@ -198,6 +186,28 @@ export async function boot(
       }
     },
   });
+  scheduler.add({
+    name: 'webhook-retention',
+    everyMs: 3_600_000,
+    once: true,
+    run: async (now) => {
+      const n = await purgeWebhookHistory(db, new Date(now.getTime() - config.webhooks.retentionMs));
+      if (n.deliveries + n.events > 0) log.info(n, 'old delivered and dead webhook deliveries purged');
+    },
+  });
+  const metrics = new PortalMetrics({
+    db, clock, log, caches,
+    ...(pageCache ? { pageCache } : {}),
+    ...(poolStats ? { pool: { stats: poolStats, max: opts.db?.poolSize ?? config.databasePoolSize } } : {}),
+    processMetrics: metricsServed(config),
+  });
+  // The API's per-token counters, where every instance sees them: PostgreSQL's table, a SQLite file beside the database, or (a throw-away database) memory.
+  const apiRateLimiter = new ApiRateLimiter(
+    () => (pool ? postgresStore(pool) : isInMemorySqlite(config.databaseUrl) ? memoryStore() : sqliteStore(sqliteFileOf(config.databaseUrl))),
+    config.apiRateLimit,
+    log,
+    metrics.registry,
+  );
   const deps: Deps = {
     db,
     dialect,

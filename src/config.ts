@@ -146,6 +146,8 @@ const EnvSchema = z
     // Where webhooks may go besides public https addresses (webhooks/webhook-url-policy.ts).
     WEBHOOK_ALLOW_LOCALHOST: bool.default(false),
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+    // Delivered and dead webhook deliveries, their tries and events are deleted after this long (pending ones never).
+    WEBHOOK_RETENTION_DAYS: positiveInt('WEBHOOK_RETENTION_DAYS', 90),
   })
   .superRefine((env, ctx) => {
     // A mail's claim must outlast every SMTP wait, or a second instance would send it while the first still waits for an answer.
@@ -162,6 +164,14 @@ const EnvSchema = z
         code: 'custom',
         path: ['WEBHOOK_TIMEOUT_SECONDS'],
         message: `WEBHOOK_TIMEOUT_SECONDS (${env.WEBHOOK_TIMEOUT_SECONDS}) no puede pasar de la mitad de JOB_LEASE_SECONDS (${env.JOB_LEASE_SECONDS}): baje WEBHOOK_TIMEOUT_SECONDS o suba JOB_LEASE_SECONDS.`,
+      });
+    }
+    // An event's dedupe key must outlive every day it can still fall due on (catch-up days, contract.ending's 30 days and the day after).
+    if (env.WEBHOOK_RETENTION_DAYS < env.WEBHOOK_CATCH_UP_DAYS + 32) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WEBHOOK_RETENTION_DAYS'],
+        message: `WEBHOOK_RETENTION_DAYS (${env.WEBHOOK_RETENTION_DAYS}) debe ser al menos WEBHOOK_CATCH_UP_DAYS + 32 (${env.WEBHOOK_CATCH_UP_DAYS + 32}): con menos, un aviso de contrato podría enviarse dos veces.`,
       });
     }
     if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
@@ -247,6 +257,8 @@ export interface WebhookConfig {
   retryBaseMs: number;
   maxBackoffMs: number;
   catchUpDays: number;
+  /** Delivered and dead deliveries (with their tries and events) are deleted after this long. */
+  retentionMs: number;
   /** http:// and loopback addresses allowed (development, tests). */
   allowLocalhost: boolean;
   /** 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7 allowed (a receiver inside the vendor's network). */
@@ -306,6 +318,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: e.WEBHOOK_RETRY_BASE_SECONDS * 1000,
       maxBackoffMs: Math.max(e.WEBHOOK_MAX_BACKOFF_MINUTES * 60_000, e.WEBHOOK_RETRY_BASE_SECONDS * 1000),
       catchUpDays: e.WEBHOOK_CATCH_UP_DAYS,
+      retentionMs: e.WEBHOOK_RETENTION_DAYS * 86_400_000,
       allowLocalhost: e.WEBHOOK_ALLOW_LOCALHOST,
       allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     },
