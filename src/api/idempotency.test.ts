@@ -191,6 +191,9 @@ describe('Idempotency-Key on POST', () => {
       expect(res.body.errors).toEqual([{ pointer: '/header/idempotency-key', detail: expect.stringContaining('255') }]);
     }
     expect((await api.post(`/customers/${c.rut}/contracts`, newContract, { headers: { 'idempotency-key': 'x'.repeat(255) } })).status).toBe(201);
+    // A path no operation has stays a 404, whatever its key.
+    const nowhere = await api.post('/no-existe', {}, { headers: { 'idempotency-key': 'con espacio' } });
+    expect([nowhere.status, nowhere.body.code]).toEqual([404, 'not-found']);
     expect(await contractsOf(c.id)).toHaveLength(1);
   });
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { AppEnv } from '../web/env.ts';
@@ -154,7 +155,8 @@ export async function settleIdempotencyKey(db: Kysely<Database>, r: { tokenId: s
 export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method !== 'POST') return next();
   const key = c.req.header(IDEMPOTENCY_HEADER);
-  if (key === undefined) return next();
+  // A POST to a path no operation has is the catch-all's 404 (an ALL route), key or not.
+  if (key === undefined || !matchedRoutes(c).some((r) => r.method === 'POST')) return next();
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
     return problem(c, 422, 'validation', 'El encabezado Idempotency-Key no es válido.', [
       { pointer: '/header/idempotency-key', detail: 'Use de 1 a 255 caracteres ASCII visibles, sin espacios (por ejemplo, un UUID).' },

@@ -130,6 +130,14 @@ describe('GET /customers/{rut}/contracts and /contracts/{id}', () => {
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('contract-not-found');
     }
+    // A change of what cannot be a contract is a 404 whatever its body: "ending" is not a contract missing its plan.
+    for (const [method, path] of [['PATCH', '/contracts/ending'], ['POST', '/contracts/nada/end'], ['PATCH', '/contracts/%00']] as const) {
+      const res = await api.call(method, path, { body: {} });
+      expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.body.code).toBe('contract-not-found');
+    }
+    const head = await fetch(`${portal.base}/api/v1/contracts/ending`, { method: 'HEAD', headers: { authorization: `Bearer ${api.token}` } });
+    expect(head.status).toBe(200);
   });
 
   it('computes the state on Santiago\'s calendar: a contract ending today is still vigente at 23:59 there, terminado at 00:00', async () => {

@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AddContractInput, addContract } from '../../customers/add-contract.ts';
 import { ChangePlanInput, changeContractPlan } from '../../customers/change-contract-plan.ts';
 import { CustomerRut } from '../../customers/create-customer.ts';
 import { EndContractInput, endContract } from '../../customers/end-contract.ts';
 import type { ContractVersion } from '../../customers/find-contract.ts';
-import { findCustomerByRut } from '../../customers/find-customer.ts';
+import { findCustomerByRut, isUuid } from '../../customers/find-customer.ts';
 import { listContracts } from '../../customers/list-contracts.ts';
 import { endingKeyOf, listContractsEndingAfter, type EndingKey } from '../../customers/list-contracts-across.ts';
 import { vendorToday } from '../../domain/contracts.ts';
@@ -14,6 +14,7 @@ import type { AppEnv } from '../../web/env.ts';
 import type { ApiApp } from '../api-app.ts';
 import { decodeCursor, DEFAULT_PAGE, encodeCursor, MAX_PAGE } from '../cursor.ts';
 import { etagOf, ifMatchAllows } from '../etag.ts';
+import { problem } from '../problem.ts';
 import { apiRoute, problemResponse } from '../api-route.ts';
 import { ContractResource, loadContract, presentContract } from './contract-resource.ts';
 
@@ -195,6 +196,15 @@ async function changeUnderIfMatch(c: Context<AppEnv>, id: string, change: (expec
 }
 
 export function registerContractsApi(app: ApiApp): void {
+  // A change of what cannot be a contract ("ending", a typo) is a 404 before its body is judged: a PATCH to
+  // /contracts/ending is not a contract whose plan is missing.
+  const notAContract: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !isUuid(c.req.param('id') ?? '')) return problem(c, 404, 'contract-not-found', 'No existe un contrato con ese identificador.');
+    return next();
+  };
+  app.use('/contracts/:id', notAContract);
+  app.use('/contracts/:id/end', notAContract);
+
   app.openapi(createContract, async (c) => {
     const deps = c.get('deps');
     const { id } = await addContract(deps, c.get('apiClient'), { rut: c.req.valid('param').rut }, c.req.valid('json'));
