@@ -60,17 +60,19 @@ function pathPieces(template: string, examplePath: string): { literals: string[]
   const [bare, query = ''] = examplePath.split('?');
   const tSegs = template.split('/');
   const eSegs = bare!.split('/');
+  // "/customers/{rut}/disable" → literals ["/customers/", "/disable"], values [the example's RUT].
   const literals: string[] = [];
   const values: string[] = [];
-  let current: string[] = [];
+  let current = '';
   tSegs.forEach((seg, i) => {
+    if (i > 0) current += '/';
     if (/^\{[^}]+\}$/.test(seg)) {
-      literals.push(current.join('/') + '/');
+      literals.push(current);
       values.push(eSegs[i]!);
-      current = [];
-    } else current.push(seg);
+      current = '';
+    } else current += seg;
   });
-  literals.push(current.join('/'));
+  literals.push(current);
   return { literals, values, query: query ? `?${query}` : '' };
 }
 

@@ -72,6 +72,36 @@ export const OPERATION_EXAMPLES: Record<string, Example> = {
   'GET /contracts/{id}': (f) => ({ path: `/contracts/${f.contractId}` }),
   'PATCH /contracts/{id}': async (f) => ({ path: `/contracts/${(await f.fresh()).contractId}`, body: { plan: `Plan ${unique()}` } }),
   'POST /contracts/{id}/end': async (f) => ({ path: `/contracts/${(await f.fresh()).contractId}/end`, body: { endsOn: day(40) } }),
+
+  'GET /customers/{rut}/users': (f) => ({ path: `/customers/${f.customer.rut}/users` }),
+  'GET /customers/{rut}/users/{userId}': (f) => ({ path: `/customers/${f.customer.rut}/users/${f.technicalUserId}` }),
+  'POST /customers/{rut}/users': (f) => ({
+    path: `/customers/${f.customer.rut}/users`,
+    body: { name: 'Tomás Técnico', email: `tecnico-${unique()}@ejemplo.cl` },
+    headers: { 'idempotency-key': randomUUID() },
+  }),
+  'POST /customers/{rut}/users/{userId}/resend-credentials': async (f) => {
+    const s = await f.fresh();
+    return { path: `/customers/${s.customer.rut}/users/${s.technicalUserId}/resend-credentials` };
+  },
+  'POST /customers/{rut}/users/{userId}/disable': async (f) => {
+    const s = await f.fresh();
+    return { path: `/customers/${s.customer.rut}/users/${s.technicalUserId}/disable` };
+  },
+  'POST /customers/{rut}/users/{userId}/enable': async (f) => {
+    const s = await f.fresh();
+    return { path: `/customers/${s.customer.rut}/users/${s.technicalUserId}/enable` };
+  },
+  'DELETE /customers/{rut}/users/{userId}': async (f) => {
+    const s = await f.fresh();
+    return { path: `/customers/${s.customer.rut}/users/${s.technicalUserId}` };
+  },
+  'PUT /customers/{rut}/users/{userId}/help-scope': async (f) => {
+    const s = await f.fresh();
+    return { path: `/customers/${s.customer.rut}/users/${s.technicalUserId}/help-scope`, body: { systems: ['contabilidad'] } };
+  },
+
+  'GET /audit-events': () => ({ path: '/audit-events?limit=5' }),
 };
 
 /** The example of an operation, or a failure naming what to add. */
