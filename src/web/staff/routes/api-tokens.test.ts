@@ -144,6 +144,19 @@ describe('Tokens de la API (/proveedor/api)', () => {
     expect((await client.post('/proveedor/api/00000000-0000-4000-8000-000000000000/revocar')).status).toBe(404);
   });
 
+  it('revokes once when two administrators confirm at the same moment: one change, one audit row', async () => {
+    const t = await createApiToken(rt.deps, cliOperator('ana'), { name: 'Doble', scopes: ['customers:read'], expiresInDays: 30 });
+    const [a, b] = await Promise.all([signedInStaff(rt, 'admin'), signedInStaff(rt, 'admin')]);
+    await Promise.all([a.client.get('/proveedor/api'), b.client.get('/proveedor/api')]);
+    const answers = await Promise.all([a.client.post(`/proveedor/api/${t.id}/revocar`), b.client.post(`/proveedor/api/${t.id}/revocar`)]);
+    expect(answers.map((r) => r.status)).toEqual([303, 303]);
+    const audit = await rt.deps.db.selectFrom('audit_events').selectAll().where('action', '=', 'api-token.revoked').where('target_label', '=', `Doble (${t.prefix})`).execute();
+    expect(audit).toHaveLength(1);
+    const flashes = await Promise.all([a.client.get('/proveedor/api'), b.client.get('/proveedor/api')].map(async (r) => (await r).text()));
+    expect(flashes.filter((h) => h.includes('quedó revocado'))).toHaveLength(1);
+    expect(flashes.filter((h) => h.includes('ya estaba revocado'))).toHaveLength(1);
+  });
+
   it('asks a stale second factor again before creating (the form carried through) and before revoking', async () => {
     const admin = await createTestStaff(rt.deps, 'admin');
     const client = await staffClient(rt, admin, { secondFactorAgoMs: 11 * 60_000 });
