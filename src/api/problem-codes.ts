@@ -35,9 +35,17 @@ export const PROBLEM_CODES = {
   'customer-not-found': { statuses: [404], meaning: 'No hay un cliente con ese RUT (se acepta escrito con o sin puntos y guion).' },
   'contract-not-found': { statuses: [404], meaning: 'No hay un contrato con ese identificador, o no es del cliente indicado.' },
   'user-not-found': { statuses: [404], meaning: 'No hay un usuario con ese identificador en el cliente indicado.' },
-  'method-not-allowed': { statuses: [405], meaning: 'La ruta existe, pero no con ese método: el encabezado `Allow` dice cuáles acepta.' },
+  forbidden: { statuses: [403], meaning: 'El portal no permite esa operación sobre ese recurso, aunque el token tenga el permiso; `detail` dice por qué.' },
+  'not-technical': {
+    statuses: [403, 409],
+    meaning: 'La operación es sólo para usuarios técnicos (por ejemplo, acotar la ayuda que ve): un administrador del cliente lee la de todos los sistemas contratados.',
+  },
   'contract-changed': { statuses: [409], meaning: 'El contrato cambió mientras se procesaba la solicitud. Léalo de nuevo y reintente.' },
-  conflict: { statuses: [409], meaning: 'El recurso ya existe o está en un estado que no permite la operación; `detail` dice por qué.' },
+  'last-admin': {
+    statuses: [409],
+    meaning: 'Es el único administrador activo del cliente: deshabilitarlo o eliminarlo dejaría al cliente sin nadie que administre sus usuarios. Agregue otro administrador primero.',
+  },
+  'user-disabled': { statuses: [409], meaning: 'El usuario está deshabilitado: habilítelo antes de reenviarle sus credenciales.' },
   'idempotency-key-in-progress': {
     statuses: [409],
     meaning: 'Otra solicitud con la misma `Idempotency-Key` todavía se está procesando. Reintente después de los segundos que indica `Retry-After`: recibirá la respuesta de la primera.',
