@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiPortal, type ApiClient, type ApiPortal } from '../../tests/api-client.ts';
-import { addContractFor, createCustomerWithAdmin } from '../../tests/factories.ts';
+import { addContractFor, createCustomerWithAdmin, newRut } from '../../tests/factories.ts';
 import { bodyHash, IDEMPOTENCY_TAKEOVER_MS, IDEMPOTENCY_TTL_MS } from './idempotency.ts';
 import { purgeIdempotencyKeys } from './purge-idempotency-keys.ts';
 
@@ -49,6 +49,24 @@ describe('Idempotency-Key on POST', () => {
     // Without a key, the same POST is a second contract: the header is optional, and it is what makes a retry safe.
     expect((await api.post(`/customers/${c.rut}/contracts`, newContract)).status).toBe(201);
     expect(await contractsOf(c.id)).toHaveLength(2);
+  });
+
+  it('makes creating a customer safe to retry, even twenty at once: one customer, one audit event, one credentials mail', async () => {
+    const creator = await portal.client(['customers:write'], 'crm de clientes');
+    const rut = newRut();
+    const body = { rut, name: `Reintentos ${rut} S.A.`, adminName: 'Ana Administradora', adminEmail: `ana-${rut}@reintentos.cl`.toLowerCase() };
+    const headers = { 'idempotency-key': freshKey() };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => creator.post('/customers', body, { headers })));
+    const created = answers.filter((a) => a.status === 201);
+    expect(answers.every((a) => a.status === 201 || (a.status === 409 && a.body.code === 'idempotency-key-in-progress'))).toBe(true);
+    expect(created.filter((a) => a.headers.get('idempotent-replayed') === null)).toHaveLength(1);
+    const later = await creator.post('/customers', body, { headers });
+    expect(later.status).toBe(201);
+    expect(later.headers.get('idempotent-replayed')).toBe('true');
+    const customers = await db().selectFrom('customers').select('id').where('rut', '=', rut).execute();
+    expect(customers).toHaveLength(1);
+    expect(await db().selectFrom('audit_events').select('id').where('action', '=', 'customer.created').where('customer_id', '=', customers[0]!.id).execute()).toHaveLength(1);
+    expect(await db().selectFrom('outbox').select('id').where('to_address', '=', body.adminEmail).execute()).toHaveLength(1);
   });
 
   it('refuses the key with another body or another operation (422 idempotency-key-reused), and runs nothing', async () => {
