@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { recordAuditEvent } from '../audit/record-audit-event.ts';
 import { auditActor } from '../auth/principal.ts';
 import { AppError, UnavailableError, ValidationError } from '../errors.ts';
@@ -99,6 +100,10 @@ export function apiApp(): ApiApp {
       return problem(c, 503, err.id, err.message);
     }
     if (err instanceof AppError) return problem(c, err.status, err.id, err.message);
+    // zod-openapi's own gate and Hono's JSON reader, for what apiBody let through (an empty body with a form's
+    // Content-Type, say): the same problems apiBody answers, never a 500.
+    if (err instanceof HTTPException && err.status === 415) return problem(c, 415, 'unsupported-media-type', 'La API recibe JSON en UTF-8: envíe Content-Type: application/json.');
+    if (err instanceof HTTPException && err.status === 400) return problem(c, 400, 'malformed-json', 'El cuerpo no es JSON válido en UTF-8.');
     c.get('log').error({ err }, 'unhandled error in the API');
     return problem(c, 500, 'internal', 'Ocurrió un error inesperado. Ya quedó registrado; inténtelo de nuevo en unos minutos.');
   });

@@ -21,8 +21,10 @@ export const apiBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next();
   const declared = c.req.header('content-length');
   // HTTP/1.1 has a body only with Content-Length or Transfer-Encoding (RFC 9112 §6.3): a DELETE sent by curl or fetch has
-  // neither, yet the server hands it a (empty) stream; that is no body, not a non-JSON one.
-  const hasBody = c.req.raw.body !== null && declared !== '0' && (declared !== undefined || c.req.header('transfer-encoding') !== undefined);
+  // neither, nor a Content-Type, yet the server hands it an (empty) stream; that is no body, not a non-JSON one. A
+  // Content-Type without framing is still checked (and an empty JSON body read as {}), as before.
+  const framed = declared !== undefined || c.req.header('transfer-encoding') !== undefined;
+  const hasBody = c.req.raw.body !== null && declared !== '0' && (framed || c.req.header('content-type') !== undefined);
   if (!hasBody) {
     // No body at all: the validator reads an empty object, so a write that needs fields answers 422 naming each one
     // (left alone, Hono's JSON reader throws on "" and the call ended as a 500).

@@ -21,11 +21,14 @@ export function pageSchema<T extends z.ZodTypeAny>(item: T) {
   });
 }
 
+/** What the API's keys are made of: ISO times and UUIDs, printable ASCII (PostgreSQL refuses a NUL in text with an error). */
+const KEY_TEXT = /^[\x20-\x7e]{1,100}$/;
+
 /** A cursor of (text, text) keys, such as (created_at, id), or a 422 invalid-cursor. */
 export function decodeTextKey(cursor: string | undefined): [string, string] | undefined {
   if (cursor === undefined) return undefined;
   const [a, b] = decodeCursor(cursor, 2);
-  if (typeof a !== 'string' || typeof b !== 'string') throw badCursor();
+  if (typeof a !== 'string' || typeof b !== 'string' || !KEY_TEXT.test(a) || !KEY_TEXT.test(b)) throw badCursor();
   return [a, b];
 }
 

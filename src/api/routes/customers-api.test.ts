@@ -198,6 +198,12 @@ describe('GET /customers', () => {
     const cursor = await reader.get('/customers?cursor=no-es-un-cursor');
     expect(cursor.status).toBe(422);
     expect(cursor.body.code).toBe('invalid-cursor');
+    // Well-formed, but not a key the API made: a NUL (which PostgreSQL refuses in text), a number, one part.
+    for (const key of [['\u0000', 'x'], [1, 'x'], ['2026-03-02T15:00:00.000Z']]) {
+      const res = await reader.get(`/customers?cursor=${Buffer.from(JSON.stringify(key)).toString('base64url')}`);
+      expect(res.status, JSON.stringify(key)).toBe(422);
+      expect(res.body.code).toBe('invalid-cursor');
+    }
     const system = await reader.get('/customers?system=Contabilidad%20General');
     expect(system.body.errors[0]).toEqual({ pointer: '/query/system', detail: 'El sistema se indica por su identificador, como «contabilidad».' });
   });

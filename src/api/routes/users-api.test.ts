@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiPortal, type ApiClient, type ApiPortal } from '../../../tests/api-client.ts';
 import { addContractFor, createCustomerWithAdmin, createTechnicalUser, newRut, type TestCustomer } from '../../../tests/factories.ts';
 import { HttpBrowser } from '../../../tests/http-portal.ts';
+import { send } from '../../../tests/raw-http.ts';
 import type { ApiClientPrincipal } from '../../auth/principal.ts';
 import { formatRut } from '../../domain/rut.ts';
 import type { DevMailbox } from '../../mail/transport.ts';
@@ -223,6 +225,22 @@ describe('DELETE /customers/{rut}/users/{userId}', () => {
     const last = await api.delete(userPath(c, c.admin.id));
     expect(last.status).toBe(409);
     expect(last.body.code).toBe('last-admin');
+  });
+
+  it('takes a DELETE as curl sends it (no Content-Length, no Content-Type: no body), and answers an empty PATCH with a form\'s type 415, not 500', async () => {
+    const c = await createCustomerWithAdmin(portal.rt.deps);
+    const t = await createTechnicalUser(portal.rt.deps, c.id);
+    const agent = new Agent();
+    const port = Number(new URL(portal.base).port);
+    const authorization = `Bearer ${api.token}`;
+    const del = await send(agent, port, `/api/v1${userPath(c, t.id)}`, { method: 'DELETE', headers: { authorization } });
+    expect(del.status).toBe(204);
+    expect(await userRow(t.id)).toBeUndefined();
+    const writer = await portal.client(['customers:write']);
+    const form = await send(agent, port, `/api/v1/customers/${c.rut}`, { method: 'PATCH', headers: { authorization: `Bearer ${writer.token}`, 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
+    expect(JSON.parse(form.body).code).toBe('unsupported-media-type');
+    agent.destroy();
   });
 
   it('of two deletions at once, one deletes (204) and the other finds nobody (404)', async () => {
