@@ -16,14 +16,15 @@ import type { PortalServer } from './portal-server.ts';
  * with it; a customer created in the portal reaches the receiver signed and
  * shows up delivered in the log; "Enviar otra vez" sends the same webhook-id
  * again; a failing receiver shows up as reintentando; the endpoint is edited,
- * paused, its secret rotated and it is deleted. axe on every page (the list
- * and the log at phone width too), and nothing the browser complains about.
+ * paused, its secret rotated and it is deleted. axe on every page (the list,
+ * the log, an endpoint and a delivery at phone width too, where none scrolls
+ * sideways), and nothing the browser complains about.
  */
 
 const MUST_AUDIT = [
   'webhooks (vacío)', 'registrar webhook', 'registrar webhook (con errores)', 'webhook', 'secreto', 'webhooks', 'webhooks (teléfono)', 'envíos',
   'envíos (teléfono)', 'envíos (filtrados)', 'envíos (error)', 'envío', 'envío (reintentando)', 'modificar webhook', 'modificar webhook (con errores)',
-  'webhook (pausado)', 'eliminar webhook', 'cambiar secreto', 'secreto (nuevo)',
+  'webhook (pausado)', 'eliminar webhook', 'cambiar secreto', 'secreto (nuevo)', 'webhook (teléfono)', 'envío (teléfono)',
 ];
 
 describeInBrowser('webhook pages of the console', { timeout: 150_000 }, () => {
@@ -40,6 +41,14 @@ describeInBrowser('webhook pages of the console', { timeout: 150_000 }, () => {
   const path = () => new URL(page.url()).pathname;
   const heading = async () => ((await page.locator('main h1').first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
   const flash = async () => ((await page.locator('main .notice.success').first().textContent()) ?? '').trim();
+
+  /** axe at phone width too, and the page does not scroll sideways there (a long URL, the payload). */
+  async function auditAtPhone(label: string): Promise<void> {
+    await axe.audit(label, page, PHONE);
+    await page.setViewportSize(PHONE);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${label}: sideways scroll at 390 px`).toBeLessThanOrEqual(PHONE.width);
+    await page.setViewportSize(VIEWPORT);
+  }
 
   async function click(role: 'button' | 'link', name: string | RegExp): Promise<void> {
     await page.getByRole(role, { name, exact: typeof name === 'string' }).first().click();
@@ -111,6 +120,7 @@ describeInBrowser('webhook pages of the console', { timeout: 150_000 }, () => {
     expect(await flash()).toContain('Webhook registrado');
     const endpointPath = path();
     await axe.audit('webhook', page);
+    await auditAtPhone('webhook (teléfono)');
 
     await click('button', 'Mostrar secreto');
     const secret = ((await page.locator('#secreto').textContent()) ?? '').trim();
@@ -131,12 +141,12 @@ describeInBrowser('webhook pages of the console', { timeout: 150_000 }, () => {
     const row = page.locator('main tbody tr', { hasText: receiver.url });
     expect(await row.textContent()).toContain('Entregado');
     await axe.audit('webhooks', page);
-    await axe.audit('webhooks (teléfono)', page, PHONE);
+    await auditAtPhone('webhooks (teléfono)');
 
     await click('link', 'Ver todos los envíos');
     expect(await heading()).toBe('Envíos de webhooks');
     await axe.audit('envíos', page);
-    await axe.audit('envíos (teléfono)', page, PHONE);
+    await auditAtPhone('envíos (teléfono)');
     await page.getByLabel('Estado').selectOption('entregado');
     await click('button', 'Filtrar');
     expect(await page.locator('main tbody tr').count()).toBeGreaterThanOrEqual(1);
@@ -153,6 +163,7 @@ describeInBrowser('webhook pages of the console', { timeout: 150_000 }, () => {
     expect(await page.locator('main').textContent()).toContain('HTTP 204');
     expect(await page.locator('main pre').textContent()).toContain('Ferretería Los Aromos SpA');
     await axe.audit('envío', page);
+    await auditAtPhone('envío (teléfono)');
 
     await click('button', 'Enviar otra vez');
     expect(path()).toBe(deliveryPath);
