@@ -137,7 +137,13 @@ const EnvSchema = z
     SUPPORT_EMAIL: z.string().default('soporte@transtecnia.cl'),
     SUPPORT_PHONE: z.string().default('+56 2 2756 2500'),
     // Webhook deliveries (webhooks/webhook-worker.ts): one try's whole exchange, tries before a dead letter, the retry backoff.
-    WEBHOOK_TIMEOUT_SECONDS: positiveInt('WEBHOOK_TIMEOUT_SECONDS', 10).refine((n) => n <= 120, 'WEBHOOK_TIMEOUT_SECONDS no puede pasar de 120.'),
+    // Unset: 10 s, or half of JOB_LEASE_SECONDS when the lease is shorter than 20 s.
+    WEBHOOK_TIMEOUT_SECONDS: z.coerce
+      .number({ message: 'WEBHOOK_TIMEOUT_SECONDS debe ser un número entero de segundos entre 1 y 120.' })
+      .int('WEBHOOK_TIMEOUT_SECONDS debe ser un número entero de segundos entre 1 y 120.')
+      .min(1, 'WEBHOOK_TIMEOUT_SECONDS debe ser un número entero de segundos entre 1 y 120.')
+      .max(120, 'WEBHOOK_TIMEOUT_SECONDS debe ser un número entero de segundos entre 1 y 120.')
+      .optional(),
     WEBHOOK_MAX_ATTEMPTS: positiveInt('WEBHOOK_MAX_ATTEMPTS', 12).refine((n) => n <= 50, 'WEBHOOK_MAX_ATTEMPTS no puede pasar de 50.'),
     WEBHOOK_RETRY_BASE_SECONDS: positiveInt('WEBHOOK_RETRY_BASE_SECONDS', 60),
     WEBHOOK_MAX_BACKOFF_MINUTES: positiveInt('WEBHOOK_MAX_BACKOFF_MINUTES', 480),
@@ -159,7 +165,7 @@ const EnvSchema = z
       });
     }
     // A webhook try must end well within its claim, or a second instance would send it while the first still waits.
-    if (env.WEBHOOK_TIMEOUT_SECONDS * 2 > env.JOB_LEASE_SECONDS) {
+    if (env.WEBHOOK_TIMEOUT_SECONDS !== undefined && env.WEBHOOK_TIMEOUT_SECONDS * 2 > env.JOB_LEASE_SECONDS) {
       ctx.addIssue({
         code: 'custom',
         path: ['WEBHOOK_TIMEOUT_SECONDS'],
@@ -313,7 +319,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     webhooks: {
-      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      timeoutMs: (e.WEBHOOK_TIMEOUT_SECONDS ?? Math.min(10, Math.floor(e.JOB_LEASE_SECONDS / 2))) * 1000,
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       retryBaseMs: e.WEBHOOK_RETRY_BASE_SECONDS * 1000,
       maxBackoffMs: Math.max(e.WEBHOOK_MAX_BACKOFF_MINUTES * 60_000, e.WEBHOOK_RETRY_BASE_SECONDS * 1000),

@@ -51,6 +51,10 @@ describe('webhook history retention', () => {
     expect(loadConfig({ NODE_ENV: 'test', WEBHOOK_RETENTION_DAYS: '120' }).webhooks.retentionMs).toBe(120 * DAY);
     expect(() => loadConfig({ NODE_ENV: 'test', WEBHOOK_RETENTION_DAYS: '30' })).toThrow(/WEBHOOK_RETENTION_DAYS \(30\) debe ser al menos WEBHOOK_CATCH_UP_DAYS \+ 32 \(39\)/);
     expect(() => loadConfig({ NODE_ENV: 'test', WEBHOOK_TIMEOUT_SECONDS: '40' })).toThrow(/WEBHOOK_TIMEOUT_SECONDS \(40\) no puede pasar de la mitad de JOB_LEASE_SECONDS \(60\)/);
+    expect(() => loadConfig({ NODE_ENV: 'test', WEBHOOK_TIMEOUT_SECONDS: '0' })).toThrow(/WEBHOOK_TIMEOUT_SECONDS debe ser un número entero de segundos entre 1 y 120/);
+    // Unset with a short lease: half the lease, so a try always ends within its claim.
+    expect(loadConfig({ NODE_ENV: 'test', JOB_LEASE_SECONDS: '10', SMTP_TIMEOUT_SECONDS: '5' }).webhooks.timeoutMs).toBe(5_000);
+    expect(loadConfig({ NODE_ENV: 'test', WEBHOOK_TIMEOUT_SECONDS: '30' }).webhooks.timeoutMs).toBe(30_000);
     expect(() => loadConfig({ NODE_ENV: 'test', WEBHOOK_CATCH_UP_DAYS: '-1' })).toThrow(/WEBHOOK_CATCH_UP_DAYS debe ser un número entero de días entre 0 y 60/);
     expect(loadConfig({ NODE_ENV: 'test' }).webhooks).toEqual({
       timeoutMs: 10_000, maxAttempts: 12, retryBaseMs: 60_000, maxBackoffMs: 8 * 3_600_000, catchUpDays: 7, retentionMs: 90 * DAY, allowLocalhost: false, allowPrivateNetworks: false,
