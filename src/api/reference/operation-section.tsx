@@ -3,6 +3,7 @@ import { inlineMarkdown } from './inline-markdown.ts';
 import { operationAnchor, type LocatedOperation, type ResponseObject } from './openapi-shape.ts';
 import { typeWords, type Resolver } from './schema-rows.ts';
 import { SchemaTable } from './schema-table.tsx';
+import { ScrollBox } from './scroll-box.tsx';
 
 const IN_WORD: Record<string, string> = { path: 'ruta', query: 'consulta', header: 'encabezado', cookie: 'cookie' };
 
@@ -47,7 +48,7 @@ export function OperationSection(props: { o: LocatedOperation; base: string; res
       {op.description ? <p>{inlineMarkdown(op.description)}</p> : null}
 
       {params.length > 0 ? (
-        <div class="table-scroll">
+        <ScrollBox label={`Parámetros de ${label}`}>
           <table class="data">
             <caption>Parámetros de {label}</caption>
             <thead>
@@ -73,7 +74,7 @@ export function OperationSection(props: { o: LocatedOperation; base: string; res
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       ) : null}
 
       {body ? (
@@ -85,7 +86,7 @@ export function OperationSection(props: { o: LocatedOperation; base: string; res
       ) : null}
 
       <h4>Respuestas</h4>
-      <div class="table-scroll">
+      <ScrollBox label={`Respuestas de ${label}`}>
         <table class="data">
           <caption>Respuestas de {label}</caption>
           <thead>
@@ -130,7 +131,7 @@ export function OperationSection(props: { o: LocatedOperation; base: string; res
             })}
           </tbody>
         </table>
-      </div>
+      </ScrollBox>
       {statuses.map((status) => {
         const r = op.responses[status]!;
         if (isProblem(r)) return null;

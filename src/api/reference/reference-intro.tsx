@@ -6,6 +6,7 @@ import { inlineMarkdown } from './inline-markdown.ts';
 import { operationAnchor, type LocatedOperation } from './openapi-shape.ts';
 import type { JsonSchema, Resolver } from './schema-rows.ts';
 import { SchemaTable } from './schema-table.tsx';
+import { ScrollBox } from './scroll-box.tsx';
 
 /** What every operation shares, before the operations: tokens, permissions, errors, and the headers that make retries safe. */
 export function ReferenceIntro(props: { operations: LocatedOperation[]; problemSchema: JsonSchema | undefined; resolve: Resolver }) {
@@ -37,7 +38,7 @@ export function ReferenceIntro(props: { operations: LocatedOperation[]; problemS
           Cada operación pide un permiso, que se indica junto a ella. Un token sin ese permiso recibe <code>403</code>{' '}
           <a href={`#${problemAnchor('insufficient-scope')}`}>insufficient-scope</a> antes de que se lea o cambie nada.
         </p>
-        <div class="table-scroll">
+        <ScrollBox label="Permisos de un token y las operaciones que habilitan">
           <table class="data">
             <caption>Permisos de un token y las operaciones que habilitan</caption>
             <thead>
@@ -78,7 +79,7 @@ export function ReferenceIntro(props: { operations: LocatedOperation[]; problemS
               })}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       </section>
 
       <section aria-labelledby="errores">

@@ -1,5 +1,6 @@
 import { inlineMarkdown } from './inline-markdown.ts';
 import { schemaRows, typeWords, type JsonSchema, type Resolver } from './schema-rows.ts';
+import { ScrollBox } from './scroll-box.tsx';
 
 /** A body's schema as a table: one row per field, with its type, whether it is required, and what it means. */
 export function SchemaTable(props: { schema: JsonSchema; resolve: Resolver; caption: string }) {
@@ -8,7 +9,7 @@ export function SchemaTable(props: { schema: JsonSchema; resolve: Resolver; capt
     return <p>{props.caption}: un objeto sin campos ({typeWords(props.schema, props.resolve)}).</p>;
   }
   return (
-    <div class="table-scroll">
+    <ScrollBox label={props.caption}>
       <table class="data schema">
         <caption>{props.caption}</caption>
         <thead>
@@ -35,6 +36,6 @@ export function SchemaTable(props: { schema: JsonSchema; resolve: Resolver; capt
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
