@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiPortal, type ApiPortal, type ApiResponse } from '../../../tests/api-client.ts';
@@ -31,6 +32,19 @@ describe.each(STORES)('API rate limit on the $store store', ({ store, sqliteFile
 
   const auditRows = (action: string, tokenPrefix: string) =>
     portal.rt.deps.db.selectFrom('audit_events').selectAll().where('action', '=', action).where('actor_label', 'like', `%(${tokenPrefix})`).execute();
+
+  /** The minute counter's points as the store has them (PostgreSQL's table, or the SQLite file beside the database). */
+  async function storedPoints(prefix: string): Promise<number> {
+    const { id } = await portal.rt.deps.db.selectFrom('api_tokens').select('id').where('prefix', '=', prefix).executeTakeFirstOrThrow();
+    const key = `api-rl-minute:${id}`;
+    if (store === 'postgres') return Number((await sql<{ points: number }>`select points from api_rate_limits where key = ${key}`.execute(portal.rt.deps.db)).rows[0]!.points);
+    const file = new SQLite(sqliteRateLimitFile(sqliteFile!), { fileMustExist: true });
+    try {
+      return (file.prepare('select points from api_rate_limits where key = ?').get(key) as { points: number }).points;
+    } finally {
+      file.close();
+    }
+  }
 
   it(`counts in the ${store} store`, () => {
     expect(portal.rt.deps.apiRateLimiter.storeKind).toBe(store);
@@ -80,8 +94,12 @@ describe.each(STORES)('API rate limit on the $store store', ({ store, sqliteFile
     const client = await portal.client(['customers:read'], 'insistente');
     const prefix = client.token!.slice(0, 12);
     await Promise.all(Array.from({ length: LIMIT }, () => client.get('/systems')));
+    expect((await client.get('/systems')).status).toBe(429);
+    const counted = store === 'memory' ? 0 : await storedPoints(prefix);
     for (let i = 0; i < 5; i++) expect((await client.get('/systems')).status).toBe(429);
     expect(await auditRows('api.rate-limited', prefix)).toHaveLength(1);
+    // Refused locally once the store said no: no write per hammering call.
+    if (store !== 'memory') expect(await storedPoints(prefix)).toBe(counted);
   });
 
   if (store !== 'memory') {

@@ -20,6 +20,17 @@ export interface RateLimitStore {
   close(): void;
 }
 
+/**
+ * What every store's limiter shares. A key past its points is also blocked
+ * in this process's memory until its window ends: a client hammering with a
+ * refused token costs no database write per call (each instance asks the
+ * store once, sees the refusal, and refuses locally from then on). The
+ * count itself stays the store's, so exactly `points` pass.
+ */
+function common(s: LimiterShape) {
+  return { keyPrefix: s.keyPrefix, points: s.points, duration: s.durationSeconds, inMemoryBlockOnConsumed: s.points + 1 };
+}
+
 const memoryLimiter = (s: LimiterShape) => new RateLimiterMemory({ keyPrefix: s.keyPrefix, points: s.points, duration: s.durationSeconds });
 
 /** This process's memory: the fallback when the shared store fails, and the whole store for an in-memory test database. */
@@ -43,9 +54,7 @@ export function postgresStore(pool: pg.Pool): RateLimitStore {
         tableName: RATE_LIMIT_TABLE,
         // The migration made it: no CREATE TABLE from every instance at start, no DDL rights needed at run time.
         tableCreated: true,
-        keyPrefix: s.keyPrefix,
-        points: s.points,
-        duration: s.durationSeconds,
+        ...common(s),
       }),
     close: () => {},
   };
@@ -81,9 +90,7 @@ export function sqliteStore(databaseFile: string): RateLimitStore {
         storeType: 'better-sqlite3',
         tableName: RATE_LIMIT_TABLE,
         tableCreated: true,
-        keyPrefix: s.keyPrefix,
-        points: s.points,
-        duration: s.durationSeconds,
+        ...common(s),
       }),
     close: () => sqlite.close(),
   };
