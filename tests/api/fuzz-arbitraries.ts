@@ -103,12 +103,19 @@ export function bodyText(schema: JsonSchema | undefined, resolve: Resolver, exam
   );
 }
 
-/** A path segment where a parameter goes: the example's own value, or anything percent-encoded, or raw bytes a URL allows. */
+/** A dot segment, raw or encoded: the URL parser (fetch's, a browser's) resolves it before sending, so the request goes to another path. */
+const dotSegment = /^(\.|%2e){1,2}$/i;
+
+/**
+ * A path segment where a parameter goes: the example's own value, or
+ * anything percent-encoded, or raw bytes a URL allows (not dot segments:
+ * api-raw-http.test.ts sends those unresolved).
+ */
 export function pathSegment(example: string): fc.Arbitrary<string> {
   return fc.oneof(
     { arbitrary: fc.constant(example), weight: 3 },
-    { arbitrary: nastyString.filter((s) => s.length > 0 && s.length < 2000).map(encodeURIComponent), weight: 4 },
-    { arbitrary: fc.constantFrom('%', '%zz', '%C0%AF', '%FF', '..', '.', '%2e%2e', '%2F', 'x%00y', '0', '-1', '99999999999999999999', example.toUpperCase(), `${example}x`), weight: 2 },
+    { arbitrary: nastyString.filter((s) => s.length > 0 && s.length < 2000).map(encodeURIComponent).filter((s) => !dotSegment.test(s)), weight: 4 },
+    { arbitrary: fc.constantFrom('%', '%zz', '%C0%AF', '%FF', '%2F', 'x%00y', '0', '-1', '99999999999999999999', example.toUpperCase(), `${example}x`), weight: 2 },
     { arbitrary: fc.uuid(), weight: 1 },
   );
 }
