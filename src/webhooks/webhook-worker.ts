@@ -207,7 +207,7 @@ export class WebhookWorker {
           if (t.ok) {
             await trx
               .updateTable('webhook_deliveries')
-              .set((eb) => ({ delivered_at: now.toISOString(), attempts: eb('attempts', '+', 1), last_status: t.status, last_error: null, locked_until: null, locked_by: null }))
+              .set((eb) => ({ delivered_at: now.toISOString(), dead_at: null, attempts: eb('attempts', '+', 1), last_status: t.status, last_error: null, locked_until: null, locked_by: null }))
               .where('id', '=', row.id)
               .where('delivered_at', 'is', null)
               .execute();
