@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiPortal, type ApiPortal } from '../../../tests/api-client.ts';
+import { captureLog } from '../../../tests/log-capture.ts';
 import { signedInStaff } from '../../../tests/staff-fixtures.ts';
 import type { TestClient } from '../../../tests/client.ts';
 import { hashToken } from '../../auth/token.ts';
@@ -42,6 +43,17 @@ describe('an API token from the console to revocation', () => {
     const stored = await row(token);
     expect(stored.token_hash).toBe(hashToken(token));
     expect(Object.values(stored).join(' ')).not.toContain(token.split('.')[1]);
+  });
+
+  it('never reaches the log: not the creation, not a call with it, not a refused call', async () => {
+    const lines = captureLog(portal.rt);
+    const token = await createInConsole('Registrado', 'customers:read');
+    const api = portal.anonymous(token);
+    expect((await api.get('/systems')).status).toBe(200);
+    expect((await api.get('/no-existe')).status).toBe(404);
+    expect(lines.some((l) => l.includes('"path":"/proveedor/api/nuevo"'))).toBe(true);
+    expect(lines.some((l) => l.includes('"path":"/api/v1/systems"'))).toBe(true);
+    expect(lines.filter((l) => l.includes(token.split('.')[1]!))).toEqual([]);
   });
 
   it('records its last use and address, written at most once a minute', async () => {
