@@ -260,6 +260,23 @@ describe('webhook delivery', () => {
     expect(await worker().runOnce()).toBe(1);
   });
 
+  it('a delivery claimed by an instance that was killed is taken over once its claim runs out, not before', async () => {
+    const r = await startReceiver();
+    await r.register(rt.deps.db, ['customer.disabled']);
+    const [eventId] = await emit();
+    // What a SIGKILLed instance leaves behind: its claim, never released.
+    await rt.deps.db.updateTable('webhook_deliveries').set({ locked_by: 'otra-instancia', locked_until: new Date(rt.clock.now().getTime() + 5_000).toISOString() }).where('event_id', '=', eventId!).execute();
+    const w = worker();
+    expect(await w.runOnce()).toBe(0);
+    rt.clock.advance(4_999);
+    expect(await w.runOnce()).toBe(0);
+    expect(r.received).toEqual([]);
+    rt.clock.advance(2);
+    expect(await w.runOnce()).toBe(1);
+    expect(r.successes()).toEqual([eventId]);
+    expect((await deliveryOf(eventId!)).locked_by).toBeNull();
+  });
+
   it('a success brings the endpoint\'s other retries forward', async () => {
     const r = await startReceiver();
     await r.register(rt.deps.db, ['customer.disabled']);
