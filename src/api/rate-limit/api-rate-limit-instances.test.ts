@@ -15,8 +15,7 @@ describe.runIf(onPostgres)('API rate limit across two instances', { timeout: 120
   let token: string;
 
   beforeAll(async () => {
-    // WEBHOOK_TIMEOUT_SECONDS: at most half of the instances' 6 s JOB_LEASE_SECONDS, or config refuses to start.
-    portal = await startPortalInstances(2, { env: { API_RATE_LIMIT_PER_MINUTE: String(LIMIT), API_RATE_LIMIT_BURST: '0', WEBHOOK_TIMEOUT_SECONDS: '3' } });
+    portal = await startPortalInstances(2, { env: { API_RATE_LIMIT_PER_MINUTE: String(LIMIT), API_RATE_LIMIT_BURST: '0' } });
     const saved = process.env.DATABASE_URL;
     process.env.DATABASE_URL = portal.databaseUrl;
     const out: string[] = [];
