@@ -164,7 +164,8 @@ export const idempotency: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const { db, clock } = c.get('deps');
   // The path as requested, not only the route's pattern: the same key for two customers' contracts is a mistake, not a replay.
-  const request: KeyRequest = { tokenId: c.get('apiClient').clientId, key, operation: `POST ${c.req.path}`, bodyHash: bodyHash(c.get('apiBody')) };
+  // Still percent-encoded (c.req.path is decoded): a %00 in it would be a NUL byte, which PostgreSQL refuses in text (a 500).
+  const request: KeyRequest = { tokenId: c.get('apiClient').clientId, key, operation: `POST ${new URL(c.req.url).pathname}`, bodyHash: bodyHash(c.get('apiBody')) };
   const claim = await claimIdempotencyKey(db, request, clock.now());
   if (claim.kind === 'replay') return replay(c, claim);
   if (claim.kind === 'reused') {

@@ -196,6 +196,19 @@ describe('methods and paths', () => {
   });
 });
 
+describe('bytes PostgreSQL refuses', () => {
+  it('takes a NUL (%00) in any path parameter of any operation, with or without an Idempotency-Key, as a client error', async () => {
+    for (const o of operations.filter((x) => x.path.includes('{'))) {
+      const m = o.method.toUpperCase();
+      const path = `/api/v1${o.path.replace(/\{[^}]+\}/g, 'x%00y')}`;
+      for (const extra of [{}, { 'idempotency-key': `nul-${o.method}-${o.path}`.replace(/[^!-~]/g, '') }]) {
+        const res = check(m, path, await wire(m, path, { headers: { ...jsonHeaders(extra) }, body: m === 'GET' ? undefined : '{}' }));
+        expect(res.status, `${m} ${path} ${JSON.stringify(extra)}`).toBeGreaterThanOrEqual(400);
+      }
+    }
+  });
+});
+
 describe('where the token may be', () => {
   it('ignores a valid token in the query string: without the header the call is a 401', async () => {
     for (const q of ['access_token', 'token', 'api_key', 'authorization', 'bearer']) {
