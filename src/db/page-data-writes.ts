@@ -20,9 +20,11 @@ import type { KyselyPlugin, OperationNode, PluginTransformQueryArgs, PluginTrans
 // (a publish also writes help_articles, and that empties the cache).
 // job_leases: which instance runs a scheduled job, renewed while it runs; no page shows it.
 // api_rate_limits: the API's per-token call counters (rate-limiter-flexible writes them with its own SQL, on PostgreSQL); no page shows them.
+// api_idempotency_keys, webhook_*: the API's kept answers and the webhooks' endpoints, events and
+// deliveries, shown by the console only (never cached), written on every API POST and every delivery try.
 // api_tokens: shown by the console only (never cached); looked up on every API call, never cached, so its last-use stamp must not empty the caches.
-export const QUIET_INSERTS: ReadonlySet<string> = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_reader_visits', 'help_digest_subscriptions', 'help_digest_unsubscribe_links', 'help_article_drafts', 'job_leases', 'api_rate_limits', 'api_tokens']);
-export const QUIET_DELETES: ReadonlySet<string> = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_digest_subscriptions', 'help_digest_unsubscribe_links', 'help_article_drafts', 'job_leases', 'api_rate_limits', 'api_tokens']);
+export const QUIET_INSERTS: ReadonlySet<string> = new Set(['audit_events', 'outbox', 'throttles', 'known_devices', 'sessions', 'password_resets', 'help_reads', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_reader_visits', 'help_digest_subscriptions', 'help_digest_unsubscribe_links', 'help_article_drafts', 'job_leases', 'api_rate_limits', 'api_tokens', 'api_idempotency_keys', 'webhook_endpoints', 'webhook_events', 'webhook_deliveries', 'webhook_delivery_attempts']);
+export const QUIET_DELETES: ReadonlySet<string> = new Set(['throttles', 'known_devices', 'password_resets', 'outbox', 'help_search_misses', 'help_search_miss_allowance', 'help_search_log', 'help_search_log_allowance', 'help_digest_subscriptions', 'help_digest_unsubscribe_links', 'help_article_drafts', 'job_leases', 'api_rate_limits', 'api_tokens', 'api_idempotency_keys', 'webhook_endpoints', 'webhook_events', 'webhook_deliveries', 'webhook_delivery_attempts']);
 // Exported for change-notifications.test.ts: PostgreSQL's triggers (migration 0012) must say the same.
 export const QUIET_UPDATE_COLUMNS: Readonly<Record<string, ReadonlySet<string> | 'all'>> = {
   outbox: 'all',
@@ -40,6 +42,11 @@ export const QUIET_UPDATE_COLUMNS: Readonly<Record<string, ReadonlySet<string> |
   job_leases: 'all',
   api_rate_limits: 'all',
   api_tokens: 'all',
+  api_idempotency_keys: 'all',
+  webhook_endpoints: 'all',
+  webhook_events: 'all',
+  webhook_deliveries: 'all',
+  webhook_delivery_attempts: 'all',
   sessions: new Set(['last_seen_at']),
   users: new Set(['last_sign_in_at']),
 };
