@@ -73,7 +73,11 @@ describe('the API reference page', () => {
     const present = ids(html);
     for (const code of Object.keys(PROBLEM_CODES)) expect(present.has(problemAnchor(code)), code).toBe(true);
     for (const scope of API_SCOPES) expect(html).toContain(`<code>${scope}</code>`);
-    for (const topic of ['Authorization: Bearer mpt_…', 'Idempotency-Key', 'If-Match', 'ETag', 'nextCursor', 'Retry-After']) expect(html).toContain(topic);
+    for (const topic of ['Authorization: Bearer mpt_…', 'Idempotency-Key', 'If-Match', 'ETag', 'nextCursor', 'Retry-After', 'RateLimit-Remaining']) expect(html).toContain(topic);
+    // The limits this portal runs with, from its configuration.
+    const { perMinute, burst } = portal.rt.config.apiRateLimit;
+    expect(html).toContain(`hasta ${perMinute} llamadas por minuto`);
+    expect(html).toContain(`reserva de ${burst} cada 10 minutos`);
   });
 
   it('describes every webhook event of the document', () => {

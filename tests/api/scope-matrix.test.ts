@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_SCOPES, type ApiScope } from '../../src/api/api-scopes.ts';
 import { operationsOf, type LocatedOperation, type OpenApiDocumentShape } from '../../src/api/reference/openapi-shape.ts';
 import { startApiPortal, type ApiClient, type ApiPortal } from '../api-client.ts';
-import { exampleFixtures, exampleFor, type ExampleFixtures } from './operation-examples.ts';
+import { exampleFixtures, exampleFor, OPERATION_EXAMPLES, type ExampleFixtures } from './operation-examples.ts';
 import { changedTables, writtenState } from './written-state.ts';
 
 /**
@@ -32,12 +32,14 @@ beforeAll(async () => {
 afterAll(() => portal.close());
 
 describe('the scope matrix', () => {
-  it('covers every operation of the document, each with one of the five scopes', () => {
+  it('covers every operation of the document, each with one of the five scopes, and keeps no example of an operation that is gone', () => {
     expect(operations.length).toBeGreaterThan(0);
     for (const o of operations) {
       exampleFor(o.method, o.path);
       expect(API_SCOPES, `${o.method.toUpperCase()} ${o.path}`).toContain(o.op['x-required-scope']);
     }
+    const documented = new Set(operations.map((o) => `${o.method.toUpperCase()} ${o.path}`));
+    expect(Object.keys(OPERATION_EXAMPLES).filter((k) => !documented.has(k)), 'examples in tests/api/operation-examples.ts for operations the document no longer has').toEqual([]);
   });
 
   it('refuses every operation to a token without its scope (403, nothing changed), and lets a token with only that scope through', async () => {

@@ -5,7 +5,7 @@ import { PageFrame } from '../../web/layouts/page-frame.tsx';
 import { inlineMarkdown } from './inline-markdown.ts';
 import { OperationSection } from './operation-section.tsx';
 import { operationAnchor, operationsOf, type LocatedOperation, type OpenApiDocumentShape } from './openapi-shape.ts';
-import { ReferenceIntro } from './reference-intro.tsx';
+import { ReferenceIntro, type RateLimits } from './reference-intro.tsx';
 import { resolverOf } from './schema-rows.ts';
 import { webhookAnchor, WebhooksSection } from './webhooks-section.tsx';
 
@@ -29,7 +29,7 @@ const tagAnchor = (tag: string) => `grupo-${tag.normalize('NFD').replace(/\p{M}/
  * document: readable without JavaScript or anything from another site, and
  * the place every problem's `type` points to.
  */
-export function renderApiReference(doc: OpenApiDocumentShape, brand: Brand): string {
+export function renderApiReference(doc: OpenApiDocumentShape, brand: Brand, limits: RateLimits): string {
   const operations = operationsOf(doc);
   const groups = byTag(doc, operations);
   const resolve = resolverOf(doc);
@@ -99,7 +99,7 @@ export function renderApiReference(doc: OpenApiDocumentShape, brand: Brand): str
             </li>
           </ul>
         </nav>
-        <ReferenceIntro operations={operations} problemSchema={doc.components?.schemas?.Problem} resolve={resolve} />
+        <ReferenceIntro operations={operations} problemSchema={doc.components?.schemas?.Problem} resolve={resolve} limits={limits} />
         {groups.map(([tag, ops]) => (
           <section aria-labelledby={tagAnchor(tag)}>
             <h2 id={tagAnchor(tag)}>{tag}</h2>

@@ -9,7 +9,15 @@ import { SchemaTable } from './schema-table.tsx';
 import { ScrollBox } from './scroll-box.tsx';
 
 /** What every operation shares, before the operations: tokens, permissions, errors, and the headers that make retries safe. */
-export function ReferenceIntro(props: { operations: LocatedOperation[]; problemSchema: JsonSchema | undefined; resolve: Resolver }) {
+/** The per-token limits this portal runs with (config.apiRateLimit): the page states them, as a client plans by them. */
+export interface RateLimits {
+  perMinute: number;
+  burst: number;
+  burstWindowMinutes: number;
+}
+
+export function ReferenceIntro(props: { operations: LocatedOperation[]; problemSchema: JsonSchema | undefined; resolve: Resolver; limits: RateLimits }) {
+  const { limits } = props;
   return (
     <>
       <section aria-labelledby="autenticacion">
@@ -21,7 +29,7 @@ export function ReferenceIntro(props: { operations: LocatedOperation[]; problemS
           <code>Authorization: Bearer mpt_…</code>
         </pre>
         <p>
-          Un administrador del proveedor crea los tokens en la consola (<a href="/proveedor">/proveedor</a>, «Tokens de la API») o en la terminal con{' '}
+          Un administrador del proveedor crea los tokens en la consola (<a href="/proveedor/api">/proveedor/api</a>, «API») o en la terminal con{' '}
           <code>portal api-token create</code>. Cada token tiene un nombre, sus permisos y un vencimiento; se muestra una sola vez y el portal guarda
           solo su huella, así que guárdelo donde guarda las demás claves de su sistema. Se puede revocar en cualquier momento, con efecto inmediato.
         </p>
@@ -156,7 +164,9 @@ export function ReferenceIntro(props: { operations: LocatedOperation[]; problemS
       <section aria-labelledby="limites">
         <h2 id="limites">Límites</h2>
         <p>
-          Cada token tiene un máximo de llamadas por minuto, con una reserva para momentos de más trabajo. Cada respuesta dice cómo va el token:{' '}
+          Cada token puede hacer hasta {limits.perMinute} llamadas por minuto
+          {limits.burst > 0 ? `, más una reserva de ${limits.burst} cada ${limits.burstWindowMinutes} minutos para momentos de más trabajo` : ''}. Cada
+          respuesta dice cómo va el token:{' '}
           <code>RateLimit-Limit</code>, <code>RateLimit-Remaining</code>, <code>RateLimit-Reset</code> (segundos) y <code>RateLimit-Policy</code>.
           Al pasarlo, la respuesta es <code>429</code> (<a href={`#${problemAnchor('rate-limited')}`}>rate-limited</a>) con <code>Retry-After</code>:
           espere esos segundos antes de seguir. Un cuerpo
