@@ -59,7 +59,7 @@ export function renderApiReference(doc: OpenApiDocumentShape, brand: Brand, limi
           </a>
           .
         </p>
-        <nav class="toc" aria-label="Contenido de la referencia">
+        <nav class="api-toc" aria-label="Contenido de la referencia">
           <ul>
             <li>
               <a href="#autenticacion">Autenticación</a>, <a href="#permisos">permisos</a>, <a href="#errores">errores</a>,{' '}
