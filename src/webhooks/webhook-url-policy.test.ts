@@ -48,6 +48,21 @@ describe('where webhooks may go', () => {
     expect(refusedAddress('172.32.0.1', strict)).toBeNull();
   });
 
+  it('an IPv4 address carried in IPv6 (compatible, translated, 6to4), deprecated site-local, and a trailing dot are judged like what they stand for', () => {
+    // Every way to write 127.0.0.1 or the metadata service the URL parser and the IPv6 forms allow.
+    for (const u of ['https://2130706433/', 'https://0177.0.0.1/', 'https://0x7f.1/', 'https://127.1/', 'https://[::127.0.0.1]/', 'https://[::7f00:1]/',
+      'https://[::ffff:0:7f00:1]/', 'https://[0:0:0:0:0:ffff:7f00:1]/', 'https://[2002:7f00:1::1]/', 'https://localhost./', 'https://app.localhost./']) {
+      expect(refusal(u), u).not.toBeNull();
+    }
+    for (const u of ['https://[::a9fe:a9fe]/', 'https://[::ffff:0:a9fe:a9fe]/', 'https://[2002:a9fe:a9fe::]/', 'https://[fec0::1]/', 'https://[100::1]/', 'https://[64:ff9b:1::a9fe:a9fe]/']) {
+      expect(refusal(u, { allowLocalhost: true, allowPrivateNetworks: true }), u).not.toBeNull();
+    }
+    expect(refusal('https://[2002:a00:1::1]/'), 'a 6to4 of 10.0.0.1').toMatch(/red privada/);
+    // A 6to4 address of a public IPv4 address is fine, and the refusals do not reach public IPv6.
+    expect(refusal('https://[2002:808:808::1]/')).toBeNull();
+    expect(refusal('https://[2001:4860:4860::8888]/')).toBeNull();
+  });
+
   it('the address a name resolves to is checked when dialling: localhost by name is refused at the lookup', async () => {
     const err = await new Promise<Error | null>((resolve) => guardedLookup(strict)('localhost', { all: true }, (e) => resolve(e)));
     expect(err?.message).toMatch(/^localhost resuelve a una dirección no permitida: .*(127\.0\.0\.1|::1)/);

@@ -32,7 +32,21 @@ const never = new BlockList();
 for (const [net, bits] of [['0.0.0.0', 8], ['169.254.0.0', 16], ['192.0.0.0', 24], ['192.0.2.0', 24], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) {
   never.addSubnet(net, bits, 'ipv4');
 }
-for (const [net, bits] of [['::', 128], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32], ['64:ff9b::', 96]] as const) never.addSubnet(net, bits, 'ipv6');
+// ::/96 are the deprecated IPv4-compatible addresses (::127.0.0.1) and ::ffff:0:0:0/96 the IPv4-translated ones
+// (::ffff:0:127.0.0.1): both carry an IPv4 address a tunnelling host may route to; fec0::/10 is the deprecated
+// site-local range (a LAN); 100::/64 discards; 64:ff9b:1::/48 is local-use NAT64. ::1 is matched as loopback first.
+for (const [net, bits] of [['::', 96], ['::ffff:0:0:0', 96], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8], ['100::', 64], ['2001:db8::', 32], ['64:ff9b::', 96], ['64:ff9b:1::', 48]] as const) {
+  never.addSubnet(net, bits, 'ipv6');
+}
+const sixToFour = new BlockList();
+sixToFour.addSubnet('2002::', 16, 'ipv6');
+
+/** The IPv4 address a 6to4 address (2002:AABB:CCDD::/48) carries, checked like the address itself. */
+function sixToFourInner(ip: string): string | null {
+  const groups = new URL(`http://[${ip}]/`).hostname.slice(1, -1).split(':');
+  const [hi, lo] = [parseInt(groups[1] || '0', 16), parseInt(groups[2] || '0', 16)];
+  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+}
 const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
 loopback.addAddress('::1', 'ipv6');
@@ -49,6 +63,10 @@ export function refusedAddress(address: string, policy: WebhookNetworkPolicy): s
   const family = isIP(ip);
   if (family === 0) return `«${address}» no es una dirección IP`;
   const type = family === 4 ? 'ipv4' : 'ipv6';
+  if (type === 'ipv6' && sixToFour.check(ip, 'ipv6')) {
+    const inner = refusedAddress(sixToFourInner(ip)!, policy);
+    if (inner) return `${ip} es una dirección 6to4 que lleva otra: ${inner}`;
+  }
   if (loopback.check(ip, type)) return policy.allowLocalhost ? null : `${ip} es este mismo servidor (localhost); solo se permite con WEBHOOK_ALLOW_LOCALHOST`;
   if (never.check(ip, type)) return `${ip} es una dirección reservada o de enlace local (como el servicio de metadatos de la nube): nunca se permite`;
   if (privateNets.check(ip, type)) return policy.allowPrivateNetworks ? null : `${ip} es una dirección de red privada; solo se permite con WEBHOOK_ALLOW_PRIVATE_NETWORKS`;
@@ -69,7 +87,8 @@ export function checkWebhookUrl(raw: string, policy: WebhookNetworkPolicy): Webh
     return { ok: false, message: 'Escriba una URL completa, como https://crm.ejemplo.cl/webhooks/portal.' };
   }
   if (url.username || url.password) return { ok: false, message: 'La URL no puede llevar usuario ni clave: el receptor verifica la firma de cada envío.' };
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  // A trailing dot is the same name, fully qualified (localhost. is localhost).
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
   const local = isLoopbackHost(host);
   if (url.protocol === 'http:') {
     if (!(local && policy.allowLocalhost)) return { ok: false, message: 'La URL debe empezar con https:// (los envíos van cifrados).' };
