@@ -17,7 +17,10 @@ import { problem } from './problem.ts';
  * - another operation or another body with the key: 422 idempotency-key-reused;
  * - while the first is still running: 409 idempotency-key-in-progress, Retry-After;
  * - 2xx and 4xx answers are kept; a 5xx is not (the row is dropped), so a
- *   retry runs again once the portal is well;
+ *   retry runs again once the portal is well; nor are the 4xx that say
+ *   "nothing was done, because of this moment" (NOT_KEPT_STATUSES): a 412
+ *   or 409 from a race tells the client to read again and retry, and a retry
+ *   that kept its key must run, not replay the refusal for 24 h;
  * - a first request whose process died (its row still without a status) is
  *   taken over after IDEMPOTENCY_TAKEOVER_MS.
  *
@@ -38,6 +41,15 @@ const IN_PROGRESS_RETRY_SECONDS = 1;
 /** 1 to 255 visible ASCII characters (RFC 9110's token68 and a UUID both fit; a space or a comma of two joined headers does not). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
+/**
+ * 4xx answers about the moment or the caller's credentials, not about the
+ * request: 401/403 (token and scope), 408, 409 (contract-changed: another
+ * change raced this one), 412 (the If-Match is stale: the client reads the
+ * new ETag and retries, If-Match not being part of the key's fingerprint),
+ * 425, 429 (rate limit). Nothing was done; the row is dropped like a 5xx's.
+ */
+export const NOT_KEPT_STATUSES: ReadonlySet<number> = new Set([401, 403, 408, 409, 412, 425, 429]);
+
 /** The answer's headers that are part of what it says; per-request ones (rate limit, request id, cache) are the replay's own. */
 const KEPT_HEADERS = ['content-type', 'location', 'etag', 'content-location', 'last-modified'] as const;
 
@@ -50,7 +62,8 @@ export const IDEMPOTENCY_KEY_PARAMETER = {
     'Opcional. Una clave única por operación (por ejemplo, un UUID), de 1 a 255 caracteres ASCII visibles. Reintentar con la misma clave y el mismo ' +
     'cuerpo durante 24 horas devuelve la respuesta de la primera vez, sin repetir la operación, con `Idempotent-Replayed: true`. La misma clave con ' +
     'otra operación u otro cuerpo: 422 `idempotency-key-reused`; mientras la primera sigue en curso: 409 `idempotency-key-in-progress` con `Retry-After`. ' +
-    'Una respuesta 5xx no se guarda: reintentar con la misma clave vuelve a ejecutar la operación.',
+    'Una respuesta 5xx no se guarda, ni una 401, 403, 409, 412 o 429 (nada se hizo por el momento en que llegó, por ejemplo un If-Match ya ' +
+    'viejo): reintentar con la misma clave vuelve a ejecutar la operación.',
   schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[!-~]+$' },
 } as const;
 
@@ -128,10 +141,10 @@ async function takeOver(db: Kysely<Database>, r: KeyRequest, row: IdempotencyRow
   return Number(u.numUpdatedRows) === 1 ? { kind: 'owned', createdAt } : null;
 }
 
-/** After the operation: keep a 2xx or 4xx answer for the replays, drop the claim of a 5xx so a retry runs again. */
+/** After the operation: keep a 2xx or 4xx answer for the replays, drop the claim of a 5xx (or a NOT_KEPT_STATUSES 4xx) so a retry runs again. */
 export async function settleIdempotencyKey(db: Kysely<Database>, r: { tokenId: string; key: string; createdAt: string }, res: Response): Promise<void> {
   // Only this request's claim, still open: one taken over meanwhile (this one ran past the takeover delay) is the other's now.
-  if (res.status >= 500) {
+  if (res.status >= 500 || NOT_KEPT_STATUSES.has(res.status)) {
     await db.deleteFrom('api_idempotency_keys').where('token_id', '=', r.tokenId).where('key', '=', r.key).where('created_at', '=', r.createdAt).where('status', 'is', null).execute();
     return;
   }

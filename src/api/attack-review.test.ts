@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiPortal, type ApiClient, type ApiPortal } from '../../tests/api-client.ts';
+import { addContractFor, createCustomerWithAdmin } from '../../tests/factories.ts';
+import { NOT_KEPT_STATUSES } from './idempotency.ts';
+
+/**
+ * What an attacker, an operator and a client developer tried against
+ * /api/v1 (issue 11's review), kept as regressions: each case is a way the
+ * API once answered, or could answer, wrongly.
+ */
+let portal: ApiPortal;
+let api: ApiClient;
+
+beforeAll(async () => {
+  portal = await startApiPortal({ withHelp: true });
+  api = await portal.client(['customers:read', 'contracts:write'], 'revisión');
+});
+afterAll(() => portal.close());
+
+const db = () => portal.rt.deps.db;
+let keys = 0;
+const freshKey = () => `revision-${Date.now()}-${++keys}`;
+const keyRow = (key: string) => db().selectFrom('api_idempotency_keys').select(['status']).where('key', '=', key).executeTakeFirst();
+
+describe('Idempotency-Key: a refusal about the moment is not replayed', () => {
+  it('a 412 for a stale If-Match is not kept: the retry with the same key and the fresh ETag runs', async () => {
+    const c = await createCustomerWithAdmin(portal.rt.deps);
+    const id = await addContractFor(portal.rt.deps, c.id, 'contabilidad', '2026-01-01');
+    const headers = { 'idempotency-key': freshKey() };
+    const stale = await api.post(`/contracts/${id}/end`, { endsOn: '2026-06-30' }, { headers: { ...headers, 'if-match': '"no-es-la-version"' } });
+    expect(stale.status).toBe(412);
+    expect(stale.body.code).toBe('precondition-failed');
+    expect(await keyRow(headers['idempotency-key'])).toBeUndefined();
+
+    const etag = (await api.get(`/contracts/${id}`)).headers.get('etag')!;
+    const retry = await api.post(`/contracts/${id}/end`, { endsOn: '2026-06-30' }, { headers: { ...headers, 'if-match': etag } });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(retry.body.endsOn).toBe('2026-06-30');
+    // Now the success is what the key keeps.
+    const again = await api.post(`/contracts/${id}/end`, { endsOn: '2026-06-30' }, { headers: { ...headers, 'if-match': etag } });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(retry.text);
+  });
+
+  it('a 403 for a missing scope is not kept, and another token cannot replay a key it did not send', async () => {
+    const c = await createCustomerWithAdmin(portal.rt.deps);
+    const reader = await portal.client(['customers:read'], 'solo lectura');
+    const key = freshKey();
+    const body = { system: 'contabilidad', plan: 'Plan Pyme', startsOn: '2026-03-01', endsOn: null };
+    const created = await api.post(`/customers/${c.rut}/contracts`, body, { headers: { 'idempotency-key': key } });
+    expect(created.status).toBe(201);
+    // The reader sends the writer's key and body: its own key space, so no replay of the writer's 201 (which would
+    // hand it a resource through a write it may not make), and the scope is refused.
+    const refused = await reader.post(`/customers/${c.rut}/contracts`, body, { headers: { 'idempotency-key': key } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('idempotent-replayed')).toBeNull();
+    expect(refused.body.code).toBe('insufficient-scope');
+    expect(await db().selectFrom('api_idempotency_keys').select('token_id').where('key', '=', key).execute()).toHaveLength(1);
+    expect(await db().selectFrom('contracts').select('id').where('customer_id', '=', c.id).execute()).toHaveLength(1);
+  });
+
+  it('lists the statuses it does not keep: the credentials, a race, a stale version, the rate limit', () => {
+    for (const s of [401, 403, 409, 412, 429]) expect(NOT_KEPT_STATUSES.has(s), String(s)).toBe(true);
+    for (const s of [400, 404, 413, 415, 422]) expect(NOT_KEPT_STATUSES.has(s), String(s)).toBe(false);
+  });
+
+  it('a replay carries its own rate-limit headers and request id, never the first answer\'s', async () => {
+    const c = await createCustomerWithAdmin(portal.rt.deps);
+    const headers = { 'idempotency-key': freshKey() };
+    const body = { system: 'contabilidad', plan: 'Plan Pyme', startsOn: '2026-03-01', endsOn: null };
+    const first = await api.post(`/customers/${c.rut}/contracts`, body, { headers });
+    const replay = await api.post(`/customers/${c.rut}/contracts`, body, { headers });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(Number(replay.headers.get('ratelimit-remaining'))).toBe(Number(first.headers.get('ratelimit-remaining')) - 1);
+    expect(replay.headers.get('x-request-id')).not.toBe(first.headers.get('x-request-id'));
+    expect(replay.headers.get('set-cookie')).toBeNull();
+    expect(replay.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('tokens as the header carries them', () => {
+  it('takes the scheme in any case and spaces or tabs around the token; refuses two tokens, a comma list, or a token with a suffix', async () => {
+    const token = api.token!;
+    for (const h of [`bearer ${token}`, `BEARER\t${token}`, `Bearer   ${token}  `]) {
+      const res = await fetch(`${portal.base}/api/v1/systems`, { headers: { authorization: h } });
+      expect(res.status, JSON.stringify(h)).toBe(200);
+    }
+    for (const h of [`Bearer ${token} ${token}`, `Bearer ${token}, Bearer ${token}`, `Bearer ${token}x`, `Bearer ${token.toUpperCase()}`, `Basic ${token}`, token]) {
+      const res = await fetch(`${portal.base}/api/v1/systems`, { headers: { authorization: h } });
+      expect(res.status, JSON.stringify(h)).toBe(401);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
+  });
+});
