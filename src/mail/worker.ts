@@ -1,8 +1,8 @@
+import { PollingWorker } from '../jobs/polling-worker.ts';
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import { UnavailableError } from '../errors.ts';
 import type { Database, OutboxTable } from '../db/schema.ts';
 import { backoffMs, MAX_BACKOFF_MS } from './backoff.ts';
 import { fillSecrets, parseSecrets } from './mail-secrets.ts';
@@ -65,64 +65,20 @@ class Interrupted extends Error {
  * a row sent or dead also erases its secrets. stop() cuts sends in flight and
  * releases their leases, so the next instance sends them at once.
  */
-export class OutboxWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
-  private stopped = true;
-  private closing = false;
-  private wakeRequested = false;
-  private readonly passes = new Set<Promise<unknown>>();
-  private readonly inFlight = new Set<AbortController>();
-
-  constructor(private readonly o: OutboxWorkerOptions) {}
+export class OutboxWorker extends PollingWorker {
+  constructor(private readonly o: OutboxWorkerOptions) {
+    super('outbox', o.log, o.pollMs ?? 2_000);
+  }
 
   private get leaseMs() {
     return this.o.leaseMs ?? 60_000;
   }
 
-  start(): void {
-    this.stopped = false;
-    this.closing = false;
-    this.schedule(0);
+  protected override stopReason(): unknown {
+    return new Interrupted('stopping');
   }
 
-  /** Run a pass soon: a new message was queued. */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.ticking) {
-      this.wakeRequested = true;
-      return;
-    }
-    this.schedule(0);
-  }
-
-  /**
-   * Stop promptly: no new pass starts, sends in flight are cut and their
-   * rows released (not counted as attempts), and this resolves once every
-   * pass has written that down. A message cut during DATA may still have
-   * reached its receiver: it goes again with the same Message-ID.
-   */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.closing = true;
-    clearTimeout(this.timer);
-    for (const c of this.inFlight) c.abort(new Interrupted('stopping'));
-    await Promise.allSettled([...this.passes]);
-  }
-
-  /** One pass over due messages; returns how many were delivered. */
-  async runOnce(): Promise<number> {
-    if (this.closing) return 0;
-    const pass = this.pass();
-    this.passes.add(pass);
-    try {
-      return await pass;
-    } finally {
-      this.passes.delete(pass);
-    }
-  }
-
-  private async pass(): Promise<number> {
+  protected async pass(): Promise<number> {
     const { db, clock, batchSize = 20 } = this.o;
     const now = clock.now().toISOString();
     const due = await db
@@ -144,7 +100,7 @@ export class OutboxWorker {
       if (!row) continue;
       if (await this.deliver(row, token, claimedAt)) delivered++;
     }
-    if (delivered > 0 && !this.closing) await this.bringForward().catch((err) => this.o.log.warn({ err }, 'bringing mail forward failed'));
+    if (delivered > 0 && !this.closing) await this.bringForward().catch((err) => this.log.warn({ err }, 'bringing mail forward failed'));
     return delivered;
   }
 
@@ -270,7 +226,7 @@ export class OutboxWorker {
       await this.o.db.updateTable('outbox').set({ locked_until: null, locked_by: null }).where('id', '=', id).where('locked_by', '=', token).execute();
     } catch (err) {
       // Then the lease simply runs out.
-      this.o.log.warn({ err, mailId: id }, 'releasing a mail lease failed');
+      this.log.warn({ err, mailId: id }, 'releasing a mail lease failed');
     }
   }
 
@@ -299,7 +255,7 @@ export class OutboxWorker {
         return;
       } catch (err) {
         if (attempt >= 3) {
-          this.o.log.error({ err, mailId: id }, 'mail delivered but not marked sent: it will be sent again (same Message-ID)');
+          this.log.error({ err, mailId: id }, 'mail delivered but not marked sent: it will be sent again (same Message-ID)');
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
@@ -345,34 +301,8 @@ export class OutboxWorker {
       .executeTakeFirst();
     const n = Number(r.numUpdatedRows);
     if (n > 0) {
-      this.o.log.info({ mails: n }, 'mail server reachable again: retrying now the mail that could not reach it');
-      this.wakeRequested = true;
+      this.log.info({ mails: n }, 'mail server reachable again: retrying now the mail that could not reach it');
+      this.passAgain();
     }
-  }
-
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), ms);
-    this.timer.unref?.();
-  }
-
-  /** A pass on the timer. Any failure (the database away, a bug) is logged and the next tick comes anyway. */
-  private tick(): void {
-    if (this.stopped || this.ticking) return;
-    this.ticking = this.runOnce()
-      .then(() => undefined)
-      .catch((err) =>
-        // The database away (a restart, a lock) is an outage the next tick rides out, not a bug.
-        err instanceof UnavailableError
-          ? this.o.log.warn({ errorId: err.id, cause: (err.cause as Error | undefined)?.message }, 'outbox pass failed: database unavailable; trying again at the next tick')
-          : this.o.log.error({ err }, 'outbox pass failed; trying again at the next tick'),
-      )
-      .finally(() => {
-        this.ticking = undefined;
-        if (this.stopped) return;
-        const again = this.wakeRequested;
-        this.wakeRequested = false;
-        this.schedule(again ? 0 : this.o.pollMs ?? 2_000);
-      });
   }
 }

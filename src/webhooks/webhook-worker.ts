@@ -1,9 +1,9 @@
+import { PollingWorker } from '../jobs/polling-worker.ts';
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import type { Database, WebhookDeliveriesTable } from '../db/schema.ts';
-import { UnavailableError } from '../errors.ts';
 import { backoffMs } from '../mail/backoff.ts';
 import { postWebhook, type WebhookTry } from './webhook-post.ts';
 import { signedHeaders } from './webhook-signature.ts';
@@ -53,54 +53,12 @@ type Row = Selectable<WebhookDeliveriesTable>;
  * webhook-id, which the receiver drops. stop() cuts tries in flight (each
  * counted and due again at once) and resolves when they are written down.
  */
-export class WebhookWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> | undefined;
-  private stopped = true;
-  private closing = false;
-  private wakeRequested = false;
-  private readonly passes = new Set<Promise<unknown>>();
-  private readonly inFlight = new Set<AbortController>();
-
-  constructor(private readonly o: WebhookWorkerOptions) {}
-
-  start(): void {
-    this.stopped = false;
-    this.closing = false;
-    this.schedule(0);
+export class WebhookWorker extends PollingWorker {
+  constructor(private readonly o: WebhookWorkerOptions) {
+    super('webhook', o.log, o.pollMs ?? 1_000);
   }
 
-  /** Run a pass soon (an event was just written, a delivery sent again). */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.ticking) {
-      this.wakeRequested = true;
-      return;
-    }
-    this.schedule(0);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.closing = true;
-    clearTimeout(this.timer);
-    for (const c of this.inFlight) c.abort();
-    await Promise.allSettled([...this.passes]);
-  }
-
-  /** One pass over due deliveries; how many were delivered. */
-  async runOnce(): Promise<number> {
-    if (this.closing) return 0;
-    const pass = this.pass();
-    this.passes.add(pass);
-    try {
-      return await pass;
-    } finally {
-      this.passes.delete(pass);
-    }
-  }
-
-  private async pass(): Promise<number> {
+  protected async pass(): Promise<number> {
     const { db, clock, batchSize = 50, concurrency = 4 } = this.o;
     const now = clock.now().toISOString();
     const due = await db
@@ -185,7 +143,7 @@ export class WebhookWorker {
       await this.o.db.updateTable('webhook_deliveries').set({ locked_until: null, locked_by: null }).where('id', '=', id).where('locked_by', '=', token).execute();
     } catch (err) {
       // Then the lease simply runs out.
-      this.o.log.warn({ err, deliveryId: id }, 'releasing a webhook delivery lease failed');
+      this.log.warn({ err, deliveryId: id }, 'releasing a webhook delivery lease failed');
     }
   }
 
@@ -264,32 +222,8 @@ export class WebhookWorker {
       .executeTakeFirst();
     const n = Number(r.numUpdatedRows);
     if (n > 0) {
-      this.o.log.info({ endpointId, deliveries: n }, 'webhook endpoint answering again: its retries go now');
-      this.wakeRequested = true;
+      this.log.info({ endpointId, deliveries: n }, 'webhook endpoint answering again: its retries go now');
+      this.passAgain();
     }
-  }
-
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.tick(), ms);
-    this.timer.unref?.();
-  }
-
-  private tick(): void {
-    if (this.stopped || this.ticking) return;
-    this.ticking = this.runOnce()
-      .then(() => undefined)
-      .catch((err) =>
-        err instanceof UnavailableError
-          ? this.o.log.warn({ errorId: err.id, cause: (err.cause as Error | undefined)?.message }, 'webhook pass failed: database unavailable; trying again at the next tick')
-          : this.o.log.error({ err }, 'webhook pass failed; trying again at the next tick'),
-      )
-      .finally(() => {
-        this.ticking = undefined;
-        if (this.stopped) return;
-        const again = this.wakeRequested;
-        this.wakeRequested = false;
-        this.schedule(again ? 0 : this.o.pollMs ?? 1_000);
-      });
   }
 }
