@@ -28,7 +28,11 @@ export const OUTBOX_DEPTH = sql<{ pending: number | string; oldest: string | nul
 
 export async function outboxDepth(db: Kysely<Database>, now: Date): Promise<OutboxDepth> {
   const { rows } = await OUTBOX_DEPTH.execute(db);
-  const row = rows[0];
+  return depthOf(rows[0], now);
+}
+
+/** A depth query's one row (pending, oldest created_at, dead) as numbers: the outbox's and the webhooks' alike. */
+export function depthOf(row: { pending: number | string; oldest: string | null; dead: number | string } | undefined, now: Date): OutboxDepth {
   const oldest = row?.oldest ? Date.parse(row.oldest) : Number.NaN;
   return {
     pending: Number(row?.pending ?? 0),

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { depthOf } from '../mail/outbox-depth.ts';
 
 export interface WebhookDepth {
   /** Deliveries not delivered and not given up on (new, being tried, waiting for a retry, or held by a paused endpoint). */
@@ -21,11 +22,5 @@ const WEBHOOK_DEPTH = sql<{ pending: number | string; oldest: string | null; dea
 
 export async function webhookDepth(db: Kysely<Database>, now: Date): Promise<WebhookDepth> {
   const { rows } = await WEBHOOK_DEPTH.execute(db);
-  const row = rows[0];
-  const oldest = row?.oldest ? Date.parse(row.oldest) : Number.NaN;
-  return {
-    pending: Number(row?.pending ?? 0),
-    oldestPendingAgeSeconds: Number.isNaN(oldest) ? 0 : Math.max(0, (now.getTime() - oldest) / 1000),
-    deadLetters: Number(row?.dead ?? 0),
-  };
+  return depthOf(rows[0], now);
 }
