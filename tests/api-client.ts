@@ -5,6 +5,8 @@ import { cliOperator } from '../src/auth/principal.ts';
 import { createApiToken } from '../src/api/tokens/create-api-token.ts';
 import type { ApiScope } from '../src/api/api-scopes.ts';
 import { API_SCOPES } from '../src/api/api-scopes.ts';
+import { isProblemCode, PROBLEM_CODES, problemAnchor, type ProblemCode } from '../src/api/problem-codes.ts';
+import { PROBLEM_TYPE } from '../src/api/problem.ts';
 import { startHttpPortal, type HttpPortal } from './http-portal.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
@@ -63,6 +65,7 @@ export class OpenApiChecker {
     if (!op) {
       expect([401, 404, 405], `${where}: no documented operation`).toContain(res.status);
       expect(type, where).toBe('application/problem+json');
+      checkProblemCode(where, res.status, res.body);
       return;
     }
     const declared = op.responses[String(res.status)] ?? op.responses.default;
@@ -81,7 +84,16 @@ export class OpenApiChecker {
     }
     const ok = validate(res.body);
     expect(ok, `${where}: body does not match the document: ${this.ajv.errorsText(validate.errors)}\n${JSON.stringify(res.body).slice(0, 500)}`).toBe(true);
+    if (type === PROBLEM_TYPE) checkProblemCode(where, res.status, res.body);
   }
+}
+
+/** A problem's code is one the reference explains (src/api/problem-codes.ts), with that status, and its `type` points there. */
+function checkProblemCode(where: string, status: number, body: unknown): void {
+  const { code, type } = body as { code: string; type: string };
+  expect(isProblemCode(code), `${where}: problem code «${code}» is not in src/api/problem-codes.ts (each code the API answers needs its section in the reference)`).toBe(true);
+  expect(PROBLEM_CODES[code as ProblemCode].statuses as readonly number[], `${where}: «${code}» with status ${status}: add the status to its entry in src/api/problem-codes.ts`).toContain(status);
+  expect(type, where).toBe(`/api/v1/docs#${problemAnchor(code)}`);
 }
 
 /** "#/components/…" refs point into the document's resource ("openapi.json#/components/…"). */
