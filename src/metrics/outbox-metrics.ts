@@ -21,7 +21,20 @@ export const OUTBOX_READ_TIMEOUT_MS = 2_000;
 
 export function registerOutboxMetrics(registry: Registry, deps: { db: Kysely<Database>; clock: Clock; log: Pick<Logger, 'warn'> }): void {
   const read = sharedScrapeRead(() => outboxDepth(deps.db, deps.clock.now()), { timeoutMs: OUTBOX_READ_TIMEOUT_MS, log: deps.log, what: 'the outbox' });
-  const gauge = (name: string, help: string, pick: (d: OutboxDepth) => number) =>
+  registerDepthGauges(registry, read, {
+    pending: ['portal_outbox_pending', 'Mail queued and not sent yet (waiting, being sent or waiting for a retry).'],
+    oldest: ['portal_outbox_oldest_pending_age_seconds', 'How long the oldest pending mail has waited since it was queued (0 with none).'],
+    dead: ['portal_outbox_dead_letters', 'Mail given up on (refused for good or unbuildable) and not discarded by a person: each needs a look in /proveedor/correo.'],
+  });
+}
+
+/** The three gauges of a queue's depth (the mail outbox, the webhook deliveries), each read at scrape time from one shared read: NaN when it failed. */
+export function registerDepthGauges(
+  registry: Registry,
+  read: () => Promise<OutboxDepth | null>,
+  names: Record<'pending' | 'oldest' | 'dead', [name: string, help: string]>,
+): void {
+  const gauge = ([name, help]: [string, string], pick: (d: OutboxDepth) => number) =>
     new Gauge({
       name,
       help,
@@ -31,7 +44,7 @@ export function registerOutboxMetrics(registry: Registry, deps: { db: Kysely<Dat
         this.set(d ? pick(d) : Number.NaN);
       },
     });
-  gauge('portal_outbox_pending', 'Mail queued and not sent yet (waiting, being sent or waiting for a retry).', (d) => d.pending);
-  gauge('portal_outbox_oldest_pending_age_seconds', 'How long the oldest pending mail has waited since it was queued (0 with none).', (d) => d.oldestPendingAgeSeconds);
-  gauge('portal_outbox_dead_letters', 'Mail given up on (refused for good or unbuildable) and not discarded by a person: each needs a look in /proveedor/correo.', (d) => d.deadLetters);
+  gauge(names.pending, (d) => d.pending);
+  gauge(names.oldest, (d) => d.oldestPendingAgeSeconds);
+  gauge(names.dead, (d) => d.deadLetters);
 }
