@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiPortal, type ApiClient, type ApiPortal } from '../../tests/api-client.ts';
 import { addContractFor, createCustomerWithAdmin } from '../../tests/factories.ts';
+import { cliOperator, type Principal } from '../auth/principal.ts';
+import { API_SCOPES } from './api-scopes.ts';
 import { NOT_KEPT_STATUSES } from './idempotency.ts';
+import { createApiToken } from './tokens/create-api-token.ts';
+import { revokeApiToken } from './tokens/revoke-api-token.ts';
 
 /**
  * What an attacker, an operator and a client developer tried against
@@ -91,5 +95,29 @@ describe('tokens as the header carries them', () => {
       expect(res.status, JSON.stringify(h)).toBe(401);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
     }
+  });
+});
+
+describe('who may mint or revoke a token: checked in the operations, not only by the console routes', () => {
+  const apiPrincipal: Principal = { kind: 'api', clientId: 'tok-1', name: 'Facturación', prefix: 'mpt_00000000', scopes: new Set(API_SCOPES), ip: null };
+  const customerAdmin: Principal = { kind: 'user', userId: 'u-1', name: 'Ana', email: 'ana@cliente.cl', role: 'admin', customer: { id: 'c-1', rut: '76543210-3', name: 'Cliente' }, ip: null };
+  const soporte: Principal = { kind: 'staff', staffId: 's-1', name: 'Sole', email: 'sole@proveedor.cl', role: 'soporte', ip: null };
+  const staffAdmin: Principal = { kind: 'staff', staffId: 's-2', name: 'Ada', email: 'ada@proveedor.cl', role: 'admin', ip: null };
+
+  it('an API client, a customer\'s user or staff without api:manage get 403 and nothing is written; a staff admin and the CLI may', async () => {
+    const tokens = () => db().selectFrom('api_tokens').select('id').execute();
+    const audits = () => db().selectFrom('audit_events').select('id').where('action', 'in', ['api-token.created', 'api-token.revoked']).execute();
+    const [before, auditsBefore] = [(await tokens()).length, (await audits()).length];
+    for (const who of [apiPrincipal, customerAdmin, soporte]) {
+      await expect(createApiToken(portal.rt.deps, who, { name: 'Intruso', scopes: [...API_SCOPES], expiresInDays: 365 }), who.kind).rejects.toMatchObject({ status: 403, id: 'forbidden' });
+    }
+    expect(await tokens()).toHaveLength(before);
+    const made = await createApiToken(portal.rt.deps, staffAdmin, { name: 'Del administrador', scopes: ['customers:read'], expiresInDays: 30 });
+    for (const who of [apiPrincipal, customerAdmin, soporte]) {
+      await expect(revokeApiToken(portal.rt.deps, who, made.id), who.kind).rejects.toMatchObject({ status: 403 });
+    }
+    expect((await db().selectFrom('api_tokens').select('revoked_at').where('id', '=', made.id).executeTakeFirstOrThrow()).revoked_at).toBeNull();
+    expect((await revokeApiToken(portal.rt.deps, cliOperator('revisión'), made.id)).changed).toBe(true);
+    expect(await audits()).toHaveLength(auditsBefore + 2);
   });
 });

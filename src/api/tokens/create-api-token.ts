@@ -10,6 +10,7 @@ import { ValidationError } from '../../errors.ts';
 import { fieldErrors } from '../../customers/user-fields.ts';
 import { API_SCOPES } from '../api-scopes.ts';
 import { newApiToken } from './api-token-format.ts';
+import { authorizeApiTokens } from './authorize-api-token-manager.ts';
 
 /** The longest a token may live: a year; rotating is creating a new one and revoking the old. */
 export const MAX_TOKEN_DAYS = 365;
@@ -42,6 +43,7 @@ export interface CreatedApiToken {
 
 /** A staff administrator (or the operator's CLI) creates a token for a vendor system. */
 export async function createApiToken(deps: Deps, actor: Principal, raw: CreateApiTokenInput): Promise<CreatedApiToken> {
+  authorizeApiTokens(actor);
   const parsed = CreateApiTokenInput.safeParse(raw);
   if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
   const { name, scopes, expiresInDays } = parsed.data;

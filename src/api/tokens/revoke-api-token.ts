@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.ts';
 import { recordAuditEvent } from '../../audit/record-audit-event.ts';
 import { auditActor, principalName, type Principal } from '../../auth/principal.ts';
 import { AppError } from '../../errors.ts';
+import { authorizeApiTokens } from './authorize-api-token-manager.ts';
 
 const noSuchToken = () => new AppError(404, 'api-token-not-found', 'No existe ese token de API.');
 
@@ -14,6 +15,7 @@ export async function revokeApiToken(deps: Deps, actor: Principal, tokenId: stri
   return deps.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('api_tokens').select(['id', 'name', 'prefix', 'revoked_at']).where('id', '=', tokenId).executeTakeFirst();
     if (!row) throw noSuchToken();
+    authorizeApiTokens(actor);
     // Compare-and-swap: of two revocations at once, one writes and audits.
     const r = await trx
       .updateTable('api_tokens')
