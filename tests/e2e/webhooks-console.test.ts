@@ -5,7 +5,7 @@ import { createCustomer } from '../../src/customers/create-customer.ts';
 import { newRut } from '../factories.ts';
 import { createTestStaff, totpCode, type TestStaff } from '../staff-fixtures.ts';
 import { WebhookReceiver } from '../webhook-receiver.ts';
-import { AxeAuditor, BrowserProblems, describeInBrowser, PHONE, startBrowserAndPortal, VIEWPORT } from './browser.ts';
+import { AxeAuditor, BrowserProblems, describeInBrowser, PHONE, screenshot, startBrowserAndPortal, VIEWPORT } from './browser.ts';
 import type { PortalServer } from './portal-server.ts';
 
 /**
@@ -141,6 +141,7 @@ describeInBrowser('webhook pages of the console', { timeout: 150_000 }, () => {
     const row = page.locator('main tbody tr', { hasText: receiver.url });
     expect(await row.textContent()).toContain('Entregado');
     await axe.audit('webhooks', page);
+    await screenshot(page, 'console-webhooks');
     await auditAtPhone('webhooks (teléfono)');
 
     await click('link', 'Ver todos los envíos');
@@ -163,6 +164,7 @@ describeInBrowser('webhook pages of the console', { timeout: 150_000 }, () => {
     expect(await page.locator('main').textContent()).toContain('HTTP 204');
     expect(await page.locator('main pre').textContent()).toContain('Ferretería Los Aromos SpA');
     await axe.audit('envío', page);
+    await screenshot(page, 'console-webhook-delivery');
     await auditAtPhone('envío (teléfono)');
 
     await click('button', 'Enviar otra vez');
