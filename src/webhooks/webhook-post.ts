@@ -19,6 +19,17 @@ export const RESPONSE_EXCERPT_BYTES = 200;
 
 class PolicyRefusal extends Error {}
 
+/**
+ * The receiver's words as one printable line: its body, a Location, a
+ * socket error's message are the receiver's to choose, and a NUL byte in
+ * them cannot be stored in PostgreSQL text (the try went unrecorded, and the
+ * delivery round again without backoff), while other control, zero-width
+ * and bidirectional characters would garble the console's log of tries.
+ */
+export function printableLine(text: string): string {
+  return text.replace(/[\p{Cc}\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+/gu, ' ').replace(/\s+/g, ' ').trim();
+}
+
 /** dns.lookup, but an address the policy refuses is dropped, and none left is an error: checked on the address the socket dials. */
 export function guardedLookup(policy: WebhookNetworkPolicy): LookupFunction {
   return (hostname, options, callback) => {
@@ -67,7 +78,7 @@ async function excerpt(res: IncomingMessage, max: number): Promise<string> {
     size += chunk.length;
     if (size >= max) break;
   }
-  return Buffer.concat(chunks).subarray(0, max).toString('utf8').replace(/\s+/g, ' ').trim();
+  return printableLine(Buffer.concat(chunks).subarray(0, max).toString('utf8'));
 }
 
 /**
@@ -96,7 +107,7 @@ export async function postWebhook(
       clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
       req.destroy();
-      resolve({ ...t, durationMs: took(), interrupted });
+      resolve({ ...t, error: t.error === null ? null : printableLine(t.error), durationMs: took(), interrupted });
     };
     const req = send(url, {
       method: 'POST',
