@@ -172,6 +172,8 @@ describe('GET /customers', () => {
   it('filters by name (any case and accents) or RUT digits, by state and by a system in force today', async () => {
     const tag = `Ñandú ${Math.random().toString(36).slice(2, 8)}`;
     const a = (await api.post('/customers', newCustomer({ name: `Ferretería ${tag}` }))).body;
+    // A later instant: on the test clock both would share one created_at, and ties go by the (random) id.
+    portal.rt.clock.advance(1);
     const b = (await api.post('/customers', newCustomer({ name: `Panadería ${tag}` }))).body;
     await api.post(`/customers/${b.rut}/disable`);
     await addContractFor(portal.rt.deps, a.id, 'contabilidad', '2026-01-01', null);
