@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiPortal, type ApiClient, type ApiPortal } from '../../tests/api-client.ts';
 import { addContractFor, createCustomerWithAdmin } from '../../tests/factories.ts';
@@ -119,5 +123,44 @@ describe('who may mint or revoke a token: checked in the operations, not only by
     expect((await db().selectFrom('api_tokens').select('revoked_at').where('id', '=', made.id).executeTakeFirstOrThrow()).revoked_at).toBeNull();
     expect((await revokeApiToken(portal.rt.deps, cliOperator('revisión'), made.id)).changed).toBe(true);
     expect(await audits()).toHaveLength(auditsBefore + 2);
+  });
+});
+
+describe('the database away: 503 problem+json with Retry-After, nothing kept', () => {
+  // A SQLite file whatever DATABASE_URL says: another connection holds its write lock, as a long import or a stuck
+  // process would; past the driver's deadline the portal answers the named 503, not a 500 with SQL in it.
+  let locked: ApiPortal;
+  const dir = mkdtempSync(join(tmpdir(), 'api-busy-'));
+  const file = join(dir, 'portal.db');
+  beforeAll(async () => {
+    locked = await startApiPortal({ withHelp: false, sqliteFile: file });
+  });
+  afterAll(async () => {
+    await locked?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a POST while the database is locked is 503 database-busy, its key not kept; the retry with the key runs once it is free', async () => {
+    const writer = await locked.client(['customers:write', 'customers:read'], 'durante el bloqueo');
+    await writer.get('/systems'); // last use written now, so the locked call's authentication only reads
+    const body = { rut: '76.543.210-3', name: 'Bloqueo S.A.', adminName: 'Ana Administradora', adminEmail: 'ana@bloqueo.cl' };
+    const headers = { 'idempotency-key': freshKey() };
+    const other = new Database(file);
+    other.exec('begin immediate');
+    let busy;
+    try {
+      busy = await writer.post('/customers', body, { headers });
+    } finally {
+      other.exec('rollback');
+      other.close();
+    }
+    expect(busy.status).toBe(503);
+    expect(busy.headers.get('content-type')).toBe('application/problem+json');
+    expect(busy.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(busy.body).toMatchObject({ status: 503, code: 'database-busy' });
+    expect(busy.text).not.toMatch(/SQLITE|insert into|select |at .*\.ts:/i);
+    const retry = await writer.post('/customers', body, { headers });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
   });
 });
