@@ -5,10 +5,13 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiPortal, type ApiClient, type ApiPortal } from '../../tests/api-client.ts';
 import { addContractFor, createCustomerWithAdmin } from '../../tests/factories.ts';
+import { createTestStaff, staffClient } from '../../tests/staff-fixtures.ts';
+import { setStaffDisabled } from '../staff/set-staff-disabled.ts';
 import { cliOperator, type Principal } from '../auth/principal.ts';
 import { API_SCOPES } from './api-scopes.ts';
 import { NOT_KEPT_STATUSES } from './idempotency.ts';
 import { createApiToken } from './tokens/create-api-token.ts';
+import { findApiToken, listApiTokens } from './tokens/list-api-tokens.ts';
 import { revokeApiToken } from './tokens/revoke-api-token.ts';
 
 /**
@@ -162,5 +165,26 @@ describe('the database away: 503 problem+json with Retry-After, nothing kept', (
     const retry = await writer.post('/customers', body, { headers });
     expect(retry.status).toBe(201);
     expect(retry.headers.get('idempotent-replayed')).toBeNull();
+  });
+});
+
+describe('a token whose creator is disabled', () => {
+  it('keeps working (the vendor system\'s credential, not the person\'s), and the console marks it for replacing', async () => {
+    const creator = await createTestStaff(portal.rt.deps, 'admin', { name: 'Quien se fue' });
+    const boss = await createTestStaff(portal.rt.deps, 'admin');
+    const asStaff = (s: { id: string; name: string; email: string }): Principal => ({ kind: 'staff', staffId: s.id, name: s.name, email: s.email, role: 'admin', ip: null });
+    const made = await createApiToken(portal.rt.deps, asStaff(creator), { name: 'Facturación heredada', scopes: ['customers:read'], expiresInDays: 30 });
+    expect((await findApiToken(db(), made.prefix, portal.rt.clock.now()))!.creatorDisabled).toBe(false);
+    await setStaffDisabled(portal.rt.deps, asStaff(boss), { staffId: creator.id, disabled: true });
+
+    expect((await portal.anonymous(made.token).get('/systems')).status).toBe(200);
+    const row = (await listApiTokens(db(), portal.rt.clock.now())).find((t) => t.id === made.id)!;
+    expect(row).toMatchObject({ state: 'active', creatorDisabled: true, createdBy: expect.stringContaining('Quien se fue') });
+    const html = await (await staffClient(portal.rt, boss)).get('/proveedor/api').then((r) => r.text());
+    const cell = html.slice(html.indexOf(made.prefix));
+    expect(cell.slice(0, cell.indexOf('</tr>'))).toContain('Creador deshabilitado');
+    // A token made at the terminal has no staff creator to be disabled.
+    const fromCli = (await listApiTokens(db(), portal.rt.clock.now())).filter((t) => t.name === 'revisión');
+    expect(fromCli.map((t) => t.creatorDisabled)).toEqual([false]);
   });
 });

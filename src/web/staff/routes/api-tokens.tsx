@@ -53,6 +53,12 @@ function TokenRow(props: { t: ApiTokenRow; manages: boolean }) {
         <span class="muted">
           por <bdi>{t.createdBy}</bdi>
         </span>
+        {t.creatorDisabled && t.state === 'active' ? (
+          <>
+            <br />
+            <span class="badge state-pending">Creador deshabilitado</span> <span class="muted">vio el token: considere reemplazarlo</span>
+          </>
+        ) : null}
       </td>
       <td data-label="Vence">{formatDateTime(t.expiresAt)}</td>
       <td data-label="Último uso">
