@@ -77,6 +77,11 @@ function routeAction(method: string, route: string): StaffAction | 'public' {
   if (r.startsWith('/auditoria')) return 'audit:read';
   if (r.startsWith('/informes')) return 'reports:read';
   if (r.startsWith('/personal')) return method === 'GET' ? 'staff:read' : 'staff:manage';
+  if (r === '/api') return 'api:read';
+  if (r.startsWith('/api/')) return 'api:manage';
+  if (r === '/webhooks/envios/:id/reenviar') return 'webhooks:resend';
+  if (r === '/webhooks' || r === '/webhooks/:id' || r.startsWith('/webhooks/envios')) return 'webhooks:read';
+  if (r.startsWith('/webhooks/')) return 'webhooks:manage';
   throw new Error(`console route without an action in the fuzz: ${method} ${route}`);
 }
 
