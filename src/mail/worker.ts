@@ -1,3 +1,4 @@
+import { oneLine } from '../domain/plain-text.ts';
 import { PollingWorker } from '../jobs/polling-worker.ts';
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
@@ -267,7 +268,8 @@ export class OutboxWorker extends PollingWorker {
     const { db, clock, log } = this.o;
     const now = clock.now();
     const attempts = row.attempts + 1;
-    const lastError = message.slice(0, 500);
+    // One printable line: a server's words may hold a NUL, which PostgreSQL refuses in text (the failure would never be written down).
+    const lastError = oneLine(message).slice(0, 500);
     if (kind === 'permanent') {
       await db
         .updateTable('outbox')

@@ -1,3 +1,4 @@
+import { oneLine } from '../domain/plain-text.ts';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -18,17 +19,6 @@ export interface WebhookTry {
 export const RESPONSE_EXCERPT_BYTES = 200;
 
 class PolicyRefusal extends Error {}
-
-/**
- * The receiver's words as one printable line: its body, a Location, a
- * socket error's message are the receiver's to choose, and a NUL byte in
- * them cannot be stored in PostgreSQL text (the try went unrecorded, and the
- * delivery round again without backoff), while other control, zero-width
- * and bidirectional characters would garble the console's log of tries.
- */
-export function printableLine(text: string): string {
-  return text.replace(/[\p{Cc}\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+/gu, ' ').replace(/\s+/g, ' ').trim();
-}
 
 /** dns.lookup, but an address the policy refuses is dropped, and none left is an error: checked on the address the socket dials. */
 export function guardedLookup(policy: WebhookNetworkPolicy): LookupFunction {
@@ -78,7 +68,8 @@ async function excerpt(res: IncomingMessage, max: number): Promise<string> {
     size += chunk.length;
     if (size >= max) break;
   }
-  return printableLine(Buffer.concat(chunks).subarray(0, max).toString('utf8'));
+  // The receiver's words, as one printable line: a NUL in them cannot be stored in PostgreSQL text (the try would go unrecorded).
+  return oneLine(Buffer.concat(chunks).subarray(0, max).toString('utf8'));
 }
 
 /**
@@ -107,7 +98,7 @@ export async function postWebhook(
       clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
       req.destroy();
-      resolve({ ...t, error: t.error === null ? null : printableLine(t.error), durationMs: took(), interrupted });
+      resolve({ ...t, error: t.error === null ? null : oneLine(t.error), durationMs: took(), interrupted });
     };
     const req = send(url, {
       method: 'POST',
