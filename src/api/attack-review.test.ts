@@ -71,9 +71,23 @@ describe('Idempotency-Key: a refusal about the moment is not replayed', () => {
     expect(await db().selectFrom('contracts').select('id').where('customer_id', '=', c.id).execute()).toHaveLength(1);
   });
 
-  it('lists the statuses it does not keep: the credentials, a race, a stale version, the rate limit', () => {
-    for (const s of [401, 403, 409, 412, 429]) expect(NOT_KEPT_STATUSES.has(s), String(s)).toBe(true);
-    for (const s of [400, 404, 413, 415, 422]) expect(NOT_KEPT_STATUSES.has(s), String(s)).toBe(false);
+  it('lists the statuses it does not keep: the credentials, a resource not there yet, a race, a stale version, the rate limit', () => {
+    for (const s of [401, 403, 404, 409, 410, 412, 429]) expect(NOT_KEPT_STATUSES.has(s), String(s)).toBe(true);
+    for (const s of [400, 413, 415, 422]) expect(NOT_KEPT_STATUSES.has(s), String(s)).toBe(false);
+  });
+
+  it('a contract sent before its customer exists is 404, and the retry with the same key once it does creates it', async () => {
+    const key = freshKey();
+    const rut = '11111111-1';
+    const body = { system: 'contabilidad', plan: 'Plan Pyme', startsOn: '2026-03-01', endsOn: null };
+    const early = await api.post(`/customers/${rut}/contracts`, body, { headers: { 'Idempotency-Key': key } });
+    expect(early.status).toBe(404);
+    expect(await keyRow(key)).toBeUndefined();
+    const creator = await portal.client(['customers:write'], 'crm');
+    expect((await creator.post('/customers', { rut, name: 'Llega Después SpA', adminName: 'Ana Soto', adminEmail: 'ana@llegadespues.cl' })).status).toBe(201);
+    const later = await api.post(`/customers/${rut}/contracts`, body, { headers: { 'Idempotency-Key': key } });
+    expect(later.status).toBe(201);
+    expect(later.headers.get('idempotent-replayed')).toBeNull();
   });
 
   it('a replay carries its own rate-limit headers and request id, never the first answer\'s', async () => {

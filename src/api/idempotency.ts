@@ -43,12 +43,15 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * 4xx answers about the moment or the caller's credentials, not about the
- * request: 401/403 (token and scope), 408, 409 (contract-changed: another
- * change raced this one), 412 (the If-Match is stale: the client reads the
- * new ETag and retries, If-Match not being part of the key's fingerprint),
- * 425, 429 (rate limit). Nothing was done; the row is dropped like a 5xx's.
+ * request: 401/403 (token and scope), 404/410 (the customer, user or
+ * contract is not there yet: a CRM that sends the contract before the
+ * customer must get it created on the retry, not the 404 for a day), 408,
+ * 409 (contract-changed: another change raced this one), 412 (the If-Match
+ * is stale: the client reads the new ETag and retries, If-Match not being
+ * part of the key's fingerprint), 425, 429 (rate limit). Nothing was done;
+ * the row is dropped like a 5xx's.
  */
-export const NOT_KEPT_STATUSES: ReadonlySet<number> = new Set([401, 403, 408, 409, 412, 425, 429]);
+export const NOT_KEPT_STATUSES: ReadonlySet<number> = new Set([401, 403, 404, 408, 409, 410, 412, 425, 429]);
 
 /** The answer's headers that are part of what it says; per-request ones (rate limit, request id, cache) are the replay's own. */
 const KEPT_HEADERS = ['content-type', 'location', 'etag', 'content-location', 'last-modified'] as const;
