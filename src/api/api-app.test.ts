@@ -51,4 +51,15 @@ describe('/api/v1 basics', () => {
     expect(mine[0]!.actor_api_token_id).toBeTruthy();
     expect(JSON.parse(mine[0]!.detail!)).toMatchObject({ method: 'GET', path: '/api/v1/no-existe', status: 404 });
   });
+
+  it('refuses a body key the operation does not know (422 at that key, nothing written), and says so in the document', async () => {
+    const doc = await (await fetch(`${portal.base}/api/v1/openapi.json`)).json();
+    expect(doc.paths['/customers'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    const writer = await portal.client(['customers:write']);
+    const before = await portal.rt.deps.db.selectFrom('customers').select('id').execute();
+    const res = await writer.post('/customers', { rut: '76.086.428-5', name: 'Con Campo De Más SpA', adminName: 'Ana Soto', adminEmail: 'ana@demas.cl', plan: 'Plan Pyme' });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([{ pointer: '/plan', detail: 'Este campo no existe en esta operación: revise su nombre en la referencia de la API.' }]);
+    expect(await portal.rt.deps.db.selectFrom('customers').select('id').execute()).toHaveLength(before.length);
+  });
 });

@@ -1,4 +1,5 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import { ZodObject } from 'zod';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../web/env.ts';
 import type { ApiScope } from './api-scopes.ts';
@@ -49,10 +50,25 @@ export function apiRoute<R extends Omit<RouteConfig, 'security' | 'middleware'> 
   const post = r.method === 'post';
   return createRoute({
     ...rest,
+    ...(rest.request ? { request: strictBody(rest.request) } : {}),
     ...(post ? { parameters: [IDEMPOTENCY_KEY_PARAMETER, ...(rest.parameters ?? [])] } : {}),
     security: [{ bearerToken: [scope] }],
     [SCOPE_EXTENSION]: scope,
     middleware: [requireScope(scope)],
     responses: { ...COMMON_PROBLEMS, ...(post ? POST_PROBLEMS : {}), ...responses },
   } as Omit<R, 'scope'> & { security: RouteConfig['security']; middleware: MiddlewareHandler<AppEnv>[]; responses: R['responses'] & typeof COMMON_PROBLEMS });
+}
+
+/**
+ * A JSON body's object schema refuses keys it does not know (422, the key
+ * named), here and in the document (additionalProperties: false). The
+ * forms' schemas drop them silently, which suits a form and not a program:
+ * `{"plan":"A","endsOn":"2026-12-31"}` on a PATCH that only changes the plan
+ * would answer 200 and leave the end date as it was.
+ */
+function strictBody<Q extends NonNullable<RouteConfig['request']>>(request: Q): Q {
+  const json = request.body?.content?.['application/json'] as { schema?: unknown } | undefined;
+  const schema = json?.schema;
+  if (!json || !(schema instanceof ZodObject)) return request;
+  return { ...request, body: { ...request.body, content: { ...request.body!.content, 'application/json': { ...json, schema: (schema as ZodObject).strict() } } } };
 }

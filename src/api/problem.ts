@@ -78,6 +78,14 @@ export function jsonPointer(path: readonly PropertyKey[]): string {
 export function zodFieldProblems(error: ZodError, prefix: readonly PropertyKey[] = []): FieldProblem[] {
   const seen = new Map<string, string>();
   for (const issue of error.issues) {
+    // A key the operation does not know: one entry per key, at the key itself.
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const pointer = jsonPointer([...prefix, ...issue.path, key]);
+        if (!seen.has(pointer)) seen.set(pointer, 'Este campo no existe en esta operación: revise su nombre en la referencia de la API.');
+      }
+      continue;
+    }
     const pointer = jsonPointer([...prefix, ...issue.path]);
     if (!seen.has(pointer)) seen.set(pointer, issue.message);
   }
