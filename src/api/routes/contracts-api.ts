@@ -1,8 +1,9 @@
+import { CustomerRutParam } from '../resources/customer-resource.ts';
+import { IfMatchHeaders } from '../if-match.ts';
 import { z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { AddContractInput, addContract } from '../../customers/add-contract.ts';
 import { ChangePlanInput, changeContractPlan } from '../../customers/change-contract-plan.ts';
-import { CustomerRut } from '../../customers/create-customer.ts';
 import { EndContractInput, endContract } from '../../customers/end-contract.ts';
 import type { ContractVersion } from '../../customers/find-contract.ts';
 import { findCustomerByRut, isUuid } from '../../customers/find-customer.ts';
@@ -20,29 +21,7 @@ import { ContractResource, loadContract, presentContract } from './contract-reso
 
 const TAGS = ['Contratos'];
 
-const RutParam = z.object({
-  // The shared rule (CustomerRut) behind a documented string: schemas made before zod-openapi extended zod have no .openapi().
-  rut: z
-    .string()
-    .openapi({
-      param: { name: 'rut', in: 'path' },
-      description: 'RUT del cliente, como se escriba: `76.086.428-5`, `76086428-5` o `760864285`.',
-      example: '76.086.428-5',
-    })
-    .pipe(CustomerRut),
-});
-
 const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, description: 'Identificador del contrato.' }) });
-
-const IfMatchHeader = z.object({
-  'if-match': z
-    .string()
-    .optional()
-    .openapi({
-      param: { name: 'if-match', in: 'header' },
-      description: 'Opcional: el `ETag` leído. Si el contrato cambió desde entonces, nada se hace y la respuesta es 412. Una etiqueta débil (`W/…`) nunca coincide.',
-    }),
-});
 
 const json = <S extends z.ZodType>(schema: S) => ({ 'application/json': { schema } });
 const contractAnswer = (description: string) => ({
@@ -81,7 +60,7 @@ const createContract = apiRoute({
   tags: TAGS,
   summary: 'Crea un contrato del cliente',
   description: 'La ayuda del sistema se abre para el cliente desde el día de inicio (hora de Santiago) hasta el de término, ambos incluidos.',
-  request: { params: RutParam, body: { required: true, content: json(AddContractInput) } },
+  request: { params: CustomerRutParam, body: { required: true, content: json(AddContractInput) } },
   responses: {
     201: {
       description: 'El contrato creado. `Location` es su dirección.',
@@ -98,7 +77,7 @@ const listCustomerContracts = apiRoute({
   scope: 'customers:read',
   tags: TAGS,
   summary: 'Lista los contratos del cliente',
-  request: { params: RutParam },
+  request: { params: CustomerRutParam },
   responses: {
     200: { description: 'Todos sus contratos (un cliente tiene pocos): por sistema, y por fecha de inicio.', content: json(z.object({ items: z.array(ContractResource) })) },
     404: problemResponse('No hay un cliente con ese RUT (`customer-not-found`).'),
@@ -147,7 +126,7 @@ const patchContract = apiRoute({
   tags: TAGS,
   summary: 'Cambia el plan del contrato',
   description: 'Las fechas no cambian: un cambio que rige desde un día dado es un contrato nuevo y el término de este.',
-  request: { params: IdParam, headers: IfMatchHeader, body: { required: true, content: json(ChangePlanInput) } },
+  request: { params: IdParam, headers: IfMatchHeaders, body: { required: true, content: json(ChangePlanInput) } },
   responses: { 200: contractAnswer('El contrato con su nuevo plan (igual si el plan ya era ese).'), ...versionProblems },
 });
 
@@ -160,7 +139,7 @@ const endContractRoute = apiRoute({
   description:
     'El último día es el día de término (incluido, hora de Santiago): al día siguiente se cierra la ayuda del sistema. Puede ser pasado, hoy o futuro, ' +
     'pero no anterior al inicio. Para cambiarlo, vuelva a llamar con otra fecha.',
-  request: { params: IdParam, headers: IfMatchHeader, body: { required: true, content: json(EndContractInput) } },
+  request: { params: IdParam, headers: IfMatchHeaders, body: { required: true, content: json(EndContractInput) } },
   responses: { 200: contractAnswer('El contrato con su día de término.'), ...versionProblems },
 });
 
