@@ -58,9 +58,9 @@ describe.runIf(postgres)('webhooks from two real portal processes', () => {
     expect(receiver.successes().sort()).toEqual([...ids].sort());
     expect(receiver.received).toHaveLength(ids.length + failFirst.size);
     const [byA, byB] = deliveredBy(cluster);
+    // Each delivery by exactly one of them. Not "both did some": one instance's pass may claim
+    // all thirty at once (its batch is larger), which CI's timing showed it does.
     expect(byA! + byB!).toBe(ids.length);
-    expect(byA).toBeGreaterThan(0);
-    expect(byB).toBeGreaterThan(0);
 
     // Now a receiver that never answers, and instance B paused (SIGSTOP) so A surely takes the next event; A is SIGKILLed mid-try.
     const [A, B] = cluster.instances as [typeof cluster.instances[0], typeof cluster.instances[0]];

@@ -63,6 +63,21 @@ const signedInBeforeLargeBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   return next();
 };
 
+/**
+ * A NUL in the path is nobody's page: 404 before any lookup. Every id in a
+ * console path reaches a text column, and PostgreSQL refuses a NUL in text,
+ * so the lookup itself failed and the page was a 500 (every page with an
+ * id: API tokens, webhooks, deliveries). Other odd ids simply find nothing.
+ * (Query values are each filter's to read: a page number with a NUL is page 1.)
+ */
+const nulIsNoPage: MiddlewareHandler<AppEnv> = (c, next) => {
+  const url = c.req.url;
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const end = url.indexOf('?', start);
+  if (url.slice(start, end < 0 ? undefined : end).includes('%00')) throw notFound();
+  return next();
+};
+
 /** The editor's large urlencoded forms; any other body there is csrfGuard's to refuse (415) without reading it. */
 const signedInBeforeLargeForm: MiddlewareHandler<AppEnv> = (c, next) =>
   /^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '') ? signedInBeforeLargeBody(c, next) : next();
@@ -79,6 +94,7 @@ export function staffApp() {
       c.header('X-Robots-Tag', 'noindex');
       await next();
     })
+    .use('*', nulIsNoPage)
     // The CSV import and an article's file upload alone take a file (multipart) and a larger body; every other console form keeps
     // the 64 KiB urlencoded rule. A POST there without a live staff session is sent to sign in before a byte of it is read.
     .use('/importar', signedInBeforeLargeBody)
