@@ -1,10 +1,11 @@
+import { OperationLink } from './operation-link.tsx';
 import type { Brand } from '../../config.ts';
 import { renderToString } from '../../html/render-to-string.ts';
 import { DOCTYPE } from '../../web/html-response.ts';
 import { PageFrame } from '../../web/layouts/page-frame.tsx';
 import { inlineMarkdown } from './inline-markdown.ts';
 import { OperationSection } from './operation-section.tsx';
-import { operationAnchor, operationsOf, type LocatedOperation, type OpenApiDocumentShape } from './openapi-shape.ts';
+import { operationsOf, type LocatedOperation, type OpenApiDocumentShape } from './openapi-shape.ts';
 import { ReferenceIntro, type RateLimits } from './reference-intro.tsx';
 import { resolverOf } from './schema-rows.ts';
 import { webhookAnchor, WebhooksSection } from './webhooks-section.tsx';
@@ -72,11 +73,7 @@ export function renderApiReference(doc: OpenApiDocumentShape, brand: Brand, limi
                 <ul>
                   {ops.map((o) => (
                     <li>
-                      <a href={`#${operationAnchor(o)}`}>
-                        <code>
-                          {o.method.toUpperCase()} {o.path}
-                        </code>
-                      </a>
+                      <OperationLink o={o} />
                       {o.op.summary ? ` — ${o.op.summary}` : ''}
                     </li>
                   ))}

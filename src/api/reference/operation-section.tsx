@@ -3,7 +3,7 @@ import { inlineMarkdown } from './inline-markdown.ts';
 import { operationAnchor, type LocatedOperation, type ResponseObject } from './openapi-shape.ts';
 import { typeWords, type Resolver } from './schema-rows.ts';
 import { SchemaTable } from './schema-table.tsx';
-import { ScrollBox } from './scroll-box.tsx';
+import { ScrolledTable } from './scroll-box.tsx';
 
 const IN_WORD: Record<string, string> = { path: 'ruta', query: 'consulta', header: 'encabezado', cookie: 'cookie' };
 
@@ -48,19 +48,7 @@ export function OperationSection(props: { o: LocatedOperation; base: string; res
       {op.description ? <p>{inlineMarkdown(op.description)}</p> : null}
 
       {params.length > 0 ? (
-        <ScrollBox label={`Parámetros de ${label}`}>
-          <table class="data">
-            <caption>Parámetros de {label}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Nombre</th>
-                <th scope="col">En</th>
-                <th scope="col">Tipo</th>
-                <th scope="col">Obligatorio</th>
-                <th scope="col">Descripción</th>
-              </tr>
-            </thead>
-            <tbody>
+        <ScrolledTable caption={`Parámetros de ${label}`} columns={['Nombre', 'En', 'Tipo', 'Obligatorio', 'Descripción']}>
               {params.map((p) => (
                 <tr>
                   <th scope="row">
@@ -72,9 +60,7 @@ export function OperationSection(props: { o: LocatedOperation; base: string; res
                   <td>{inlineMarkdown(p.description ?? p.schema?.description)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </ScrollBox>
+        </ScrolledTable>
       ) : null}
 
       {body ? (
@@ -86,17 +72,7 @@ export function OperationSection(props: { o: LocatedOperation; base: string; res
       ) : null}
 
       <h4>Respuestas</h4>
-      <ScrollBox label={`Respuestas de ${label}`}>
-        <table class="data">
-          <caption>Respuestas de {label}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Estado</th>
-              <th scope="col">Significa</th>
-              <th scope="col">Cuerpo</th>
-            </tr>
-          </thead>
-          <tbody>
+      <ScrolledTable caption={`Respuestas de ${label}`} columns={['Estado', 'Significa', 'Cuerpo']}>
             {statuses.map((status) => {
               const r = op.responses[status]!;
               const types = Object.keys(r.content ?? {});
@@ -129,9 +105,7 @@ export function OperationSection(props: { o: LocatedOperation; base: string; res
                 </tr>
               );
             })}
-          </tbody>
-        </table>
-      </ScrollBox>
+      </ScrolledTable>
       {statuses.map((status) => {
         const r = op.responses[status]!;
         if (isProblem(r)) return null;

@@ -1,12 +1,13 @@
+import { OperationLink } from './operation-link.tsx';
 import { API_BODY_LIMIT } from '../api-body.ts';
 import { API_SCOPE_LABEL, API_SCOPES } from '../api-scopes.ts';
 import { DEFAULT_PAGE, MAX_PAGE } from '../cursor.ts';
 import { PROBLEM_CODES, problemAnchor } from '../problem-codes.ts';
 import { inlineMarkdown } from './inline-markdown.ts';
-import { operationAnchor, type LocatedOperation } from './openapi-shape.ts';
+import type { LocatedOperation } from './openapi-shape.ts';
 import type { JsonSchema, Resolver } from './schema-rows.ts';
 import { SchemaTable } from './schema-table.tsx';
-import { ScrollBox } from './scroll-box.tsx';
+import { ScrolledTable } from './scroll-box.tsx';
 
 /** What every operation shares, before the operations: tokens, permissions, errors, and the headers that make retries safe. */
 /** The per-token limits this portal runs with (config.apiRateLimit): the page states them, as a client plans by them. */
@@ -46,17 +47,7 @@ export function ReferenceIntro(props: { operations: LocatedOperation[]; problemS
           Cada operación pide un permiso, que se indica junto a ella. Un token sin ese permiso recibe <code>403</code>{' '}
           <a href={`#${problemAnchor('insufficient-scope')}`}>insufficient-scope</a> antes de que se lea o cambie nada.
         </p>
-        <ScrollBox label="Permisos de un token y las operaciones que habilitan">
-          <table class="data">
-            <caption>Permisos de un token y las operaciones que habilitan</caption>
-            <thead>
-              <tr>
-                <th scope="col">Permiso</th>
-                <th scope="col">Permite</th>
-                <th scope="col">Operaciones</th>
-              </tr>
-            </thead>
-            <tbody>
+        <ScrolledTable caption="Permisos de un token y las operaciones que habilitan" columns={['Permiso', 'Permite', 'Operaciones']}>
               {API_SCOPES.map((scope) => {
                 const ops = props.operations.filter((o) => o.op['x-required-scope'] === scope);
                 return (
@@ -72,11 +63,7 @@ export function ReferenceIntro(props: { operations: LocatedOperation[]; problemS
                         <ul class="plain-list">
                           {ops.map((o) => (
                             <li>
-                              <a href={`#${operationAnchor(o)}`}>
-                                <code>
-                                  {o.method.toUpperCase()} {o.path}
-                                </code>
-                              </a>
+                              <OperationLink o={o} />
                             </li>
                           ))}
                         </ul>
@@ -85,9 +72,7 @@ export function ReferenceIntro(props: { operations: LocatedOperation[]; problemS
                   </tr>
                 );
               })}
-            </tbody>
-          </table>
-        </ScrollBox>
+        </ScrolledTable>
       </section>
 
       <section aria-labelledby="errores">

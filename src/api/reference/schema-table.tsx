@@ -1,6 +1,6 @@
 import { inlineMarkdown } from './inline-markdown.ts';
 import { schemaRows, typeWords, type JsonSchema, type Resolver } from './schema-rows.ts';
-import { ScrollBox } from './scroll-box.tsx';
+import { ScrolledTable } from './scroll-box.tsx';
 
 /** A body's schema as a table: one row per field, with its type, whether it is required, and what it means. */
 export function SchemaTable(props: { schema: JsonSchema; resolve: Resolver; caption: string }) {
@@ -9,18 +9,7 @@ export function SchemaTable(props: { schema: JsonSchema; resolve: Resolver; capt
     return <p>{props.caption}: un objeto sin campos ({typeWords(props.schema, props.resolve)}).</p>;
   }
   return (
-    <ScrollBox label={props.caption}>
-      <table class="data schema">
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Campo</th>
-            <th scope="col">Tipo</th>
-            <th scope="col">Obligatorio</th>
-            <th scope="col">Descripción</th>
-          </tr>
-        </thead>
-        <tbody>
+    <ScrolledTable caption={props.caption} class="data schema" columns={['Campo', 'Tipo', 'Obligatorio', 'Descripción']}>
           {rows.map((r) => (
             <tr>
               <th scope="row">
@@ -34,8 +23,6 @@ export function SchemaTable(props: { schema: JsonSchema; resolve: Resolver; capt
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
-    </ScrollBox>
+    </ScrolledTable>
   );
 }

@@ -12,3 +12,22 @@ export function ScrollBox(props: { label: string; children: Child }) {
     </div>
   );
 }
+
+/** A reference table in its scroll box: the box named by the caption, a header row of `columns`, then the rows given. */
+export function ScrolledTable(props: { caption: string; columns: readonly string[]; class?: string; children: Child }) {
+  return (
+    <ScrollBox label={props.caption}>
+      <table class={props.class ?? 'data'}>
+        <caption>{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th scope="col">{c}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </ScrollBox>
+  );
+}
