@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './env.ts';
 import { DOCTYPE, htmlBytesResponse, htmlResponse } from './html-response.ts';
-import { Layout, layoutHalves, type PageProps } from './layouts/layout.tsx';
+import { Layout, layoutParts, type PageProps } from './layouts/layout.tsx';
 
 /** Render a page inside the layout, with the request's brand, session, CSRF token and flash. */
 export function page(
@@ -41,14 +41,21 @@ function layoutOf(c: Context<AppEnv>, opts: PageOptions, body: Child) {
  * article's CPU (bench/many-readers).
  */
 export function pageAround(c: Context<AppEnv>, opts: PageOptions, parts: readonly (string | Buffer)[]) {
-  const [before, after] = layoutHalves(layoutProps(c, opts));
-  const head = DOCTYPE + before;
-  let length = Buffer.byteLength(head) + Buffer.byteLength(after);
-  for (const p of parts) length += typeof p === 'string' ? Buffer.byteLength(p) : p.length;
+  return htmlBytesResponse(c, pageBytes(layoutParts(layoutProps(c, opts)), parts), opts.status);
+}
+
+/**
+ * The whole page as UTF-8: the doctype, the layout's head, header, the
+ * parts, the footer. Shared by pageAround and the pages served ahead of the
+ * framework (reader-pages.ts), so both send the same bytes.
+ */
+export function pageBytes([head, header, after]: readonly [string, string | Buffer, string | Buffer], parts: readonly (string | Buffer)[]): Buffer<ArrayBuffer> {
+  const pieces: Array<string | Buffer> = [DOCTYPE + head, header, ...parts, after];
+  let length = 0;
+  for (const p of pieces) length += typeof p === 'string' ? Buffer.byteLength(p) : p.length;
   const bytes = Buffer.allocUnsafe(length);
-  let at = bytes.write(head, 0);
-  for (const p of parts) at += typeof p === 'string' ? bytes.write(p, at) : p.copy(bytes, at);
-  at += bytes.write(after, at);
-  if (at !== length) throw new Error('pageAround: the page is not the length it was measured at');
-  return htmlBytesResponse(c, bytes, opts.status);
+  let at = 0;
+  for (const p of pieces) at += typeof p === 'string' ? bytes.write(p, at) : p.copy(bytes, at);
+  if (at !== length) throw new Error('pageBytes: the page is not the length it was measured at');
+  return bytes;
 }

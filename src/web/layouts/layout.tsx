@@ -8,7 +8,7 @@ import { renderToString } from '../../html/render-to-string.ts';
 import { can } from '../../policies/policy.ts';
 import { RenderedStrings } from '../../cache/rendered-strings.ts';
 import { SignOutForm } from '../components/sign-out-form.tsx';
-import { PageFrame, pageFrameHalves, type PageFrameProps } from './page-frame.tsx';
+import { PageFrame, pageFrameParts, type PageFrameProps } from './page-frame.tsx';
 
 export interface PageProps {
   title: string;
@@ -116,7 +116,7 @@ export function Layout(props: PageProps) {
   return <PageFrame {...frameProps(props)}>{props.children}</PageFrame>;
 }
 
-/** The layout's markup before and after the page's own content (render.tsx's pageAround). */
-export function layoutHalves(props: Omit<PageProps, 'children'>): [before: string, after: string] {
-  return pageFrameHalves(frameProps(props));
+/** The layout's markup before and after the page's own content, in three parts (render.tsx's pageBytes; page-frame.tsx's pageFrameParts says which). */
+export function layoutParts(props: Omit<PageProps, 'children'>): [head: string, header: string | Buffer, after: string | Buffer] {
+  return pageFrameParts(frameProps(props));
 }

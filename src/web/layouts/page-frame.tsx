@@ -4,6 +4,7 @@ import type { Child } from 'hono/jsx';
 import { renderToString } from '../../html/render-to-string.ts';
 import type { Brand } from '../../config.ts';
 import { documentHead } from './document-head.ts';
+import { ownUtf8 } from '../../html/own-bytes.ts';
 
 export interface PageFrameProps {
   /** The whole <title>, brand included. */
@@ -109,6 +110,43 @@ function Flash(props: { message: string }) {
 }
 
 const slotHtml = (child: Child): string => (child === null || child === undefined || child === false ? '' : renderToString(<>{child}</>));
+
+/**
+ * The frame's markup around its main content in three parts, for pages
+ * written as bytes (render.tsx's pageBytes): up to the end of the <head>
+ * (the page's title is there), the header with the navigation up to where
+ * the content goes, and the footer after it.
+ *
+ * The header is the same on every page a person opens of one section, the
+ * footer on every page: where their markup is a kept object (the navigation
+ * and footer strings layout.tsx keeps, HtmlEscapedString objects) the part
+ * is kept as UTF-8 beside it, by that object. Encoding them with their
+ * accents on every page was a sixth of an article's CPU (issue 10).
+ */
+export function pageFrameParts(props: Omit<PageFrameProps, 'children'>): [head: string, header: string | Buffer, after: string | Buffer] {
+  const pieces = framePieces(props as PageFrameProps);
+  const [p0, p1, p2, p3, p4, p5, p6] = pieces;
+  const head = p0 + documentHead(props.documentTitle, props.brand.logoUrl, props.scripts, props.styles);
+  const header =
+    isKept(props.nav) && !props.banner && !props.flash
+      ? keptBytes(headerBytes, props.nav, pieces, () => p1 + p2 + slotHtml(props.nav) + p3 + p4)
+      : p1 + slotHtml(props.banner) + p2 + slotHtml(props.nav) + p3 + (props.flash ? renderToString(<Flash message={props.flash} />) : '') + p4;
+  const after = isKept(props.footer) ? keptBytes(footerBytes, props.footer, pieces, () => p5 + slotHtml(props.footer) + p6) : p5 + slotHtml(props.footer) + p6;
+  return [head, header, after];
+}
+
+const isKept = (child: Child | undefined): child is Child & object => typeof child === 'object' && child !== null;
+const headerBytes = new WeakMap<object, { pieces: Pieces; bytes: Buffer }>();
+const footerBytes = new WeakMap<object, { pieces: Pieces; bytes: Buffer }>();
+
+/** The part for `slot` in the frame `pieces`, as kept UTF-8 (made with `text` the first time). */
+function keptBytes(kept: WeakMap<object, { pieces: Pieces; bytes: Buffer }>, slot: object, pieces: Pieces, text: () => string): Buffer {
+  const k = kept.get(slot);
+  if (k && k.pieces === pieces) return k.bytes;
+  const bytes = ownUtf8(text());
+  kept.set(slot, { pieces, bytes });
+  return bytes;
+}
 
 /** The frame's markup before and after its main content: what PageFrame puts around its children. */
 export function pageFrameHalves(props: Omit<PageFrameProps, 'children'>): [before: string, after: string] {

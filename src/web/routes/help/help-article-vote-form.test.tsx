@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderToString } from '../../../html/render-to-string.ts';
-import { Feedback, feedbackHtml } from './help-article.tsx';
+import { Feedback, feedbackHtml, feedbackParts } from './help-article.tsx';
+
+const joined = (parts: Array<string | Buffer>) => parts.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
 
 // The vote form is joined from pieces cut out of one rendering (help-article.tsx):
 // it must be byte for byte what rendering the form itself gives, for every answer,
@@ -22,5 +24,8 @@ describe('the article vote form joined from pieces', () => {
           expect(feedbackHtml(action, vote, token)).toBe(direct);
           // Twice: the second comes from the kept pieces.
           expect(feedbackHtml(action, vote, token)).toBe(direct);
+          // As UTF-8 pieces (what the page is written from), the first time and from the kept pieces.
+          expect(joined(feedbackParts(action, vote, token))).toBe(direct);
+          expect(joined(feedbackParts(action, vote, token))).toBe(direct);
         });
 });

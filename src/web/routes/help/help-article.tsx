@@ -7,6 +7,7 @@ import { notFound } from '../../../errors.ts';
 import { cachedUserVotes } from '../../../help/user-votes-cache.ts';
 import { VoteComment, voteOf, voteOnArticle, type ArticleVote } from '../../../help/vote-on-article.ts';
 import { escapeHtml } from '../../../html/escape-html.ts';
+import { ownUtf8 } from '../../../html/own-bytes.ts';
 import { renderToString } from '../../../html/render-to-string.ts';
 import { CsrfField } from '../../components/form.tsx';
 import { setFlash } from '../../cookies.ts';
@@ -64,17 +65,45 @@ export function Feedback(props: { action: string; vote: ArticleVote | null; csrf
 const ACTION_MARK = `\u0000${randomUUID()}:action`;
 const TOKEN_MARK = `\u0000${randomUUID()}:token`;
 const markedForms = new RenderedStrings<string>(2_000, 2 * 1024 * 1024);
+// The same forms cut at the markers into UTF-8 pieces (the page is sent as bytes: render.tsx's pageBytes),
+// keyed like markedForms; the pieces are kept until their form is (a WeakMap by the kept string would not do: strings are no keys).
+const formPieces = new Map<string, { marked: string; pieces: Buffer[] }>();
+
+function markedForm(vote: ArticleVote | null): { key: string; marked: string } {
+  const key = vote ? `${vote.helpful ? 1 : 0}\u0000${vote.comment ?? ''}` : '';
+  return { key, marked: markedForms.get(key, () => renderToString(<Feedback action={ACTION_MARK} vote={vote} csrfToken={TOKEN_MARK} />)) };
+}
 
 export function feedbackHtml(action: string, vote: ArticleVote | null, csrfToken: string): string {
-  const key = vote ? `${vote.helpful ? 1 : 0}\u0000${vote.comment ?? ''}` : '';
-  const marked = markedForms.get(key, () => renderToString(<Feedback action={ACTION_MARK} vote={vote} csrfToken={TOKEN_MARK} />));
+  const { marked } = markedForm(vote);
   // Functions, not strings, as replacements: a "$&" in a value must stay as it is.
   return marked.replace(ACTION_MARK, () => escapeHtml(action)).replace(TOKEN_MARK, () => escapeHtml(csrfToken));
 }
 
+/** feedbackHtml as pieces for pageBytes: the form's fixed markup as kept UTF-8, the address and token between. */
+export function feedbackParts(action: string, vote: ArticleVote | null, csrfToken: string): Array<string | Buffer> {
+  const { key, marked } = markedForm(vote);
+  let kept = formPieces.get(key);
+  if (!kept || kept.marked !== marked) {
+    const [beforeAction, rest] = splitOnce(marked, ACTION_MARK);
+    const [between, afterToken] = splitOnce(rest, TOKEN_MARK);
+    kept = { marked, pieces: [ownUtf8(beforeAction), ownUtf8(between), ownUtf8(afterToken)] };
+    if (formPieces.size >= 2_000) formPieces.clear();
+    formPieces.set(key, kept);
+  }
+  const [a, b, c] = kept.pieces as [Buffer, Buffer, Buffer];
+  return [a, escapeHtml(action), b, escapeHtml(csrfToken), c];
+}
+
+function splitOnce(text: string, mark: string): [string, string] {
+  const at = text.indexOf(mark);
+  if (at < 0 || text.indexOf(mark, at + 1) >= 0) throw new Error('vote form: a marker is missing or repeated');
+  return [text.slice(0, at), text.slice(at + mark.length)];
+}
+
 /** The prepared article around this reader's vote form. */
-function articlePage(c: Context<AppEnv>, a: PreparedArticle, feedback: string, status?: 422) {
-  return pageAround(c, { title: a.title, ...HELP_PAGE, ...(status ? { status } : {}) }, [a.before, feedback, a.after]);
+function articlePage(c: Context<AppEnv>, a: PreparedArticle, feedback: ReadonlyArray<string | Buffer>, status?: 422) {
+  return pageAround(c, { title: a.title, ...HELP_PAGE, ...(status ? { status } : {}) }, [a.before, ...feedback, a.after]);
 }
 
 /**
@@ -98,7 +127,7 @@ export const helpArticleRoutes = new Hono<AppEnv>()
     if (a.kind === 'moved') return c.redirect(`/ayuda/${system.slug}/${a.slug}`, 301);
     articleReads.record(system.slug, a.slug);
     const vote = votes.get(a.id) ?? null;
-    return articlePage(c, a, feedbackHtml(`/ayuda/${system.slug}/${a.slug}/voto`, vote, c.get('csrfToken')));
+    return articlePage(c, a, feedbackParts(`/ayuda/${system.slug}/${a.slug}/voto`, vote, c.get('csrfToken')));
   })
   .post('/ayuda/:system/:article/voto', async (c) => {
     const { db, clock } = c.get('deps');
@@ -114,7 +143,7 @@ export const helpArticleRoutes = new Hono<AppEnv>()
       const vote = await voteOf(db, userId, a.id);
       const comment = typeof form.comentario === 'string' ? form.comentario : '';
       const feedback = <Feedback action={`/ayuda/${system.slug}/${a.slug}/voto`} vote={vote} csrfToken={c.get('csrfToken')} error={error} comment={comment} />;
-      return articlePage(c, a, renderToString(feedback), 422);
+      return articlePage(c, a, [renderToString(feedback)], 422);
     }
     await voteOnArticle(db, { userId, articleId: a.id, helpful: parsed.data.util === 'si', comment: parsed.data.comentario, now: clock.now() });
     setFlash(c, 'Gracias por su opinión: nos ayuda a mejorar la ayuda.');
