@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { boot, type Runtime } from './boot.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -8,7 +7,7 @@ import { DEMO, seedDemoIfEmpty, seedHelpIfEmpty } from './demo/seed-demo.ts';
 import { formatRut } from './domain/rut.ts';
 import { UnavailableError } from './errors.ts';
 import { HttpDrain } from './web/http-drain.ts';
-import { cacheFirst } from './web/page-cache.ts';
+import { portalListener } from './web/portal-listener.ts';
 import { createLogger } from './logger.ts';
 import { metricsAccess } from './metrics/metrics-access.ts';
 import { startMetricsListener } from './metrics/metrics-listener.ts';
@@ -72,8 +71,8 @@ const server = createServer({
   connectionsCheckingInterval: 1_000,
 });
 const drain = new HttpDrain(server, { log });
-const app = createApp({ ...deps, draining: () => drain.draining });
-server.on('request', drain.wrap(cacheFirst(deps.pageCache, getRequestListener(app.fetch))));
+const appDeps = { ...deps, draining: () => drain.draining };
+server.on('request', drain.wrap(portalListener(appDeps, createApp(appDeps))));
 
 // A malformed or stalled request (the 408 of requestTimeout included): Node's own answer, logged at info.
 const CLIENT_ERROR_ANSWERS: Record<string, string> = {

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getRequestListener } from '@hono/node-server';
 import { expect } from 'vitest';
-import { cacheFirst, type PageCache } from '../src/web/page-cache.ts';
+import type { PageCache } from '../src/web/page-cache.ts';
+import { portalListener } from '../src/web/portal-listener.ts';
 import { createTestRuntime, type TestRuntime } from './test-runtime.ts';
 
 /**
@@ -26,7 +26,7 @@ export async function startCachedPortal(opts: { withHelp?: boolean } = {}): Prom
   const file = join(dir, 'portal.sqlite');
   const rt = await createTestRuntime({ sqliteFile: file, ...opts });
   const cache = rt.deps.pageCache!;
-  const server = createServer(cacheFirst(cache, getRequestListener(rt.app.fetch)));
+  const server = createServer(portalListener(rt.deps, rt.app));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     rt,

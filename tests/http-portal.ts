@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
+import { portalListener } from '../src/web/portal-listener.ts';
 import { createTestRuntime, type TestRuntime } from './test-runtime.ts';
 
 /**
@@ -16,7 +16,7 @@ export interface HttpPortal {
 
 export async function startHttpPortal(opts: Parameters<typeof createTestRuntime>[0] = {}): Promise<HttpPortal> {
   const rt = await createTestRuntime(opts);
-  const server = createServer(getRequestListener(rt.app.fetch));
+  const server = createServer(portalListener(rt.deps, rt.app));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     rt,

@@ -36,6 +36,7 @@ describe('/metrics content', () => {
       portal_sign_ins_total: 'counter',
       portal_throttle_refusals_total: 'counter',
       portal_search_duration_seconds: 'histogram',
+      portal_reader_pages_total: 'counter',
       portal_searches_total: 'counter',
       portal_outbox_pending: 'gauge',
       portal_outbox_oldest_pending_age_seconds: 'gauge',

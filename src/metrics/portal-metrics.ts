@@ -11,6 +11,7 @@ import { HttpMetrics } from './http-metrics.ts';
 import { registerOutboxMetrics } from './outbox-metrics.ts';
 import { registerWebhookMetrics } from './webhook-metrics.ts';
 import { registerPoolMetrics } from './pool-metrics.ts';
+import { ReaderPageMetrics } from './reader-page-metrics.ts';
 import { SearchMetrics } from './search-metrics.ts';
 import { SignInMetrics } from './sign-in-metrics.ts';
 import { ThrottleMetrics } from './throttle-metrics.ts';
@@ -46,12 +47,14 @@ export class PortalMetrics {
   readonly signIns: SignInMetrics;
   readonly throttles: ThrottleMetrics;
   readonly search: SearchMetrics;
+  readonly readerPages: ReaderPageMetrics;
 
   constructor(o: PortalMetricsOptions) {
     this.http = new HttpMetrics(this.registry);
     this.signIns = new SignInMetrics(this.registry);
     this.throttles = new ThrottleMetrics(this.registry);
     this.search = new SearchMetrics(this.registry);
+    this.readerPages = new ReaderPageMetrics(this.registry);
     // Before the outbox: the registry collects in this order, and the pool's counts must be read before the outbox's query takes a connection.
     if (o.pool) registerPoolMetrics(this.registry, o.pool.stats, o.pool.max);
     registerOutboxMetrics(this.registry, o);

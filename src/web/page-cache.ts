@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import type { TrustProxy } from '../config.ts';
 import { vendorToday } from '../domain/contracts.ts';
 import { clientAddressResolver, type ClientAddressOf } from './client-address.ts';
+import { rawHeader, rawHeaderAll } from './raw-headers.ts';
 
 /**
  * Signed-in people read the same few pages over and over (their services,
@@ -158,7 +159,11 @@ export class PageCache {
   /** Keep a rendering, unless something was written while it was being made. */
   store(args: { csrf: string; path: string; sessionId: string; sessionExpiresAt: string; generationAtStart: number; headers: Array<[string, string]>; body: Buffer }): void {
     if (args.generationAtStart !== this.generationCount) return;
-    this.checkOtherWriters(true);
+    // Another process's commit: at most once a millisecond, as tryServe reads it (a read on every
+    // store was a twentieth of an article's CPU). A commit that lands while a page renders, after
+    // the request's own data_version read (db/change-signal.ts), is seen by the next check, before
+    // anything is served a millisecond on: the window tryServe already allows.
+    this.checkOtherWriters();
     if (args.generationAtStart !== this.generationCount) return;
     const nowMs = this.o.clock.now().getTime();
     // A session's id is its token's hash (auth/session.ts): the key tryServe computes from the cookie.
@@ -196,12 +201,12 @@ export class PageCache {
     });
   }
 
-  private checkOtherWriters(always = false): void {
+  private checkOtherWriters(): void {
     // PRAGMA data_version reads the WAL index: cheap, but not free at ten
     // thousand requests a second. Once a millisecond is "the next request"
     // for anything a person can do in another process.
     const now = performance.now();
-    if (!always && now - this.checkedAt < 1) return;
+    if (now - this.checkedAt < 1) return;
     this.checkedAt = now;
     const v = this.o.dataVersion();
     if (v !== this.seenDataVersion) {
@@ -254,21 +259,6 @@ export class PageCache {
     }
     return true;
   }
-}
-
-/** One header from the raw list: req.headers would build an object of every header first. */
-function rawHeader(raw: string[], name: string): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) return raw[i + 1];
-  return undefined;
-}
-
-/** Every occurrence of a header, joined as node:http and fetch's Headers join them. */
-function rawHeaderAll(raw: string[], name: string): string | undefined {
-  let out: string | undefined;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) out = out === undefined ? raw[i + 1]! : `${out}, ${raw[i + 1]}`;
-  }
-  return out;
 }
 
 function readCookies(header: string | undefined): Map<string, string> {

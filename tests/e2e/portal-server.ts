@@ -1,13 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type RequestListener } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import pino from 'pino';
 import { createApp } from '../../src/app.ts';
 import { boot, type Runtime } from '../../src/boot.ts';
 import type { Clock } from '../../src/clock.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEMO, seedDemoIfEmpty, seedHelpIfEmpty } from '../../src/demo/seed-demo.ts';
-import { cacheFirst } from '../../src/web/page-cache.ts';
+import { portalListener } from '../../src/web/portal-listener.ts';
 import { SmtpPeer } from '../smtp-peer.ts';
 import { createTestDatabase } from '../test-database.ts';
 
@@ -85,7 +84,7 @@ export async function startPortalServer(options: { env?: Record<string, string>;
   if (!demo) throw new Error('the e2e database already had customers: the demo customer was not loaded');
   runtime.worker.start();
   const app = createApp(runtime.deps);
-  listener = cacheFirst(runtime.deps.pageCache, getRequestListener(app.fetch));
+  listener = portalListener(runtime.deps, app);
 
   return {
     url,

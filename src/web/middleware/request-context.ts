@@ -5,6 +5,11 @@ import { clientAddressResolver } from '../client-address.ts';
 import type { AppEnv } from '../env.ts';
 import { RequestLog } from '../request-log.ts';
 
+/** The id a request is logged and answered with: the one a proxy sent, when it is a sane one, or a new one. */
+export function requestIdOf(incoming: string | undefined): string {
+  return incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+}
+
 /** Request id, client address and a logger that carries both, on every line. */
 export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
   const clientAddress = clientAddressResolver(deps.config.trustProxy);
@@ -13,8 +18,7 @@ export function requestContext(deps: Deps): MiddlewareHandler<AppEnv> {
     // vouches for (cache/shared-cache.ts). Any instant after the request was sent is right; the
     // earliest lets the most requests share one barrier.
     const started = performance.now();
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(c.req.header('x-request-id'));
     const socketIp = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
     const ip = clientAddress(socketIp, c.req.header('x-forwarded-for'));
     const log = new RequestLog(deps.log, requestId);

@@ -9,6 +9,7 @@ import { ARTICLE_SLUG, readArticle } from '../../../help/read-help.ts';
 import { renderToString } from '../../../html/render-to-string.ts';
 import { HelpSearchBox } from '../../components/help-search-box.tsx';
 import { ArticleBreadcrumbs, ArticleContent, CUSTOMER_HELP } from '../../components/help-views.tsx';
+import type { Deps } from '../../../deps.ts';
 import type { AppEnv } from '../../env.ts';
 
 /**
@@ -73,7 +74,12 @@ const SLOT = `\u0000${randomUUID()}\u0000`;
  * reader may read the system. What is kept is the same for every reader.
  */
 export function preparedArticle(c: Context<AppEnv>, systemSlug: string, slug: string): Promise<PreparedArticle | MovedArticle> {
-  const { db, caches } = c.get('deps');
+  return preparedArticleOf(c.get('deps'), systemSlug, slug, c.get('arrivedAt'));
+}
+
+/** preparedArticle without a framework context (web/reader-pages.ts): `since` is when the request arrived. */
+export function preparedArticleOf(deps: Pick<Deps, 'db' | 'caches'>, systemSlug: string, slug: string, since: number): Promise<PreparedArticle | MovedArticle> {
+  const { db, caches } = deps;
   return cacheOf(caches).get(`${systemSlug}/${slug}`, async () => {
     // Checked before the query: PostgreSQL refuses a NUL byte ("%00" in the URL) with an error, not an empty result.
     const system = ARTICLE_SLUG.test(systemSlug)
@@ -97,5 +103,5 @@ export function preparedArticle(c: Context<AppEnv>, systemSlug: string, slug: st
       if (moved) return { kind: 'moved', slug: moved };
       throw err;
     }
-  }, { since: c.get('arrivedAt') });
+  }, { since });
 }
