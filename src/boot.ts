@@ -130,7 +130,6 @@ export async function boot(
         flash: cookieNameFor(config.secureCookies, 'flash'),
       },
       dataVersion,
-      onHit: (path) => articleReads.recordPath(path),
       touchSession: (id, at) => {
         db.updateTable('sessions').set({ last_seen_at: at.toISOString() }).where('id', '=', id).execute().catch((err) => log.warn({ err }, 'session touch failed'));
       },

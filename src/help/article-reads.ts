@@ -3,8 +3,8 @@ import type { Database } from '../db/schema.ts';
 
 /**
  * Counts article views in memory and writes them once in a while: a view is
- * not worth a write of its own, and most views are page-cache hits that
- * never reach the framework. Keyed by URL slugs, so the cache can count
+ * not worth a write of its own, and most views are answered ahead of the
+ * framework (web/reader-pages.ts). Keyed by URL slugs, so they are counted
  * without a query; unknown slugs simply match no article when written.
  */
 export class ArticleReads {
@@ -13,13 +13,6 @@ export class ArticleReads {
   record(systemSlug: string, articleSlug: string): void {
     const key = `${systemSlug}/${articleSlug}`;
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
-  }
-
-  /** A cached page's path: /ayuda/<system>/<article> counts, other help pages do not. */
-  recordPath(path: string): void {
-    // Exactly two segments: /ayuda/buscar and /ayuda/sugerencias have one.
-    const m = /^\/ayuda\/([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(path);
-    if (m) this.record(m[1]!, m[2]!);
   }
 
   get size(): number {

@@ -38,9 +38,20 @@ import { rawHeader, rawHeaderAll } from './raw-headers.ts';
 // Not the help home either: its "changes since your last visit" moves with the
 // clock (a visit starts after 30 quiet minutes, help/news/record-help-visit.ts),
 // not with a write, and each rendering records the visit. Nor the digest's
-// unsubscribe page, which is about a token and not about the session.
+// unsubscribe page, which is about a token and not about the session. Nor an
+// article (/ayuda/<system>/<article>, not the system's Novedades): every
+// reader's article is joined from shared parts ahead of the framework
+// (reader-pages.ts), and keeping each one per session, for the few readers
+// who open it again, cost a tenth of every first view (store, eviction, the
+// garbage of 10 KB pages; decision 0033).
+const ARTICLE_PAGE = /^\/ayuda\/[^/]+\/[^/]+$/;
 export const CACHEABLE = (path: string) =>
-  path === '/servicios' || (path.startsWith('/ayuda/') && !path.includes('/adjuntos/') && path !== '/ayuda/sugerencias' && !path.startsWith('/ayuda/resumen/'));
+  path === '/servicios' ||
+  (path.startsWith('/ayuda/') &&
+    !path.includes('/adjuntos/') &&
+    path !== '/ayuda/sugerencias' &&
+    !path.startsWith('/ayuda/resumen/') &&
+    !(ARTICLE_PAGE.test(path) && !path.endsWith('/novedades')));
 
 interface Entry {
   /** The session token's hash: the owner, for the per-session cap. */
@@ -70,8 +81,6 @@ export interface PageCacheOptions {
   dataVersion: () => number;
   /** Write a session's last-seen time (a write that does not empty the cache). */
   touchSession: (sessionId: string, at: Date) => void;
-  /** A page was served from the cache (the help counts article views with it). */
-  onHit?: (path: string) => void;
   maxEntries?: number;
   /** All bodies and headers together (default MAX_CACHE_BYTES). */
   maxBytes?: number;
@@ -251,7 +260,6 @@ export class PageCache {
     res.writeHead(200, entry.head.concat('x-request-id', requestId));
     res.end(entry.body);
     this.hits++;
-    this.o.onHit?.(url);
     // The same request line the framework logs; the address costs a system call, so only when it is written.
     if (this.o.log.isLevelEnabled('info')) {
       const ip = this.clientAddress(req.socket.remoteAddress, rawHeaderAll(req.rawHeaders, 'x-forwarded-for'));
