@@ -66,7 +66,8 @@ const ACTION_MARK = `\u0000${randomUUID()}:action`;
 const TOKEN_MARK = `\u0000${randomUUID()}:token`;
 const markedForms = new RenderedStrings<string>(2_000, 2 * 1024 * 1024);
 // The same forms cut at the markers into UTF-8 pieces (the page is sent as bytes: render.tsx's pageBytes),
-// keyed like markedForms; the pieces are kept until their form is (a WeakMap by the kept string would not do: strings are no keys).
+// keyed like markedForms and checked against its string (a form it dropped and made again is cut again).
+// Emptied at 2,000 forms: a comment is at most 1,000 characters, so some 6 MB at the very most.
 const formPieces = new Map<string, { marked: string; pieces: Buffer[] }>();
 
 function markedForm(vote: ArticleVote | null): { key: string; marked: string } {
