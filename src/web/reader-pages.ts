@@ -146,15 +146,12 @@ export function readerPagesFirst(deps: Deps, app: Hono<AppEnv>, framework: Reque
   const clientAddress = clientAddressResolver(config.trustProxy);
   const timeouts = { idleMs: config.sessionIdleMs, absoluteMs: config.sessionAbsoluteMs };
   // Each route's headers, made once: the type and the security headers, before the request id and the length.
-  const prepared = new Map<string, { pairs: Array<[string, string]>; flat: string[] }>();
-  const headersOf = (route: string) => {
-    let h = prepared.get(route);
-    if (!h) {
+  const headersByRoute = new Map(
+    [ARTICLE_ROUTE, SERVICES_ROUTE].map((route) => {
       const pairs: Array<[string, string]> = [[HTML_TYPE[0], HTML_TYPE[1]], ...securityHeaderPairs(config.secureCookies, route).map(([k, v]): [string, string] => [k, v])];
-      prepared.set(route, (h = { pairs, flat: pairs.flat() }));
-    }
-    return h;
-  };
+      return [route, { pairs, flat: pairs.flat() }] as const;
+    }),
+  );
 
   async function tryServe(req: IncomingMessage, res: ServerResponse, loader: PageLoader, since: number): Promise<boolean> {
     const raw = req.rawHeaders;
@@ -174,7 +171,7 @@ export function readerPagesFirst(deps: Deps, app: Hono<AppEnv>, framework: Reque
     if (!page || res.headersSent || req.destroyed) return false;
     const body = pageBytes(layoutParts({ ...page.props, brand: config.brand, session, csrfToken: csrf, flash: null }), page.parts);
     const requestId = requestIdOf(rawHeader(raw, 'x-request-id'));
-    const headers = headersOf(loader.route);
+    const headers = headersByRoute.get(loader.route)!;
     res.writeHead(200, headers.flat.concat('x-request-id', requestId, 'content-length', String(body.length)));
     res.end(body);
     page.served?.();

@@ -111,28 +111,29 @@ function Flash(props: { message: string }) {
 
 const slotHtml = (child: Child): string => (child === null || child === undefined || child === false ? '' : renderToString(<>{child}</>));
 
+type FrameSlots = Omit<PageFrameProps, 'children'>;
+
+// The frame's three parts as text: up to the end of the <head> (the page's title is there), the
+// header with the navigation up to where the content goes, and the footer after it.
+const headText = (props: FrameSlots, [p0]: Pieces) => p0 + documentHead(props.documentTitle, props.brand.logoUrl, props.scripts, props.styles);
+const headerText = (props: FrameSlots, [, p1, p2, p3, p4]: Pieces) =>
+  p1 + slotHtml(props.banner) + p2 + slotHtml(props.nav) + p3 + (props.flash ? renderToString(<Flash message={props.flash} />) : '') + p4;
+const footerText = (props: FrameSlots, pieces: Pieces) => pieces[5] + slotHtml(props.footer) + pieces[6];
+
 /**
- * The frame's markup around its main content in three parts, for pages
- * written as bytes (render.tsx's pageBytes): up to the end of the <head>
- * (the page's title is there), the header with the navigation up to where
- * the content goes, and the footer after it.
- *
- * The header is the same on every page a person opens of one section, the
- * footer on every page: where their markup is a kept object (the navigation
- * and footer strings layout.tsx keeps, HtmlEscapedString objects) the part
- * is kept as UTF-8 beside it, by that object. Encoding them with their
- * accents on every page was a sixth of an article's CPU (issue 10).
+ * The frame's three parts, for pages written as bytes (render.tsx's
+ * pageBytes). The header is the same on every page a person opens of one
+ * section, the footer on every page: where their markup is a kept object
+ * (the navigation and footer strings layout.tsx keeps, HtmlEscapedString
+ * objects) the part is kept as UTF-8 beside it, by that object. Encoding
+ * them with their accents on every page was a sixth of an article's CPU
+ * (issue 10).
  */
-export function pageFrameParts(props: Omit<PageFrameProps, 'children'>): [head: string, header: string | Buffer, after: string | Buffer] {
+export function pageFrameParts(props: FrameSlots): [head: string, header: string | Buffer, after: string | Buffer] {
   const pieces = framePieces(props as PageFrameProps);
-  const [p0, p1, p2, p3, p4, p5, p6] = pieces;
-  const head = p0 + documentHead(props.documentTitle, props.brand.logoUrl, props.scripts, props.styles);
-  const header =
-    isKept(props.nav) && !props.banner && !props.flash
-      ? keptBytes(headerBytes, props.nav, pieces, () => p1 + p2 + slotHtml(props.nav) + p3 + p4)
-      : p1 + slotHtml(props.banner) + p2 + slotHtml(props.nav) + p3 + (props.flash ? renderToString(<Flash message={props.flash} />) : '') + p4;
-  const after = isKept(props.footer) ? keptBytes(footerBytes, props.footer, pieces, () => p5 + slotHtml(props.footer) + p6) : p5 + slotHtml(props.footer) + p6;
-  return [head, header, after];
+  const header = isKept(props.nav) && !props.banner && !props.flash ? keptBytes(headerBytes, props.nav, pieces, () => headerText(props, pieces)) : headerText(props, pieces);
+  const after = isKept(props.footer) ? keptBytes(footerBytes, props.footer, pieces, () => footerText(props, pieces)) : footerText(props, pieces);
+  return [headText(props, pieces), header, after];
 }
 
 const isKept = (child: Child | undefined): child is Child & object => typeof child === 'object' && child !== null;
@@ -149,11 +150,9 @@ function keptBytes(kept: WeakMap<object, { pieces: Pieces; bytes: Buffer }>, slo
 }
 
 /** The frame's markup before and after its main content: what PageFrame puts around its children. */
-export function pageFrameHalves(props: Omit<PageFrameProps, 'children'>): [before: string, after: string] {
-  const [p0, p1, p2, p3, p4, p5, p6] = framePieces(props as PageFrameProps);
-  const head = documentHead(props.documentTitle, props.brand.logoUrl, props.scripts, props.styles);
-  const flash = props.flash ? renderToString(<Flash message={props.flash} />) : '';
-  return [p0 + head + p1 + slotHtml(props.banner) + p2 + slotHtml(props.nav) + p3 + flash + p4, p5 + slotHtml(props.footer) + p6];
+export function pageFrameHalves(props: FrameSlots): [before: string, after: string] {
+  const pieces = framePieces(props as PageFrameProps);
+  return [headText(props, pieces) + headerText(props, pieces), footerText(props, pieces)];
 }
 
 export function PageFrame(props: PageFrameProps) {

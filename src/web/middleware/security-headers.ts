@@ -21,7 +21,7 @@ const CSP = [
  * ahead of the framework. No inline script is ever needed.
  */
 export function securityHeaderPairs(secure: boolean, path: string): ReadonlyArray<readonly [string, string]> {
-  return path.startsWith('/static/') ? (secure ? SECURE_STATIC : STATIC) : secure ? SECURE_PAGE : PAGE;
+  return path.startsWith('/static/') ? (secure ? SECURE_STATIC : COMMON) : secure ? SECURE_PAGE : PAGE;
 }
 
 const COMMON: ReadonlyArray<readonly [string, string]> = [
@@ -35,7 +35,6 @@ const COMMON: ReadonlyArray<readonly [string, string]> = [
 ];
 const HSTS = ['strict-transport-security', 'max-age=31536000; includeSubDomains'] as const;
 const NO_STORE = ['cache-control', 'no-store'] as const;
-const STATIC = COMMON;
 const SECURE_STATIC = [...COMMON, HSTS];
 const PAGE = [...COMMON, NO_STORE];
 const SECURE_PAGE = [...COMMON, HSTS, NO_STORE];

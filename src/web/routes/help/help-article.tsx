@@ -75,13 +75,14 @@ function markedForm(vote: ArticleVote | null): { key: string; marked: string } {
   return { key, marked: markedForms.get(key, () => renderToString(<Feedback action={ACTION_MARK} vote={vote} csrfToken={TOKEN_MARK} />)) };
 }
 
+/** The vote form as one string (feedbackParts joined). */
 export function feedbackHtml(action: string, vote: ArticleVote | null, csrfToken: string): string {
-  const { marked } = markedForm(vote);
-  // Functions, not strings, as replacements: a "$&" in a value must stay as it is.
-  return marked.replace(ACTION_MARK, () => escapeHtml(action)).replace(TOKEN_MARK, () => escapeHtml(csrfToken));
+  return feedbackParts(action, vote, csrfToken)
+    .map((p) => (typeof p === 'string' ? p : p.toString('utf8')))
+    .join('');
 }
 
-/** feedbackHtml as pieces for pageBytes: the form's fixed markup as kept UTF-8, the address and token between. */
+/** The vote form as pieces for pageBytes: its fixed markup as kept UTF-8, the address and the token (escaped) between. */
 export function feedbackParts(action: string, vote: ArticleVote | null, csrfToken: string): Array<string | Buffer> {
   const { key, marked } = markedForm(vote);
   let kept = formPieces.get(key);
