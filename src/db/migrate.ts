@@ -22,6 +22,7 @@ import * as outboxUnsentIndex from './migrations/2026-12-01T0016-outbox-unsent-i
 import * as apiAndWebhooks from './migrations/2026-12-02T0000-api-and-webhooks.ts';
 import * as apiRateLimits from './migrations/2026-12-02T0002-api-rate-limits.ts';
 import * as webhookEndpointRevision from './migrations/2026-12-02T0003-webhook-endpoint-revision.ts';
+import * as searchGinWithoutPendingList from './migrations/2026-12-03T0000-search-gin-without-pending-list.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02T0000-api-and-webhooks': apiAndWebhooks,
   '2026-12-02T0002-api-rate-limits': apiRateLimits,
   '2026-12-02T0003-webhook-endpoint-revision': webhookEndpointRevision,
+  '2026-12-03T0000-search-gin-without-pending-list': searchGinWithoutPendingList,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
