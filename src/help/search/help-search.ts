@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.ts';
 import { fts5Search } from './fts5-search-adapter.ts';
 import { parseSearchQuery, queryMatcher, synonymStems, type ParsedQuery } from './parse-search-query.ts';
 import { postgresSearch } from './postgres-search-adapter.ts';
-import { Bm25fScorer, byScore, type Scored } from './bm25f.ts';
+import { Bm25fScorer, byScore, type Candidate, type Scored } from './bm25f.ts';
 import { TIERS, type RankedArticle, type SearchAdapter, type SearchSet, type SearchTier } from './search-adapter.ts';
 import { SearchVocabulary, termStats } from './search-vocabulary.ts';
 import { highlight, snippet } from './snippet.ts';
@@ -158,17 +158,18 @@ export class HelpSearch {
     // `count` null: not counted (the relaxed and closest sets: counting them
     // walked every doclist of an OR of common words, and only min(count, limit)
     // mattered, which the LIMIT gives).
-    const ranked = async (s: SearchSet, count: number | null, limit = this.broad): Promise<Scored[]> => {
+    // `found`: the set's candidates already read with its count (see countWithFew), bodies included when n <= FULLY_SCORED.
+    const ranked = async (s: SearchSet, count: number | null, limit = this.broad, found?: Candidate[]): Promise<Scored[]> => {
       const n = Math.min(count ?? Number.POSITIVE_INFINITY, limit, MAX_CANDIDATES);
       // Known to be few: read them whole at once. (Not counted and as few, the
       // path below scores them all with their bodies too, in the same order.)
       const few = count !== null && count <= n;
-      if (count !== null && n <= FULLY_SCORED) return (await this.adapter.candidates(this.db, s, n, true, few)).map((c) => scorer.score(c)).sort(byScore);
+      if (count !== null && n <= FULLY_SCORED) return (found ?? (await this.adapter.candidates(this.db, s, n, true, few))).map((c) => scorer.score(c)).sort(byScore);
       // Bodies are long: the short fields order every candidate first, and only
       // the best FULLY_SCORED are read whole and scored again. The rest follow
       // in the first order, and are never relaxed answers (their coverage
       // leaves out the body).
-      const order = (await this.adapter.candidates(this.db, s, n, false, few)).map((c) => ({ c, s: scorer.score(c) })).sort((a, b) => byScore(a.s, b.s));
+      const order = (found ?? (await this.adapter.candidates(this.db, s, n, false, few))).map((c) => ({ c, s: scorer.score(c) })).sort((a, b) => byScore(a.s, b.s));
       const full = order.slice(0, FULLY_SCORED);
       const bodies = await this.adapter.bodies(this.db, full.map((x) => x.c.id));
       const rescored = full.map(({ c }) => scorer.score({ ...c, fields: { ...c.fields, body: bodies.get(c.id) ?? '' } })).sort(byScore);
@@ -201,7 +202,9 @@ export class HelpSearch {
     // a broad query's exact count walked every doclist of its words (5–8 ms for
     // two common words at 50,000 articles), so it stops at the cap.
     const cap = Math.min(MAX_CANDIDATES, Math.max(this.countCap ?? MAX_PAGE * perPage, this.broad));
-    const counted = await this.adapter.count(this.db, set('all'), cap);
+    // A search of at most `broad` matches scores them all: they come with the count (one MATCH, not two).
+    const first = await this.adapter.countWithFew(this.db, set('all'), cap, Math.min(this.broad, MAX_CANDIDATES), FULLY_SCORED);
+    const counted = first.count;
     const totalCapped = counted > cap;
     let total = totalCapped ? cap : counted;
     let relaxed = false;
@@ -210,7 +213,7 @@ export class HelpSearch {
     if (counted > this.broad) {
       if (offset < total) pageIds = await broadPage();
     } else if (total > 0) {
-      pageIds = (await ranked(set('all'), total)).slice(offset, offset + perPage).map((s) => s.id);
+      pageIds = (await ranked(set('all'), total, this.broad, first.candidates ?? undefined)).slice(offset, offset + perPage).map((s) => s.id);
     } else if (query.terms.length > 1) {
       // No article has every term. Those with most of the query's weight are
       // answers; a term heavier than what may be missing is required of each.

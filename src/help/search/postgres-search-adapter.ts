@@ -104,6 +104,24 @@ export const postgresSearch: SearchAdapter = {
     return withBitmap(db, (trx) => countUpTo(trx, r, cap + 1));
   },
 
+  async countWithFew(db, r, cap, few, withBodies) {
+    // One statement (one MATCH, one round trip): the capped count from the
+    // bitmap, and when it is at most `few` the matches' stems by key, read
+    // only then (the one-time filter on the count). Rows come in any order
+    // and are put newest first here.
+    const most = Math.min(few, cap);
+    const result = await withBitmap(db, (trx) => sql<{ n: string | null; id: string | null; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
+      with q as (${queries(r)}), m as materialized (select v.article_id from help_search_vectors v, q where ${where(r)} limit ${cap + 1})
+      select count(*) as n, null::text as id, null::bigint as seq, null::text as title, null::text as summary, null::text as headings, null::text as tags, null::text as body from m
+      union all
+      select null, h.article_id, h.seq, h.title, h.summary, h.headings, h.tags, case when (select count(*) from m) <= ${withBodies} then h.body else '' end
+      from help_search h where h.article_id = any(array(select article_id from m)) and (select count(*) from m) <= ${most}`.execute(trx));
+    const count = toCount(result.rows.find((row) => row.n !== null)?.n);
+    if (count > most) return { count, candidates: null };
+    const candidates = result.rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }]));
+    return { count, candidates: candidates.sort((a, b) => b.seq - a.seq) };
+  },
+
   async candidates(db, r, limit, withBody, few) {
     // The page of ids first, from the narrow table alone; the stems after, by key. The body is stored apart (TOAST): read only when asked for.
     const body = withBody ? sql`h.body` : sql`''`;

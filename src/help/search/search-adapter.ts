@@ -53,6 +53,15 @@ export interface SearchAdapter {
    */
   count(db: Kysely<Database>, r: SearchSet, cap: number): Promise<number>;
   /**
+   * The first count of a search (as `count`), and when it finds at most `few`
+   * matches, those matches as `candidates` would read them (newest first), in
+   * the same go: a search with few matches scores them all, and counting them
+   * and then finding them again ran the same MATCH (tsquery) twice. Bodies are
+   * read only when there are at most `withBodies` matches (else left empty).
+   * `candidates` is null when there are more than `few`.
+   */
+  countWithFew(db: Kysely<Database>, r: SearchSet, cap: number, few: number, withBodies: number): Promise<{ count: number; candidates: Candidate[] | null }>;
+  /**
    * The matching articles' stems, the most recently (re)indexed first, at most `limit`; without `withBody` the body is left empty (see bodies).
    * `few`: the set is known (counted) to have at most `limit` matches, so an adapter need not find out how to read it.
    */
