@@ -85,17 +85,35 @@ async function countUpTo(trx: Kysely<Database>, r: SearchSet, max: number): Prom
 const FEW = 1_000;
 
 /**
- * `select` (the set's rows ordered by seq desc, the first `needed` of them)
- * from the bitmap when the set has at most FEW matches (counted from the
- * bitmap, stopping at FEW + 1), else as the planner likes: with many matches
- * the seq index finds the first ones after a few rows.
+ * The rows `select` makes of the set's matches (`rows`: a relation of their
+ * seq and article_id; `select` orders and pages it, newest first, and gives
+ * each row its seq). When the set has at most FEW matches (or `needed`), they
+ * are read from the bitmap, counted and paged in one statement (stopping at
+ * FEW + 1, so the count tells whether they were all of them); else, as the
+ * planner likes, in a second statement: with many matches the seq index finds
+ * the first ones after a few rows. `few`: the caller has counted the set, the
+ * bitmap without counting.
  */
-async function orderedBySeq<T>(db: Kysely<Database>, r: SearchSet, needed: number, select: (trx: Kysely<Database>) => Promise<T>, few = false): Promise<T> {
+async function orderedBySeq<T extends { seq: string }>(
+  db: Kysely<Database>,
+  r: SearchSet,
+  needed: number,
+  select: (rows: RawBuilder<unknown>) => RawBuilder<unknown>,
+  few = false,
+): Promise<T[]> {
+  const matches = sql`(select v.seq, v.article_id from help_search_vectors v, q where ${where(r)})`;
+  const newestFirst = (rows: T[]) => rows.sort((a, b) => Number(b.seq) - Number(a.seq));
   return withBitmap(db, async (trx) => {
-    // Already counted by the caller: the bitmap, without counting again.
-    if (few) return select(trx);
-    if ((await countUpTo(trx, r, Math.max(FEW, needed) + 1)) > Math.max(FEW, needed)) await sql`select set_config('enable_indexscan', 'on', true)`.execute(trx);
-    return select(trx);
+    if (few) return newestFirst((await sql<T>`with q as (${queries(r)}) ${select(matches)}`.execute(trx)).rows);
+    const most = Math.max(FEW, needed);
+    // The page is made only when the count allows it (a one-time filter): a large set's would be the wrong rows.
+    const small = await sql<T & { n: string }>`
+      with q as (${queries(r)}), s as materialized (select v.seq, v.article_id from help_search_vectors v, q where ${where(r)} limit ${most + 1})
+      select c.n, x.* from (select count(*) as n from s) c
+      left join (${select(sql`(select seq, article_id from s where (select count(*) from s) <= ${most})`)}) x on true`.execute(trx);
+    if (toCount(small.rows[0]?.n) <= most) return newestFirst(small.rows.filter((row) => row.seq !== null).map(({ n: _, ...row }) => row as unknown as T));
+    await sql`select set_config('enable_indexscan', 'on', true)`.execute(trx);
+    return newestFirst((await sql<T>`with q as (${queries(r)}) ${select(matches)}`.execute(trx)).rows);
   });
 }
 
@@ -125,11 +143,15 @@ export const postgresSearch: SearchAdapter = {
   async candidates(db, r, limit, withBody, few) {
     // The page of ids first, from the narrow table alone; the stems after, by key. The body is stored apart (TOAST): read only when asked for.
     const body = withBody ? sql`h.body` : sql`''`;
-    const result = await orderedBySeq(db, r, limit, (trx) => sql<{ id: string; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
-      with q as (${queries(r)}), page as materialized (select v.article_id, v.seq from help_search_vectors v, q where ${where(r)} order by v.seq desc limit ${limit})
-      select h.article_id as id, h.seq, h.title, h.summary, h.headings, h.tags, ${body} as body
-      from page p join help_search h on h.article_id = p.article_id order by p.seq desc`.execute(trx), few);
-    return result.rows.map((row) => ({ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }));
+    const rows = await orderedBySeq<{ id: string; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>(
+      db,
+      r,
+      limit,
+      (matches) => sql`select h.article_id as id, h.seq, h.title, h.summary, h.headings, h.tags, ${body} as body
+        from (select m.article_id, m.seq from ${matches} m order by m.seq desc limit ${limit}) p join help_search h on h.article_id = p.article_id`,
+      few,
+    );
+    return rows.map((row) => ({ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }));
   },
 
   async bodies(db, ids) {
@@ -139,9 +161,7 @@ export const postgresSearch: SearchAdapter = {
   },
 
   async recent(db, r, limit, offset) {
-    const result = await orderedBySeq(db, r, offset + limit, (trx) =>
-      sql<{ id: string }>`with q as (${queries(r)}) select v.article_id as id from help_search_vectors v, q where ${where(r)} order by v.seq desc limit ${limit} offset ${offset}`.execute(trx),
-    );
-    return result.rows.map((row) => row.id);
+    const rows = await orderedBySeq<{ id: string; seq: string }>(db, r, offset + limit, (matches) => sql`select m.article_id as id, m.seq from ${matches} m order by m.seq desc limit ${limit} offset ${offset}`);
+    return rows.map((row) => row.id);
   },
 };
