@@ -51,6 +51,9 @@ function matchText(r: SearchSet): string {
 }
 
 export const fts5Search: SearchAdapter = {
+  // Each statement reads its own snapshot, as before: better-sqlite3 answers at once, there is no round trip to save.
+  session: (db, f) => f(db),
+
   async count(db, r, cap) {
     // FTS5 hands matches over one at a time: the LIMIT stops the walk of the doclists at cap + 1.
     const titles = titlesText(r);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../../db/create-db.ts';
 import type { Database } from '../../db/schema.ts';
 import { fts5Search } from './fts5-search-adapter.ts';
@@ -113,12 +113,16 @@ export class HelpSearch {
   /** The vocabulary, term counts and synonyms, reloaded when an import moved the index version. */
   async vocabulary(): Promise<SearchVocabulary> {
     const state = await this.db.selectFrom('help_index_state').select('version').where('id', '=', 1).executeTakeFirst();
-    const version = Number(state?.version ?? 0);
+    return this.vocabularyAt(this.db, Number(state?.version ?? 0));
+  }
+
+  /** The vocabulary of this index version, read through `db` when the one in memory is of another. */
+  private async vocabularyAt(db: Kysely<Database>, version: number): Promise<SearchVocabulary> {
     if (this.cached?.version === version) return this.cached.vocabulary;
     const [words, synonyms, counts] = await Promise.all([
-      this.db.selectFrom('help_search_words').select(['word', 'stem']).execute(),
-      this.db.selectFrom('help_synonyms').select(['group_no', 'word']).orderBy('group_no').execute(),
-      this.db.selectFrom('help_search_terms').select(['term', 'count']).execute(),
+      db.selectFrom('help_search_words').select(['word', 'stem']).execute(),
+      db.selectFrom('help_synonyms').select(['group_no', 'word']).orderBy('group_no').execute(),
+      db.selectFrom('help_search_terms').select(['term', 'count']).execute(),
     ]);
     const groups = new Map<number, string[]>();
     for (const s of synonyms) groups.set(s.group_no, [...(groups.get(s.group_no) ?? []), s.word]);
@@ -137,9 +141,14 @@ export class HelpSearch {
   }
 
   async search(r: SearchRequest): Promise<SearchResults> {
+    return this.adapter.session(this.db, (db) => this.searchIn(db, r));
+  }
+
+  private async searchIn(db: Kysely<Database>, r: SearchRequest): Promise<SearchResults> {
     const perPage = r.perPage ?? 10;
     const page = Math.min(MAX_PAGE, Math.max(1, Math.floor(r.page ?? 1)));
-    const stored = await this.vocabulary();
+    const state = await readIndexState(db);
+    const stored = await this.vocabularyAt(db, state.version);
     // The preview's list is analysed per request and never cached: it changes with every edit.
     const vocabulary = r.synonymGroups ? stored.withSynonyms(r.synonymGroups.map((g) => ({ stems: synonymStems(g) }))) : stored;
     const query = parseSearchQuery(r.text, vocabulary, { typing: r.typing });
@@ -149,7 +158,7 @@ export class HelpSearch {
     // A reader of every system needs no filter (it costs a few milliseconds on
     // a large index). Read now, never cached: a stale list would open a system.
     const allowed = new Set(r.systemIds);
-    const every = (await this.db.selectFrom('systems').select('id').execute()).every((s) => allowed.has(s.id));
+    const every = state.systemIds.every((id) => allowed.has(id));
     const systemIds = every ? null : r.systemIds;
     const set = (mode: 'all' | 'any', tier: SearchTier = 'all', required?: number[]): SearchSet => ({ query, mode, systemIds, tier, ...(required ? { required } : {}) });
     const scorer = new Bm25fScorer(query.terms, vocabulary.stats);
@@ -164,14 +173,14 @@ export class HelpSearch {
       // Known to be few: read them whole at once. (Not counted and as few, the
       // path below scores them all with their bodies too, in the same order.)
       const few = count !== null && count <= n;
-      if (count !== null && n <= FULLY_SCORED) return (found ?? (await this.adapter.candidates(this.db, s, n, true, few))).map((c) => scorer.score(c)).sort(byScore);
+      if (count !== null && n <= FULLY_SCORED) return (found ?? (await this.adapter.candidates(db, s, n, true, few))).map((c) => scorer.score(c)).sort(byScore);
       // Bodies are long: the short fields order every candidate first, and only
       // the best FULLY_SCORED are read whole and scored again. The rest follow
       // in the first order, and are never relaxed answers (their coverage
       // leaves out the body).
-      const order = (found ?? (await this.adapter.candidates(this.db, s, n, false, few))).map((c) => ({ c, s: scorer.score(c) })).sort((a, b) => byScore(a.s, b.s));
+      const order = (found ?? (await this.adapter.candidates(db, s, n, false, few))).map((c) => ({ c, s: scorer.score(c) })).sort((a, b) => byScore(a.s, b.s));
       const full = order.slice(0, FULLY_SCORED);
-      const bodies = await this.adapter.bodies(this.db, full.map((x) => x.c.id));
+      const bodies = await this.adapter.bodies(db, full.map((x) => x.c.id));
       const rescored = full.map(({ c }) => scorer.score({ ...c, fields: { ...c.fields, body: bodies.get(c.id) ?? '' } })).sort(byScore);
       return [...rescored, ...order.slice(FULLY_SCORED).map((x) => ({ ...x.s, coverage: 0 }))];
     };
@@ -185,13 +194,13 @@ export class HelpSearch {
         if (tier === 'title-some' && query.terms.length === 1) continue; // the same as title-all
         if (skip > 0) {
           // Whether the tier ends before the page starts: counting skip + 1 of it tells.
-          const inTier = await this.adapter.count(this.db, set('all', tier), skip);
+          const inTier = await this.adapter.count(db, set('all', tier), skip);
           if (skip >= inTier) {
             skip -= inTier;
             continue;
           }
         }
-        ids.push(...(await this.adapter.recent(this.db, set('all', tier), perPage - ids.length, skip)));
+        ids.push(...(await this.adapter.recent(db, set('all', tier), perPage - ids.length, skip)));
         skip = 0;
         if (ids.length === perPage) break;
       }
@@ -203,7 +212,7 @@ export class HelpSearch {
     // two common words at 50,000 articles), so it stops at the cap.
     const cap = Math.min(MAX_CANDIDATES, Math.max(this.countCap ?? MAX_PAGE * perPage, this.broad));
     // A search of at most `broad` matches scores them all: they come with the count (one MATCH, not two).
-    const first = await this.adapter.countWithFew(this.db, set('all'), cap, Math.min(this.broad, MAX_CANDIDATES), FULLY_SCORED);
+    const first = await this.adapter.countWithFew(db, set('all'), cap, Math.min(this.broad, MAX_CANDIDATES), FULLY_SCORED);
     const counted = first.count;
     const totalCapped = counted > cap;
     let total = totalCapped ? cap : counted;
@@ -230,7 +239,7 @@ export class HelpSearch {
         closestIds = (await ranked(set('any'), null, relaxedLimit)).slice(0, CLOSEST).map((s) => s.id);
       }
     }
-    const articles = await readRankedArticles(this.db, [...pageIds, ...closestIds], !r.typing);
+    const articles = await readRankedArticles(db, [...pageIds, ...closestIds], !r.typing);
     const suggestion = readableSuggestion(query, [...articles.values()]);
     const matches = queryMatcher(query, vocabulary);
     const toHit = (row: RankedArticle): SearchHit => ({
@@ -256,6 +265,17 @@ export class HelpSearch {
       suggestion,
     };
   }
+}
+
+/**
+ * In one statement: the index version (is the vocabulary in memory current?)
+ * and every system's id (does this reader read them all?). Never cached: a
+ * stale list of systems would open one.
+ */
+async function readIndexState(db: Kysely<Database>): Promise<{ version: number; systemIds: string[] }> {
+  const result = await sql<{ version: number | string | null; id: string | null }>`
+    select (select version from help_index_state where id = 1) as version, s.id from (select 1 as one) o left join systems s on 1 = 1`.execute(db);
+  return { version: Number(result.rows[0]?.version ?? 0), systemIds: result.rows.flatMap((row) => (row.id === null ? [] : [row.id])) };
 }
 
 /** The articles a page shows, by id (only the page's rows are read). */

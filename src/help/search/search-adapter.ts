@@ -46,6 +46,12 @@ export interface SearchSet {
  */
 export interface SearchAdapter {
   /**
+   * Runs the statements of one search (`f`, given the connection to use) the
+   * way this engine answers them best: PostgreSQL in one transaction with its
+   * planner settings made once (not a transaction per statement).
+   */
+  session<T>(db: Kysely<Database>, f: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
    * The number of matches, counting at most `cap` + 1 of them (a result above
    * `cap` means "more than cap"): a broad search's exact count walks every
    * doclist of its words, and past what a reader can page through it only
