@@ -6,7 +6,8 @@ import { postgresSearch } from './postgres-search-adapter.ts';
 import type { SearchSet } from './search-adapter.ts';
 
 // countWithFew is the search's first statement: the capped count, and when
-// there are few matches the candidates in the same go. It must answer what
+// there are few matches the candidates in the same go (else, on PostgreSQL,
+// the title tier's first page). It must answer what
 // count and candidates answer apart, whatever the thresholds.
 
 let rt: TestRuntime;
@@ -23,6 +24,7 @@ afterAll(() => rt.close());
 describe('countWithFew', () => {
   it('counts as count does, and its candidates are candidates() of the whole set, bodies only up to withBodies', async () => {
     const adapter = rt.deps.dialect === 'postgres' ? postgresSearch : fts5Search;
+    let pages = 0;
     for (const text of ['cuenta', 'boleta honorarios', 'factura', 'inexistentísimo']) {
       for (const systems of [null, systemIds.slice(0, 1)]) {
         const set: SearchSet = { query: await search.parse(text), mode: 'all', systemIds: systems, tier: 'all' };
@@ -30,16 +32,26 @@ describe('countWithFew', () => {
           const count = await adapter.count(rt.deps.db, set, cap);
           for (const few of [0, 1, 3, 1000]) {
             for (const withBodies of [0, 80]) {
-              const got = await adapter.countWithFew(rt.deps.db, set, cap, few, withBodies);
-              const label = `${text} ${systems ? 'one system' : 'all'} cap ${cap} few ${few} bodies ${withBodies}`;
-              expect(got.count, label).toBe(count);
-              if (count > Math.min(few, cap)) expect(got.candidates, label).toBeNull();
-              else expect(got.candidates, label).toEqual(await adapter.candidates(rt.deps.db, set, count, count <= withBodies, true));
+              for (const titlePage of [0, 2]) {
+                const got = await adapter.countWithFew(rt.deps.db, set, cap, few, withBodies, titlePage);
+                const label = `${text} ${systems ? 'one system' : 'all'} cap ${cap} few ${few} bodies ${withBodies} title page ${titlePage}`;
+                expect(got.count, label).toBe(count);
+                if (count > Math.min(few, cap)) expect(got.candidates, label).toBeNull();
+                else expect(got.candidates, label).toEqual(await adapter.candidates(rt.deps.db, set, count, count <= withBodies, true));
+                // The title tier's first page, when it comes with the count, is what recent() answers.
+                if (got.titlePage !== null) {
+                  expect(titlePage > 0 && count > Math.min(few, cap), label).toBe(true);
+                  expect(got.titlePage, label).toEqual(await adapter.recent(rt.deps.db, { ...set, tier: 'title-all' }, titlePage, 0));
+                  pages++;
+                }
+              }
             }
           }
         }
       }
     }
+    // PostgreSQL reads the title page with the count (a round trip saved); SQLite reads it apart.
+    expect(pages > 0).toBe(rt.deps.dialect === 'postgres');
   });
 
   it('is the same inside a caller\'s transaction', async () => {

@@ -187,7 +187,8 @@ export class HelpSearch {
     const relaxedLimit = Math.max(this.broad, BROAD_SEARCH);
 
     /** A broad search's page: scoring every match of a common word costs tens of milliseconds, so tier by tier, newest first within a tier. */
-    const broadPage = async (): Promise<string[]> => {
+    // `titlePage`: the title tier's first page, when the count brought it (see countWithFew).
+    const broadPage = async (titlePage: string[] | null): Promise<string[]> => {
       const ids: string[] = [];
       let skip = offset;
       for (const tier of TIERS) {
@@ -200,7 +201,7 @@ export class HelpSearch {
             continue;
           }
         }
-        ids.push(...(await this.adapter.recent(db, set('all', tier), perPage - ids.length, skip)));
+        ids.push(...(tier === 'title-all' && skip === 0 && titlePage ? titlePage : await this.adapter.recent(db, set('all', tier), perPage - ids.length, skip)));
         skip = 0;
         if (ids.length === perPage) break;
       }
@@ -212,7 +213,8 @@ export class HelpSearch {
     // two common words at 50,000 articles), so it stops at the cap.
     const cap = Math.min(MAX_CANDIDATES, Math.max(this.countCap ?? MAX_PAGE * perPage, this.broad));
     // A search of at most `broad` matches scores them all: they come with the count (one MATCH, not two).
-    const first = await this.adapter.countWithFew(db, set('all'), cap, Math.min(this.broad, MAX_CANDIDATES), FULLY_SCORED);
+    // …and a broad search's first page starts with the title tier, which may come with it too.
+    const first = await this.adapter.countWithFew(db, set('all'), cap, Math.min(this.broad, MAX_CANDIDATES), FULLY_SCORED, offset === 0 ? perPage : 0);
     const counted = first.count;
     const totalCapped = counted > cap;
     let total = totalCapped ? cap : counted;
@@ -220,7 +222,7 @@ export class HelpSearch {
     let pageIds: string[] = [];
     let closestIds: string[] = [];
     if (counted > this.broad) {
-      if (offset < total) pageIds = await broadPage();
+      if (offset < total) pageIds = await broadPage(first.titlePage);
     } else if (total > 0) {
       pageIds = (await ranked(set('all'), total, this.broad, first.candidates ?? undefined)).slice(offset, offset + perPage).map((s) => s.id);
     } else if (query.terms.length > 1) {

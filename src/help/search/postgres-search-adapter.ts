@@ -148,22 +148,36 @@ export const postgresSearch: SearchAdapter = {
     return withBitmap(db, (trx) => countUpTo(trx, r, cap + 1));
   },
 
-  async countWithFew(db, r, cap, few, withBodies) {
+  async countWithFew(db, r, cap, few, withBodies, titlePage = 0) {
     // One statement (one MATCH, one round trip): the capped count from the
-    // bitmap, and when it is at most `few` the matches' stems by key, read
-    // only then (the one-time filter on the count). Rows come in any order
-    // and are put newest first here.
+    // bitmap; when it is at most `few` the matches' stems by key, else (a
+    // broad search's first page starts with it) the title tier's first page
+    // when that tier is small, each read only when the count calls for it
+    // (one-time filters on the count). Rows come in any order and are put
+    // newest first here.
     const most = Math.min(few, cap);
-    const result = await withBitmap(db, (trx) => sql<{ n: string | null; id: string | null; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
-      with q as (${queries(r)}), m as materialized (select v.article_id from help_search_vectors v, q where ${where(r)} limit ${cap + 1})
-      select count(*) as n, null::text as id, null::bigint as seq, null::text as title, null::text as summary, null::text as headings, null::text as tags, null::text as body from m
+    const titled = titlePage > 0 && r.mode === 'all' && r.tier === 'all';
+    const title = titled ? where({ ...r, tier: 'title-all' }) : sql`false`;
+    const result = await withBitmap(db, (trx) => sql<{ kind: 'n' | 'c' | 'tn' | 't'; n: string | null; id: string | null; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
+      with q as (${queries(r)}), m as materialized (select v.article_id from help_search_vectors v, q where ${where(r)} limit ${cap + 1}),
+      t as materialized (select v.seq, v.article_id from help_search_vectors v, q where ${title} and (select count(*) from m) > ${most} limit ${FEW + 1})
+      select 'n' as kind, count(*) as n, null::text as id, null::bigint as seq, null::text as title, null::text as summary, null::text as headings, null::text as tags, null::text as body from m
       union all
-      select null, h.article_id, h.seq, h.title, h.summary, h.headings, h.tags, case when (select count(*) from m) <= ${withBodies} then h.body else '' end
-      from help_search h where h.article_id = any(array(select article_id from m)) and (select count(*) from m) <= ${most}`.execute(trx));
-    const count = toCount(result.rows.find((row) => row.n !== null)?.n);
-    if (count > most) return { count, candidates: null };
-    const candidates = result.rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }]));
-    return { count, candidates: candidates.sort((a, b) => b.seq - a.seq) };
+      select 'c', null, h.article_id, h.seq, h.title, h.summary, h.headings, h.tags, case when (select count(*) from m) <= ${withBodies} then h.body else '' end
+      from help_search h where h.article_id = any(array(select article_id from m)) and (select count(*) from m) <= ${most}
+      union all
+      select 'tn', count(*), null, null, null, null, null, null, null from t
+      union all
+      select 't', null, p.article_id, p.seq, null, null, null, null, null from (select seq, article_id from t where (select count(*) from t) <= ${FEW} order by seq desc limit ${Math.max(0, titlePage)}) p`.execute(trx));
+    const count = toCount(result.rows.find((row) => row.kind === 'n')?.n);
+    if (count > most) {
+      // A title tier of more than FEW is left to recent() (its newest rows come from the seq index).
+      const small = titled && toCount(result.rows.find((row) => row.kind === 'tn')?.n) <= FEW;
+      const page = result.rows.filter((row) => row.kind === 't').sort((x, y) => Number(y.seq) - Number(x.seq));
+      return { count, candidates: null, titlePage: small ? page.map((row) => row.id!) : null };
+    }
+    const candidates = result.rows.flatMap((row) => (row.kind !== 'c' ? [] : [{ id: row.id!, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }]));
+    return { count, candidates: candidates.sort((x, y) => y.seq - x.seq), titlePage: null };
   },
 
   async candidates(db, r, limit, withBody, few) {

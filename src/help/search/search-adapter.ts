@@ -64,9 +64,19 @@ export interface SearchAdapter {
    * the same go: a search with few matches scores them all, and counting them
    * and then finding them again ran the same MATCH (tsquery) twice. Bodies are
    * read only when there are at most `withBodies` matches (else left empty).
-   * `candidates` is null when there are more than `few`.
+   * `candidates` is null when there are more than `few`. Then, if `titlePage`
+   * > 0, `titlePage` may hold what recent(the 'title-all' tier, titlePage, 0)
+   * answers (a broad search's first page starts there), when the adapter
+   * saves a round trip by reading it here; null when it did not.
    */
-  countWithFew(db: Kysely<Database>, r: SearchSet, cap: number, few: number, withBodies: number): Promise<{ count: number; candidates: Candidate[] | null }>;
+  countWithFew(
+    db: Kysely<Database>,
+    r: SearchSet,
+    cap: number,
+    few: number,
+    withBodies: number,
+    titlePage?: number,
+  ): Promise<{ count: number; candidates: Candidate[] | null; titlePage: string[] | null }>;
   /**
    * The matching articles' stems, the most recently (re)indexed first, at most `limit`; without `withBody` the body is left empty (see bodies).
    * `few`: the set is known (counted) to have at most `limit` matches, so an adapter need not find out how to read it.
