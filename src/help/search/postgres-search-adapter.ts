@@ -137,10 +137,23 @@ export const postgresSearch: SearchAdapter = {
   async session(db, f) {
     // A caller's transaction keeps its own settings: each statement sets and puts back its own, as before.
     if (db.isTransaction) return f(db);
-    return db.transaction().execute(async (trx) => {
-      await sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(trx);
-      searchSessions.add(trx);
-      return f(trx);
+    return db.connection().execute(async (conn) => {
+      // The begin and the settings in one message: a text without parameters
+      // goes by pg's simple protocol, which takes several statements at once
+      // (their results are not needed). A rollback ends the settings with the
+      // transaction whatever happens.
+      await sql.raw(`begin; select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`).execute(conn);
+      searchSessions.add(conn);
+      try {
+        const result = await f(conn);
+        await sql`commit`.execute(conn);
+        return result;
+      } catch (err) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        throw err;
+      } finally {
+        searchSessions.delete(conn);
+      }
     });
   },
 
