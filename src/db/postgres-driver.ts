@@ -1,7 +1,8 @@
-import { PostgresDialect, PostgresDriver, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult } from 'kysely';
+import { PostgresDialect, PostgresDriver, type CompiledQuery, type DatabaseConnection, type DatabaseIntrospector, type Driver, type Kysely, type QueryResult } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { isConnectionError, translatePostgresError } from './database-errors.ts';
+import { CurrentSchemaIntrospector } from './schema-introspector.ts';
 
 /**
  * A pg.Pool that survives the server going away. pg reports a broken
@@ -23,10 +24,14 @@ export function watchPool(pool: pg.Pool, log: Pick<Logger, 'warn'> | undefined):
   return pool;
 }
 
-/** Kysely's PostgreSQL dialect, with "the database is not there" thrown as the named 503. */
+/** Kysely's PostgreSQL dialect, with "the database is not there" thrown as the named 503, introspecting only its own schema. */
 export class UnavailabilityAwarePostgresDialect extends PostgresDialect {
   override createDriver(): Driver {
     return new TranslatingPostgresDriver(super.createDriver() as PostgresDriver);
+  }
+
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
   }
 }
 
