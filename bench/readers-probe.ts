@@ -8,6 +8,7 @@
 //   npx tsx bench/readers-probe.ts                      SQLite, help articles
 //   KIND=services SECS=8 npx tsx bench/readers-probe.ts
 //   PG=1 DATABASE_URL=postgres://… npx tsx bench/readers-probe.ts
+//   PG=1 INSTANCES=2 DATABASE_URL=postgres://… npx tsx bench/readers-probe.ts   as the bench runs PostgreSQL
 //
 // On a shared virtual machine the figure moves by a third between identical
 // runs (the kernel's send path): take the lowest of a few.
@@ -33,20 +34,46 @@ const lists = buildRequestLists(
   100_000,
 );
 const file = writeRequestFile(join(dir, `${kind}.txt`), lists[kind]);
-const { portal, base } = await startPortal(db.url, {}, buildServer());
-const target = new URL(base).host;
-/** The portal's user + system CPU so far, in clock ticks (100 a second). */
+const instances = Number(process.env.INSTANCES ?? 1);
+const entry = buildServer();
+const portals: Array<Awaited<ReturnType<typeof startPortal>>> = [];
+const metricsToken = 'probe-metrics-token-0123456789abcdef';
+for (let i = 0; i < instances; i++) portals.push(await startPortal(db.url, { METRICS_TOKEN: metricsToken }, entry));
+/** portal_change_signal_barriers_total summed over the instances (0 on SQLite, which has none). */
+const barriers = async () => {
+  let sum = 0;
+  for (const { base } of portals) {
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+    sum += Number(/^portal_change_signal_barriers_total (\S+)$/m.exec(text)?.[1] ?? 0);
+  }
+  return sum;
+};
+const targets = portals.map((p) => new URL(p.base).host);
+/** The portals' user and system CPU so far, in clock ticks (100 a second). */
+const userSystem = (): { user: number; system: number } =>
+  portals.reduce(
+    (sum, { portal }) => {
+      const fields = readFileSync(`/proc/${portal.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return { user: sum.user + Number(fields[11]), system: sum.system + Number(fields[12]) };
+    },
+    { user: 0, system: 0 },
+  );
 const ticks = () => {
-  const fields = readFileSync(`/proc/${portal.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  const { user, system } = userSystem();
+  return user + system;
 };
 // Warm: every cache filled by the first three seconds; the measured run starts further along the list.
-await runWrk({ targets: [target], file, seconds: 3, connections: 10 });
+await runWrk({ targets, file, seconds: 3, connections: 10 });
+const barriersBefore = await barriers();
+const atStart = userSystem();
 const before = ticks();
-const r = await runWrk({ targets: [target], file, seconds, connections: 10, start: 20_000 });
+const r = await runWrk({ targets, file, seconds, connections: 10, start: 20_000 });
 const cpu = ticks() - before;
-log(`${kind}: ${Math.round(r.perSecond)} req/s, ${Math.round((cpu * 10_000) / r.requests)} µs CPU/request (${r.requests} requests, p99 ${r.latencyMs.p99} ms)`);
-await stop(portal);
+const atEnd = userSystem();
+const systemShare = Math.round((100 * (atEnd.system - atStart.system)) / Math.max(1, cpu));
+const sent = (await barriers()) - barriersBefore;
+log(`${kind}, ${instances} instance(s): ${Math.round(r.perSecond)} req/s, ${Math.round((cpu * 10_000) / r.requests)} µs CPU/request, ${systemShare} % of it in the kernel (${r.requests} requests, p99 ${r.latencyMs.p99} ms${sent > 0 ? `, ${(sent / r.requests).toFixed(2)} barriers/request` : ''})`);
+for (const { portal } of portals) await stop(portal);
 await db.drop();
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

@@ -71,10 +71,8 @@ export async function boot(
     log,
     poolSize: config.databasePoolSize,
     ...opts.db,
-    onPageDataWrite: (table) => {
-      pageCache?.bump();
-      changes?.written(table);
-    },
+    // The page cache hears of it through the signal, as of every other process's writes.
+    onPageDataWrite: (table) => changes?.written(table),
   });
   // PostgreSQL: listening starts beside the migration and is awaited after it (decision 0020).
   changes = opts.sharedCaches === false
@@ -116,9 +114,9 @@ export async function boot(
     leaseMs: config.jobLeaseMs,
     ...opts.webhooks,
   });
-  // Only where another process's commits can be seen cheaply (SQLite); on
-  // PostgreSQL several portal processes may share the database.
-  if (config.pageCache && dataVersion) {
+  // Wherever the change signal can tell of every process's writes (not the CLI's NoChangeSignal):
+  // SQLite's data_version, PostgreSQL's notifications and barrier (decision 0034).
+  if (config.pageCache && !(changes instanceof NoChangeSignal)) {
     pageCache = new PageCache({
       clock,
       log,
@@ -129,7 +127,7 @@ export async function boot(
         csrf: cookieNameFor(config.secureCookies, 'csrf'),
         flash: cookieNameFor(config.secureCookies, 'flash'),
       },
-      dataVersion,
+      signal: changes,
       touchSession: (id, at) => {
         db.updateTable('sessions').set({ last_seen_at: at.toISOString() }).where('id', '=', id).execute().catch((err) => log.warn({ err }, 'session touch failed'));
       },
@@ -247,6 +245,7 @@ export async function boot(
       await hasher.close();
       await searchThreads?.close();
       caches.close();
+      pageCache?.close();
       await changes.close();
       apiRateLimiter.close();
       await close();

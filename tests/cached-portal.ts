@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import { expect } from 'vitest';
 import type { PageCache } from '../src/web/page-cache.ts';
 import { portalListener } from '../src/web/portal-listener.ts';
@@ -9,34 +11,60 @@ import { createTestRuntime, type TestRuntime } from './test-runtime.ts';
 
 /**
  * The portal as the server runs it — the page cache ahead of the framework,
- * over real HTTP — on a SQLite file of its own (the cache exists only there,
- * whatever DATABASE_URL says).
+ * over real HTTP — on a SQLite file of its own, or on the test's PostgreSQL
+ * schema when DATABASE_URL names one: either way another process can write
+ * to the same data (`outside`), as the operator CLI does.
  */
 export interface CachedPortal {
   rt: TestRuntime;
   cache: PageCache;
   base: string;
-  /** The SQLite file, for another connection to write to. */
-  file: string;
+  /**
+   * One statement on a connection of its own, not the portal's (SQLite: a
+   * second handle on the file; PostgreSQL: a client on the schema), with `?`
+   * for each parameter: a write the portal's process never sees being made.
+   */
+  outside(statement: string, params?: unknown[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startCachedPortal(opts: { withHelp?: boolean } = {}): Promise<CachedPortal> {
-  const dir = mkdtempSync(join(tmpdir(), 'portal-cache-'));
-  const file = join(dir, 'portal.sqlite');
-  const rt = await createTestRuntime({ sqliteFile: file, ...opts });
+  const onPostgres = Boolean(process.env.DATABASE_URL?.startsWith('postgres'));
+  const dir = onPostgres ? undefined : mkdtempSync(join(tmpdir(), 'portal-cache-'));
+  const file = dir ? join(dir, 'portal.sqlite') : undefined;
+  const rt = await createTestRuntime(file ? { sqliteFile: file, ...opts } : opts);
   const cache = rt.deps.pageCache!;
+  const outside = async (statement: string, params: unknown[] = []) => {
+    if (file) {
+      const other = new SQLite(file);
+      try {
+        other.prepare(statement).run(...params);
+      } finally {
+        other.close();
+      }
+      return;
+    }
+    let n = 0;
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, options: `-c search_path=${rt.schema}` });
+    await client.connect();
+    try {
+      await client.query(statement.replace(/\?/g, () => `$${++n}`), params);
+    } finally {
+      await client.end();
+    }
+  };
   const server = createServer(portalListener(rt.deps, rt.app));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     rt,
     cache,
     base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    file,
+    outside,
     async close() {
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await rt.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -19,6 +19,8 @@ export interface TestRuntime extends Runtime {
   app: ReturnType<typeof createApp>;
   clock: ManualClock;
   config: Config;
+  /** PostgreSQL: the test's own schema (for a connection of the test's, as the CLI would make); SQLite: undefined. */
+  schema: string | undefined;
 }
 
 // Read and checked once per test process, on first use: a runtime without help never reads it.
@@ -50,6 +52,7 @@ export async function createTestRuntime(
     app,
     clock,
     config,
+    schema,
     async close() {
       await runtime.close();
       await database.drop();

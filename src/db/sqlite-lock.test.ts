@@ -27,6 +27,7 @@ const clock = new ManualClock(TEST_START);
 let customer: TestCustomer;
 
 interface FilePortal extends CachedPortal {
+  file: string;
   runtime: Runtime;
   server: Server;
 }
@@ -45,6 +46,11 @@ async function startPortal(db: CreateDbOptions): Promise<FilePortal> {
     cache: runtime.deps.pageCache!,
     base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     file,
+    outside: async (statement: string, params: unknown[] = []) => {
+      const other = new SQLite(file);
+      other.prepare(statement).run(...params);
+      other.close();
+    },
     rt: { ...runtime, app, clock, config } as CachedPortal['rt'],
     async close() {
       server.closeAllConnections();

@@ -11,12 +11,12 @@ export interface PageCacheCounts {
  * portal_cache_requests_total{cache, result}: read at scrape time from the
  * caches' own counts (they count for the process's life, so the counter
  * only goes up until a restart, which rate() understands). The shared
- * caches by their names, the SQLite page cache as cache="page".
+ * caches by their names, the per-session page cache as cache="page".
  */
 export function registerCacheMetrics(registry: Registry, sources: { shared: () => CacheStats[]; page?: PageCacheCounts }): void {
   new Counter({
     name: 'portal_cache_requests_total',
-    help: 'Cache look-ups by cache and result (hit, miss); cache="page" is the SQLite page cache.',
+    help: 'Cache look-ups by cache and result (hit, miss); cache="page" is the per-session page cache.',
     labelNames: ['cache', 'result'],
     registers: [registry],
     collect() {

@@ -46,7 +46,7 @@ describe('/metrics content', () => {
       portal_webhook_dead_letters: 'gauge',
       portal_cache_requests_total: 'counter',
       portal_api_rate_limit_store_errors_total: 'counter',
-      ...(rt.deps.dialect === 'postgres' ? { portal_db_pool_connections: 'gauge', portal_db_pool_max_connections: 'gauge', portal_change_signal_connected: 'gauge' } : {}),
+      ...(rt.deps.dialect === 'postgres' ? { portal_db_pool_connections: 'gauge', portal_db_pool_max_connections: 'gauge', portal_change_signal_connected: 'gauge', portal_change_signal_barriers_total: 'counter' } : {}),
     });
     for (const name of ['portal_process_cpu_user_seconds_total', 'portal_process_resident_memory_bytes', 'portal_nodejs_eventloop_lag_p99_seconds', 'portal_nodejs_heap_size_used_bytes']) {
       expect(families.has(name), name).toBe(true);

@@ -3,7 +3,7 @@ import { CookieBrowser, startCachedPortal, type CachedPortal } from '../../tests
 import { addContractFor, createCustomerWithAdmin } from '../../tests/factories.ts';
 import { parseExposition, valueOf } from '../../tests/metrics-scrape.ts';
 
-// The SQLite page cache answers ahead of the framework: its hits and misses reach /metrics as cache="page".
+// The page cache answers ahead of the framework: its hits and misses reach /metrics as cache="page".
 
 let portal: CachedPortal;
 

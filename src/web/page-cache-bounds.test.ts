@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { hashToken } from '../auth/token.ts';
+import { SqliteChangeSignal } from '../db/change-signal.ts';
 import { ManualClock } from '../clock.ts';
 import { MAX_CACHE_BYTES, MAX_ENTRIES_PER_SESSION, PageCache, type PageCacheOptions } from './page-cache.ts';
 
@@ -31,7 +32,7 @@ function newCache(over: Partial<PageCacheOptions> = {}) {
     idleMs: 30 * 60_000,
     trustProxy: { hops: 1 },
     cookieNames: { sid: 'sid', csrf: 'csrf', flash: 'flash' },
-    dataVersion: () => 0,
+    signal: new SqliteChangeSignal(() => 0),
     touchSession: () => {},
     ...over,
   });

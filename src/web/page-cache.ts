@@ -5,6 +5,7 @@ import { hashToken } from '../auth/token.ts';
 import { OldestKeys } from '../cache/oldest-keys.ts';
 import type { Clock } from '../clock.ts';
 import type { TrustProxy } from '../config.ts';
+import type { ChangeSignal } from '../db/change-signal.ts';
 import { vendorToday } from '../domain/contracts.ts';
 import { clientAddressResolver, type ClientAddressOf } from './client-address.ts';
 import { rawHeader, rawHeaderAll } from './raw-headers.ts';
@@ -14,10 +15,12 @@ import { rawHeader, rawHeaderAll } from './raw-headers.ts';
  * the help), and nothing on them changes between two visits unless something
  * is written. This cache keeps each session's rendering of those pages and
  * serves it straight from node:http, ahead of the framework, while:
- *  - no write that a page can show has happened in this process since
- *    (pageDataWrites bumps `generation`, which empties the cache), and no
- *    other process (the operator CLI) has committed to the database
- *    (SQLite's PRAGMA data_version);
+ *  - no write that a page can show has happened since, in this process or
+ *    any other (another instance, the operator CLI): the change signal
+ *    (db/change-signal.ts) tells of each, and each empties the cache. On
+ *    PostgreSQL a kept page is served only after the signal's barrier for
+ *    the request (what committed before it arrived has been heard), so an
+ *    instance never serves what another changed (decision 0034);
  *  - it is still the same day in Santiago (contracts in force change at midnight);
  *  - the session is within its idle and absolute limits, checked here as the
  *    session loader would, with last-seen written back once a minute.
@@ -77,8 +80,8 @@ export interface PageCacheOptions {
   /** Log the address the nearest trusted proxy saw, as the framework does. */
   trustProxy: TrustProxy;
   cookieNames: { sid: string; csrf: string; flash: string };
-  /** Changes when another connection commits (SQLite's PRAGMA data_version). */
-  dataVersion: () => number;
+  /** Tells of every write a page may show, in this process or another: each empties the cache. */
+  signal: ChangeSignal;
   /** Write a session's last-seen time (a write that does not empty the cache). */
   touchSession: (sessionId: string, at: Date) => void;
   maxEntries?: number;
@@ -104,17 +107,21 @@ export class PageCache {
   private readonly oldest = new OldestKeys(this.entries);
   private bytesHeld = 0;
   private readonly clientAddress: ClientAddressOf;
-  private seenDataVersion: number;
+  private readonly unsubscribe: () => void;
   private todayValue = '';
   private todayUntilMs = 0;
-  private checkedAt = -Infinity;
   hits = 0;
   /** Requests the cache could have answered (a GET of a cacheable page, no query) and did not: the hit rate of /metrics. */
   misses = 0;
 
   constructor(private readonly o: PageCacheOptions) {
-    this.seenDataVersion = o.dataVersion();
     this.clientAddress = clientAddressResolver(o.trustProxy);
+    this.unsubscribe = o.signal.subscribe(() => this.bump());
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.bump();
   }
 
   /** Something a page may show was written: nothing cached is current any more. */
@@ -168,12 +175,11 @@ export class PageCache {
   /** Keep a rendering, unless something was written while it was being made. */
   store(args: { csrf: string; path: string; sessionId: string; sessionExpiresAt: string; generationAtStart: number; headers: Array<[string, string]>; body: Buffer }): void {
     if (args.generationAtStart !== this.generationCount) return;
-    // Another process's commit: at most once a millisecond, as tryServe reads it (a read on every
-    // store was a twentieth of an article's CPU). A commit that lands while a page renders, after
-    // the request's own data_version read (db/change-signal.ts), is seen by the next check, before
-    // anything is served a millisecond on: the window tryServe already allows.
-    this.checkOtherWriters();
-    if (args.generationAtStart !== this.generationCount) return;
+    // Nothing kept while the signal cannot vouch for anything (PostgreSQL's listener down or late). No
+    // fresh read of SQLite's data_version here (-Infinity: any earlier one will do): another process's
+    // commit that landed while the page was made is read by the next tryServe, which empties the
+    // cache before it serves anything.
+    if (!this.o.signal.check(-Infinity)) return;
     const nowMs = this.o.clock.now().getTime();
     // A session's id is its token's hash (auth/session.ts): the key tryServe computes from the cookie.
     const sid = args.sessionId;
@@ -210,27 +216,19 @@ export class PageCache {
     });
   }
 
-  private checkOtherWriters(): void {
-    // PRAGMA data_version reads the WAL index: cheap, but not free at ten
-    // thousand requests a second. Once a millisecond is "the next request"
-    // for anything a person can do in another process.
-    const now = performance.now();
-    if (now - this.checkedAt < 1) return;
-    this.checkedAt = now;
-    const v = this.o.dataVersion();
-    if (v !== this.seenDataVersion) {
-      this.seenDataVersion = v;
-      this.bump();
-    }
-  }
-
   private miss(): false {
     this.misses++;
     return false;
   }
 
-  /** Answer the request from the cache if it can; false leaves it to the framework. */
-  tryServe(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * Answer the request from the cache if it can; false leaves it to the
+   * framework. A promise where the signal has a barrier (PostgreSQL): the
+   * page is sent once every commit made before the request arrived has been
+   * heard, and only if that left it in the cache.
+   */
+  tryServe(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
+    const arrivedAt = performance.now();
     const url = req.url ?? '';
     if (req.method !== 'GET' || url.includes('?') || !CACHEABLE(url)) return false;
     if (this.entries.size === 0) return this.miss();
@@ -239,18 +237,28 @@ export class PageCache {
     const sid = cookies.get(sidName);
     const csrf = cookies.get(csrfName);
     if (!sid || !csrf || cookies.has(flashName)) return this.miss();
-    this.checkOtherWriters();
+    // SQLite: PRAGMA data_version read now, after the request arrived (another process's commit empties
+    // the cache through the signal); PostgreSQL: the listening connection is up and on time.
+    if (!this.o.signal.check(arrivedAt)) return this.miss();
     const key = `${hashToken(sid)}|${url}`;
     const entry = this.entries.get(key);
     // Another csrf cookie: the cached forms would carry a token this browser does not hold.
     if (!entry || entry.csrf !== csrf) return this.miss();
-    const now = this.o.clock.now();
-    const nowMs = now.getTime();
+    const nowMs = this.o.clock.now().getTime();
     if (nowMs >= entry.expiresAtMs || nowMs - entry.lastSeenMs >= this.o.idleMs || entry.day !== this.today(nowMs)) {
       // Let the framework decide (it ends a session that timed out); this copy is done.
       this.remove(key);
       return this.miss();
     }
+    const signal = this.o.signal;
+    if (!signal.sync) return this.send(req, res, entry);
+    // A change heard meanwhile has emptied the cache (the entry is gone); a late barrier makes check() false.
+    return signal.sync(arrivedAt).then(() => (this.entries.get(key) === entry && signal.check() ? this.send(req, res, entry) : this.miss()));
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, entry: Entry): true {
+    const now = this.o.clock.now();
+    const nowMs = now.getTime();
     entry.lastSeenMs = nowMs;
     if (nowMs - entry.touchedMs >= TOUCH_EVERY_MS) {
       entry.touchedMs = nowMs;
@@ -262,6 +270,7 @@ export class PageCache {
     this.hits++;
     // The same request line the framework logs; the address costs a system call, so only when it is written.
     if (this.o.log.isLevelEnabled('info')) {
+      const url = req.url ?? '';
       const ip = this.clientAddress(req.socket.remoteAddress, rawHeaderAll(req.rawHeaders, 'x-forwarded-for'));
       this.o.log.info({ requestId, method: 'GET', path: url, status: 200, cache: 'hit', ip }, 'request');
     }
@@ -283,6 +292,9 @@ function readCookies(header: string | undefined): Map<string, string> {
 export function cacheFirst(cache: PageCache | undefined, framework: RequestListener): RequestListener {
   if (!cache) return framework;
   return (req, res) => {
-    if (!cache.tryServe(req, res)) framework(req, res);
+    const served = cache.tryServe(req, res);
+    if (served === true) return;
+    if (served === false) framework(req, res);
+    else served.then((sent) => void (sent || framework(req, res)), () => framework(req, res));
   };
 }

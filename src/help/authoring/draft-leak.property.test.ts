@@ -36,7 +36,7 @@ import { uploadArticleFile } from './upload-article-file.ts';
 // let the scheduler run — with a word of its own ("zq…", found nowhere else)
 // in every field of every revision and in every file name. After each step,
 // and more thoroughly after each sequence, a signed-in administrator and a
-// technical user read the help over HTTP (on SQLite through the page cache,
+// technical user read the help over HTTP (through the page cache,
 // as the server runs) and no "zq" word may reach them that is not in an
 // article's published version of now: not on a page, in search, in the
 // search's "¿Quiso decir?", in suggestions, behind a file's address, an old
@@ -156,13 +156,8 @@ const fields = (c: Content, categoryId: string, position: number) => ({
 });
 const markersOf = (c: Content) => [c.title, c.summary, c.tag, c.body, c.heading, c.slug];
 
-/** On SQLite the portal as server.ts runs it, the page cache ahead of the framework over HTTP; on PostgreSQL (no cache there) the framework alone. */
+/** The portal as server.ts runs it, the page cache ahead of the framework over HTTP, on either database. */
 async function startPortal(): Promise<void> {
-  if (isPostgres) {
-    rt = await createTestRuntime({ withHelp: false });
-    closePortal = () => rt.close();
-    return;
-  }
   portal = await startCachedPortal({ withHelp: false });
   ({ rt, cache } = portal);
   closePortal = () => portal!.close();
@@ -537,7 +532,7 @@ class Run {
 }
 
 describe('readers never see a draft', () => {
-  it(`by page, page cache, old address, search, correction, suggestion, file or digest, whatever editors do (${isPostgres ? 'PostgreSQL' : 'SQLite, through the page cache'})`, async () => {
+  it(`by page, page cache, old address, search, correction, suggestion, file or digest, whatever editors do (${isPostgres ? 'PostgreSQL' : 'SQLite'}, through the page cache)`, async () => {
     const hitsBefore = cache?.hits ?? 0;
     let publishedSomething = 0;
     await fc.assert(
@@ -556,7 +551,7 @@ describe('readers never see a draft', () => {
       }),
       { numRuns: RUNS },
     );
-    // Not vacuous: most sequences had published words to find, and (on SQLite) pages came from the cache.
+    // Not vacuous: most sequences had published words to find, and pages came from the cache.
     expect(publishedSomething).toBeGreaterThanOrEqual(RUNS / 3);
     if (cache) expect(cache.hits).toBeGreaterThan(hitsBefore);
   }, 240_000);

@@ -6,7 +6,7 @@ import { clearVersions, publishVersion } from '../../../../tests/help-version-fi
 import type { TestRuntime } from '../../../../tests/test-runtime.ts';
 import type { PageCache } from '../../page-cache.ts';
 
-// "Since your last visit" behind the page cache (SQLite, real HTTP): the help
+// "Since your last visit" behind the page cache (real HTTP, either database): the help
 // home is never served from it — the list moves with the clock and every
 // view records the visit — and recording it does not empty the cache of
 // everyone else. The Novedades pages are cached per session like any help

@@ -6,8 +6,8 @@ import type { TestRuntime } from '../../../../tests/test-runtime.ts';
 import { vendorToday } from '../../../domain/contracts.ts';
 import type { PageCache } from '../../page-cache.ts';
 
-// The help pages behind the page cache, over real HTTP, on a SQLite file (the
-// cache exists only there, whatever DATABASE_URL says). Articles are not kept
+// The help pages behind the page cache, over real HTTP, on a SQLite file or
+// the test's PostgreSQL schema (tests/cached-portal.ts). Articles are not kept
 // (page-cache.ts says why); a vote must show at once, every view must count,
 // and writing the counts must not throw the kept pages away.
 
