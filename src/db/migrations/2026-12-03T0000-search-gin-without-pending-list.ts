@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from './migration-dialect.ts';
 
-// PostgreSQL only (issue 10, decision 0034): help_search_vectors' GIN indexes
+// PostgreSQL only (issue 10, decision 0035): help_search_vectors' GIN indexes
 // without a pending list. With GIN's default fastupdate, rows written since the
 // last VACUUM wait in an unsorted list that every search reads in full, beside
 // the index proper: after importing 50,000 articles (autovacuum had not run)
