@@ -34,9 +34,9 @@ interface Flight {
 const RESOLVED = Promise.resolve();
 
 export class ListenerBarriers {
-  /** The barrier on the wire, and the one queued behind it for callers that need one sent after it. */
+  /** The barrier on the wire, and the next one (not sent yet) for callers that need one sent after it. */
   private flying: Flight | undefined;
-  private queued: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
   /** The sending time of the latest barrier answered, and of the latest one overdue. */
   private answeredAt = -Infinity;
   private overdueAt = -Infinity;
@@ -60,29 +60,37 @@ export class ListenerBarriers {
    * Resolves once every commit made before `since` (performance.now()) has
    * been heard. Any barrier sent after `since` will do: at once if one has
    * been answered, the one on the wire if it was sent after `since`, else the
-   * next one (one at a time on the wire; every caller that needs a newer one
-   * shares it). Strictly after: two readings of the clock in different
-   * callbacks cannot tell which came first when equal. Never rejects.
+   * next one, shared by every caller that needs one newer than the wire's.
+   * Strictly after: two readings of the clock in different callbacks cannot
+   * tell which came first when equal. Never rejects.
+   *
+   * The next one is sent from setImmediate, once the event loop has parsed
+   * every request that arrived with the one asking (they all arrived before
+   * it is sent), and not while one is on the wire (one query at a time on a
+   * pg client). Sent at the first ask, it served that request alone and the
+   * rest of the turn queued another: half a barrier per request on two
+   * instances under load, each a round trip and a write (decision 0034).
    */
   sync(since: number): Promise<void> {
     if (this.abandoned || this.answeredAt > since) return RESOLVED;
     const flying = this.flying;
     if (flying && flying.sentAt > since) return flying.done;
-    if (!flying) return this.fly();
-    if (this.queued) return this.queued;
-    const queued = flying.done.then(() => {
-      if (this.queued === queued) this.queued = undefined;
-      return this.fly();
-    });
-    this.queued = queued;
-    return queued;
+    if (this.next) return this.next;
+    const next = (flying ? flying.done : RESOLVED)
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => {
+        if (this.next === next) this.next = undefined;
+        return this.fly();
+      });
+    this.next = next;
+    return next;
   }
 
   /** The connection is gone: callers waiting go on (the signal's check() is false now), nothing more is sent. */
   abandon(): void {
     this.abandoned = true;
     this.flying?.settle();
-    this.flying = this.queued = undefined;
+    this.flying = this.next = undefined;
   }
 
   private fly(): Promise<void> {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { logSink, signalProxy, until, useMigratedSchema } from '../../tests/change-signal-fixtures.ts';
 import { SharedCache } from '../cache/shared-cache.ts';
@@ -31,17 +32,25 @@ describe.runIf(isPg)('PostgresChangeSignal barriers', () => {
       await Promise.all(Array.from({ length: 50 }, () => signal.sync(burst)));
       expect(signal.barriers).toBe(n + 2);
 
-      // Arrived after the one on the wire was sent: the next one, one for all of them.
+      // Asked in the same turn of the event loop, after the first ask: the barrier is sent once the turn is over, so it covers them too.
       const first = signal.sync();
+      const sameTurn = performance.now();
+      await Promise.all(Array.from({ length: 20 }, () => signal.sync(sameTurn)));
+      await first;
+      expect(signal.barriers).toBe(n + 3);
+
+      // Arrived after the one on the wire was sent: the next one, one for all of them.
+      const onWire = signal.sync();
+      while (signal.barriers === n + 3) await nextTurn();
       const later = performance.now();
       await Promise.all(Array.from({ length: 20 }, () => signal.sync(later)));
-      await first;
-      expect(signal.barriers).toBe(n + 4);
+      await onWire;
+      expect(signal.barriers).toBe(n + 5);
 
       // No `since` (a job, the CLI): a fresh one each time.
       await signal.sync();
       await signal.sync();
-      expect(signal.barriers).toBe(n + 6);
+      expect(signal.barriers).toBe(n + 7);
     } finally {
       await signal.close();
     }
