@@ -165,4 +165,25 @@ describe(`the page cache of two instances on one ${isPg ? 'PostgreSQL schema' : 
     expect(after.hit).toBe(false);
     expect(after.text).not.toContain('/ayuda/remuneraciones');
   });
+
+  it.runIf(isPg)('B losing its listening connection serves nothing kept until it is back, and then shows what changed meanwhile', async () => {
+    const reader = await signedIn(b);
+    await servicesOnB(reader);
+    expect((await servicesOnB(reader)).hit).toBe(true);
+    const signal = b.portal.rt.deps.caches.signal as { backendPid?: number; connected?: boolean };
+    const pid = signal.backendPid!;
+    await outside('select pg_terminate_backend($1)', [pid]);
+    const name = 'Contabilidad renombrada sin escucha';
+    await outside('update systems set name = $1 where slug = $2', [name, 'contabilidad']);
+    // Whether B has noticed the loss yet or has already reconnected (and emptied everything): the new name.
+    const during = await servicesOnB(reader);
+    expect(during.status).toBe(200);
+    expect(during.text).toContain(name);
+    for (let i = 0; i < 100 && !(signal.connected && signal.backendPid !== pid); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(signal.backendPid).not.toBe(pid);
+    await servicesOnB(reader);
+    const back = await servicesOnB(reader);
+    expect(back.hit).toBe(true);
+    expect(back.text).toContain(name);
+  });
 });
