@@ -39,12 +39,13 @@ const entry = buildServer();
 const portals: Array<Awaited<ReturnType<typeof startPortal>>> = [];
 const metricsToken = 'probe-metrics-token-0123456789abcdef';
 for (let i = 0; i < instances; i++) portals.push(await startPortal(db.url, { METRICS_TOKEN: metricsToken }, entry));
-/** portal_change_signal_barriers_total summed over the instances (0 on SQLite, which has none). */
-const barriers = async () => {
-  let sum = 0;
+/** Summed over the instances: portal_change_signal_barriers_total (0 on SQLite, which has none), and every cache's hits and misses. */
+const counters = async () => {
+  const sum = { barriers: 0, hits: 0, misses: 0 };
   for (const { base } of portals) {
     const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
-    sum += Number(/^portal_change_signal_barriers_total (\S+)$/m.exec(text)?.[1] ?? 0);
+    sum.barriers += Number(/^portal_change_signal_barriers_total (\S+)$/m.exec(text)?.[1] ?? 0);
+    for (const [, result, value] of text.matchAll(/^portal_cache_requests_total\{[^}]*result="(hit|miss)"[^}]*\} (\S+)$/gm)) sum[result === 'hit' ? 'hits' : 'misses'] += Number(value);
   }
   return sum;
 };
@@ -64,15 +65,18 @@ const ticks = () => {
 };
 // Warm: every cache filled by the first three seconds; the measured run starts further along the list.
 await runWrk({ targets, file, seconds: 3, connections: 10 });
-const barriersBefore = await barriers();
+const countersBefore = await counters();
 const atStart = userSystem();
 const before = ticks();
 const r = await runWrk({ targets, file, seconds, connections: 10, start: 20_000 });
 const cpu = ticks() - before;
 const atEnd = userSystem();
 const systemShare = Math.round((100 * (atEnd.system - atStart.system)) / Math.max(1, cpu));
-const sent = (await barriers()) - barriersBefore;
-log(`${kind}, ${instances} instance(s): ${Math.round(r.perSecond)} req/s, ${Math.round((cpu * 10_000) / r.requests)} µs CPU/request, ${systemShare} % of it in the kernel (${r.requests} requests, p99 ${r.latencyMs.p99} ms${sent > 0 ? `, ${(sent / r.requests).toFixed(2)} barriers/request` : ''})`);
+const countersAfter = await counters();
+const sent = countersAfter.barriers - countersBefore.barriers;
+const hits = countersAfter.hits - countersBefore.hits;
+const lookups = hits + countersAfter.misses - countersBefore.misses;
+log(`${kind}, ${instances} instance(s): ${Math.round(r.perSecond)} req/s, ${Math.round((cpu * 10_000) / r.requests)} µs CPU/request, ${systemShare} % of it in the kernel (${r.requests} requests, p99 ${r.latencyMs.p99} ms, cache hit rate ${lookups > 0 ? ((100 * hits) / lookups).toFixed(1) : '—'} % of ${lookups}${sent > 0 ? `, ${(sent / r.requests).toFixed(2)} barriers/request` : ''})`);
 for (const { portal } of portals) await stop(portal);
 await db.drop();
 rmSync(dir, { recursive: true, force: true });
