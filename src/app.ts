@@ -6,6 +6,7 @@ import { AppError, UnavailableError } from './errors.ts';
 import type { AppEnv } from './web/env.ts';
 import { customerApp } from './web/customer-app.ts';
 import { errorPage } from './web/error-page.tsx';
+import { knownOutage } from './web/known-outage.ts';
 import { requestContext } from './web/middleware/request-context.ts';
 import { securityHeaders } from './web/middleware/security-headers.ts';
 import { healthRoutes } from './web/routes/pages/health.ts';
@@ -27,6 +28,8 @@ export function createApp(deps: Deps) {
   // First: it times all that follows, and labels each request with the route pattern that answered it.
   app.use('*', deps.metrics.http.middleware());
   app.use('*', requestContext(deps));
+  // A reader page that met the database's absence ahead of the framework: its 503 now, not a second wait.
+  app.use('*', knownOutage());
   app.use('*', securityHeaders(deps.config.secureCookies));
   app.route('/', staticRoutes(deps.config.brand));
   app.route('/', healthRoutes);

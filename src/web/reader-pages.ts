@@ -22,6 +22,7 @@ import { feedbackParts } from './routes/help/help-article.tsx';
 import { HELP_PAGE } from './routes/help/help-reader.ts';
 import { preparedArticleOf } from './routes/help/prepared-article.tsx';
 import { SERVICES_PAGE, servicesBody } from './routes/services/services.tsx';
+import { rememberOutage } from './known-outage.ts';
 
 /**
  * The two pages signed-in readers open most, served ahead of the framework:
@@ -196,7 +197,7 @@ export function readerPagesFirst(deps: Deps, app: Hono<AppEnv>, framework: Reque
         if (!served) framework(req, res);
       },
       (err: unknown) => {
-        // Whatever failed (a 404, the database) the framework meets again and answers as it does; logged for the curious.
+        // Whatever else failed the framework meets again and answers as it does; logged for the curious.
         if (res.headersSent) {
           log.error({ err }, 'reader page failed after its head was sent');
           res.destroy();
@@ -204,6 +205,8 @@ export function readerPagesFirst(deps: Deps, app: Hono<AppEnv>, framework: Reque
         }
         deps.metrics.readerPages.count(loader.route, 'framework');
         log.debug({ err: (err as Error)?.message, path: req.url }, 'reader page left to the framework');
+        // The database away: the framework answers its 503 without asking it again (known-outage.ts).
+        rememberOutage(req, err);
         framework(req, res);
       },
     );
