@@ -44,6 +44,16 @@ describe('raw statements on the read path (PostgreSQL search and search log)', (
     expect(touchesPageData(sql`reset enable_seqscan`.toOperationNode())).toBe(false);
   });
 
+  it('transaction control writes nothing, alone or with settings in one text; a write beside it still counts', () => {
+    expect(touchesPageData(sql.raw(`begin; select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`).toOperationNode())).toBe(false);
+    for (const control of ['begin', 'commit', 'rollback', 'start transaction read only', 'savepoint s1', 'release savepoint s1', 'end;']) {
+      expect(touchesPageData(sql.raw(control).toOperationNode()), control).toBe(false);
+    }
+    expect(touchesPageData(sql.raw(`begin; update systems set name = 'x'`).toOperationNode())).toBe(true);
+    expect(touchesPageData(sql.raw(`begin; truncate contracts`).toOperationNode())).toBe(true);
+    expect(touchesPageData(sql.raw(`commit; drop table contracts`).toOperationNode())).toBe(true);
+  });
+
   it('a CTE that writes only quiet tables is quiet (the search log: allowance, then the row)', () => {
     const log = sql`with taken as (
         insert into help_search_log_allowance (user_id, day, taken) values (${'u'}, ${'d'}, 1)

@@ -76,6 +76,9 @@ function nestedQueries(node: OperationNode): RootOperationNode[] {
 // "on conflict … do update set" is the insert's own table; "for update" locks, writes nothing.
 const RAW_WRITE = /\b(?:(insert)\s+into|(delete)\s+from|(?<!\b(?:do|for)\s+)(update))\s+"?(\w+)/gi;
 
+/** A statement that writes no data by itself: a read, a setting, transaction control, or nothing (after the last ";"). */
+const READ_OR_CONTROL = /^\s*(?:(?:select|with|set|reset|show|begin|start\s+transaction|commit|end|rollback|savepoint|release)\b|$)/i;
+
 /** Every table a raw statement writes, and how (a CTE may write several). */
 function rawWrites(node: OperationNode): Array<{ kind: 'insert' | 'delete' | 'update'; table: string }> {
   return [...rawText(node).matchAll(RAW_WRITE)].map((m) => ({ kind: m[1] ? 'insert' : m[2] ? 'delete' : 'update', table: m[4]! }) as const);
@@ -117,11 +120,11 @@ export function touchesPageData(node: RootOperationNode): boolean {
     case 'RawNode': {
       if (nestedQueries(node).some((q) => q.kind !== 'SelectQueryNode' && touchesPageData(q))) return true;
       const text = rawText(node);
-      // A setting for the session or the transaction (PostgreSQL's search sets enable_seqscan, the search log synchronous_commit):
-      // no data written. Counting it emptied every shared cache of the instance on every search ("all": no table named).
-      if (/^\s*(?:set|reset|show)\b/i.test(text)) return false;
       const writes = rawWrites(node);
-      if (writes.length === 0) return !/^\s*(?:select|with)\b/i.test(text);
+      // Settings and transaction control (PostgreSQL's search: "begin; select set_config(…)", then "commit"), reads: no
+      // data written, statement by statement (several in one text go by pg's simple protocol). Counting them emptied every
+      // shared cache and the page cache of the instance on every search ("all": no table named).
+      if (writes.length === 0) return !text.split(';').every((statement) => READ_OR_CONTROL.test(statement));
       // Quiet only if every table it writes is (the search log's CTE takes the allowance and inserts the row: both quiet).
       return !writes.every((w) => (w.kind === 'insert' ? QUIET_INSERTS.has(w.table) : w.kind === 'delete' ? QUIET_DELETES.has(w.table) : QUIET_UPDATE_COLUMNS[w.table] === 'all'));
     }
