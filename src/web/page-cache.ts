@@ -41,12 +41,13 @@ import { rawHeader, rawHeaderAll } from './raw-headers.ts';
 // Not the help home either: its "changes since your last visit" moves with the
 // clock (a visit starts after 30 quiet minutes, help/news/record-help-visit.ts),
 // not with a write, and each rendering records the visit. Nor the digest's
-// unsubscribe page, which is about a token and not about the session. Nor an
-// article (/ayuda/<system>/<article>, not the system's Novedades): every
-// reader's article is joined from shared parts ahead of the framework
-// (reader-pages.ts), and keeping each one per session, for the few readers
-// who open it again, cost a tenth of every first view (store, eviction, the
-// garbage of 10 KB pages; decision 0033).
+// unsubscribe page, which is about a token and not about the session. An
+// article (/ayuda/<system>/<article>, not the system's Novedades) is not in this
+// list: every reader's article is joined from shared parts ahead of the
+// framework (reader-pages.ts), and keeping each first view per session, for
+// the few readers who open it again, cost a tenth of every first view (store,
+// eviction, the garbage of 10 KB pages; decision 0033). It is kept on its
+// second view instead (isArticlePage, below).
 const ARTICLE_PAGE = /^\/ayuda\/[^/]+\/[^/]+$/;
 export const CACHEABLE = (path: string) =>
   path === '/servicios' ||
@@ -54,7 +55,18 @@ export const CACHEABLE = (path: string) =>
     !path.includes('/adjuntos/') &&
     path !== '/ayuda/sugerencias' &&
     !path.startsWith('/ayuda/resumen/') &&
-    !(ARTICLE_PAGE.test(path) && !path.endsWith('/novedades')));
+    !isArticlePage(path));
+
+/**
+ * An article's address: kept for a session only when that session opens it a
+ * second time (a reload, a return from the search), and only as the reader
+ * pages rendered it, with the view to count on each hit (`served`). The
+ * first view of each article costs one look-up in a bounded set of keys.
+ */
+export const isArticlePage = (path: string) => ARTICLE_PAGE.test(path) && !path.endsWith('/novedades');
+
+/** Keys (session hash and path) of articles opened once: a few MB at most. */
+const MAX_VISITED = 20_000;
 
 interface Entry {
   /** The session token's hash: the owner, for the per-session cap. */
@@ -71,6 +83,8 @@ interface Entry {
   expiresAtMs: number;
   lastSeenMs: number;
   touchedMs: number;
+  /** After each hit: an article's view. */
+  served?: () => void;
 }
 
 export interface PageCacheOptions {
@@ -105,6 +119,9 @@ export class PageCache {
   /** Each session's keys, oldest first. */
   private readonly bySession = new Map<string, string[]>();
   private readonly oldest = new OldestKeys(this.entries);
+  /** Articles opened once by a session (isArticlePage): the next view is kept. Not emptied by a change, it holds no page. */
+  private readonly visited = new Map<string, true>();
+  private readonly visitedOldest = new OldestKeys(this.visited);
   private bytesHeld = 0;
   private readonly clientAddress: ClientAddressOf;
   private readonly unsubscribe: () => void;
@@ -173,7 +190,7 @@ export class PageCache {
   }
 
   /** Keep a rendering, unless something was written while it was being made. */
-  store(args: { csrf: string; path: string; sessionId: string; sessionExpiresAt: string; generationAtStart: number; headers: Array<[string, string]>; body: Buffer }): void {
+  store(args: { csrf: string; path: string; sessionId: string; sessionExpiresAt: string; generationAtStart: number; headers: Array<[string, string]>; body: Buffer; served?: () => void }): void {
     if (args.generationAtStart !== this.generationCount) return;
     // Nothing kept while the signal cannot vouch for anything (PostgreSQL's listener down or late). No
     // fresh read of SQLite's data_version here (-Infinity: any earlier one will do): another process's
@@ -184,6 +201,8 @@ export class PageCache {
     // A session's id is its token's hash (auth/session.ts): the key tryServe computes from the cookie.
     const sid = args.sessionId;
     const key = `${sid}|${args.path}`;
+    // An article: only with its view to count, and only on this session's second view of it.
+    if (isArticlePage(args.path) && (!args.served || !this.revisited(key))) return;
     const head = [
       ...args.headers.filter(([k]) => k !== 'x-request-id' && k !== 'set-cookie' && k !== 'content-length').flat(),
       'content-length',
@@ -213,7 +232,16 @@ export class PageCache {
       expiresAtMs: Date.parse(args.sessionExpiresAt),
       lastSeenMs: nowMs,
       touchedMs: nowMs,
+      ...(args.served ? { served: args.served } : {}),
     });
+  }
+
+  /** Whether `key` (an article) was opened before; if not, it is now. */
+  private revisited(key: string): boolean {
+    if (this.visited.delete(key)) return true;
+    this.visited.set(key, true);
+    while (this.visited.size > MAX_VISITED) this.visited.delete(this.visitedOldest.next()!);
+    return false;
   }
 
   private miss(): false {
@@ -230,18 +258,23 @@ export class PageCache {
   tryServe(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
     const arrivedAt = performance.now();
     const url = req.url ?? '';
-    if (req.method !== 'GET' || url.includes('?') || !CACHEABLE(url)) return false;
-    if (this.entries.size === 0) return this.miss();
+    if (req.method !== 'GET' || url.includes('?')) return false;
+    // An article's look-up counts (hit or miss) only once the cache could hold it: a session's second view.
+    const article = isArticlePage(url);
+    if (!article && !CACHEABLE(url)) return false;
+    const unheld = () => (article ? false : this.miss());
+    if (this.entries.size === 0) return unheld();
     const cookies = readCookies(rawHeader(req.rawHeaders, 'cookie'));
     const { sid: sidName, csrf: csrfName, flash: flashName } = this.o.cookieNames;
     const sid = cookies.get(sidName);
     const csrf = cookies.get(csrfName);
-    if (!sid || !csrf || cookies.has(flashName)) return this.miss();
+    if (!sid || !csrf || cookies.has(flashName)) return unheld();
     // SQLite: PRAGMA data_version read now, after the request arrived (another process's commit empties
     // the cache through the signal); PostgreSQL: the listening connection is up and on time.
-    if (!this.o.signal.check(arrivedAt)) return this.miss();
+    if (!this.o.signal.check(arrivedAt)) return unheld();
     const key = `${hashToken(sid)}|${url}`;
     const entry = this.entries.get(key);
+    if (!entry && article && !this.visited.has(key)) return false;
     // Another csrf cookie: the cached forms would carry a token this browser does not hold.
     if (!entry || entry.csrf !== csrf) return this.miss();
     const nowMs = this.o.clock.now().getTime();
@@ -267,6 +300,7 @@ export class PageCache {
     const requestId = randomUUID();
     res.writeHead(200, entry.head.concat('x-request-id', requestId));
     res.end(entry.body);
+    entry.served?.();
     this.hits++;
     // The same request line the framework logs; the address costs a system call, so only when it is written.
     if (this.o.log.isLevelEnabled('info')) {

@@ -11,7 +11,7 @@ import type { ReaderPageRoute } from '../metrics/reader-page-metrics.ts';
 import { can } from '../policies/policy.ts';
 import { clientAddressResolver } from './client-address.ts';
 import { cookieNameFor } from './cookies.ts';
-import { CACHEABLE } from './page-cache.ts';
+import { CACHEABLE, isArticlePage } from './page-cache.ts';
 import type { AppEnv } from './env.ts';
 import { layoutParts, type PageProps } from './layouts/layout.tsx';
 import { requestIdOf } from './middleware/request-context.ts';
@@ -176,8 +176,10 @@ export function readerPagesFirst(deps: Deps, app: Hono<AppEnv>, framework: Reque
     res.writeHead(200, headers.flat.concat('x-request-id', requestId, 'content-length', String(body.length)));
     res.end(body);
     page.served?.();
-    // Kept for this session's next visit where the framework's rendering would be (the services page; page-cache.ts says why not an article).
-    if (deps.pageCache && CACHEABLE(req.url!)) deps.pageCache.store({ csrf, path: req.url!, sessionId: session.id, sessionExpiresAt: session.expiresAt, generationAtStart, headers: headers.pairs, body });
+    // Kept for this session's next visit: the services page, and an article seen before (page-cache.ts says why only then), with its view to count.
+    if (deps.pageCache && (CACHEABLE(req.url!) || isArticlePage(req.url!))) {
+      deps.pageCache.store({ csrf, path: req.url!, sessionId: session.id, sessionExpiresAt: session.expiresAt, generationAtStart, headers: headers.pairs, body, ...(page.served ? { served: page.served } : {}) });
+    }
     const ms = performance.now() - since;
     deps.metrics.http.observe('GET', loader.route, 200, ms / 1000);
     if (log.isLevelEnabled('info')) {
