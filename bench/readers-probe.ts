@@ -41,11 +41,13 @@ const metricsToken = 'probe-metrics-token-0123456789abcdef';
 for (let i = 0; i < instances; i++) portals.push(await startPortal(db.url, { METRICS_TOKEN: metricsToken }, entry));
 /** Summed over the instances: portal_change_signal_barriers_total (0 on SQLite, which has none), and every cache's hits and misses. */
 const counters = async () => {
-  const sum = { barriers: 0, hits: 0, misses: 0 };
+  const sum = { barriers: 0, hits: 0, misses: 0, pageHits: 0, pageMisses: 0 };
   for (const { base } of portals) {
     const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
     sum.barriers += Number(/^portal_change_signal_barriers_total (\S+)$/m.exec(text)?.[1] ?? 0);
     for (const [, result, value] of text.matchAll(/^portal_cache_requests_total\{[^}]*result="(hit|miss)"[^}]*\} (\S+)$/gm)) sum[result === 'hit' ? 'hits' : 'misses'] += Number(value);
+    sum.pageHits += Number(/^portal_cache_requests_total\{cache="page",result="hit"\} (\S+)$/m.exec(text)?.[1] ?? 0);
+    sum.pageMisses += Number(/^portal_cache_requests_total\{cache="page",result="miss"\} (\S+)$/m.exec(text)?.[1] ?? 0);
   }
   return sum;
 };
@@ -76,7 +78,9 @@ const countersAfter = await counters();
 const sent = countersAfter.barriers - countersBefore.barriers;
 const hits = countersAfter.hits - countersBefore.hits;
 const lookups = hits + countersAfter.misses - countersBefore.misses;
-log(`${kind}, ${instances} instance(s): ${Math.round(r.perSecond)} req/s, ${Math.round((cpu * 10_000) / r.requests)} µs CPU/request, ${systemShare} % of it in the kernel (${r.requests} requests, p99 ${r.latencyMs.p99} ms, cache hit rate ${lookups > 0 ? ((100 * hits) / lookups).toFixed(1) : '—'} % of ${lookups}${sent > 0 ? `, ${(sent / r.requests).toFixed(2)} barriers/request` : ''})`);
+const pageHits = countersAfter.pageHits - countersBefore.pageHits;
+const pageLookups = pageHits + countersAfter.pageMisses - countersBefore.pageMisses;
+log(`${kind}, ${instances} instance(s): ${Math.round(r.perSecond)} req/s, ${Math.round((cpu * 10_000) / r.requests)} µs CPU/request, ${systemShare} % of it in the kernel (${r.requests} requests, p99 ${r.latencyMs.p99} ms, cache hit rate ${lookups > 0 ? ((100 * hits) / lookups).toFixed(1) : '—'} % of ${lookups}, page cache ${pageHits} hits of ${pageLookups}${sent > 0 ? `, ${(sent / r.requests).toFixed(2)} barriers/request` : ''})`);
 for (const { portal } of portals) await stop(portal);
 await db.drop();
 rmSync(dir, { recursive: true, force: true });

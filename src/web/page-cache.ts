@@ -269,13 +269,14 @@ export class PageCache {
     const sid = cookies.get(sidName);
     const csrf = cookies.get(csrfName);
     if (!sid || !csrf || cookies.has(flashName)) return unheld();
-    // SQLite: PRAGMA data_version read now, after the request arrived (another process's commit empties
-    // the cache through the signal); PostgreSQL: the listening connection is up and on time.
-    if (!this.o.signal.check(arrivedAt)) return unheld();
     const key = `${hashToken(sid)}|${url}`;
+    if (!this.entries.has(key)) return article && !this.visited.has(key) ? false : this.miss();
+    // SQLite: PRAGMA data_version read now, after the request arrived (another process's commit empties
+    // the cache through the signal); PostgreSQL: the listening connection is up and on time. Only with
+    // something to serve: a miss leaves the read to the reader pages or the framework.
+    if (!this.o.signal.check(arrivedAt)) return this.miss();
     const entry = this.entries.get(key);
-    if (!entry && article && !this.visited.has(key)) return false;
-    // Another csrf cookie: the cached forms would carry a token this browser does not hold.
+    // Gone (the read above heard another process's commit), or another csrf cookie: the cached forms would carry a token this browser does not hold.
     if (!entry || entry.csrf !== csrf) return this.miss();
     const nowMs = this.o.clock.now().getTime();
     if (nowMs >= entry.expiresAtMs || nowMs - entry.lastSeenMs >= this.o.idleMs || entry.day !== this.today(nowMs)) {
