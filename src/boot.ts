@@ -63,8 +63,6 @@ export async function boot(
     searchThreads?: number;
   } = {},
 ): Promise<Runtime> {
-  // The cache exists only once the database does, but the database must tell it about writes.
-  let pageCache: PageCache | undefined;
   const articleReads = new ArticleReads();
   let changes: SqliteChangeSignal | PostgresChangeSignal | NoChangeSignal | undefined;
   const { db, dialect, dataVersion, poolStats, pool, close } = createDb(config.databaseUrl, {
@@ -116,8 +114,8 @@ export async function boot(
   });
   // Wherever the change signal can tell of every process's writes (not the CLI's NoChangeSignal):
   // SQLite's data_version, PostgreSQL's notifications and barrier (decision 0034).
-  if (config.pageCache && !(changes instanceof NoChangeSignal)) {
-    pageCache = new PageCache({
+  const pageCache = config.pageCache && !(changes instanceof NoChangeSignal)
+    ? new PageCache({
       clock,
       log,
       idleMs: config.sessionIdleMs,
@@ -131,8 +129,8 @@ export async function boot(
       touchSession: (id, at) => {
         db.updateTable('sessions').set({ last_seen_at: at.toISOString() }).where('id', '=', id).execute().catch((err) => log.warn({ err }, 'session touch failed'));
       },
-    });
-  }
+    })
+    : undefined;
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
   const searchThreads = (opts.searchThreads ?? 0) > 0 && !isInMemorySqlite(config.databaseUrl)
     ? new SearchThreads({ databaseUrl: config.databaseUrl, db: { ...(opts.db?.searchPath ? { searchPath: opts.db.searchPath } : {}), ...(opts.db?.connectTimeoutMs ? { connectTimeoutMs: opts.db.connectTimeoutMs } : {}) } }, opts.searchThreads)

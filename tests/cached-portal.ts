@@ -34,25 +34,7 @@ export async function startCachedPortal(opts: { withHelp?: boolean } = {}): Prom
   const file = dir ? join(dir, 'portal.sqlite') : undefined;
   const rt = await createTestRuntime(file ? { sqliteFile: file, ...opts } : opts);
   const cache = rt.deps.pageCache!;
-  const outside = async (statement: string, params: unknown[] = []) => {
-    if (file) {
-      const other = new SQLite(file);
-      try {
-        other.prepare(statement).run(...params);
-      } finally {
-        other.close();
-      }
-      return;
-    }
-    let n = 0;
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, options: `-c search_path=${rt.schema}` });
-    await client.connect();
-    try {
-      await client.query(statement.replace(/\?/g, () => `$${++n}`), params);
-    } finally {
-      await client.end();
-    }
-  };
+  const outside = outsideWriter(file ? { file } : { url: process.env.DATABASE_URL!, schema: rt.schema! });
   const server = createServer(portalListener(rt.deps, rt.app));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -66,6 +48,33 @@ export async function startCachedPortal(opts: { withHelp?: boolean } = {}): Prom
       await rt.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One statement at a time on a connection of its own, as the operator CLI
+ * makes (SQLite: a second handle on the file; PostgreSQL: a client on the
+ * schema), with `?` for each parameter: a write the portal never sees made.
+ */
+export function outsideWriter(target: { file: string } | { url: string; schema: string }): (statement: string, params?: unknown[]) => Promise<void> {
+  return async (statement, params = []) => {
+    if ('file' in target) {
+      const other = new SQLite(target.file);
+      try {
+        other.prepare(statement).run(...params);
+      } finally {
+        other.close();
+      }
+      return;
+    }
+    let n = 0;
+    const client = new pg.Client({ connectionString: target.url, options: `-c search_path=${target.schema}` });
+    await client.connect();
+    try {
+      await client.query(statement.replace(/\?/g, () => `$${++n}`), params);
+    } finally {
+      await client.end();
+    }
   };
 }
 

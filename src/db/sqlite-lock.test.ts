@@ -7,7 +7,7 @@ import { getRequestListener } from '@hono/node-server';
 import SQLite from 'better-sqlite3';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieBrowser, type CachedPortal } from '../../tests/cached-portal.ts';
+import { CookieBrowser, outsideWriter, type CachedPortal } from '../../tests/cached-portal.ts';
 import { addContractFor, createCustomerWithAdmin, type TestCustomer } from '../../tests/factories.ts';
 import { createTestRuntime, TEST_START } from '../../tests/test-runtime.ts';
 import { createApp } from '../app.ts';
@@ -46,11 +46,7 @@ async function startPortal(db: CreateDbOptions): Promise<FilePortal> {
     cache: runtime.deps.pageCache!,
     base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     file,
-    outside: async (statement: string, params: unknown[] = []) => {
-      const other = new SQLite(file);
-      other.prepare(statement).run(...params);
-      other.close();
-    },
+    outside: outsideWriter({ file }),
     rt: { ...runtime, app, clock, config } as CachedPortal['rt'],
     async close() {
       server.closeAllConnections();

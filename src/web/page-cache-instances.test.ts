@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addContractFor, createCustomerWithAdmin, type TestCustomer } from '../../tests/factories.ts';
+import { outsideWriter } from '../../tests/cached-portal.ts';
 import { HttpBrowser, type HttpPortal } from '../../tests/http-portal.ts';
 import { createTestDatabase, type TestDatabase } from '../../tests/test-database.ts';
 import { TEST_START } from '../../tests/test-runtime.ts';
@@ -59,8 +58,7 @@ let a: Instance;
 let b: Instance;
 let customer: TestCustomer;
 /** A statement on a connection of its own, as the operator CLI makes. */
-let outside: (statement: string, params: unknown[]) => Promise<void>;
-let closeOutside: () => Promise<void>;
+let outside: ReturnType<typeof outsideWriter>;
 let n = 0;
 
 beforeAll(async () => {
@@ -69,25 +67,19 @@ beforeAll(async () => {
     database = await createTestDatabase('pci');
     a = await instance(database.url, database.schema, clock);
     b = await instance(database.url, database.schema, clock);
-    const client = new pg.Client({ connectionString: database.url, options: `-c search_path=${database.schema}` });
-    await client.connect();
-    outside = async (statement, params) => void (await client.query(statement, params));
-    closeOutside = () => client.end();
+    outside = outsideWriter({ url: database.url, schema: database.schema! });
   } else {
     dir = mkdtempSync(join(tmpdir(), 'portal-page-cache-instances-'));
     const file = join(dir, 'portal.sqlite');
     a = await instance(file, undefined, clock);
     b = await instance(file, undefined, clock);
-    const other = new SQLite(file);
-    outside = async (statement, params) => void other.prepare(statement.replace(/\$\d+/g, '?')).run(...params);
-    closeOutside = async () => void other.close();
+    outside = outsideWriter({ file });
   }
   await importHelpTree(a.portal.rt.deps.db, a.portal.rt.deps.dialect, readHelpTree(HELP_DIR), TEST_START);
   customer = await createCustomerWithAdmin(a.portal.rt.deps);
   await addContractFor(a.portal.rt.deps, customer.id, 'contabilidad', '2025-01-01');
 });
 afterAll(async () => {
-  await closeOutside?.();
   await a?.close();
   await b?.close();
   await database?.drop();
@@ -128,7 +120,7 @@ describe(`the page cache of two instances on one ${isPg ? 'PostgreSQL schema' : 
       if (held.hit) served++;
       const name = `Contabilidad renombrada ${i}`;
       if (i % 2 === 0) await a.portal.rt.deps.db.updateTable('systems').set({ name }).where('slug', '=', 'contabilidad').execute();
-      else await outside('update systems set name = $1 where slug = $2', [name, 'contabilidad']);
+      else await outside('update systems set name = ? where slug = ?', [name, 'contabilidad']);
       // The commit has returned: the very next request on B must show it.
       const next = await servicesOnB(reader);
       expect(next.status).toBe(200);
@@ -159,7 +151,7 @@ describe(`the page cache of two instances on one ${isPg ? 'PostgreSQL schema' : 
     const held = await servicesOnB(browser);
     expect(held.hit).toBe(true);
     expect(held.text).toContain('/ayuda/remuneraciones');
-    await outside('update contracts set ends_on = $1 where id = $2', ['2026-03-01', contractId]);
+    await outside('update contracts set ends_on = ? where id = ?', ['2026-03-01', contractId]);
     const after = await servicesOnB(browser);
     expect(after.status).toBe(200);
     expect(after.hit).toBe(false);
@@ -172,9 +164,9 @@ describe(`the page cache of two instances on one ${isPg ? 'PostgreSQL schema' : 
     expect((await servicesOnB(reader)).hit).toBe(true);
     const signal = b.portal.rt.deps.caches.signal as { backendPid?: number; connected?: boolean };
     const pid = signal.backendPid!;
-    await outside('select pg_terminate_backend($1)', [pid]);
+    await outside('select pg_terminate_backend(?)', [pid]);
     const name = 'Contabilidad renombrada sin escucha';
-    await outside('update systems set name = $1 where slug = $2', [name, 'contabilidad']);
+    await outside('update systems set name = ? where slug = ?', [name, 'contabilidad']);
     // Whether B has noticed the loss yet or has already reconnected (and emptied everything): the new name.
     const during = await servicesOnB(reader);
     expect(during.status).toBe(200);
