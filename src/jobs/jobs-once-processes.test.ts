@@ -97,7 +97,10 @@ describe.runIf(postgres)('jobs once across real processes', () => {
     smtp.holdGreetings = true;
     await queueCredentials(db, config, 'tomada@losaromos.cl', 'Tm4d-Aaaa-Bbbb-Cccc', new Date());
 
-    const a = await cluster.startInstance('A');
+    // A waits up to 6 s for the greeting (3 s by default here, and a timed-out greeting gives the claim back): the
+    // steps from "A holds the claim" to "A is dead" must fit in that wait even on a loaded CI machine. Its leases
+    // are 12 s, as the configuration asks (twice the SMTP wait); B keeps the harness's 6 s.
+    const a = await cluster.startInstance('A', { JOB_LEASE_SECONDS: '12', SMTP_TIMEOUT_SECONDS: '6' });
     await until(
       'A to publish the first article and wait on the second, holding the lease',
       async () => {
@@ -118,15 +121,16 @@ describe.runIf(postgres)('jobs once across real processes', () => {
     await a.kill('SIGKILL');
     const leftBehind = await db.selectFrom('job_leases').selectAll().where('name', '=', 'help-schedules').executeTakeFirstOrThrow();
     expect(leftBehind.holder.endsWith(`:${a.pid}`)).toBe(true);
-    const mailClaim = await db.selectFrom('outbox').select('locked_until').where('to_address', '=', 'tomada@losaromos.cl').executeTakeFirstOrThrow();
+    const mailClaim = await db.selectFrom('outbox').select(['locked_until', 'attempts']).where('to_address', '=', 'tomada@losaromos.cl').executeTakeFirstOrThrow();
+    expect(mailClaim, 'A died holding the mail claim (its first try still waiting for the greeting)').toMatchObject({ attempts: 0, locked_until: expect.any(String) });
     smtp.releaseGreetings();
     await sleep(300);
     await locker.query('rollback');
     expect(smtp.received).toHaveLength(0);
 
-    // B takes over once the leases run out (6 s): the publishing job at the lease's expiry (B's turn found it held
+    // B takes over once A's leases run out (12 s): the publishing job at the lease's expiry (B's turn found it held
     // and looks again then, not at its next turn 15 s on), the mail at its next poll (2 s).
-    await until('B to publish the other two', async () => (await db.selectFrom('help_schedules').select('id').where('done_at', 'is', null).execute()).length === 0, 30_000);
+    await until('B to publish the other two', async () => (await db.selectFrom('help_schedules').select('id').where('done_at', 'is', null).execute()).length === 0, 45_000);
     await smtp.waitFor('tomada@losaromos.cl', /credenciales/i, 30_000);
 
     // Exactly once each: one version row from the schedule per article, every schedule done (not failed), the mail sent once.
