@@ -5,7 +5,8 @@
 //   tsx bench/help-import.ts --dialect sqlite --url /tmp/hp/help.sqlite --articles 50000 --queries /tmp/hp/queries.json
 //   tsx bench/help-import.ts --dialect postgres --url postgres://…/test --schema probe_help --articles 50000
 //   tsx bench/help-search-probe.ts --sqlite /tmp/hp/help.sqlite --queries /tmp/hp/queries.json [--pg URL --schema S]
-//       [--dump PREFIX] [--passes N]
+//       [--dump PREFIX] [--passes N] [--slow]
+//   tsx bench/help-search-probe.ts --sqlite … --queries … --pg URL --schema S --unprepared
 //
 // --dump writes every field of every result to PREFIX.sqlite.json (and
 // PREFIX.postgres.json): each query on pages 1 and 3, as typed (typing: true),
@@ -13,6 +14,8 @@
 // results can be checked with cmp. Without it: whole passes over the query set,
 // alternating SQLite and PostgreSQL (the same way as the bench's in-process
 // comparison), then p50/p99 of each and PostgreSQL's p50 ÷ SQLite's.
+// --unprepared adds a second PostgreSQL handle with DATABASE_PREPARED_STATEMENTS
+// off, in the same turns: what the prepared statements save (decision 0036).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createDb, type Db } from '../src/db/create-db.ts';
 import { HelpSearch } from '../src/help/search/help-search.ts';
@@ -33,6 +36,9 @@ const queries = (JSON.parse(readFileSync(queriesFile, 'utf8')) as BenchQuery[]).
 const pgUrl = arg('pg');
 const dbs: Db[] = [createDb(sqliteFile)];
 if (pgUrl) dbs.push(createDb(pgUrl, { searchPath: arg('schema') ?? 'public' }));
+const unprepared = pgUrl && process.argv.includes('--unprepared') ? createDb(pgUrl, { searchPath: arg('schema') ?? 'public', preparedStatements: false }) : undefined;
+if (unprepared) dbs.push(unprepared);
+const label = (db: Db) => (db === unprepared ? 'postgres, unprepared' : db.dialect);
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -67,22 +73,23 @@ async function pass(db: Db, search: HelpSearch, ids: string[], into: number[]) {
 try {
   const prefix = arg('dump');
   if (prefix) {
-    for (const db of dbs) await dump(db, `${prefix}.${db.dialect}.json`);
+    for (const db of dbs) await dump(db, `${prefix}.${db === unprepared ? "postgres-unprepared" : db.dialect}.json`);
   } else {
     const passes = Number(arg('passes') ?? 5);
     const runs = await Promise.all(dbs.map(async (db) => ({ db, search: new HelpSearch(db.db, db.dialect), ids: await systemsOf(db), ms: [] as number[] })));
     for (const r of runs) await pass(r.db, r.search, r.ids, []); // warm-up: vocabulary, statement caches, pages
     for (let i = 0; i < passes; i++) for (const r of runs) await pass(r.db, r.search, r.ids, r.ms);
     const p50 = runs.map((r) => percentile(r.ms, 50));
-    for (const [i, r] of runs.entries()) process.stdout.write(`${r.db.dialect}: p50 ${p50[i]!.toFixed(2)} ms, p99 ${percentile(r.ms, 99).toFixed(2)} ms, mean ${(r.ms.reduce((a, b) => a + b, 0) / r.ms.length).toFixed(2)} ms (${r.ms.length} searches)\n`);
+    for (const [i, r] of runs.entries()) process.stdout.write(`${label(r.db)}: p50 ${p50[i]!.toFixed(2)} ms, p99 ${percentile(r.ms, 99).toFixed(2)} ms, mean ${(r.ms.reduce((a, b) => a + b, 0) / r.ms.length).toFixed(2)} ms (${r.ms.length} searches)\n`);
     if (process.argv.includes('--slow')) {
       // The slowest queries of each (median over the passes): where the tail comes from.
       for (const r of runs) {
         const per = queries.map((text, q) => ({ text, ms: percentile(r.ms.filter((_, i) => i % queries.length === q), 50) }));
-        for (const x of per.sort((a, b) => b.ms - a.ms).slice(0, 12)) process.stdout.write(`  ${r.db.dialect} ${x.ms.toFixed(2)} ms  ${x.text}\n`);
+        for (const x of per.sort((a, b) => b.ms - a.ms).slice(0, 12)) process.stdout.write(`  ${label(r.db)} ${x.ms.toFixed(2)} ms  ${x.text}\n`);
       }
     }
     if (runs.length > 1) process.stdout.write(`PostgreSQL p50 ÷ SQLite p50: ${(p50[1]! / p50[0]!).toFixed(2)}\n`);
+    if (unprepared) process.stdout.write(`PostgreSQL p50 prepared ÷ unprepared: ${(p50[1]! / p50[2]!).toFixed(2)}\n`);
   }
 } finally {
   for (const db of dbs) await db.close();

@@ -68,6 +68,7 @@ export async function boot(
   const { db, dialect, dataVersion, poolStats, pool, close } = createDb(config.databaseUrl, {
     log,
     poolSize: config.databasePoolSize,
+    preparedStatements: config.databasePreparedStatements,
     ...opts.db,
     // The page cache hears of it through the signal, as of every other process's writes.
     onPageDataWrite: (table) => changes?.written(table),
@@ -133,7 +134,7 @@ export async function boot(
     : undefined;
   const hasher = new PasswordHasher(config.passwordHashConcurrency);
   const searchThreads = (opts.searchThreads ?? 0) > 0 && !isInMemorySqlite(config.databaseUrl)
-    ? new SearchThreads({ databaseUrl: config.databaseUrl, db: { ...(opts.db?.searchPath ? { searchPath: opts.db.searchPath } : {}), ...(opts.db?.connectTimeoutMs ? { connectTimeoutMs: opts.db.connectTimeoutMs } : {}) } }, opts.searchThreads)
+    ? new SearchThreads({ databaseUrl: config.databaseUrl, db: { preparedStatements: config.databasePreparedStatements, ...(opts.db?.searchPath ? { searchPath: opts.db.searchPath } : {}), ...(opts.db?.connectTimeoutMs ? { connectTimeoutMs: opts.db.connectTimeoutMs } : {}) } }, opts.searchThreads)
     : undefined;
   // Jobs on the shared data run on one instance at a time (`once`: a lease in job_leases, jobs/job-scheduler.ts).
   const scheduler = new JobScheduler({ clock, log, db, leaseMs: config.jobLeaseMs });

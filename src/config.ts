@@ -107,6 +107,8 @@ const EnvSchema = z
     PAGE_CACHE: bool.default(true),
     // PostgreSQL connections this process may hold (each instance its own pool).
     DATABASE_POOL_SIZE: positiveInt('DATABASE_POOL_SIZE', 10).refine((n) => n <= 200, 'DATABASE_POOL_SIZE no puede pasar de 200.'),
+    // PostgreSQL: the statements a connection repeats are kept prepared (db/postgres-prepared-statements.ts); false behind a pooler in transaction mode that cannot keep them.
+    DATABASE_PREPARED_STATEMENTS: bool.default(true),
     // /metrics (Prometheus): on the main port with this bearer token, or on METRICS_PORT instead; with neither, not served (metrics/metrics-access.ts).
     METRICS_TOKEN: z
       .string()
@@ -239,6 +241,7 @@ export interface Config {
   passwordHashConcurrency: number;
   pageCache: boolean;
   databasePoolSize: number;
+  databasePreparedStatements: boolean;
   /** Bearer token /metrics asks for: on the main port (alone), or on metricsPort too when both are set. */
   metricsToken: string | undefined;
   /** A separate listener for /metrics only, on metricsHost; set, the main port no longer serves /metrics. No token asked there unless metricsToken is set. */
@@ -310,6 +313,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     passwordHashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
     pageCache: e.PAGE_CACHE,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     metricsToken: e.METRICS_TOKEN,
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,

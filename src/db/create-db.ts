@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { isSqliteBusy, translateSqliteError } from './database-errors.ts';
 import { pageDataWrites } from './page-data-writes.ts';
 import { UnavailabilityAwarePostgresDialect, watchPool } from './postgres-driver.ts';
+import { PreparingClient } from './postgres-prepared-statements.ts';
 import type { Database } from './schema.ts';
 import { LockAwareSqliteDialect } from './sqlite-driver.ts';
 import { OldestKeys } from '../cache/oldest-keys.ts';
@@ -48,6 +49,8 @@ export interface CreateDbOptions {
   connectTimeoutMs?: number;
   /** SQLite: how long a statement waits for another process's lock before answering "busy" (default 5 s). */
   busyDeadlineMs?: number;
+  /** PostgreSQL: keep the statements a connection repeats prepared (default true; false behind a pooler that cannot, see postgres-prepared-statements.ts). */
+  preparedStatements?: boolean;
 }
 
 /** The SQLite file a URL names ("file:", "sqlite:" and "//" taken off): ":memory:" for a throw-away one. */
@@ -66,6 +69,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): Db {
         // A server that does not answer (a restart, a dropped route) must not hold a request for minutes.
         connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
         ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+        ...(options.preparedStatements === false ? {} : { Client: PreparingClient }),
       }),
       options.log,
     );

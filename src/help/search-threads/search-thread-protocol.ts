@@ -4,7 +4,7 @@ import type { SearchRequest, SearchResults } from '../search/help-search.ts';
 /** What a search thread is started with: where the database is, and HelpSearch's own options (tests lower its thresholds). */
 export interface SearchThreadData {
   databaseUrl: string;
-  db?: Pick<CreateDbOptions, 'searchPath' | 'connectTimeoutMs' | 'busyDeadlineMs'>;
+  db?: Pick<CreateDbOptions, 'searchPath' | 'connectTimeoutMs' | 'busyDeadlineMs' | 'preparedStatements'>;
   helpSearch?: { broadSearch?: number; countCap?: number };
 }
 
