@@ -67,7 +67,7 @@ export const fts5Search: SearchAdapter = {
     const most = Math.min(few, cap);
     if (r.tier !== 'all') {
       const count = await fts5Search.count(db, r, cap);
-      return { count, candidates: count <= most ? await fts5Search.candidates(db, r, count, count <= withBodies) : null, titlePage: null };
+      return { count, candidates: count <= most ? await fts5Search.candidates(db, r, count, count <= withBodies) : null, firstPages: {} };
     }
     // One MATCH: the count's walk hands over the rowids too (at most cap + 1
     // integers, one string); a few matches' fields are then read by rowid,
@@ -75,14 +75,14 @@ export const fts5Search: SearchAdapter = {
     const found = await sql<{ n: number; seqs: string | null }>`
       select count(*) as n, group_concat(rowid) as seqs from (select rowid from help_search where help_search match ${matchText(r)} limit ${cap + 1})`.execute(db);
     const count = toCount(found.rows[0]?.n);
-    // No title page (titlePage null): reading it apart costs no round trip here.
-    if (count > most) return { count, candidates: null, titlePage: null };
-    if (count === 0) return { count, candidates: [], titlePage: null };
+    // No first pages: reading them apart costs no round trip here.
+    if (count > most) return { count, candidates: null, firstPages: {} };
+    if (count === 0) return { count, candidates: [], firstPages: {} };
     const body = count <= withBodies ? sql`body` : sql`''`;
     const result = await sql<{ id: string; seq: number; title: string; summary: string; headings: string; tags: string; body: string }>`
       select article_id as id, rowid as seq, title, summary, headings, tags, ${body} as body
       from help_search where rowid in (select value from json_each(${`[${found.rows[0]!.seqs}]`})) order by rowid desc`.execute(db);
-    return { count, candidates: result.rows.map((row) => ({ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } })), titlePage: null };
+    return { count, candidates: result.rows.map((row) => ({ id: row.id, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } })), firstPages: {} };
   },
 
   async candidates(db, r, limit, withBody) {

@@ -5,7 +5,7 @@ import { fts5Search } from './fts5-search-adapter.ts';
 import { parseSearchQuery, queryMatcher, synonymStems, type ParsedQuery } from './parse-search-query.ts';
 import { postgresSearch } from './postgres-search-adapter.ts';
 import { Bm25fScorer, byScore, type Candidate, type Scored } from './bm25f.ts';
-import { TIERS, type RankedArticle, type SearchAdapter, type SearchSet, type SearchTier } from './search-adapter.ts';
+import { TIERS, type FirstPages, type RankedArticle, type SearchAdapter, type SearchSet, type SearchTier } from './search-adapter.ts';
 import { SearchVocabulary, termStats } from './search-vocabulary.ts';
 import { highlight, snippet } from './snippet.ts';
 import { tokenize } from './tokenize.ts';
@@ -187,8 +187,8 @@ export class HelpSearch {
     const relaxedLimit = Math.max(this.broad, BROAD_SEARCH);
 
     /** A broad search's page: scoring every match of a common word costs tens of milliseconds, so tier by tier, newest first within a tier. */
-    // `titlePage`: the title tier's first page, when the count brought it (see countWithFew).
-    const broadPage = async (titlePage: string[] | null): Promise<string[]> => {
+    // `firstPages`: the first tiers' first rows, when the count brought them (see countWithFew).
+    const broadPage = async (firstPages: FirstPages): Promise<string[]> => {
       const ids: string[] = [];
       let skip = offset;
       for (const tier of TIERS) {
@@ -201,7 +201,8 @@ export class HelpSearch {
             continue;
           }
         }
-        ids.push(...(tier === 'title-all' && skip === 0 && titlePage ? titlePage : await this.adapter.recent(db, set('all', tier), perPage - ids.length, skip)));
+        const known = skip === 0 ? firstPages[tier] : undefined;
+        ids.push(...(Array.isArray(known) ? known.slice(0, perPage - ids.length) : await this.adapter.recent(db, set('all', tier), perPage - ids.length, skip, known === 'many')));
         skip = 0;
         if (ids.length === perPage) break;
       }
@@ -213,7 +214,7 @@ export class HelpSearch {
     // two common words at 50,000 articles), so it stops at the cap.
     const cap = Math.min(MAX_CANDIDATES, Math.max(this.countCap ?? MAX_PAGE * perPage, this.broad));
     // A search of at most `broad` matches scores them all: they come with the count (one MATCH, not two).
-    // …and a broad search's first page starts with the title tier, which may come with it too.
+    // …and a broad search's first page starts with the title tiers, which may come with it too.
     const first = await this.adapter.countWithFew(db, set('all'), cap, Math.min(this.broad, MAX_CANDIDATES), FULLY_SCORED, offset === 0 ? perPage : 0);
     const counted = first.count;
     const totalCapped = counted > cap;
@@ -222,7 +223,7 @@ export class HelpSearch {
     let pageIds: string[] = [];
     let closestIds: string[] = [];
     if (counted > this.broad) {
-      if (offset < total) pageIds = await broadPage(first.titlePage);
+      if (offset < total) pageIds = await broadPage(first.firstPages);
     } else if (total > 0) {
       pageIds = (await ranked(set('all'), total, this.broad, first.candidates ?? undefined)).slice(offset, offset + perPage).map((s) => s.id);
     } else if (query.terms.length > 1) {

@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import { toCount } from '../../db/dialect.ts';
 import type { Candidate } from './bm25f.ts';
 import { toTsTerm } from './parse-search-query.ts';
-import type { SearchAdapter, SearchSet } from './search-adapter.ts';
+import type { FirstPages, SearchAdapter, SearchSet } from './search-adapter.ts';
 
 /** The tsquery text of the query's terms: all of them, or any (with the required ones all the same). */
 function termsText(r: SearchSet): string {
@@ -109,7 +109,8 @@ const FEW = 1_000;
  * FEW + 1, so the count tells whether they were all of them); else, as the
  * planner likes, in a second statement: with many matches the seq index finds
  * the first ones after a few rows. `few`: the caller has counted the set, the
- * bitmap without counting.
+ * bitmap without counting; `many`: the caller knows it has more than FEW, the
+ * seq index at once.
  */
 async function orderedBySeq<T extends { seq: string }>(
   db: Kysely<Database>,
@@ -117,11 +118,13 @@ async function orderedBySeq<T extends { seq: string }>(
   needed: number,
   select: (rows: RawBuilder<unknown>) => RawBuilder<unknown>,
   few = false,
+  many = false,
 ): Promise<T[]> {
   const matches = sql`(select v.seq, v.article_id from help_search_vectors v, q where ${where(r)})`;
   const newestFirst = (rows: T[]) => rows.sort((a, b) => Number(b.seq) - Number(a.seq));
   return withBitmap(db, async (trx) => {
     if (few) return newestFirst((await sql<T>`with q as (${queries(r)}) ${select(matches)}`.execute(trx)).rows);
+    if (many && needed <= FEW) return newestFirst((await withIndexScan(trx, () => sql<T>`with q as (${queries(r)}) ${select(matches)}`.execute(trx))).rows);
     const most = Math.max(FEW, needed);
     // The page is made only when the count allows it (a one-time filter): a large set's would be the wrong rows.
     const small = await sql<T & { n: string }>`
@@ -164,33 +167,50 @@ export const postgresSearch: SearchAdapter = {
   async countWithFew(db, r, cap, few, withBodies, titlePage = 0) {
     // One statement (one MATCH, one round trip): the capped count from the
     // bitmap; when it is at most `few` the matches' stems by key, else (a
-    // broad search's first page starts with it) the title tier's first page
-    // when that tier is small, each read only when the count calls for it
-    // (one-time filters on the count). Rows come in any order and are put
-    // newest first here.
+    // broad search's first page starts with them) the title tiers' first
+    // rows: every word in the title, then, when that tier cannot fill the
+    // page and the query has several words, some in the title. Each is read
+    // only when the counts call for it (one-time filters on them), and a
+    // tier is paged only when it has at most FEW matches (else recent() walks
+    // the seq index for it). Rows come in any order and are put newest first here.
     const most = Math.min(few, cap);
     const titled = titlePage > 0 && r.mode === 'all' && r.tier === 'all';
-    const title = titled ? where({ ...r, tier: 'title-all' }) : sql`false`;
-    const result = await withBitmap(db, (trx) => sql<{ kind: 'n' | 'c' | 'tn' | 't'; n: string | null; id: string | null; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
+    const titleAll = titled ? where({ ...r, tier: 'title-all' }) : sql`false`;
+    const titleSome = titled && r.query.terms.length > 1 ? where({ ...r, tier: 'title-some' }) : sql`false`;
+    const result = await withBitmap(db, (trx) => sql<{ kind: 'n' | 'c' | 'tn' | 't' | 'un' | 'u'; n: string | null; id: string | null; seq: string; title: string; summary: string; headings: string; tags: string; body: string }>`
       with q as (${queries(r)}), m as materialized (select v.article_id from help_search_vectors v, q where ${where(r)} limit ${cap + 1}),
-      t as materialized (select v.seq, v.article_id from help_search_vectors v, q where ${title} and (select count(*) from m) > ${most} limit ${FEW + 1})
-      select 'n' as kind, count(*) as n, null::text as id, null::bigint as seq, null::text as title, null::text as summary, null::text as headings, null::text as tags, null::text as body from m
+      mc as materialized (select count(*) as n from m),
+      t as materialized (select v.seq, v.article_id from help_search_vectors v, q where ${titleAll} and (select n from mc) > ${most} limit ${FEW + 1}),
+      tc as materialized (select count(*) as n from t),
+      u as materialized (select v.seq, v.article_id from help_search_vectors v, q where ${titleSome} and (select n from mc) > ${most} and (select n from tc) < ${titlePage} limit ${FEW + 1}),
+      uc as materialized (select count(*) as n from u)
+      select 'n' as kind, mc.n, null::text as id, null::bigint as seq, null::text as title, null::text as summary, null::text as headings, null::text as tags, null::text as body from mc
       union all
-      select 'c', null, h.article_id, h.seq, h.title, h.summary, h.headings, h.tags, case when (select count(*) from m) <= ${withBodies} then h.body else '' end
-      from help_search h where h.article_id = any(array(select article_id from m)) and (select count(*) from m) <= ${most}
+      select 'c', null, h.article_id, h.seq, h.title, h.summary, h.headings, h.tags, case when (select n from mc) <= ${withBodies} then h.body else '' end
+      from help_search h where h.article_id = any(array(select article_id from m)) and (select n from mc) <= ${most}
       union all
-      select 'tn', count(*), null, null, null, null, null, null, null from t
+      select 'tn', tc.n, null, null, null, null, null, null, null from tc
       union all
-      select 't', null, p.article_id, p.seq, null, null, null, null, null from (select seq, article_id from t where (select count(*) from t) <= ${FEW} order by seq desc limit ${Math.max(0, titlePage)}) p`.execute(trx));
-    const count = toCount(result.rows.find((row) => row.kind === 'n')?.n);
+      select 't', null, p.article_id, p.seq, null, null, null, null, null from (select seq, article_id from t where (select n from tc) <= ${FEW} order by seq desc limit ${titlePage}) p
+      union all
+      select 'un', uc.n, null, null, null, null, null, null, null from uc
+      union all
+      select 'u', null, p.article_id, p.seq, null, null, null, null, null from (select seq, article_id from u where (select n from uc) <= ${FEW} order by seq desc limit ${titlePage}) p`.execute(trx));
+    const countOf = (kind: 'n' | 'tn' | 'un') => toCount(result.rows.find((row) => row.kind === kind)?.n);
+    const count = countOf('n');
     if (count > most) {
-      // A title tier of more than FEW is left to recent() (its newest rows come from the seq index).
-      const small = titled && toCount(result.rows.find((row) => row.kind === 'tn')?.n) <= FEW;
-      const page = result.rows.filter((row) => row.kind === 't').sort((x, y) => Number(y.seq) - Number(x.seq));
-      return { count, candidates: null, titlePage: small ? page.map((row) => row.id!) : null };
+      const firstPages: FirstPages = {};
+      if (titled) {
+        // A tier of more than FEW is left to recent(), told so ('many': its newest rows come from the seq index).
+        const pageOf = (kind: 't' | 'u', n: number) => (n > FEW ? 'many' : result.rows.filter((row) => row.kind === kind).sort((x, y) => Number(y.seq) - Number(x.seq)).map((row) => row.id!));
+        const inTitle = countOf('tn');
+        firstPages['title-all'] = pageOf('t', inTitle);
+        if (r.query.terms.length > 1 && inTitle < titlePage) firstPages['title-some'] = pageOf('u', countOf('un'));
+      }
+      return { count, candidates: null, firstPages };
     }
     const candidates = result.rows.flatMap((row) => (row.kind !== 'c' ? [] : [{ id: row.id!, seq: Number(row.seq), fields: { title: row.title, summary: row.summary, headings: row.headings, tags: row.tags, body: row.body } }]));
-    return { count, candidates: candidates.sort((x, y) => y.seq - x.seq), titlePage: null };
+    return { count, candidates: candidates.sort((x, y) => y.seq - x.seq), firstPages: {} };
   },
 
   async candidates(db, r, limit, withBody, few) {
@@ -213,8 +233,8 @@ export const postgresSearch: SearchAdapter = {
     return new Map(result.rows.map((row) => [row.id, row.body]));
   },
 
-  async recent(db, r, limit, offset) {
-    const rows = await orderedBySeq<{ id: string; seq: string }>(db, r, offset + limit, (matches) => sql`select m.article_id as id, m.seq from ${matches} m order by m.seq desc limit ${limit} offset ${offset}`);
+  async recent(db, r, limit, offset, many = false) {
+    const rows = await orderedBySeq<{ id: string; seq: string }>(db, r, offset + limit, (matches) => sql`select m.article_id as id, m.seq from ${matches} m order by m.seq desc limit ${limit} offset ${offset}`, false, many);
     return rows.map((row) => row.id);
   },
 };

@@ -25,6 +25,9 @@ export interface RankedArticle {
  */
 export type SearchTier = 'all' | 'title-all' | 'title-some' | 'meta' | 'body-only';
 
+/** Per tier, its first ids as recent() would page them, or 'many' (see countWithFew). */
+export type FirstPages = Partial<Record<Exclude<SearchTier, 'all'>, string[] | 'many'>>;
+
 /** The tiers in the order a broad search lists them. */
 export const TIERS: readonly Exclude<SearchTier, 'all'>[] = ['title-all', 'title-some', 'meta', 'body-only'];
 
@@ -65,9 +68,11 @@ export interface SearchAdapter {
    * and then finding them again ran the same MATCH (tsquery) twice. Bodies are
    * read only when there are at most `withBodies` matches (else left empty).
    * `candidates` is null when there are more than `few`. Then, if `titlePage`
-   * > 0, `titlePage` may hold what recent(the 'title-all' tier, titlePage, 0)
-   * answers (a broad search's first page starts there), when the adapter
-   * saves a round trip by reading it here; null when it did not.
+   * > 0, `firstPages` may hold, for the tiers a broad search's first page
+   * starts with, what recent(that tier, titlePage, 0) answers, or 'many' when
+   * the tier has too many matches to page that way (recent() is then told so),
+   * when the adapter saves round trips by finding them here; a tier left out
+   * was not looked at.
    */
   countWithFew(
     db: Kysely<Database>,
@@ -76,7 +81,7 @@ export interface SearchAdapter {
     few: number,
     withBodies: number,
     titlePage?: number,
-  ): Promise<{ count: number; candidates: Candidate[] | null; titlePage: string[] | null }>;
+  ): Promise<{ count: number; candidates: Candidate[] | null; firstPages: FirstPages }>;
   /**
    * The matching articles' stems, the most recently (re)indexed first, at most `limit`; without `withBody` the body is left empty (see bodies).
    * `few`: the set is known (counted) to have at most `limit` matches, so an adapter need not find out how to read it.
@@ -84,6 +89,9 @@ export interface SearchAdapter {
   candidates(db: Kysely<Database>, r: SearchSet, limit: number, withBody: boolean, few?: boolean): Promise<Candidate[]>;
   /** The body stems of these candidates (by article id). */
   bodies(db: Kysely<Database>, ids: string[]): Promise<Map<string, string>>;
-  /** Article ids of a page of matches, newest (re)indexed first, nothing scored (the broad search). */
-  recent(db: Kysely<Database>, r: SearchSet, limit: number, offset: number): Promise<string[]>;
+  /**
+   * Article ids of a page of matches, newest (re)indexed first, nothing scored (the broad search).
+   * `many`: the set is known (from countWithFew's firstPages) to have too many matches to page from a count, so an adapter need not find out.
+   */
+  recent(db: Kysely<Database>, r: SearchSet, limit: number, offset: number, many?: boolean): Promise<string[]>;
 }
