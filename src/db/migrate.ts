@@ -23,6 +23,7 @@ import * as apiAndWebhooks from './migrations/2026-12-02T0000-api-and-webhooks.t
 import * as apiRateLimits from './migrations/2026-12-02T0002-api-rate-limits.ts';
 import * as webhookEndpointRevision from './migrations/2026-12-02T0003-webhook-endpoint-revision.ts';
 import * as searchGinWithoutPendingList from './migrations/2026-12-03T0000-search-gin-without-pending-list.ts';
+import * as searchVectorsInPartitions from './migrations/2026-12-04T0000-search-vectors-in-partitions.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02T0002-api-rate-limits': apiRateLimits,
   '2026-12-02T0003-webhook-endpoint-revision': webhookEndpointRevision,
   '2026-12-03T0000-search-gin-without-pending-list': searchGinWithoutPendingList,
+  '2026-12-04T0000-search-vectors-in-partitions': searchVectorsInPartitions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

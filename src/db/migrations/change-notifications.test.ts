@@ -88,7 +88,9 @@ describe.runIf(isPg)('PostgreSQL: the triggers of every table', () => {
 
   it('every table of the schema has the triggers page-data-writes.ts implies (quiet ones: none)', async () => {
     const tables = await writer.query<{ table_name: string }>(
-      `select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by 1`,
+      // A partition is written only through its parent, whose triggers fire for it (help_search_vectors, 2026-12-04T0000).
+      `select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'
+         and table_name not in (select relname from pg_class where relispartition and relnamespace = current_schema()::regnamespace) order by 1`,
     );
     const triggers = await writer.query<{ table: string; type: number; fn: string; def: string }>(
       `select c.relname as table, t.tgtype as type, p.proname as fn, pg_get_triggerdef(t.oid) as def

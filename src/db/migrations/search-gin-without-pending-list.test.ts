@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
 import { down, up } from './2026-12-03T0000-search-gin-without-pending-list.ts';
+import * as partitions from './2026-12-04T0000-search-vectors-in-partitions.ts';
 
 // Migration 2026-12-03T0000: help_search_vectors' GIN indexes keep no pending
 // list (PostgreSQL), and it can be undone and done again on a live database.
@@ -28,10 +29,13 @@ describe('migration: search GIN indexes without a pending list', () => {
       return;
     }
     const off = { help_search_vectors_document: ['fastupdate=off'], help_search_vectors_meta: ['fastupdate=off'], help_search_vectors_title: ['fastupdate=off'] };
+    // The later migration (the table in partitions) undone first, as a rollback would, and done again after.
+    await partitions.down(rt.deps.db);
     expect(await options()).toEqual(off);
     await down(rt.deps.db);
     expect(await options()).toEqual({ help_search_vectors_document: null, help_search_vectors_meta: null, help_search_vectors_title: null });
     await up(rt.deps.db);
     expect(await options()).toEqual(off);
+    await partitions.up(rt.deps.db);
   });
 });
