@@ -224,6 +224,14 @@ export async function helpSearchBench(opts: { articles: number }): Promise<boole
       (pgImport ? `, PostgreSQL import ${n(pgImport.importMs / 1000, 1)} s` : ''),
   );
 
+  if (pgTarget) {
+    // The import leaves about a gigabyte of dirty pages on PostgreSQL: written now, by a checkpoint, rather than
+    // spread over the next minutes by the checkpointer under the measurements (it showed as 45 % other load).
+    const client = new pg.Client({ connectionString: pgTarget.url });
+    await client.connect();
+    await client.query('checkpoint').catch((err: unknown) => log(`help search: no CHECKPOINT (${String(err)}): PostgreSQL may write the import's pages during the measurements`));
+    await client.end();
+  }
   await waitForQuiet();
   const { portal, base } = await startPortal(sqliteFile);
   const systemCount = await grantAllSystems(sqliteFile);
@@ -424,16 +432,26 @@ export async function helpSearchBench(opts: { articles: number }): Promise<boole
           nonOk(pageRun!.load, '200') + nonOk(rawRun!.load, '200'),
       },
       {
+        // Issue 10: PostgreSQL's p50 at most twice SQLite's, at 50,000 articles.
         name: 'SQLite search p50 ÷ PostgreSQL',
         noisePct: noiseOf({ othersPct: cmpOthers }),
         value: pgTarget ? median(sqliteAll) / median(pgAll) : NaN,
         unit: 'ratio',
-        target: null,
+        target: pgTarget && atScale ? { op: '>=', value: 0.5 } : null,
         detail: pgTarget
           ? `HelpSearch.search in process, 1 at a time, ${cmp.sqlite.length} pass${cmp.sqlite.length > 1 ? 'es' : ''} each: SQLite p50 ${ms2(median(sqliteAll))}, p99 ${ms2(percentile(sqliteAll, 99))}; ` +
             `PostgreSQL p50 ${ms2(median(pgAll))}, p99 ${ms2(percentile(pgAll, 99))}; queries faster on PostgreSQL: ${sqlitePerQuery.filter((s, i) => pgPerQuery[i]! < s).length} of ${queries.length}; ` +
             `same number of results on both: ${queries.length - totalsDiffer} of ${queries.length}`
           : `skipped: set DATABASE_URL=postgres://… to compare (SQLite p50 ${ms2(median(sqliteAll))}, p99 ${ms2(percentile(sqliteAll, 99))})`,
+      },
+      {
+        // Issue 10: SQLite's p99 at most 10 ms at 50,000 articles (HelpSearch itself, as the comparison above runs it).
+        name: 'SQLite search p99, in process',
+        noisePct: noiseOf({ othersPct: cmpOthers }),
+        value: percentile(sqliteAll, 99),
+        unit: 'ms',
+        target: atScale ? { op: '<=', value: 10 } : null,
+        detail: `${scaleNote ? `${scaleNote.trim()}; ` : ''}HelpSearch.search in process, 1 at a time, the passes above: p50 ${ms2(median(sqliteAll))}, p90 ${ms2(percentile(sqliteAll, 90))}, max ${ms2(Math.max(...sqliteAll))}`,
       },
     ];
 
