@@ -73,7 +73,7 @@ async function pass(db: Db, search: HelpSearch, ids: string[], into: number[]) {
 try {
   const prefix = arg('dump');
   if (prefix) {
-    for (const db of dbs) await dump(db, `${prefix}.${db === unprepared ? "postgres-unprepared" : db.dialect}.json`);
+    for (const db of dbs) await dump(db, `${prefix}.${db === unprepared ? 'postgres-unprepared' : db.dialect}.json`);
   } else {
     const passes = Number(arg('passes') ?? 5);
     const runs = await Promise.all(dbs.map(async (db) => ({ db, search: new HelpSearch(db.db, db.dialect), ids: await systemsOf(db), ms: [] as number[] })));

@@ -23,6 +23,8 @@ import { isPostgres } from './migration-dialect.ts';
 export const PARTITIONS = 8;
 
 const VECTOR_COLUMNS = sql`seq, article_id, system_id, title, meta, document`;
+/** Named: the old table's (and a partition's) constraint of that name would otherwise make PostgreSQL pick "…_fkey1". */
+const FOREIGN_KEY = sql`constraint help_search_vectors_article_id_fkey foreign key (article_id) references help_search(article_id) on delete cascade`;
 
 async function copyInto(db: Kysely<any>, from: string, to: string): Promise<void> {
   await sql`insert into ${sql.id(to)} (${VECTOR_COLUMNS}) select ${VECTOR_COLUMNS} from ${sql.id(from)}`.execute(db);
@@ -40,15 +42,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Names are the schema's: the old table's go out of the way of the new one's.
   for (const c of ['pkey', 'article_id_key']) await sql`alter table help_search_vectors_single rename constraint ${sql.id(`help_search_vectors_${c}`)} to ${sql.id(`help_search_vectors_single_${c}`)}`.execute(db);
   for (const name of ['title', 'meta', 'document']) await sql`alter index ${sql.id(`help_search_vectors_${name}`)} rename to ${sql.id(`help_search_vectors_single_${name}`)}`.execute(db);
-  await sql`create table help_search_vectors (
-    seq bigint not null,
-    article_id text not null references help_search(article_id) on delete cascade,
-    system_id text not null,
-    title tsvector not null,
-    meta tsvector not null,
-    document tsvector not null,
-    unique (article_id)) partition by hash (article_id)`.execute(db);
-  await sql`alter table help_search_vectors alter column title set storage external, alter column meta set storage external, alter column document set storage external`.execute(db);
+  // The same columns, NOT NULLs and out-of-line storage; article_id stays unique and referenced.
+  await sql`create table help_search_vectors (like help_search_vectors_single including storage,
+    unique (article_id), ${FOREIGN_KEY}) partition by hash (article_id)`.execute(db);
   for (let i = 0; i < PARTITIONS; i++) {
     await sql`create table ${sql.id(`help_search_vectors_p${i}`)} partition of help_search_vectors
       for values with (modulus ${sql.lit(PARTITIONS)}, remainder ${sql.lit(i)}) with (toast_tuple_target = 128)`.execute(db);
@@ -68,14 +64,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table help_search_vectors rename to help_search_vectors_partitioned`.execute(db);
   await sql`alter table help_search_vectors_partitioned rename constraint help_search_vectors_article_id_key to help_search_vectors_partitioned_article_id_key`.execute(db);
   for (const name of ['seq', 'title', 'meta', 'document']) await sql`alter index ${sql.id(`help_search_vectors_${name}`)} rename to ${sql.id(`help_search_vectors_partitioned_${name}`)}`.execute(db);
-  await sql`create table help_search_vectors (
-    seq bigint primary key,
-    article_id text not null unique references help_search(article_id) on delete cascade,
-    system_id text not null,
-    title tsvector not null,
-    meta tsvector not null,
-    document tsvector not null) with (toast_tuple_target = 128)`.execute(db);
-  await sql`alter table help_search_vectors alter column title set storage external, alter column meta set storage external, alter column document set storage external`.execute(db);
+  await sql`create table help_search_vectors (like help_search_vectors_partitioned including storage,
+    primary key (seq), unique (article_id), ${FOREIGN_KEY}) with (toast_tuple_target = 128)`.execute(db);
   await copyInto(db, 'help_search_vectors_partitioned', 'help_search_vectors');
   await sql`drop table help_search_vectors_partitioned`.execute(db);
   await indexes(db);
