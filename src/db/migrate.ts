@@ -24,6 +24,7 @@ import * as apiRateLimits from './migrations/2026-12-02T0002-api-rate-limits.ts'
 import * as webhookEndpointRevision from './migrations/2026-12-02T0003-webhook-endpoint-revision.ts';
 import * as searchGinWithoutPendingList from './migrations/2026-12-03T0000-search-gin-without-pending-list.ts';
 import * as searchVectorsInPartitions from './migrations/2026-12-04T0000-search-vectors-in-partitions.ts';
+import * as searchTitlesInLine from './migrations/2026-12-06T0000-search-titles-in-line.ts';
 
 // Listed explicitly (no directory scan): the bundle, the tests and the CLI
 // all see the same migrations in the same order.
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02T0003-webhook-endpoint-revision': webhookEndpointRevision,
   '2026-12-03T0000-search-gin-without-pending-list': searchGinWithoutPendingList,
   '2026-12-04T0000-search-vectors-in-partitions': searchVectorsInPartitions,
+  '2026-12-06T0000-search-titles-in-line': searchTitlesInLine,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

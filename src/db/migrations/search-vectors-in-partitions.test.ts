@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchAnswers as answers } from '../../../tests/search-answers.ts';
 import { createTestRuntime, type TestRuntime } from '../../../tests/test-runtime.ts';
-import { HelpSearch } from '../../help/search/help-search.ts';
 import { ensureSearchIndexFormat } from '../../help/search/search-index-format.ts';
 import { down, PARTITIONS, up } from './2026-12-04T0000-search-vectors-in-partitions.ts';
 
@@ -15,20 +15,6 @@ beforeAll(async () => {
   rt = await createTestRuntime();
 });
 afterAll(() => rt.close());
-
-const QUERIES = ['factura', 'emitir boleta de honorarios', 'cierre mensual', 'libro de ventas', 'nota de credito', 'cuenta', 'facturaa electronca'];
-
-async function answers(rt: TestRuntime) {
-  const systemIds = (await rt.deps.db.selectFrom('systems').select('id').execute()).map((s) => s.id);
-  // A low broad threshold: the tiered path (first pages, recent) runs on the shipped help too.
-  const search = new HelpSearch(rt.deps.db, rt.deps.dialect, { broadSearch: 3 });
-  return Promise.all(
-    QUERIES.flatMap((text) => [1, 2].map(async (page) => {
-      const r = await search.search({ text, systemIds, perPage: 4, page });
-      return { text, page, total: r.total, hits: r.hits.map((h) => h.slug), closest: r.closest.map((h) => h.slug) };
-    })),
-  );
-}
 
 /** The table's shape as PostgreSQL has it: kind, partitions and their rows, indexes with their options, triggers. */
 async function shape(rt: TestRuntime) {
