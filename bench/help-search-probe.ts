@@ -7,6 +7,7 @@
 //   tsx bench/help-search-probe.ts --sqlite /tmp/hp/help.sqlite --queries /tmp/hp/queries.json [--pg URL --schema S]
 //       [--dump PREFIX] [--passes N] [--slow]
 //   tsx bench/help-search-probe.ts --sqlite … --queries … --pg URL --schema S --unprepared
+//   tsx bench/help-search-probe.ts --sqlite … --queries … --pg URL --schema S --also-schema S2 [--also-schema S3]
 //
 // --dump writes every field of every result to PREFIX.sqlite.json (and
 // PREFIX.postgres.json): each query on pages 1 and 3, as typed (typing: true),
@@ -16,6 +17,10 @@
 // comparison), then p50/p99 of each and PostgreSQL's p50 ÷ SQLite's.
 // --unprepared adds a second PostgreSQL handle with DATABASE_PREPARED_STATEMENTS
 // off, in the same turns: what the prepared statements save (decision 0036).
+// --also-schema (repeatable) adds a PostgreSQL handle on another schema, in the
+// same turns: a copy of the corpus with other storage or indexes, measured
+// against the first on the same machine at the same moment (runs apart differ
+// by a third here). --dump writes PREFIX.postgres-S2.json for each.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createDb, type Db } from '../src/db/create-db.ts';
 import { HelpSearch } from '../src/help/search/help-search.ts';
@@ -38,7 +43,11 @@ const dbs: Db[] = [createDb(sqliteFile)];
 if (pgUrl) dbs.push(createDb(pgUrl, { searchPath: arg('schema') ?? 'public' }));
 const unprepared = pgUrl && process.argv.includes('--unprepared') ? createDb(pgUrl, { searchPath: arg('schema') ?? 'public', preparedStatements: false }) : undefined;
 if (unprepared) dbs.push(unprepared);
-const label = (db: Db) => (db === unprepared ? 'postgres, unprepared' : db.dialect);
+const alsoSchemas = process.argv.flatMap((a, i) => (a === '--also-schema' && process.argv[i + 1] ? [process.argv[i + 1]!] : []));
+const variants = new Map<Db, string>(pgUrl ? alsoSchemas.map((s) => [createDb(pgUrl, { searchPath: s }), s]) : []);
+dbs.push(...variants.keys());
+const label = (db: Db) => (db === unprepared ? 'postgres, unprepared' : variants.has(db) ? `postgres, ${variants.get(db)}` : db.dialect);
+const fileLabel = (db: Db) => (db === unprepared ? 'postgres-unprepared' : variants.has(db) ? `postgres-${variants.get(db)}` : db.dialect);
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -73,7 +82,7 @@ async function pass(db: Db, search: HelpSearch, ids: string[], into: number[]) {
 try {
   const prefix = arg('dump');
   if (prefix) {
-    for (const db of dbs) await dump(db, `${prefix}.${db === unprepared ? 'postgres-unprepared' : db.dialect}.json`);
+    for (const db of dbs) await dump(db, `${prefix}.${fileLabel(db)}.json`);
   } else {
     const passes = Number(arg('passes') ?? 5);
     const runs = await Promise.all(dbs.map(async (db) => ({ db, search: new HelpSearch(db.db, db.dialect), ids: await systemsOf(db), ms: [] as number[] })));
@@ -90,6 +99,7 @@ try {
     }
     if (runs.length > 1) process.stdout.write(`PostgreSQL p50 ÷ SQLite p50: ${(p50[1]! / p50[0]!).toFixed(2)}\n`);
     if (unprepared) process.stdout.write(`PostgreSQL p50 prepared ÷ unprepared: ${(p50[1]! / p50[2]!).toFixed(2)}\n`);
+    for (const [i, r] of runs.entries()) if (variants.has(r.db)) process.stdout.write(`PostgreSQL p50 ${variants.get(r.db)} ÷ ${arg('schema') ?? 'public'}: ${(p50[i]! / p50[1]!).toFixed(2)}, p99 ${(percentile(r.ms, 99) / percentile(runs[1]!.ms, 99)).toFixed(2)}\n`);
   }
 } finally {
   for (const db of dbs) await db.close();
