@@ -46,8 +46,10 @@ if (unprepared) dbs.push(unprepared);
 const alsoSchemas = process.argv.flatMap((a, i) => (a === '--also-schema' && process.argv[i + 1] ? [process.argv[i + 1]!] : []));
 const variants = new Map<Db, string>(pgUrl ? alsoSchemas.map((s) => [createDb(pgUrl, { searchPath: s }), s]) : []);
 dbs.push(...variants.keys());
-const label = (db: Db) => (db === unprepared ? 'postgres, unprepared' : variants.has(db) ? `postgres, ${variants.get(db)}` : db.dialect);
-const fileLabel = (db: Db) => (db === unprepared ? 'postgres-unprepared' : variants.has(db) ? `postgres-${variants.get(db)}` : db.dialect);
+/** What sets a PostgreSQL handle apart from the first one ('unprepared', or its schema); undefined for the first and SQLite. */
+const variantOf = (db: Db) => (db === unprepared ? 'unprepared' : variants.get(db));
+const label = (db: Db) => (variantOf(db) ? `postgres, ${variantOf(db)}` : db.dialect);
+const fileLabel = (db: Db) => (variantOf(db) ? `postgres-${variantOf(db)}` : db.dialect);
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
